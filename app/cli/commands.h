@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QStringList>
+
+class QTextStream;
+
+namespace gs::cli {
+
+//! Exit codes shared by every command.
+enum ExitCode : int {
+    kOk = 0,
+    kFailure = 1, //!< I/O, unreadable input, bad usage
+    kInvalid = 2, //!< the request is not fit to be sent
+};
+
+int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+} // namespace gs::cli

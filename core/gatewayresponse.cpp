@@ -1,0 +1,179 @@
+#include "gatewayresponse.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+// Removes the chunked transfer coding; nullopt when the body is not well-formed chunks.
+std::optional<QByteArray> dechunk(QByteArrayView body)
+{
+    QByteArray out;
+    qsizetype pos = 0;
+    for (;;) {
+        const qsizetype eol = body.indexOf('\n', pos);
+        if (eol < 0)
+            return std::nullopt;
+        QByteArrayView sizeLine = body.sliced(pos, eol - pos);
+        if (sizeLine.endsWith('\r'))
+            sizeLine.chop(1);
+        if (const qsizetype ext = sizeLine.indexOf(';'); ext >= 0)
+            sizeLine.truncate(ext);
+        bool ok = false;
+        const qlonglong size = sizeLine.trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0)
+            return std::nullopt;
+        pos = eol + 1;
+        if (size == 0)
+            return out; // trailers, if any, are ignored
+        if (pos + size > body.size())
+            return std::nullopt;
+        out += body.sliced(pos, size);
+        pos += size;
+        if (body.sliced(pos).startsWith("\r\n"))
+            pos += 2;
+        else if (body.sliced(pos).startsWith("\n"))
+            pos += 1;
+        else
+            return std::nullopt;
+    }
+}
+
+} // namespace
+
+Result<RawResponse> parseRawResponse(QByteArrayView bytes)
+{
+    RawResponse r;
+    qsizetype pos = 0;
+    const auto nextLine = [&]() -> std::optional<QByteArrayView> {
+        if (pos >= bytes.size())
+            return std::nullopt;
+        qsizetype eol = bytes.indexOf('\n', pos);
+        const qsizetype end = eol < 0 ? bytes.size() : eol;
+        QByteArrayView line = bytes.sliced(pos, end - pos);
+        pos = eol < 0 ? bytes.size() : eol + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+    // Tolerate a leading BOM or blank lines from an editor.
+    if (bytes.startsWith("\xEF\xBB\xBF"))
+        pos = 3;
+    auto statusLine = nextLine();
+    while (statusLine && statusLine->trimmed().isEmpty())
+        statusLine = nextLine();
+    if (!statusLine)
+        return fail(Error::Kind::Parse,
+            u"The input is empty: expected an HTTP response starting with a status line like \"HTTP/1.1 200 OK\"."_s);
+    const QByteArrayView status = *statusLine;
+    const qsizetype sp1 = status.indexOf(' ');
+    bool ok = false;
+    const int code = sp1 > 0
+        ? status.sliced(sp1 + 1).first(std::min<qsizetype>(3, status.size() - sp1 - 1)).toInt(&ok)
+        : 0;
+    if (!status.startsWith("HTTP/") || sp1 < 0 || !ok || code < 100 || code > 999)
+        return fail(Error::Kind::Parse,
+            u"Line 1 is not an HTTP status line (expected e.g. \"HTTP/1.1 200 OK\"): %1"_s.arg(
+                QString::fromUtf8(status.first(std::min<qsizetype>(status.size(), 80)))));
+    r.httpVersion = status.first(sp1).toByteArray();
+    r.status = code;
+    r.reason = status.sliced(sp1 + 1)
+                   .sliced(std::min<qsizetype>(4, status.size() - sp1 - 1))
+                   .trimmed()
+                   .toByteArray();
+
+    int lineNo = 1;
+    for (;;) {
+        const auto line = nextLine();
+        ++lineNo;
+        if (!line || line->isEmpty())
+            break;
+        if ((line->startsWith(' ') || line->startsWith('\t')) && !r.headers.isEmpty()) {
+            // Obsolete line folding: continues the previous header's value.
+            QByteArray &value = r.headers.last().value;
+            value += (value.isEmpty() ? QByteArray() : QByteArray(" "))
+                + line->trimmed().toByteArray();
+            continue;
+        }
+        const qsizetype colon = line->indexOf(':');
+        if (colon <= 0)
+            return fail(Error::Kind::Parse,
+                u"Line %1 is not a header (\"Name: value\"): %2"_s.arg(lineNo).arg(
+                    QString::fromUtf8(*line)));
+        r.headers.append({ line->first(colon).trimmed().toByteArray(),
+            line->sliced(colon + 1).trimmed().toByteArray() });
+    }
+    r.body = bytes.sliced(pos).toByteArray();
+    if (headerValue(r.headers, "transfer-encoding").toLower().contains("chunked")) {
+        if (auto plain = dechunk(r.body))
+            r.body = *plain;
+    }
+    return r;
+}
+
+FeedbackTarget decodeFeedbackTarget(QByteArrayView value)
+{
+    FeedbackTarget t;
+    t.raw = QString::fromLatin1(value);
+    // Standard base64 first, then the URL-safe alphabet; padding is optional in both.
+    const QByteArray text = value.trimmed().toByteArray();
+    constexpr auto kStrict = QByteArray::AbortOnBase64DecodingErrors;
+    auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::Base64Encoding | kStrict);
+    if (!decoded)
+        decoded = QByteArray::fromBase64Encoding(text, QByteArray::Base64UrlEncoding | kStrict);
+    if (!decoded) {
+        t.error = u"not base64"_s;
+        return t;
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(*decoded, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        t.error = u"base64 of something other than a JSON object"_s;
+        return t;
+    }
+    t.spanId = doc.object().value("spanId"_L1).toString();
+    t.traceId = doc.object().value("traceId"_L1).toString();
+    if (t.spanId.isEmpty() && t.traceId.isEmpty())
+        t.error = u"the JSON has neither spanId nor traceId"_s;
+    return t;
+}
+
+GatewayResponseInfo GatewayResponseInfo::fromHeaders(const HttpHeaders &headers)
+{
+    GatewayResponseInfo info;
+    for (const HttpHeader &h : headers) {
+        if (h.name.size() > 6
+            && QByteArrayView(h.name).first(6).compare("x-tfy-", Qt::CaseInsensitive) == 0)
+            info.gatewayHeaders.append(h);
+    }
+    info.resolvedModel = QString::fromUtf8(headerValue(headers, "x-tfy-resolved-model"));
+    const QByteArray applied = headerValue(headers, "x-tfy-applied-configurations");
+    if (!applied.isNull()) {
+        info.appliedConfigurationsRaw = QString::fromUtf8(applied);
+        QJsonParseError error;
+        // QJsonDocument takes only objects and arrays; wrapping accepts any JSON value.
+        const QJsonDocument doc = QJsonDocument::fromJson('[' + applied + ']', &error);
+        if (error.error == QJsonParseError::NoError && doc.array().size() == 1)
+            info.appliedConfigurations = doc.array().first();
+        else
+            info.appliedConfigurationsError
+                = u"x-tfy-applied-configurations is not valid JSON: %1 at character %2"_s
+                      .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                                   : u"more than one value"_s)
+                      .arg(std::max(1, error.offset));
+    }
+    const QByteArray timing = combinedHeaderValue(headers, "server-timing");
+    if (!timing.isNull())
+        info.serverTiming = parseServerTiming(timing);
+    const QByteArray feedback = headerValue(headers, "x-tfy-feedback-target-id");
+    if (!feedback.isNull())
+        info.feedbackTarget = decodeFeedbackTarget(feedback);
+    return info;
+}
+
+} // namespace gs::core

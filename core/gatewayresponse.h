@@ -1,0 +1,55 @@
+#pragma once
+
+#include "error.h"
+#include "httpheader.h"
+#include "servertiming.h"
+
+#include <QJsonValue>
+#include <QString>
+
+#include <optional>
+
+namespace gs::core {
+
+//! A response as captured off the wire: status line, headers, body.
+struct RawResponse
+{
+    QByteArray httpVersion;
+    int status = 0;
+    QByteArray reason;
+    HttpHeaders headers;
+    QByteArray body; //!< chunked transfer coding removed when the capture used it
+};
+
+//! Reads a captured HTTP/1.x response (CRLF or bare LF line ends). A body sent with
+//! "Transfer-Encoding: chunked" is de-chunked when it is well formed, kept as it is
+//! otherwise.
+Result<RawResponse> parseRawResponse(QByteArrayView bytes);
+
+//! x-tfy-feedback-target-id decoded: base64 of {"spanId":..., "traceId":...}.
+struct FeedbackTarget
+{
+    QString spanId;
+    QString traceId;
+    QString raw;
+    QString error; //!< set when the value is not base64 JSON of that shape
+};
+
+//! What the gateway said about a request through its response headers.
+struct GatewayResponseInfo
+{
+    QString resolvedModel; //!< x-tfy-resolved-model, empty when absent
+    //! x-tfy-applied-configurations as JSON; null when absent or invalid.
+    QJsonValue appliedConfigurations = QJsonValue::Null;
+    QString appliedConfigurationsRaw;
+    QString appliedConfigurationsError; //!< why the raw text is not JSON
+    QList<ServerTimingMetric> serverTiming;
+    std::optional<FeedbackTarget> feedbackTarget;
+    HttpHeaders gatewayHeaders; //!< every x-tfy-* header, in order
+
+    static GatewayResponseInfo fromHeaders(const HttpHeaders &headers);
+};
+
+FeedbackTarget decodeFeedbackTarget(QByteArrayView value);
+
+} // namespace gs::core

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "error.h"
+#include "httpheader.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <utility>
+
+namespace gs::core {
+
+using Variables = QMap<QString, QString>;
+
+//! One request in a .http file, as written (variables unresolved).
+struct HttpFileRequest
+{
+    QString name; //!< from "# @name NAME", "// @name NAME" or "### NAME"
+    QString method; //!< as written; empty means GET
+    QString target; //!< the URL, continuation lines joined
+    QString httpVersion; //!< e.g. "HTTP/1.1", or empty
+    QList<std::pair<QString, QString>> headers;
+    QString body; //!< without the blank lines that end it
+    int line = 0; //!< 1-based line of the request line in the file
+
+    //! Fields compare equal when the request would be written the same way.
+    bool sameContent(const HttpFileRequest &other) const;
+};
+
+//! A parsed .http file (the JetBrains HTTP Client / VS Code REST Client syntax).
+//! Saving writes back the original text of every request that was not changed, so
+//! comments, unknown directives and spacing survive; a changed request is written
+//! anew inside the comments and directives that surrounded it.
+class HttpFile final
+{
+public:
+    static Result<HttpFile> parse(const QString &text);
+    static Result<HttpFile> load(const QString &path);
+
+    QList<HttpFileRequest> requests() const;
+    //! Replaces request \a index; the file keeps everything around it.
+    void setRequest(qsizetype index, const HttpFileRequest &request);
+    //! Variables defined in the file with "@name = value".
+    Variables fileVariables() const { return m_fileVariables; }
+
+    QString toText() const;
+
+    //! The index of the request called \a name, or -1.
+    qsizetype indexOf(const QString &name) const;
+
+private:
+    struct Block
+    {
+        QString
+            separator; //!< the "###" line that starts it, with its line end; empty for the first
+        QStringList preamble; //!< comment, directive and variable lines before the request, each
+                              //!< with its line end
+        bool hasRequest = false;
+        HttpFileRequest request; //!< current content
+        HttpFileRequest parsed; //!< content as read
+        QList<std::pair<qsizetype, QString>> headerComments; //!< comment lines after N headers
+        bool blankAfterHeaders = false;
+        QString tail; //!< blank lines and response handlers after the body
+        QString original; //!< the whole block as read, separator excluded
+    };
+
+    QString blockText(const Block &block) const;
+
+    QList<Block> m_blocks;
+    Variables m_fileVariables;
+    QString m_eol = QStringLiteral("\n");
+};
+
+//! Environments from http-client.env.json and http-client.private.env.json.
+struct HttpEnvironments
+{
+    QMap<QString, Variables> environments; //!< public and private values merged, private winning
+    Variables shared; //!< "$shared"
+
+    static Result<HttpEnvironments> loadFromDirectory(const QString &directory);
+    //! The variables of \a name on top of "$shared"; an error names the ones there are.
+    Result<Variables> variables(const QString &name) const;
+};
+
+//! A request from a file with its variables substituted: method, URL, headers and
+//! body exactly as they will be composed. Unknown {{variables}} are left in place for
+//! validation to name. "< path" bodies are read relative to \a baseDirectory.
+struct ResolvedRequest
+{
+    QByteArray method;
+    QString url;
+    HttpHeaders headers;
+    QByteArray body;
+};
+Result<ResolvedRequest> resolve(
+    const HttpFileRequest &request, const Variables &variables, const QString &baseDirectory = {});
+
+//! Substitutes {{name}} and the dynamic {{$uuid}}, {{$timestamp}}, {{$isoTimestamp}},
+//! {{$randomInt}} in \a text.
+QString substituteVariables(const QString &text, const Variables &variables);
+
+} // namespace gs::core

@@ -1,0 +1,279 @@
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+// Runs the real gatescope-cli binary, as a user or a CI script would.
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void composeText();
+    void composeJson();
+    void composeValidationErrors();
+    void composeChoosesByName();
+    void composeVarOverrides();
+    void composeIoErrors_data();
+    void composeIoErrors();
+    void inspectText();
+    void inspectJson();
+    void inspectStdin();
+    void inspectBadInput();
+    void usage();
+
+private:
+    struct Run
+    {
+        int exitCode;
+        QByteArray out;
+        QByteArray err;
+    };
+    Run run(const QStringList &args, const QByteArray &input = {});
+    QString writeFile(const QString &name, const QByteArray &content);
+
+    QTemporaryDir m_dir;
+    const QString m_examples = QStringLiteral(GATESCOPE_SOURCE_DIR "/resources/examples");
+};
+
+TestCli::Run TestCli::run(const QStringList &args, const QByteArray &input)
+{
+    QProcess p;
+    p.start(QStringLiteral(GATESCOPE_CLI), args);
+    if (!p.waitForStarted())
+        return { -1, {}, "did not start" };
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000))
+        return { -1, {}, "timed out" };
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+QString TestCli::writeFile(const QString &name, const QByteArray &content)
+{
+    QFile f(m_dir.filePath(name));
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(content);
+    return f.fileName();
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QFile::exists(QStringLiteral(GATESCOPE_CLI)));
+}
+
+void TestCli::composeText()
+{
+    const Run r = run({ u"compose"_s, m_examples + u"/chat-stream.http"_s, u"--env"_s, u"demo"_s });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.startsWith("POST http://127.0.0.1:8787/api/llm/chat/completions HTTP/1.1\r\n"));
+    QVERIFY(r.out.contains("Authorization: Bearer ********\r\n"));
+    QVERIFY(!r.out.contains("gs-demo-token"));
+    QVERIFY(r.out.contains(
+        R"(x-tfy-metadata: {"tfy_log_request":"true","team":"platform","feature":"inspector-demo"})"));
+    QVERIFY(r.out.contains("\r\n\r\n{\n  \"model\": \"openai-main/gpt-4o-mini\""));
+
+    const Run shown = run({ u"compose"_s, m_examples + u"/chat-stream.http"_s, u"--env"_s,
+        u"demo"_s, u"--show-secrets"_s });
+    QCOMPARE(shown.exitCode, 0);
+    QVERIFY(shown.out.contains("Authorization: Bearer gs-demo-token\r\n"));
+}
+
+void TestCli::composeJson()
+{
+    const Run r = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--env"_s,
+        u"demo"_s, u"--name"_s, u"responses"_s, u"--json"_s });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"ok"_s).toBool(), true);
+    const QJsonObject request = doc.value(u"request"_s).toObject();
+    QCOMPARE(request.value(u"method"_s).toString(), u"POST"_s);
+    QCOMPARE(request.value(u"url"_s).toString(), u"http://127.0.0.1:8787/api/llm/responses"_s);
+    const QJsonArray headers = request.value(u"headers"_s).toArray();
+    QCOMPARE(headers.at(0).toArray(), (QJsonArray { u"Authorization"_s, u"Bearer ********"_s }));
+    QCOMPARE(headers.at(1).toArray(), (QJsonArray { u"x-tfy-provider-name"_s, u"openai-main"_s }));
+    QVERIFY(request.value(u"body"_s).toString().contains(u"Say hello."_s));
+}
+
+void TestCli::composeValidationErrors()
+{
+    const QString path = writeFile(u"bad.http"_s, R"(POST https://gw.example/responses
+Authorization: Bearer {{token}}
+x-tfy-metadata: {"tier": 1}
+x-tfy-request-timeout: -5
+
+{"input": "hi"}
+)"_ba);
+    const Run json = run({ u"compose"_s, path, u"--json"_s });
+    QCOMPARE(json.exitCode, 2);
+    const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(doc.value(u"ok"_s).toBool(true), false);
+    QStringList fields;
+    for (const QJsonValue &e : doc.value(u"errors"_s).toArray()) {
+        fields << e.toObject().value(u"field"_s).toString();
+        QVERIFY(!e.toObject().value(u"message"_s).toString().isEmpty());
+    }
+    fields.sort();
+    QCOMPARE(fields,
+        (QStringList { u"metadata.tier"_s, u"model"_s, u"providerName"_s, u"requestTimeoutMs"_s,
+            u"token"_s }));
+    // stdout carries the JSON and nothing else.
+    QCOMPARE(json.out.count('\n'), 1);
+
+    const Run text = run({ u"compose"_s, path });
+    QCOMPARE(text.exitCode, 2);
+    QVERIFY(text.out.isEmpty());
+    QVERIFY(text.err.contains("error: token: Unresolved variable {{token}}"));
+}
+
+void TestCli::composeChoosesByName()
+{
+    const Run r = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--env"_s,
+        u"demo"_s, u"--name"_s, u"models"_s });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith("GET http://127.0.0.1:8787/api/llm/models HTTP/1.1\r\n"));
+
+    const Run first
+        = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--env"_s, u"demo"_s });
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY(first.out.startsWith("GET "));
+    QVERIFY(first.err.contains("composing the first"));
+
+    const Run missing
+        = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--name"_s, u"nope"_s });
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("models, responses, embeddings, claude-thinking"));
+}
+
+void TestCli::composeVarOverrides()
+{
+    const Run r = run({ u"compose"_s, m_examples + u"/chat-stream.http"_s, u"--env"_s,
+        u"truefoundry"_s, u"--var"_s, u"token=abc"_s, u"--var"_s, u"team=a=b"_s, u"--json"_s,
+        u"--show-secrets"_s });
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    const QJsonObject request
+        = QJsonDocument::fromJson(r.out).object().value(u"request"_s).toObject();
+    QCOMPARE(
+        request.value(u"url"_s).toString(), u"https://gateway.truefoundry.ai/chat/completions"_s);
+    const QJsonArray headers = request.value(u"headers"_s).toArray();
+    QCOMPARE(headers.at(0).toArray().at(1).toString(), u"Bearer abc"_s);
+    QVERIFY(headers.at(2).toArray().at(1).toString().contains(uR"("team":"a=b")"_s));
+}
+
+void TestCli::composeIoErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("missing file") << QStringList { u"compose"_s, u"/nonexistent/x.http"_s }
+                                  << "Cannot read"_ba;
+    QTest::newRow("unknown env") << QStringList { u"compose"_s, m_examples + u"/chat-stream.http"_s,
+        u"--env"_s, u"nope"_s } << "there are: demo, truefoundry"_ba;
+    QTest::newRow("bad var") << QStringList { u"compose"_s, m_examples + u"/chat-stream.http"_s,
+        u"--var"_s, u"novalue"_s }
+                             << "NAME=VALUE"_ba;
+    QTest::newRow("unknown option")
+        << QStringList { u"compose"_s, u"--frobnicate"_s } << "frobnicate"_ba;
+    QTest::newRow("no file") << QStringList { u"compose"_s } << "expected one FILE.http"_ba;
+}
+
+void TestCli::composeIoErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, message);
+    const Run r = run(args);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::inspectText()
+{
+    const Run r = run({ u"inspect"_s, m_examples + u"/captured-response.txt"_s });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.contains("Status:          200 OK (HTTP/1.1)"));
+    QVERIFY(r.out.contains("Resolved model:  openai-main/gpt-4o-mini-2024-07-18"));
+    QVERIFY(r.out.contains("  load_balancing:\n    rule_id: \"eu-first\"\n"));
+    QVERIFY(r.out.contains("model_call"));
+    QVERIFY(r.out.contains("inferred"));
+    QVERIFY(r.out.contains("traceId 0af7651916cd43dd8448eb211c80319c"));
+}
+
+void TestCli::inspectJson()
+{
+    const Run r = run({ u"inspect"_s, m_examples + u"/captured-response.txt"_s, u"--json"_s });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"status"_s).toInt(), 200);
+    QCOMPARE(doc.value(u"resolvedModel"_s).toString(), u"openai-main/gpt-4o-mini-2024-07-18"_s);
+    QCOMPARE(doc.value(u"appliedConfigurations"_s)
+                 .toObject()
+                 .value(u"load_balancing"_s)
+                 .toObject()
+                 .value(u"rule_id"_s)
+                 .toString(),
+        u"eu-first"_s);
+    QVERIFY(doc.value(u"appliedConfigurationsError"_s).isNull());
+    const QJsonArray timing = doc.value(u"serverTiming"_s).toArray();
+    QCOMPARE(timing.size(), 8);
+    QCOMPARE(timing.at(0).toObject(),
+        (QJsonObject {
+            { u"name"_s, u"authentication"_s }, { u"dur"_s, 0.9 }, { u"desc"_s, u""_s } }));
+    QCOMPARE(timing.at(7).toObject().value(u"name"_s).toString(), u"total"_s);
+    QCOMPARE(doc.value(u"feedbackTarget"_s).toObject().value(u"spanId"_s).toString(),
+        u"5f2c9a1e7b3d4c10"_s);
+    QVERIFY(doc.value(u"headers"_s).toArray().size() >= 7);
+}
+
+void TestCli::inspectStdin()
+{
+    const QByteArray raw
+        = "HTTP/1.1 503 Service Unavailable\r\nx-tfy-applied-configurations: {broken\r\n\r\n"
+          "{\"error\":{\"message\":\"no healthy upstream\"}}"_ba;
+    const Run r = run({ u"inspect"_s, u"-"_s, u"--json"_s }, raw);
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"status"_s).toInt(), 503);
+    QVERIFY(doc.value(u"appliedConfigurations"_s).isNull());
+    QVERIFY(doc.value(u"appliedConfigurationsError"_s).toString().contains(u"not valid JSON"_s));
+    QVERIFY(doc.value(u"resolvedModel"_s).isNull());
+    QVERIFY(doc.value(u"feedbackTarget"_s).isNull());
+    QCOMPARE(doc.value(u"serverTiming"_s).toArray().size(), 0);
+
+    const Run text = run({ u"inspect"_s, u"-"_s }, raw);
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("! x-tfy-applied-configurations is not valid JSON"));
+    QVERIFY(text.out.contains("raw: {broken"));
+}
+
+void TestCli::inspectBadInput()
+{
+    const Run r
+        = run({ u"inspect"_s, writeFile(u"notresponse.txt"_s, "GET / HTTP/1.1\r\n\r\n"_ba) });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains("not an HTTP status line"));
+    QCOMPARE(run({ u"inspect"_s, u"/nonexistent"_s }).exitCode, 1);
+}
+
+void TestCli::usage()
+{
+    const Run none = run({});
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY(none.out.contains("compose FILE.http"));
+    QCOMPARE(run({ u"--help"_s }).exitCode, 0);
+    QCOMPARE(run({ u"frobnicate"_s }).exitCode, 1);
+    const Run help = run({ u"compose"_s, u"--help"_s });
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("--show-secrets"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
