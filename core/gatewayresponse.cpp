@@ -108,7 +108,14 @@ Result<RawResponse> parseRawResponse(QByteArrayView bytes)
         r.headers.append({ line->first(colon).trimmed().toByteArray(),
             line->sliced(colon + 1).trimmed().toByteArray() });
     }
-    r.body = bytes.sliced(pos).toByteArray();
+    // curl -i and proxies put interim responses first: "100 Continue", "103 Early
+    // Hints", a proxy's "200 Connection established". The final response follows.
+    const QByteArrayView rest = bytes.sliced(pos);
+    const bool interim = (r.status >= 100 && r.status < 200)
+        || (r.status == 200 && r.reason.toLower() == "connection established");
+    if (interim && rest.startsWith("HTTP/"))
+        return parseRawResponse(rest);
+    r.body = rest.toByteArray();
     if (headerValue(r.headers, "transfer-encoding").toLower().contains("chunked")) {
         if (auto plain = dechunk(r.body))
             r.body = *plain;

@@ -21,9 +21,10 @@ struct RawResponse
     QByteArray body; //!< chunked transfer coding removed when the capture used it
 };
 
-//! Reads a captured HTTP/1.x response (CRLF or bare LF line ends). A body sent with
-//! "Transfer-Encoding: chunked" is de-chunked when it is well formed, kept as it is
-//! otherwise.
+//! Reads a captured HTTP/1.x response (CRLF or bare LF line ends), as curl -i or a
+//! proxy saves it: interim responses (1xx, a proxy's "Connection established") before
+//! the final one are skipped. A body sent with "Transfer-Encoding: chunked" is
+//! de-chunked when it is well formed, kept as it is otherwise.
 Result<RawResponse> parseRawResponse(QByteArrayView bytes);
 
 //! x-tfy-feedback-target-id decoded: base64 of {"spanId":..., "traceId":...}.

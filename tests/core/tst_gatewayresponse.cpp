@@ -34,6 +34,10 @@ void TestGatewayResponse::parsesCapturedResponse_data()
         << "HTTP/1.1 429 Too Many Requests\nRetry-After: 2\nx-tfy-resolved-model: a/b\n\n{\"error\":{}}"_ba;
     QTest::newRow("bom and blank lines first")
         << "\xEF\xBB\xBF\n\nHTTP/1.1 429 Too Many Requests\nRetry-After:   2  \nx-tfy-resolved-model: a/b\n\n{\"error\":{}}"_ba;
+    QTest::newRow("curl -i with 100 Continue")
+        << "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nx-tfy-resolved-model: a/b\r\n\r\n{\"error\":{}}"_ba;
+    QTest::newRow("through a proxy")
+        << "HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nx-tfy-resolved-model: a/b\r\n\r\n{\"error\":{}}"_ba;
     QTest::newRow("folded header")
         << "HTTP/1.1 429 Too Many Requests\nRetry-After:\n 2\nx-tfy-resolved-model: a/b\n\n{\"error\":{}}"_ba;
 }
