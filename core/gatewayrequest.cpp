@@ -139,7 +139,7 @@ std::optional<QStringList> stringList(const QJsonValue &v)
     if (!v.isArray())
         return std::nullopt;
     QStringList out;
-    for (const QJsonValue &item : v.toArray()) {
+    for (const QJsonValue item : v.toArray()) {
         if (!item.isString())
             return std::nullopt;
         out << item.toString();
@@ -193,7 +193,7 @@ bool applyGatewayHeader(GatewayRequest &r, QByteArrayView name, QByteArrayView v
                 if (!v.isArray())
                     return false;
                 QList<qint64> codes;
-                for (const QJsonValue &c : v.toArray()) {
+                for (const QJsonValue c : v.toArray()) {
                     if (!isWholeNumber(c))
                         return false;
                     codes << c.toInteger();

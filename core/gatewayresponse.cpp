@@ -10,8 +10,14 @@ namespace gs::core {
 
 namespace {
 
+struct Dechunked
+{
+    QByteArray body;
+    HttpHeaders trailers;
+};
+
 // Removes the chunked transfer coding; nullopt when the body is not well-formed chunks.
-std::optional<QByteArray> dechunk(QByteArrayView body)
+std::optional<Dechunked> dechunk(QByteArrayView body)
 {
     QByteArray out;
     qsizetype pos = 0;
@@ -29,8 +35,21 @@ std::optional<QByteArray> dechunk(QByteArrayView body)
         if (!ok || size < 0)
             return std::nullopt;
         pos = eol + 1;
-        if (size == 0)
-            return out; // trailers, if any, are ignored
+        if (size == 0) {
+            // Trailer fields (Server-Timing may arrive here) up to the final blank line.
+            HttpHeaders trailers;
+            for (const QByteArrayView line :
+                QByteArrayView(body).sliced(pos).toByteArray().split('\n')) {
+                const QByteArrayView field = line.trimmed();
+                const qsizetype colon = field.indexOf(':');
+                if (field.isEmpty())
+                    break;
+                if (colon > 0)
+                    trailers.append({ field.first(colon).trimmed().toByteArray(),
+                        field.sliced(colon + 1).trimmed().toByteArray() });
+            }
+            return Dechunked { out, trailers };
+        }
         if (pos + size > body.size())
             return std::nullopt;
         out += body.sliced(pos, size);
@@ -117,8 +136,10 @@ Result<RawResponse> parseRawResponse(QByteArrayView bytes)
         return parseRawResponse(rest);
     r.body = rest.toByteArray();
     if (headerValue(r.headers, "transfer-encoding").toLower().contains("chunked")) {
-        if (auto plain = dechunk(r.body))
-            r.body = *plain;
+        if (auto plain = dechunk(r.body)) {
+            r.body = plain->body;
+            r.trailers = plain->trailers;
+        }
     }
     return r;
 }

@@ -19,6 +19,10 @@ struct RawResponse
     QByteArray reason;
     HttpHeaders headers;
     QByteArray body; //!< chunked transfer coding removed when the capture used it
+    HttpHeaders trailers; //!< trailer fields of a chunked body
+
+    //! Headers, then trailers: what the gateway said, wherever it said it.
+    HttpHeaders allFields() const { return headers + trailers; }
 };
 
 //! Reads a captured HTTP/1.x response (CRLF or bare LF line ends), as curl -i or a

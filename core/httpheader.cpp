@@ -18,7 +18,8 @@ QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
 
 QByteArray combinedHeaderValue(const HttpHeaders &headers, QByteArrayView name)
 {
-    QByteArray joined;
+    // Null means "no such header"; an empty value is still a value.
+    QByteArray joined("");
     bool any = false;
     for (const HttpHeader &h : headers) {
         if (!headerNameEquals(h.name, name))
@@ -28,7 +29,7 @@ QByteArray combinedHeaderValue(const HttpHeaders &headers, QByteArrayView name)
         joined += h.value;
         any = true;
     }
-    return any ? (joined.isNull() ? QByteArray("") : joined) : QByteArray();
+    return any ? joined : QByteArray();
 }
 
 bool isHttpToken(QByteArrayView name)

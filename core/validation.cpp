@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
 
 using namespace Qt::StringLiterals;
 
@@ -153,7 +154,7 @@ void checkUnparsed(Checker &c, const HttpHeader &h)
                         u"onStatusCodes must be a list of HTTP status codes."_s);
                     continue;
                 }
-                for (const QJsonValue &code : v.toArray()) {
+                for (const QJsonValue code : v.toArray()) {
                     if (!isWholeNumber(code))
                         c.error(u"retryConfig.onStatusCodes"_s,
                             u"Retry status codes must be numbers like 429."_s);
@@ -209,11 +210,13 @@ void checkHeaderText(Checker &c, const HttpHeader &h)
     const QString name = QString::fromUtf8(h.name);
     if (!isHttpToken(h.name))
         c.error(field, u"Header name %1 is not a valid HTTP header name."_s.arg(quoted(name)));
-    for (char bad : { '\r', '\n', '\0' }) {
+    static const std::array<std::pair<char, QString>, 3> kForbidden { {
+        { '\r', u"a carriage return"_s },
+        { '\n', u"a line feed"_s },
+        { '\0', u"a NUL byte"_s },
+    } };
+    for (const auto &[bad, what] : kForbidden) {
         if (h.value.contains(bad) || h.name.contains(bad)) {
-            const QString what = bad == '\r' ? u"a carriage return"_s
-                : bad == '\n'                ? u"a line feed"_s
-                                             : u"a NUL byte"_s;
             c.error(field,
                 u"Header %1 contains %2, which would let it inject other headers."_s.arg(
                     quoted(name), what));

@@ -60,8 +60,6 @@ MainWindow::MainWindow(QWidget *parent)
     , m_editor(new QPlainTextEdit)
     , m_wire(new QPlainTextEdit)
     , m_problems(new QTreeWidget)
-    , m_editorHighlighter(nullptr)
-    , m_wireHighlighter(nullptr)
     , m_recomputeTimer(new QTimer(this))
 {
     setWindowTitle(u"Gatescope"_s);

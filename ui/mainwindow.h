@@ -48,8 +48,8 @@ private:
     QPlainTextEdit *m_editor;
     QPlainTextEdit *m_wire;
     QTreeWidget *m_problems;
-    KSyntaxHighlighting::SyntaxHighlighter *m_editorHighlighter;
-    KSyntaxHighlighting::SyntaxHighlighter *m_wireHighlighter;
+    KSyntaxHighlighting::SyntaxHighlighter *m_editorHighlighter = nullptr;
+    KSyntaxHighlighting::SyntaxHighlighter *m_wireHighlighter = nullptr;
     QTimer *m_recomputeTimer;
 };
 

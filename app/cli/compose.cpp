@@ -61,7 +61,7 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     const bool json = parser.isSet(jsonOption);
-    const QString path = positional[0];
+    const QString &path = positional[0];
 
     auto file = HttpFile::load(path);
     if (!file) {

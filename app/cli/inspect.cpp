@@ -9,6 +9,7 @@
 #include <QTextStream>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -33,7 +34,7 @@ QString formatScalar(const QJsonValue &v)
 
 void printTree(QTextStream &out, const QJsonValue &v, int depth)
 {
-    const QString indent(depth * 2, u' ');
+    const QString indent(qsizetype(depth) * 2, u' ');
     const auto printEntry = [&](const QString &label, const QJsonValue &child) {
         if ((child.isObject() && !child.toObject().isEmpty())
             || (child.isArray() && !child.toArray().isEmpty())) {
@@ -81,7 +82,7 @@ void printWaterfall(QTextStream &out, const QList<ServerTimingMetric> &metrics)
         if (end > 0) {
             const int from = int(p.start / end * kWidth);
             const int to = std::max(from + (p.metric.duration > 0 ? 1 : 0),
-                int((p.start + p.metric.duration) / end * kWidth + 0.5));
+                int(std::lround((p.start + p.metric.duration) / end * kWidth)));
             for (int i = from; i < std::min(to, kWidth); ++i)
                 bar[i] = p.envelope ? u'=' : u'#';
         }
@@ -132,12 +133,15 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli inspect: " << path << ": " << response.error().message << '\n';
         return kFailure;
     }
-    const GatewayResponseInfo info = GatewayResponseInfo::fromHeaders(response->headers);
+    const GatewayResponseInfo info = GatewayResponseInfo::fromHeaders(response->allFields());
 
     if (parser.isSet(jsonOption)) {
         QJsonArray headers;
         for (const HttpHeader &h : response->headers)
             headers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
+        QJsonArray trailers;
+        for (const HttpHeader &h : response->trailers)
+            trailers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
         QJsonArray timing;
         for (const ServerTimingMetric &m : info.serverTiming)
             timing.append(QJsonObject {
@@ -159,6 +163,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
             { u"status"_s, response->status },
             { u"reason"_s, QString::fromUtf8(response->reason) },
             { u"headers"_s, headers },
+            { u"trailers"_s, trailers },
             { u"resolvedModel"_s,
                 info.resolvedModel.isEmpty() ? QJsonValue::Null : QJsonValue(info.resolvedModel) },
             { u"appliedConfigurations"_s, info.appliedConfigurations },

@@ -118,7 +118,7 @@ x-tfy-request-timeout: -5
     const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
     QCOMPARE(doc.value(u"ok"_s).toBool(true), false);
     QStringList fields;
-    for (const QJsonValue &e : doc.value(u"errors"_s).toArray()) {
+    for (const QJsonValue e : doc.value(u"errors"_s).toArray()) {
         fields << e.toObject().value(u"field"_s).toString();
         QVERIFY(!e.toObject().value(u"message"_s).toString().isEmpty());
     }

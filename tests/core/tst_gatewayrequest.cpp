@@ -178,8 +178,8 @@ void TestGatewayRequest::decodeKeepsMisfitsVerbatim_data()
     QTest::addColumn<QByteArray>("name");
     QTest::addColumn<QByteArray>("value");
 
-    const auto row = [](const char *tag, QByteArray name, QByteArray value) {
-        QTest::newRow(tag) << std::move(name) << std::move(value);
+    const auto row = [](const char *tag, const QByteArray &name, const QByteArray &value) {
+        QTest::newRow(tag) << name << value;
     };
     row("metadata number value", "x-tfy-metadata"_ba, R"({"a":1})"_ba);
     row("metadata not json", "x-tfy-metadata"_ba, "team=platform"_ba);
@@ -264,6 +264,7 @@ void TestGatewayRequest::editedFieldUsesCanonicalText()
             { "x-tfy-request-timeout"_ba, "100"_ba } },
         "{}"_ba };
     GatewayRequest r = decode(wire);
+    QVERIFY(r.retryConfig);
     r.retryConfig->attempts = 5;
     r.ttftTimeoutMs = 700;
     const WireRequest edited = compose(r);

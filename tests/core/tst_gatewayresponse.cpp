@@ -80,6 +80,17 @@ void TestGatewayResponse::dechunksWellFormedBodiesOnly()
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n"_ba);
     QVERIFY(chunked);
     QCOMPARE(chunked->body, "hello world"_ba);
+    QVERIFY(chunked->trailers.isEmpty());
+    // Server-Timing sent as a trailer counts like the header.
+    const auto trailer = parseRawResponse(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nServer-Timing: a;dur=1\r\n\r\n"
+        "2\r\nok\r\n0\r\nServer-Timing: total;dur=9\r\n\r\n"_ba);
+    QVERIFY(trailer);
+    QCOMPARE(trailer->body, "ok"_ba);
+    QCOMPARE(trailer->trailers, (HttpHeaders { { "Server-Timing"_ba, "total;dur=9"_ba } }));
+    const auto timing = GatewayResponseInfo::fromHeaders(trailer->allFields()).serverTiming;
+    QCOMPARE(timing.size(), 2);
+    QCOMPARE(timing[1].name, u"total"_s);
     // A capture that was already de-chunked by the tool that saved it stays as it is.
     const auto plain
         = parseRawResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello world"_ba);
