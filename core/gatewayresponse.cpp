@@ -204,4 +204,26 @@ GatewayResponseInfo GatewayResponseInfo::fromHeaders(const HttpHeaders &headers)
     return info;
 }
 
+std::optional<BodyError> errorFromBody(QByteArrayView body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body.toByteArray());
+    if (!doc.isObject())
+        return std::nullopt;
+    const QJsonObject object = doc.object();
+    const QJsonValue error = object.value("error"_L1);
+    const auto scalar = [](const QJsonValue &v) {
+        return v.isDouble() ? QString::number(v.toDouble(), 'g', 15) : v.toString();
+    };
+    if (error.isObject()) {
+        const QJsonObject e = error.toObject();
+        return BodyError { e.value("message"_L1).toString(), e.value("type"_L1).toString(),
+            scalar(e.value("code"_L1)), error };
+    }
+    if (error.isString())
+        return BodyError { error.toString(), {}, {}, error };
+    if (object.value("message"_L1).isString() && !object.contains("choices"_L1))
+        return BodyError { object.value("message"_L1).toString(), {}, {}, object };
+    return std::nullopt;
+}
+
 } // namespace gs::core

@@ -57,4 +57,15 @@ struct GatewayResponseInfo
 
 FeedbackTarget decodeFeedbackTarget(QByteArrayView value);
 
+//! The error a gateway or provider put in a JSON body: OpenAI style
+//! {"error":{"message","type","param","code"}}, {"error":"text"}, or {"message":...}.
+struct BodyError
+{
+    QString message;
+    QString type;
+    QString code;
+    QJsonValue raw; //!< the error value as sent
+};
+std::optional<BodyError> errorFromBody(QByteArrayView body);
+
 } // namespace gs::core

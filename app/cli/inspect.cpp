@@ -139,6 +139,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QJsonArray headers;
         for (const HttpHeader &h : response->headers)
             headers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
+        const auto bodyError = errorFromBody(response->body);
         QJsonArray trailers;
         for (const HttpHeader &h : response->trailers)
             trailers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
@@ -174,6 +175,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
             { u"serverTiming"_s, timing },
             { u"feedbackTarget"_s, feedback },
             { u"gatewayHeaders"_s, gatewayHeaders },
+            { u"error"_s, bodyError ? bodyError->raw : QJsonValue::Null },
         };
         out << QJsonDocument(report).toJson(QJsonDocument::Indented);
         return kOk;
@@ -188,6 +190,18 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (const QByteArray type = headerValue(response->headers, "content-type"); !type.isEmpty())
         out << ", " << QString::fromUtf8(type);
     out << '\n';
+    if (const auto error = errorFromBody(response->body)) {
+        QStringList details;
+        if (!error->type.isEmpty())
+            details << u"type "_s + error->type;
+        if (!error->code.isEmpty())
+            details << u"code "_s + error->code;
+        out << "Error:           "
+            << (error->message.isEmpty() ? u"(no message)"_s : error->message);
+        if (!details.isEmpty())
+            out << " (" << details.join(", "_L1) << ')';
+        out << '\n';
+    }
     out << "\nApplied configurations:\n";
     if (!info.appliedConfigurationsError.isEmpty())
         out << "  ! " << info.appliedConfigurationsError

@@ -247,11 +247,14 @@ void TestCli::inspectStdin()
     QVERIFY(doc.value(u"resolvedModel"_s).isNull());
     QVERIFY(doc.value(u"feedbackTarget"_s).isNull());
     QCOMPARE(doc.value(u"serverTiming"_s).toArray().size(), 0);
+    QCOMPARE(
+        doc.value(u"error"_s).toObject().value(u"message"_s).toString(), u"no healthy upstream"_s);
 
     const Run text = run({ u"inspect"_s, u"-"_s }, raw);
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("! x-tfy-applied-configurations is not valid JSON"));
     QVERIFY(text.out.contains("raw: {broken"));
+    QVERIFY(text.out.contains("Error:           no healthy upstream\n"));
 }
 
 void TestCli::inspectBadInput()

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void feedbackTarget_data();
     void feedbackTarget();
     void gatewayHeadersInOrder();
+    void errorInBody_data();
+    void errorInBody();
 };
 
 void TestGatewayResponse::parsesCapturedResponse_data()
@@ -172,6 +174,42 @@ void TestGatewayResponse::gatewayHeadersInOrder()
     QVERIFY(!info.feedbackTarget);
     QVERIFY(info.resolvedModel.isEmpty());
     QVERIFY(info.appliedConfigurations.isNull());
+}
+
+void TestGatewayResponse::errorInBody_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("found");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("code");
+
+    QTest::newRow("openai style")
+        << R"({"error":{"message":"Rate limit","type":"requests","param":null,"code":"429"}})"_ba
+        << true << u"Rate limit"_s << u"429"_s;
+    QTest::newRow("numeric code") << R"({"error":{"message":"Nope","code":403}})"_ba << true
+                                  << u"Nope"_s << u"403"_s;
+    QTest::newRow("error string") << R"({"error":"no healthy upstream"})"_ba << true
+                                  << u"no healthy upstream"_s << QString();
+    QTest::newRow("bare message") << R"({"message":"Unauthorized"})"_ba << true << u"Unauthorized"_s
+                                  << QString();
+    QTest::newRow("a completion is no error")
+        << R"({"choices":[],"message":"x"})"_ba << false << QString() << QString();
+    QTest::newRow("not json") << "no healthy upstream"_ba << false << QString() << QString();
+}
+
+void TestGatewayResponse::errorInBody()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, found);
+    QFETCH(QString, message);
+    QFETCH(QString, code);
+    const auto error = errorFromBody(body);
+    QCOMPARE(error.has_value(), found);
+    if (!found)
+        return;
+    QCOMPARE(error->message, message);
+    QCOMPARE(error->code, code);
+    QVERIFY(!error->raw.isUndefined());
 }
 
 QTEST_GUILESS_MAIN(TestGatewayResponse)
