@@ -25,6 +25,8 @@ private Q_SLOTS:
     void inspectJson();
     void inspectStdin();
     void inspectBadInput();
+    void inspectStream();
+    void inspectNdjson();
     void usage();
 
 private:
@@ -264,6 +266,51 @@ void TestCli::inspectBadInput()
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains("not an HTTP status line"));
     QCOMPARE(run({ u"inspect"_s, u"/nonexistent"_s }).exitCode, 1);
+}
+
+void TestCli::inspectStream()
+{
+    const Run r = run({ u"inspect"_s, m_examples + u"/captured-stream.txt"_s, u"--json"_s });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"framing"_s).toString(), u"sse"_s);
+    const QJsonArray events = doc.value(u"events"_s).toArray();
+    QCOMPARE(events.size(), 9);
+    QCOMPARE(events.at(8).toObject().value(u"data"_s).toString(), u"[DONE]"_s);
+    QCOMPARE(events.at(0).toObject().value(u"event"_s).toString(), u"message"_s);
+    QCOMPARE(doc.value(u"text"_s).toString(), u"17 \u00d7 23 = 391."_s);
+    QVERIFY(doc.value(u"reasoning"_s).toString().startsWith(u"17 * 23"_s));
+    const QJsonObject call = doc.value(u"toolCalls"_s).toArray().at(0).toObject();
+    QCOMPARE(call.value(u"name"_s).toString(), u"calculator"_s);
+    QCOMPARE(call.value(u"arguments"_s).toString(), uR"({"expr":"17*23"})"_s);
+    QCOMPARE(doc.value(u"usage"_s).toObject().value(u"total_tokens"_s).toInt(), 59);
+    QCOMPARE(doc.value(u"finishReason"_s).toString(), u"tool_calls"_s);
+    QVERIFY(doc.value(u"error"_s).isNull());
+
+    const Run text = run({ u"inspect"_s, m_examples + u"/captured-stream.txt"_s });
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("9 events, complete"));
+    QVERIFY(text.out.contains("Answer:\n  17 \xC3\x97 23 = 391.\n"));
+    QVERIFY(text.out.contains("calculator({\"expr\":\"17*23\"})"));
+    QVERIFY(text.out.contains("to: \"tfy-ai-bedrock/"));
+}
+
+void TestCli::inspectNdjson()
+{
+    // A mislabelled NDJSON stream whose last record carries an error.
+    const QByteArray raw = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n"
+                           "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hal\"}}]}\n"
+                           "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"f\"}}]}\n"
+                           "{\"error\":{\"message\":\"upstream reset\",\"code\":\"502\"}}"_ba;
+    const Run r = run({ u"inspect"_s, u"-"_s, u"--json"_s }, raw);
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"framing"_s).toString(), u"ndjson"_s);
+    QCOMPARE(doc.value(u"events"_s).toArray().size(), 3);
+    QCOMPARE(doc.value(u"events"_s).toArray().at(0).toObject().value(u"event"_s).toString(),
+        u"ndjson"_s);
+    QCOMPARE(doc.value(u"text"_s).toString(), u"Half"_s);
+    QCOMPARE(doc.value(u"error"_s).toObject().value(u"message"_s).toString(), u"upstream reset"_s);
 }
 
 void TestCli::usage()

@@ -1,0 +1,293 @@
+#include "report.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::cli {
+
+namespace {
+
+QString formatScalar(const QJsonValue &v)
+{
+    if (v.isString())
+        return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+            .mid(1)
+            .chopped(1);
+    if (v.isBool())
+        return v.toBool() ? u"true"_s : u"false"_s;
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'g', 15);
+    return u"null"_s;
+}
+
+void printTree(QTextStream &out, const QJsonValue &v, int depth)
+{
+    const QString indent(qsizetype(depth) * 2, u' ');
+    const auto printEntry = [&](const QString &label, const QJsonValue &child) {
+        if ((child.isObject() && !child.toObject().isEmpty())
+            || (child.isArray() && !child.toArray().isEmpty())) {
+            out << indent << label << ":\n";
+            printTree(out, child, depth + 1);
+        } else if (child.isObject()) {
+            out << indent << label << ": {}\n";
+        } else if (child.isArray()) {
+            out << indent << label << ": []\n";
+        } else {
+            out << indent << label << ": " << formatScalar(child) << '\n';
+        }
+    };
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            printEntry(it.key(), it.value());
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            printEntry(u"[%1]"_s.arg(i), a[i]);
+    } else {
+        out << indent << formatScalar(v) << '\n';
+    }
+}
+
+QString formatMs(double ms)
+{
+    return ms >= 1000 ? u"%1 s"_s.arg(ms / 1000, 0, 'f', 2)
+                      : u"%1 ms"_s.arg(ms, 0, 'f', ms < 10 ? 2 : 1);
+}
+
+void printWaterfall(QTextStream &out, const QList<ServerTimingMetric> &metrics)
+{
+    const QList<PlacedMetric> placed = inferPlacement(metrics);
+    double end = 0;
+    qsizetype nameWidth = 4;
+    for (const PlacedMetric &p : placed) {
+        end = std::max(end, p.start + std::max(0.0, p.metric.duration));
+        nameWidth = std::max(nameWidth, p.metric.name.size());
+    }
+    constexpr int kWidth = 40;
+    for (const PlacedMetric &p : placed) {
+        QString bar(kWidth, u' ');
+        if (end > 0) {
+            const int from = int(p.start / end * kWidth);
+            const int to = std::max(from + (p.metric.duration > 0 ? 1 : 0),
+                int(std::lround((p.start + p.metric.duration) / end * kWidth)));
+            for (int i = from; i < std::min(to, kWidth); ++i)
+                bar[i] = p.envelope ? u'=' : u'#';
+        }
+        out << "  " << p.metric.name.leftJustified(nameWidth) << ' '
+            << formatMs(p.metric.duration).rightJustified(10) << " |" << bar << '|';
+        if (!p.metric.description.isEmpty())
+            out << ' ' << p.metric.description;
+        out << '\n';
+    }
+    out << "  (bars placed one after another in header order, \"=\" spans the others: inferred, "
+           "the header has no start times)\n";
+}
+
+QJsonArray headersJson(const HttpHeaders &headers)
+{
+    QJsonArray out;
+    for (const HttpHeader &h : headers)
+        out.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
+    return out;
+}
+
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+// The error to report: one the assembler found (body or stream), else any error-shaped body.
+QJsonValue errorJson(const ResponseReport &r)
+{
+    if (!r.body.assembled.errors.isEmpty())
+        return r.body.assembled.errors.first().raw;
+    if (const auto error = errorFromBody(r.response.body))
+        return error->raw;
+    return QJsonValue::Null;
+}
+
+QString framingName(BodyFraming framing)
+{
+    switch (framing) {
+    case BodyFraming::Sse:
+        return u"sse"_s;
+    case BodyFraming::Ndjson:
+        return u"ndjson"_s;
+    case BodyFraming::Json:
+        return u"json"_s;
+    case BodyFraming::Other:
+        break;
+    }
+    return u"other"_s;
+}
+
+void printIndented(QTextStream &out, const QString &text)
+{
+    for (const QString &line : text.split(u'\n'))
+        out << "  " << line << '\n';
+}
+
+} // namespace
+
+ResponseReport ResponseReport::from(RawResponse response)
+{
+    ResponseReport r;
+    r.info = GatewayResponseInfo::fromHeaders(response.allFields());
+    r.body = decodeBody(response.headers, response.body);
+    r.response = std::move(response);
+    return r;
+}
+
+QJsonObject reportJson(const ResponseReport &r)
+{
+    const GatewayResponseInfo &info = r.info;
+    const AssembledResponse &a = r.body.assembled;
+    QJsonArray timing;
+    for (const ServerTimingMetric &m : info.serverTiming)
+        timing.append(QJsonObject {
+            { u"name"_s, m.name }, { u"dur"_s, m.duration }, { u"desc"_s, m.description } });
+    QJsonValue feedback = QJsonValue::Null;
+    if (info.feedbackTarget) {
+        QJsonObject f { { u"spanId"_s, info.feedbackTarget->spanId },
+            { u"traceId"_s, info.feedbackTarget->traceId },
+            { u"raw"_s, info.feedbackTarget->raw } };
+        if (!info.feedbackTarget->error.isEmpty())
+            f.insert(u"error"_s, info.feedbackTarget->error);
+        feedback = f;
+    }
+    QJsonArray events;
+    for (const SseEvent &e : r.body.events) {
+        events.append(QJsonObject { { u"event"_s, QString::fromUtf8(e.type) },
+            { u"data"_s, QString::fromUtf8(e.data) },
+            { u"id"_s, QString::fromUtf8(e.lastEventId) } });
+    }
+    QJsonArray toolCalls;
+    for (const ToolCall &t : a.toolCalls()) {
+        toolCalls.append(QJsonObject { { u"index"_s, t.index }, { u"id"_s, t.id },
+            { u"type"_s, t.type }, { u"name"_s, t.name }, { u"arguments"_s, t.arguments } });
+    }
+    return QJsonObject {
+        { u"status"_s, r.response.status },
+        { u"reason"_s, QString::fromUtf8(r.response.reason) },
+        { u"headers"_s, headersJson(r.response.headers) },
+        { u"trailers"_s, headersJson(r.response.trailers) },
+        { u"resolvedModel"_s, orNull(info.resolvedModel) },
+        { u"appliedConfigurations"_s, info.appliedConfigurations },
+        { u"appliedConfigurationsError"_s, orNull(info.appliedConfigurationsError) },
+        { u"serverTiming"_s, timing },
+        { u"feedbackTarget"_s, feedback },
+        { u"gatewayHeaders"_s, headersJson(info.gatewayHeaders) },
+        { u"framing"_s, framingName(r.body.framing) },
+        { u"events"_s, events },
+        { u"text"_s, a.text() },
+        { u"reasoning"_s, a.reasoning() },
+        { u"toolCalls"_s, toolCalls },
+        { u"usage"_s, a.usage.isUndefined() ? QJsonValue(QJsonValue::Null) : a.usage },
+        { u"finishReason"_s, orNull(a.finishReason()) },
+        { u"error"_s, errorJson(r) },
+    };
+}
+
+void printReport(QTextStream &out, const ResponseReport &r)
+{
+    const RawResponse &response = r.response;
+    const GatewayResponseInfo &info = r.info;
+    const AssembledResponse &a = r.body.assembled;
+    out << "Status:          " << response.status << (response.reason.isEmpty() ? "" : " ")
+        << QString::fromUtf8(response.reason) << " (" << QString::fromUtf8(response.httpVersion)
+        << ")\n";
+    out << "Resolved model:  "
+        << (info.resolvedModel.isEmpty() ? u"(not reported)"_s : info.resolvedModel) << '\n';
+    out << "Body:            " << response.body.size() << " bytes";
+    if (const QByteArray type = headerValue(response.headers, "content-type"); !type.isEmpty())
+        out << ", " << QString::fromUtf8(type);
+    if (r.body.framing == BodyFraming::Sse || r.body.framing == BodyFraming::Ndjson) {
+        out << ", " << r.body.events.size() << " events";
+        if (a.done)
+            out << ", complete";
+        else
+            out << ", no end marker";
+        if (r.body.unterminatedEvent)
+            out << ", last event cut off";
+    }
+    out << '\n';
+    const QJsonValue error = errorJson(r);
+    if (!error.isNull()) {
+        const QJsonObject e = error.toObject();
+        QString message = error.isString() ? error.toString() : e.value("message"_L1).toString();
+        QStringList details;
+        if (const QString type = e.value("type"_L1).toString(); !type.isEmpty())
+            details << u"type "_s + type;
+        if (const QJsonValue code = e.value("code"_L1); !code.isNull() && !code.isUndefined())
+            details << u"code "_s
+                    + (code.isDouble() ? QString::number(code.toDouble()) : code.toString());
+        out << "Error:           " << (message.isEmpty() ? u"(no message)"_s : message);
+        if (!details.isEmpty())
+            out << " (" << details.join(", "_L1) << ')';
+        out << '\n';
+    }
+    if (!a.finishReason().isEmpty())
+        out << "Finish reason:   " << a.finishReason() << '\n';
+    if (a.usage.isObject()) {
+        QStringList parts;
+        const QJsonObject usage = a.usage.toObject();
+        for (auto it = usage.begin(); it != usage.end(); ++it) {
+            if (it.value().isDouble())
+                parts << it.key() + u' ' + QString::number(it.value().toDouble());
+        }
+        out << "Usage:           " << parts.join(", "_L1) << '\n';
+    }
+    if (!a.reasoning().isEmpty()) {
+        out << "\nReasoning:\n";
+        printIndented(out, a.reasoning());
+    }
+    if (!a.text().isEmpty()) {
+        out << "\nAnswer:\n";
+        printIndented(out, a.text());
+    }
+    if (!a.refusal().isEmpty()) {
+        out << "\nRefusal:\n";
+        printIndented(out, a.refusal());
+    }
+    if (!a.toolCalls().isEmpty()) {
+        out << "\nTool calls:\n";
+        for (const ToolCall &t : a.toolCalls())
+            out << "  " << t.name << '(' << t.arguments << ")  " << t.id << '\n';
+    }
+    out << "\nApplied configurations:\n";
+    if (!info.appliedConfigurationsError.isEmpty())
+        out << "  ! " << info.appliedConfigurationsError
+            << "\n  raw: " << info.appliedConfigurationsRaw << '\n';
+    else if (info.appliedConfigurations.isNull() && info.appliedConfigurationsRaw.isEmpty())
+        out << "  (no x-tfy-applied-configurations header)\n";
+    else
+        printTree(out, info.appliedConfigurations, 1);
+    out << "\nServer timing:\n";
+    if (info.serverTiming.isEmpty())
+        out << "  (no server-timing metrics; the gateway sends them on non-streaming responses)\n";
+    else
+        printWaterfall(out, info.serverTiming);
+    out << "\nFeedback target:\n";
+    if (!info.feedbackTarget)
+        out << "  (no x-tfy-feedback-target-id header)\n";
+    else if (!info.feedbackTarget->error.isEmpty())
+        out << "  ! " << info.feedbackTarget->error << ": " << info.feedbackTarget->raw << '\n';
+    else
+        out << "  traceId " << info.feedbackTarget->traceId << "\n  spanId  "
+            << info.feedbackTarget->spanId << '\n';
+    out << "\nGateway headers (x-tfy-*):\n";
+    if (info.gatewayHeaders.isEmpty())
+        out << "  (none)\n";
+    for (const HttpHeader &h : info.gatewayHeaders)
+        out << "  " << QString::fromUtf8(h.name) << ": " << QString::fromUtf8(h.value) << '\n';
+}
+
+} // namespace gs::cli

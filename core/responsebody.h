@@ -1,0 +1,32 @@
+#pragma once
+
+#include "httpheader.h"
+#include "openaiassembler.h"
+#include "sseparser.h"
+
+namespace gs::core {
+
+//! How a response body is framed.
+enum class BodyFraming {
+    Sse, //!< text/event-stream
+    Ndjson, //!< application/x-ndjson, application/jsonl and kin: one JSON value per line
+    Json, //!< one JSON document
+    Other, //!< anything else: shown as it is
+};
+
+//! The framing a Content-Type announces. \a body, when given, lets a stream sent
+//! with a wrong type (text/plain, octet-stream) still be recognised by its first bytes.
+BodyFraming framingFor(QByteArrayView contentType, QByteArrayView bodyStart = {});
+
+//! A whole captured body, decoded: its events (for streams) and what they assemble to.
+struct DecodedBody
+{
+    BodyFraming framing = BodyFraming::Other;
+    QList<SseEvent> events; //!< SSE events; NDJSON records as events of type "ndjson"
+    AssembledResponse assembled;
+    bool unterminatedEvent = false; //!< the stream ended inside an event, which was dropped
+};
+
+DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body);
+
+} // namespace gs::core
