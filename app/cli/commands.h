@@ -11,9 +11,12 @@ enum ExitCode : int {
     kOk = 0,
     kFailure = 1, //!< I/O, unreadable input, bad usage
     kInvalid = 2, //!< the request is not fit to be sent
+    kTransport = 3, //!< send: the exchange failed on the wire or hit --max-time
 };
 
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

@@ -13,7 +13,9 @@ const auto kUsage = uR"(Usage: gatescope-cli COMMAND [OPTIONS]
 
 Commands:
   compose FILE.http   print the exact wire request a .http file describes
+  send FILE.http      send it, stream the answer, report what the gateway did
   inspect FILE        report what a gateway said in a captured HTTP response
+  mock                run the embedded demo gateway on loopback
 
 Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
@@ -42,6 +44,10 @@ int main(int argc, char *argv[])
         return gs::cli::runCompose(args, out, err);
     if (command == "inspect"_L1)
         return gs::cli::runInspect(args, out, err);
+    if (command == "send"_L1)
+        return gs::cli::runSend(args, out, err);
+    if (command == "mock"_L1)
+        return gs::cli::runMock(args, out, err);
     err << "gatescope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return gs::cli::kFailure;
 }

@@ -142,6 +142,8 @@ ResponseReport ResponseReport::from(RawResponse response)
     ResponseReport r;
     r.info = GatewayResponseInfo::fromHeaders(response.allFields());
     r.body = decodeBody(response.headers, response.body);
+    r.bodyBytes = response.body.size();
+    r.eventCount = r.body.events.size();
     r.response = std::move(response);
     return r;
 }
@@ -196,7 +198,7 @@ QJsonObject reportJson(const ResponseReport &r)
     };
 }
 
-void printReport(QTextStream &out, const ResponseReport &r)
+void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options)
 {
     const RawResponse &response = r.response;
     const GatewayResponseInfo &info = r.info;
@@ -206,11 +208,11 @@ void printReport(QTextStream &out, const ResponseReport &r)
         << ")\n";
     out << "Resolved model:  "
         << (info.resolvedModel.isEmpty() ? u"(not reported)"_s : info.resolvedModel) << '\n';
-    out << "Body:            " << response.body.size() << " bytes";
+    out << "Body:            " << r.bodyBytes << " bytes";
     if (const QByteArray type = headerValue(response.headers, "content-type"); !type.isEmpty())
         out << ", " << QString::fromUtf8(type);
     if (r.body.framing == BodyFraming::Sse || r.body.framing == BodyFraming::Ndjson) {
-        out << ", " << r.body.events.size() << " events";
+        out << ", " << r.eventCount << " events";
         if (a.done)
             out << ", complete";
         else
@@ -245,19 +247,19 @@ void printReport(QTextStream &out, const ResponseReport &r)
         }
         out << "Usage:           " << parts.join(", "_L1) << '\n';
     }
-    if (!a.reasoning().isEmpty()) {
+    if (options.answer && !a.reasoning().isEmpty()) {
         out << "\nReasoning:\n";
         printIndented(out, a.reasoning());
     }
-    if (!a.text().isEmpty()) {
+    if (options.answer && !a.text().isEmpty()) {
         out << "\nAnswer:\n";
         printIndented(out, a.text());
     }
-    if (!a.refusal().isEmpty()) {
+    if (options.answer && !a.refusal().isEmpty()) {
         out << "\nRefusal:\n";
         printIndented(out, a.refusal());
     }
-    if (!a.toolCalls().isEmpty()) {
+    if (options.answer && !a.toolCalls().isEmpty()) {
         out << "\nTool calls:\n";
         for (const ToolCall &t : a.toolCalls())
             out << "  " << t.name << '(' << t.arguments << ")  " << t.id << '\n';

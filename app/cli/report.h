@@ -15,14 +15,21 @@ struct ResponseReport
     core::RawResponse response;
     core::GatewayResponseInfo info;
     core::DecodedBody body;
+    qint64 bodyBytes = 0; //!< may exceed response.body when the body was not kept
+    qint64 eventCount = 0; //!< may exceed body.events when the events were not kept
 
     static ResponseReport from(core::RawResponse response);
+};
+
+struct PrintOptions
+{
+    bool answer = true; //!< the answer, reasoning and tool calls (send prints them live instead)
 };
 
 //! The JSON keys shared by `inspect --json` and `send --json` (see README).
 QJsonObject reportJson(const ResponseReport &report);
 
 //! The human-readable report: status, model, answer, gateway's configurations, timing.
-void printReport(QTextStream &out, const ResponseReport &report);
+void printReport(QTextStream &out, const ResponseReport &report, PrintOptions options = {});
 
 } // namespace gs::cli

@@ -27,6 +27,10 @@ private Q_SLOTS:
     void inspectBadInput();
     void inspectStream();
     void inspectNdjson();
+    void sendDemoJson();
+    void sendDemoText();
+    void sendInvalidSendsNothing();
+    void sendTransportErrors();
     void usage();
 
 private:
@@ -148,7 +152,7 @@ void TestCli::composeChoosesByName()
         = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--env"_s, u"demo"_s });
     QCOMPARE(first.exitCode, 0);
     QVERIFY(first.out.startsWith("GET "));
-    QVERIFY(first.err.contains("composing the first"));
+    QVERIFY(first.err.contains("using the first"));
 
     const Run missing
         = run({ u"compose"_s, m_examples + u"/gateway-requests.http"_s, u"--name"_s, u"nope"_s });
@@ -311,6 +315,78 @@ void TestCli::inspectNdjson()
         u"ndjson"_s);
     QCOMPARE(doc.value(u"text"_s).toString(), u"Half"_s);
     QCOMPARE(doc.value(u"error"_s).toObject().value(u"message"_s).toString(), u"upstream reset"_s);
+}
+
+void TestCli::sendDemoJson()
+{
+    const Run r = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--json"_s });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(r.out.count('\n'), 1); // one JSON report, nothing else
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(doc.value(u"status"_s).toInt(), 200);
+    QCOMPARE(doc.value(u"resolvedModel"_s).toString(), u"openai-main/gpt-4o-mini"_s);
+    QCOMPARE(doc.value(u"requestedModel"_s).toString(), u"openai-main/gpt-4o-mini"_s);
+    QCOMPARE(doc.value(u"framing"_s).toString(), u"sse"_s);
+    QVERIFY(doc.value(u"text"_s).toString().size() > 20);
+    QCOMPARE(doc.value(u"usage"_s).toObject().value(u"completion_tokens"_s).toInt(), 40);
+    QCOMPARE(doc.value(u"events"_s).toArray().last().toObject().value(u"data"_s).toString(),
+        u"[DONE]"_s);
+    const QJsonObject timeline = doc.value(u"timeline"_s).toObject();
+    QVERIFY(timeline.value(u"ttftMs"_s).toDouble() >= timeline.value(u"headersMs"_s).toDouble());
+    QCOMPARE(timeline.value(u"tokens"_s).toInt(), 40);
+    QCOMPARE(doc.value(u"appliedConfigurations"_s)
+                 .toObject()
+                 .value(u"metadata"_s)
+                 .toObject()
+                 .value(u"team"_s)
+                 .toString(),
+        u"platform"_s);
+    QVERIFY(doc.value(u"error"_s).isNull());
+}
+
+void TestCli::sendDemoText()
+{
+    const Run r = run({ u"send"_s, m_examples + u"/gateway-requests.http"_s, u"--name"_s,
+        u"claude-thinking"_s, u"--demo"_s, u"--env"_s, u"demo"_s });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.startsWith("[reasoning] ")); // not a terminal: no colour codes
+    QVERIFY(r.out.contains("Status:          200 OK"));
+    QVERIFY(r.out.contains("Server timing:\n  authentication"));
+    QVERIFY(r.out.contains("Timing (client, monotonic clock):"));
+    QVERIFY(r.out.contains("server:model_call"));
+}
+
+void TestCli::sendInvalidSendsNothing()
+{
+    const QString path = writeFile(u"invalid-send.http"_s,
+        "POST https://gw.example/chat/completions\nx-tfy-request-timeout: soon\n\n{\"model\":\"a/b\"}\n"_ba);
+    const Run r = run({ u"send"_s, path, u"--demo"_s });
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains("requestTimeoutMs"));
+    QVERIFY(r.err.contains("nothing was sent"));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::sendTransportErrors()
+{
+    // Stalled after a few events: --max-time ends it, exit 3, what arrived is printed.
+    const QString stall = writeFile(u"stall.http"_s,
+        "POST {{baseUrl}}/chat/completions\nAuthorization: Bearer x\nx-gatescope-fault: stall\n\n"
+        "{\"model\":\"openai-main/gpt-4o-mini\",\"stream\":true,\"messages\":[]}\n"_ba);
+    const Run stalled = run({ u"send"_s, stall, u"--demo"_s, u"--max-time"_s, u"1"_s, u"--var"_s,
+        u"baseUrl=http://x"_s, u"--json"_s });
+    QCOMPARE(stalled.exitCode, 3);
+    const QJsonObject doc = QJsonDocument::fromJson(stalled.out).object();
+    const QString transportError
+        = doc.value(u"transportError"_s).toObject().value(u"message"_s).toString();
+    QVERIFY(transportError.contains(u"deadline"_s));
+    QVERIFY(!doc.value(u"text"_s).toString().isEmpty());
+
+    // Nobody listening.
+    const QString refused = writeFile(u"refused.http"_s, "GET http://127.0.0.1:9/models\n"_ba);
+    const Run r = run({ u"send"_s, refused });
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY(r.out.contains("Transport error: Connection refused"));
 }
 
 void TestCli::usage()

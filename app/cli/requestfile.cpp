@@ -1,0 +1,90 @@
+#include "requestfile.h"
+
+#include "core/httpfile.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::cli {
+
+void RequestOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({ name, env, var });
+}
+
+std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, QTextStream &err)
+{
+    const QString prefix = u"gatescope-cli "_s + command + u": "_s;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err << prefix << "expected one FILE.http\n";
+        return std::nullopt;
+    }
+    const QString &path = positional.first();
+    const auto file = HttpFile::load(path);
+    if (!file) {
+        err << prefix << file.error().message << '\n';
+        return std::nullopt;
+    }
+    const QList<HttpFileRequest> requests = file->requests();
+    if (requests.isEmpty()) {
+        err << prefix << path << " has no request in it\n";
+        return std::nullopt;
+    }
+    qsizetype index = 0;
+    if (parser.isSet(options.name)) {
+        index = file->indexOf(parser.value(options.name));
+        if (index < 0) {
+            QStringList names;
+            for (const HttpFileRequest &r : requests)
+                names << (r.name.isEmpty() ? u"(unnamed, line %1)"_s.arg(r.line) : r.name);
+            err << prefix << path << " has no request named \"" << parser.value(options.name)
+                << "\"; it has: " << names.join(", "_L1) << '\n';
+            return std::nullopt;
+        }
+    } else if (requests.size() > 1) {
+        err << "note: " << path << " has " << requests.size() << " requests; using the first"
+            << (requests[0].name.isEmpty() ? QString() : u" (\"%1\")"_s.arg(requests[0].name))
+            << ". Choose one with --name.\n";
+    }
+
+    const QString directory = QFileInfo(path).absolutePath();
+    const auto environments = HttpEnvironments::loadFromDirectory(directory);
+    if (!environments) {
+        err << prefix << environments.error().message << '\n';
+        return std::nullopt;
+    }
+    const auto envVariables = environments->variables(parser.value(options.env));
+    if (!envVariables) {
+        err << prefix << envVariables.error().message << '\n';
+        return std::nullopt;
+    }
+    // Precedence: --var, then the file's own @variables, then the environment.
+    Variables variables = *envVariables;
+    const Variables fileVariables = file->fileVariables();
+    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
+        variables.insert(it.key(), it.value());
+    for (const QString &assignment : parser.values(options.var)) {
+        const qsizetype eq = assignment.indexOf(u'=');
+        if (eq <= 0) {
+            err << prefix << "--var expects NAME=VALUE, got \"" << assignment << "\"\n";
+            return std::nullopt;
+        }
+        variables.insert(assignment.left(eq), assignment.mid(eq + 1));
+    }
+
+    const auto resolved = resolve(requests[index], variables, directory);
+    if (!resolved) {
+        err << prefix << resolved.error().message << '\n';
+        return std::nullopt;
+    }
+    return decode(
+        WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+}
+
+} // namespace gs::cli

@@ -1,0 +1,350 @@
+#include "commands.h"
+#include "core/demogateway.h"
+#include "core/exchange.h"
+#include "core/validation.h"
+#include "report.h"
+#include "requestfile.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
+#include <QTextStream>
+
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::cli {
+
+namespace {
+
+QString ms(qint64 micros)
+{
+    return QString::number(double(micros) / 1000.0, 'f', 1) + u" ms"_s;
+}
+
+// Prints the answer as it grows: reasoning set apart, then the answer.
+class LivePrinter
+{
+public:
+    LivePrinter(QTextStream &out, bool colour)
+        : m_out(out)
+        , m_colour(colour)
+    { }
+
+    void update(const AssembledResponse &a)
+    {
+        if (a.choices.isEmpty())
+            return;
+        const AssembledChoice &c = a.choices.first();
+        if (c.reasoning.size() > m_reasoning) {
+            if (m_reasoning == 0)
+                m_out << (m_colour ? "\x1b[2m[reasoning] " : "[reasoning] ");
+            else if (m_colour && m_inAnswer)
+                m_out << "\x1b[2m";
+            m_out << QStringView(c.reasoning).sliced(m_reasoning);
+            m_reasoning = c.reasoning.size();
+            m_inAnswer = false;
+        }
+        if (c.text.size() > m_text) {
+            if (m_text == 0 || !m_inAnswer) {
+                if (m_colour && m_reasoning > 0)
+                    m_out << "\x1b[0m";
+                if (m_reasoning > 0)
+                    m_out << "\n\n";
+            }
+            m_out << QStringView(c.text).sliced(m_text);
+            m_text = c.text.size();
+            m_inAnswer = true;
+        }
+        m_out.flush();
+    }
+
+    void finish(const AssembledResponse &a)
+    {
+        update(a);
+        if (m_colour && m_reasoning > 0 && !m_inAnswer)
+            m_out << "\x1b[0m";
+        for (const ToolCall &t : a.toolCalls())
+            m_out << "\n[tool call] " << t.name << '(' << t.arguments << ')';
+        if (!a.refusal().isEmpty())
+            m_out << "\n[refusal] " << a.refusal();
+        if (m_text > 0 || m_reasoning > 0 || !a.toolCalls().isEmpty() || !a.refusal().isEmpty())
+            m_out << '\n';
+        m_out.flush();
+    }
+
+private:
+    QTextStream &m_out;
+    bool m_colour;
+    qsizetype m_reasoning = 0;
+    qsizetype m_text = 0;
+    bool m_inAnswer = false;
+};
+
+QJsonObject timelineJson(const Timeline &t)
+{
+    const auto at = [](qint64 micros) {
+        return micros < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(micros) / 1000.0);
+    };
+    QJsonArray gaps;
+    for (qsizetype i = 1; i < t.tokenTimes.size() && i <= 100'000; ++i)
+        gaps.append(double(t.tokenTimes[i] - t.tokenTimes[i - 1]) / 1000.0);
+    return QJsonObject {
+        { u"connectingMs"_s, at(t.connecting) },
+        { u"encryptedMs"_s, at(t.encrypted) },
+        { u"requestSentMs"_s, at(t.requestSent) },
+        { u"headersMs"_s, at(t.headers) },
+        { u"firstByteMs"_s, at(t.firstByte) },
+        { u"firstEventMs"_s, at(t.firstEvent) },
+        { u"ttftMs"_s, at(t.firstToken) },
+        { u"finishedMs"_s, at(t.finished) },
+        { u"connectionReused"_s, t.connectionReused },
+        { u"tokens"_s, qint64(t.tokenTimes.size()) },
+        { u"interTokenGapsMs"_s, gaps },
+        { u"bytes"_s, t.bytes },
+        { u"events"_s, t.events },
+    };
+}
+
+// The client's phases as a text waterfall, with the server's own stages placed (by
+// inference) inside the wait for the status line.
+void printTimeline(
+    QTextStream &out, const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
+{
+    struct Row
+    {
+        QString name;
+        qint64 from;
+        qint64 to;
+        QString note;
+    };
+    QList<Row> rows;
+    if (t.connectionReused) {
+        rows.append({ u"connect"_s, -1, -1, u"reused connection: no connect or TLS phase"_s });
+    } else if (t.connecting >= 0) {
+        const qint64 connected = t.encrypted >= 0 ? t.encrypted : t.requestSent;
+        rows.append({ u"connect"_s, t.connecting, connected, {} });
+        if (t.encrypted >= 0)
+            rows.append({ u"tls"_s, t.connecting, t.encrypted, u"within connect"_s });
+    }
+    if (t.requestSent >= 0 && t.headers >= 0)
+        rows.append({ u"waiting"_s, t.requestSent, t.headers, u"request sent -> status line"_s });
+    qint64 cursor = t.requestSent;
+    for (const PlacedMetric &p : inferPlacement(serverTiming)) {
+        const qint64 from = t.requestSent + qint64(p.start * 1000);
+        const qint64 to = from + qint64(std::max(0.0, p.metric.duration) * 1000);
+        rows.append({ u"  server:"_s + p.metric.name, from, to,
+            p.envelope ? u"envelope, inferred"_s : u"inferred"_s });
+        cursor = std::max(cursor, to);
+    }
+    if (t.headers >= 0 && t.firstToken >= 0)
+        rows.append({ u"first token"_s, t.headers, t.firstToken, u"after the status line"_s });
+    if (t.firstByte >= 0 && t.finished >= 0)
+        rows.append({ u"body"_s, t.firstByte, t.finished,
+            u"%1 bytes, %2 events"_s.arg(t.bytes).arg(t.events) });
+    const qint64 end = std::max<qint64>({ t.finished, cursor, 1 });
+    constexpr int kWidth = 40;
+    for (const Row &r : rows) {
+        QString bar(kWidth, u' ');
+        if (r.from >= 0) {
+            const int a = int(double(r.from) / double(end) * kWidth);
+            const int b = std::max(a + 1, int(std::lround(double(r.to) / double(end) * kWidth)));
+            for (int i = std::clamp(a, 0, kWidth); i < std::min(b, kWidth); ++i)
+                bar[i] = r.name.startsWith(u' ') ? u'=' : u'#';
+        }
+        out << "  " << r.name.leftJustified(24) << ' '
+            << (r.from >= 0 ? ms(r.to - r.from) : u"-"_s).rightJustified(10) << " |" << bar << "| "
+            << r.note << '\n';
+    }
+    if (!serverTiming.isEmpty())
+        out << "  (server stages: placed one after another from the moment the request was sent; "
+               "the header carries no start times)\n";
+}
+
+} // namespace
+
+int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Sends the request a .http file describes, prints the answer as it streams, "
+        "then what the gateway did: status, resolved model, applied configurations, timing."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"FILE.http"_s, u"The request file."_s);
+    const RequestOptions options;
+    options.addTo(parser);
+    const QCommandLineOption demoOption(u"demo"_s,
+        u"Send to the embedded demo gateway (its URL and token replace the request's)."_s);
+    const QCommandLineOption maxTimeOption(
+        u"max-time"_s, u"Client-side deadline for the whole exchange."_s, u"SECONDS"_s);
+    const QCommandLineOption jsonOption(
+        u"json"_s, u"Print one JSON report at the end, and nothing else on stdout."_s);
+    const QCommandLineOption rawOption(
+        u"raw"_s, u"Print the body's bytes as they arrive instead of the assembled answer."_s);
+    const QCommandLineOption insecureOption(u"insecure"_s,
+        u"Accept certificate problems (self-hosted gateways); they are still reported."_s);
+    const QCommandLineOption idleOption(u"idle-timeout"_s,
+        u"Give up when nothing arrives for this long (default 300)."_s, u"SECONDS"_s, u"300"_s);
+    const QCommandLineOption seedOption(
+        u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s, u"1"_s);
+    parser.addOptions({ demoOption, maxTimeOption, idleOption, jsonOption, rawOption,
+        insecureOption, seedOption });
+    if (!parser.parse(arguments)) {
+        err << "gatescope-cli send: " << parser.errorText() << '\n';
+        return kFailure;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return kOk;
+    }
+    const bool json = parser.isSet(jsonOption);
+    double maxTime = 0;
+    if (parser.isSet(maxTimeOption)) {
+        bool ok = false;
+        maxTime = parser.value(maxTimeOption).toDouble(&ok);
+        if (!ok || maxTime <= 0) {
+            err << "gatescope-cli send: --max-time takes a positive number of seconds\n";
+            return kFailure;
+        }
+    }
+    bool idleOk = false;
+    const double idle = parser.value(idleOption).toDouble(&idleOk);
+    if (!idleOk || idle < 0) {
+        err << "gatescope-cli send: --idle-timeout takes a number of seconds (0: never)\n";
+        return kFailure;
+    }
+    auto request = loadRequest(parser, options, u"send"_s, err);
+    if (!request)
+        return kFailure;
+
+    std::unique_ptr<DemoGateway> demo;
+    if (parser.isSet(demoOption)) {
+        demo = std::make_unique<DemoGateway>(parser.value(seedOption).toULongLong());
+        const auto url = demo->listen();
+        if (!url) {
+            err << "gatescope-cli send: " << url.error().message << '\n';
+            return kFailure;
+        }
+        request->baseUrl = *url;
+        request->bearerToken = QString::fromLatin1(kDemoToken);
+    }
+
+    const QList<Issue> issues = validate(*request);
+    for (const Issue &i : issues) {
+        if (!json || i.severity == Issue::Severity::Error)
+            err << (i.severity == Issue::Severity::Error ? "error: " : "warning: ") << i.field
+                << ": " << i.message << '\n';
+    }
+    if (hasErrors(issues)) {
+        err << "gatescope-cli send: nothing was sent.\n";
+        return kInvalid;
+    }
+    const WireRequest wire = compose(*request);
+
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
+    QNetworkAccessManager network;
+    ExchangeOptions exchangeOptions;
+    exchangeOptions.deadlineMs = qint64(maxTime * 1000);
+    exchangeOptions.idleTimeoutMs = qint64(idle * 1000);
+    exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
+    Exchange exchange(&network, exchangeOptions);
+
+    const bool colour = !json && ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
+    LivePrinter live(out, colour);
+    QList<SseEvent> events;
+    if (json) {
+        QObject::connect(&exchange, &Exchange::eventsArrived, &exchange,
+            [&events](const QList<SseEvent> &batch) { events += batch; });
+    } else if (parser.isSet(rawOption)) {
+        QObject::connect(
+            &exchange, &Exchange::dataArrived, &exchange, [&out](const QByteArray &chunk) {
+                out << QString::fromUtf8(chunk);
+                out.flush();
+            });
+    } else {
+        err << "> " << QString::fromUtf8(wire.method) << ' ' << wire.url << '\n';
+        err.flush();
+        QObject::connect(
+            &exchange, &Exchange::progress, &exchange, [&] { live.update(exchange.assembled()); });
+    }
+    QObject::connect(&exchange, &Exchange::finished, &exchange, [] { QCoreApplication::quit(); });
+    exchange.start(wire);
+    if (!exchange.isFinished())
+        QCoreApplication::exec();
+
+    ResponseReport report;
+    report.response.httpVersion = exchange.httpVersion();
+    report.response.status = exchange.status();
+    report.response.reason = exchange.reason();
+    report.response.headers = exchange.responseHeaders();
+    report.info = GatewayResponseInfo::fromHeaders(exchange.responseHeaders());
+    report.body.framing = exchange.framing();
+    report.body.events = events;
+    report.body.assembled = exchange.assembled();
+    report.body.unterminatedEvent = exchange.unterminatedEvent();
+    report.bodyBytes = exchange.timeline().bytes;
+    report.eventCount = exchange.timeline().events;
+    if (report.body.framing == BodyFraming::Json || report.body.framing == BodyFraming::Other)
+        report.response.body = exchange.body();
+    const Timeline &t = exchange.timeline();
+    const ExchangeError &error = exchange.error();
+    const qint64 tokens = t.tokenTimes.size();
+    const double streamSeconds = t.firstToken >= 0 && t.finished > t.firstToken
+        ? double(t.finished - t.firstToken) / 1e6
+        : 0;
+
+    if (json) {
+        QJsonObject doc = reportJson(report);
+        doc.insert(u"requestedModel"_s, request->model);
+        doc.insert(u"timeline"_s, timelineJson(t));
+        if (error.kind != ExchangeError::Kind::None) {
+            doc.insert(u"transportError"_s,
+                QJsonObject { { u"message"_s, error.message }, { u"detail"_s, error.detail } });
+        }
+        if (!exchange.redirects().isEmpty())
+            doc.insert(u"redirects"_s, QJsonArray::fromStringList(exchange.redirects()));
+        if (!exchange.tlsProblems().isEmpty())
+            doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
+        out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
+    } else {
+        if (!parser.isSet(rawOption))
+            live.finish(exchange.assembled());
+        out << '\n';
+        if (error.kind != ExchangeError::Kind::None)
+            out << "Transport error: " << error.message << " (" << error.detail << ")\n";
+        if (report.response.status > 0) {
+            out << "Requested model: " << (request->model.isEmpty() ? u"(none)"_s : request->model)
+                << '\n';
+            if (!report.info.resolvedModel.isEmpty() && report.info.resolvedModel != request->model)
+                out << "                 rerouted to " << report.info.resolvedModel << '\n';
+            printReport(out, report, PrintOptions { false });
+        }
+        out << "\nTiming (client, monotonic clock):\n";
+        printTimeline(out, t, report.info.serverTiming);
+        if (t.firstToken >= 0)
+            out << "  TTFT " << ms(t.firstToken - (t.requestSent >= 0 ? t.requestSent : 0))
+                << " after the request was sent";
+        if (tokens > 1 && streamSeconds > 0)
+            out << ", " << QString::number(double(tokens - 1) / streamSeconds, 'f', 1)
+                << " token events/s";
+        if (t.firstToken >= 0)
+            out << '\n';
+        for (const QString &note : exchange.notes())
+            out << "note: " << note << '\n';
+        for (const QString &redirect : exchange.redirects())
+            out << "redirected to " << redirect << '\n';
+        for (const QString &problem : exchange.tlsProblems())
+            out << "TLS: " << problem << '\n';
+    }
+    out.flush();
+    return error.kind == ExchangeError::Kind::None ? kOk : kTransport;
+}
+
+} // namespace gs::cli

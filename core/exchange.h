@@ -1,0 +1,178 @@
+#pragma once
+
+#include "gatewayrequest.h"
+#include "ndjsonsplitter.h"
+#include "openaiassembler.h"
+#include "responsebody.h"
+#include "sseparser.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTemporaryFile;
+class QTimer;
+
+namespace gs::core {
+
+//! Client-side moments of one exchange, in microseconds since it started (monotonic
+//! clock); -1 where the moment did not occur.
+struct Timeline
+{
+    qint64 connecting = -1; //!< socketStartedConnecting
+    qint64 encrypted = -1; //!< TLS handshake done
+    qint64 requestSent = -1;
+    qint64 headers = -1; //!< status line and headers received
+    qint64 firstByte = -1; //!< first body byte
+    qint64 firstEvent = -1; //!< first stream event
+    qint64 firstToken = -1; //!< first content, reasoning, refusal or tool-call token (TTFT)
+    qint64 finished = -1;
+    //! No connect (and no TLS) phase was seen: the request went over a reused
+    //! connection, so those phases were not measured, not zero.
+    bool connectionReused = false;
+    //! Arrival of each token-bearing event, for inter-token gaps. Capped at
+    //! kMaxTokenTimes entries so that endless streams stay bounded.
+    QList<qint64> tokenTimes;
+    bool tokenTimesTruncated = false;
+    qint64 bytes = 0; //!< body bytes received (after decompression)
+    qint64 events = 0;
+
+    static constexpr qsizetype kMaxTokenTimes = 1'000'000;
+};
+
+//! How an exchange failed on the transport level. An HTTP 4xx/5xx is not a failure.
+struct ExchangeError
+{
+    enum class Kind {
+        None,
+        Canceled,
+        Deadline,
+        ConnectionRefused,
+        HostNotFound,
+        ConnectionReset,
+        Timeout,
+        Tls,
+        TooManyRedirects,
+        Protocol,
+        Other
+    };
+    Kind kind = Kind::None;
+    QString message; //!< for the user
+    QString detail; //!< Qt's own words
+};
+
+struct ExchangeOptions
+{
+    qint64 deadlineMs = 0; //!< client-side limit for the whole exchange; 0: none
+    qint64 idleTimeoutMs = 0; //!< give up when nothing at all arrives for this long; 0: never
+    int maxRedirects = 5;
+    bool allowInsecureTls
+        = false; //!< accept certificate problems (self-hosted gateways); they are still reported
+    qint64 spillThreshold
+        = 8 * 1024 * 1024; //!< body bytes kept in memory before the body moves to a temporary file
+    bool forceStream = false; //!< parse the body as SSE whatever its Content-Type says
+};
+
+//! Sends one composed request and streams the reply: records the timeline, decodes
+//! SSE or NDJSON as bytes arrive, assembles the answer, and keeps the whole body
+//! (in memory up to a threshold, then in a temporary file). Never blocks.
+//!
+//! Signals: headersReceived() at most once, then eventsArrived()/progress() any
+//! number of times, then exactly one finished().
+class Exchange final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Exchange)
+
+public:
+    Exchange(
+        QNetworkAccessManager *network, ExchangeOptions options = {}, QObject *parent = nullptr);
+    ~Exchange() override;
+
+    void start(const WireRequest &request);
+    //! Stops at once; finished() follows with a Canceled error and what had arrived.
+    void cancel();
+
+    bool isFinished() const { return m_finished; }
+    const Timeline &timeline() const { return m_timeline; }
+    const ExchangeError &error() const { return m_error; }
+
+    int status() const { return m_status; }
+    QByteArray reason() const { return m_reason; }
+    QByteArray httpVersion() const { return m_httpVersion; }
+    const HttpHeaders &responseHeaders() const { return m_headers; }
+    BodyFraming framing() const { return m_framing; }
+    const AssembledResponse &assembled() const { return m_assembler.result(); }
+    //! Redirects followed, in order.
+    const QStringList &redirects() const { return m_redirects; }
+    //! Certificate problems seen (and ignored only when allowInsecureTls).
+    const QStringList &tlsProblems() const { return m_tlsProblems; }
+    //! Things the user should know about how the request was sent.
+    const QStringList &notes() const { return m_notes; }
+    //! Whether the stream ended inside an event (which was dropped).
+    bool unterminatedEvent() const { return m_unterminatedEvent; }
+
+    //! The body received so far: all of it, read back from the temporary file when it
+    //! spilled. Meant for the end of an exchange.
+    QByteArray body() const;
+    //! Where the body went once it passed the spill threshold; empty while in memory.
+    QString bodyFile() const;
+
+Q_SIGNALS:
+    void headersReceived();
+    //! Body bytes as they arrive (after decompression), for raw views.
+    void dataArrived(const QByteArray &chunk);
+    void eventsArrived(const QList<gs::core::SseEvent> &events);
+    void progress();
+    void finished();
+
+private:
+    qint64 now() const { return m_clock.nsecsElapsed() / 1000; }
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void consume(QByteArrayView bytes);
+    void handleEvents();
+    void storeBody(QByteArrayView bytes);
+    void fail(ExchangeError::Kind kind, const QString &message, const QString &detail = {});
+    void finish();
+
+    QNetworkAccessManager *m_network;
+    ExchangeOptions m_options;
+    QPointer<QNetworkReply> m_reply;
+    QTimer *m_deadline;
+    QTimer *m_idle;
+    QElapsedTimer m_clock;
+    Timeline m_timeline;
+    ExchangeError m_error;
+    int m_status = 0;
+    QByteArray m_reason;
+    QByteArray m_httpVersion;
+    HttpHeaders m_headers;
+    BodyFraming m_framing = BodyFraming::Other;
+    bool m_framingDecided = false;
+    SseParser m_sse;
+    NdjsonSplitter m_ndjson;
+    QList<SseEvent> m_pending;
+    QList<QByteArray> m_records;
+    OpenAiAssembler m_assembler;
+    QByteArray m_body;
+    std::unique_ptr<QTemporaryFile> m_spill;
+    QStringList m_redirects;
+    QStringList m_tlsProblems;
+    QStringList m_notes;
+    bool m_unterminatedEvent = false;
+    bool m_finished = false;
+    bool m_canceled = false;
+    bool m_deadlineHit = false;
+    bool m_idleHit = false;
+    bool m_idleBeforeHeaders = false;
+    bool m_idleHeadersUnreadable = false;
+};
+
+} // namespace gs::core
