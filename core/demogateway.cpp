@@ -24,6 +24,7 @@ constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
 constexpr qsizetype kMaxBodyBytes = 32 * 1024 * 1024;
 constexpr qint64 kHighWater = 1024 * 1024; // stop writing while this much is unsent
 constexpr int kStallCloseMs = 120'000;
+constexpr qsizetype kBatchBytes = 32 * 1024;
 
 QByteArray reasonPhrase(int status)
 {
@@ -306,6 +307,27 @@ private:
                 writePieces({ chunkFrame(data.first(cut)), chunkFrame(data.sliced(cut)) }, 10,
                     [this] { nextAfterInterval(); });
                 return;
+            }
+            if (m_response.eventIntervalMs == 0 && fault == DemoFault::None) {
+                // Unpaced: gather events into chunks of about 32 KiB, as a busy
+                // server's socket would, instead of one write per event.
+                QByteArray batch = data;
+                while (batch.size() < kBatchBytes) {
+                    const std::optional<QByteArray> more = m_response.stream->next();
+                    if (!more) {
+                        m_socket->write(chunkFrame(batch) + "0\r\n\r\n");
+                        finishResponse();
+                        return;
+                    }
+                    ++m_events;
+                    batch += *more;
+                }
+                m_socket->write(chunkFrame(batch));
+                if (m_socket->bytesToWrite() > kHighWater) {
+                    m_waitingForDrain = true;
+                    return;
+                }
+                continue;
             }
             m_socket->write(chunkFrame(data));
             if (m_response.eventIntervalMs > 0) {

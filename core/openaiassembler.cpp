@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <simdjson.h>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -69,6 +71,249 @@ QList<ToolCall> AssembledResponse::toolCalls() const
     return choices.isEmpty() ? QList<ToolCall>() : choices.first().toolCalls;
 }
 
+// One simdjson parser for the assembler's life (it keeps its buffers), plus a padded
+// copy of the event: simdjson reads a little past the end of its input.
+struct OpenAiAssembler::FastParser
+{
+    simdjson::ondemand::parser parser;
+    std::string buffer;
+};
+
+OpenAiAssembler::OpenAiAssembler() = default;
+OpenAiAssembler::~OpenAiAssembler() = default;
+OpenAiAssembler::OpenAiAssembler(OpenAiAssembler &&) noexcept = default;
+OpenAiAssembler &OpenAiAssembler::operator=(OpenAiAssembler &&) noexcept = default;
+
+namespace {
+
+// What one chat chunk says, read without committing anything, so that a chunk the
+// fast path cannot read whole goes to the general path untouched.
+struct FastToolDelta
+{
+    int64_t index = -1;
+    std::string_view id, type, name, arguments;
+};
+struct FastChoice
+{
+    int64_t index = 0;
+    std::string_view role, content, reasoning, refusal, finish;
+    std::vector<FastToolDelta> tools;
+};
+
+using simdjson::ondemand::json_type;
+
+bool readString(simdjson::ondemand::value v, std::string_view &out)
+{
+    json_type t;
+    if (v.type().get(t))
+        return false;
+    if (t == json_type::null)
+        return true;
+    return t == json_type::string && !v.get_string().get(out);
+}
+
+bool readToolCalls(simdjson::ondemand::value v, std::vector<FastToolDelta> &out)
+{
+    simdjson::ondemand::array calls;
+    if (v.get_array().get(calls))
+        return false;
+    for (auto item : calls) {
+        simdjson::ondemand::object call;
+        if (item.get_object().get(call))
+            return false;
+        FastToolDelta t;
+        for (auto field : call) {
+            std::string_view key;
+            simdjson::ondemand::value value;
+            if (field.unescaped_key().get(key) || field.value().get(value))
+                return false;
+            if (key == "index") {
+                if (value.get_int64().get(t.index))
+                    return false;
+            } else if (key == "id") {
+                if (!readString(value, t.id))
+                    return false;
+            } else if (key == "type") {
+                if (!readString(value, t.type))
+                    return false;
+            } else if (key == "function") {
+                simdjson::ondemand::object function;
+                if (value.get_object().get(function))
+                    return false;
+                for (auto f : function) {
+                    std::string_view fkey;
+                    simdjson::ondemand::value fvalue;
+                    if (f.unescaped_key().get(fkey) || f.value().get(fvalue))
+                        return false;
+                    if (fkey == "name" && !readString(fvalue, t.name))
+                        return false;
+                    if (fkey == "arguments" && !readString(fvalue, t.arguments))
+                        return false;
+                }
+            }
+        }
+        out.push_back(t);
+    }
+    return true;
+}
+
+bool readChoice(simdjson::ondemand::object object, FastChoice &c)
+{
+    for (auto field : object) {
+        std::string_view key;
+        simdjson::ondemand::value value;
+        if (field.unescaped_key().get(key) || field.value().get(value))
+            return false;
+        if (key == "index") {
+            if (value.get_int64().get(c.index))
+                return false;
+        } else if (key == "finish_reason") {
+            if (!readString(value, c.finish))
+                return false;
+        } else if (key == "delta") {
+            simdjson::ondemand::object delta;
+            if (value.get_object().get(delta))
+                return false;
+            for (auto d : delta) {
+                std::string_view dkey;
+                simdjson::ondemand::value dvalue;
+                if (d.unescaped_key().get(dkey) || d.value().get(dvalue))
+                    return false;
+                bool ok = true;
+                if (dkey == "content") {
+                    json_type t;
+                    if (dvalue.type().get(t) || t == json_type::array)
+                        return false; // content parts: the general path
+                    ok = readString(dvalue, c.content);
+                } else if (dkey == "role") {
+                    ok = readString(dvalue, c.role);
+                } else if (dkey == "reasoning_content"
+                    || (dkey == "reasoning" && c.reasoning.empty())) {
+                    ok = readString(dvalue, c.reasoning);
+                } else if (dkey == "refusal") {
+                    ok = readString(dvalue, c.refusal);
+                } else if (dkey == "tool_calls") {
+                    ok = readToolCalls(dvalue, c.tools);
+                } else if (dkey == "thinking_blocks") {
+                    return false; // rare, and its precedence rules live in the general path
+                }
+                if (!ok)
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+QString toQString(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+} // namespace
+
+std::optional<OpenAiAssembler::Deltas> OpenAiAssembler::addChatChunkFast(QByteArrayView data)
+{
+    if (!m_fast)
+        m_fast = std::make_unique<FastParser>();
+    std::string &buffer = m_fast->buffer;
+    const std::size_t needed = std::size_t(data.size()) + simdjson::SIMDJSON_PADDING;
+    if (buffer.capacity() < needed)
+        buffer.reserve(needed * 2);
+    buffer.assign(data.data(), std::size_t(data.size()));
+    simdjson::ondemand::document doc;
+    if (m_fast->parser
+            .iterate(simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()))
+            .get(doc))
+        return std::nullopt;
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object))
+        return std::nullopt;
+    std::string_view id, model;
+    std::string_view usageJson;
+    std::vector<FastChoice> choices;
+    for (auto field : object) {
+        std::string_view key;
+        simdjson::ondemand::value value;
+        if (field.unescaped_key().get(key) || field.value().get(value))
+            return std::nullopt;
+        if (key == "type" || key == "error")
+            return std::nullopt; // Responses, Anthropic or an error: the general path
+        if (key == "id") {
+            if (!readString(value, id))
+                return std::nullopt;
+        } else if (key == "model") {
+            if (!readString(value, model))
+                return std::nullopt;
+        } else if (key == "usage") {
+            json_type t;
+            if (value.type().get(t))
+                return std::nullopt;
+            if (t == json_type::object && value.raw_json().get(usageJson))
+                return std::nullopt;
+        } else if (key == "choices") {
+            simdjson::ondemand::array array;
+            if (value.get_array().get(array))
+                return std::nullopt;
+            for (auto item : array) {
+                simdjson::ondemand::object c;
+                if (item.get_object().get(c))
+                    return std::nullopt;
+                FastChoice fc;
+                if (!readChoice(c, fc))
+                    return std::nullopt;
+                choices.push_back(std::move(fc));
+            }
+        }
+    }
+    if (!doc.at_end())
+        return std::nullopt;
+
+    // Read whole: commit.
+    m_result.api = AssembledResponse::Api::ChatCompletions;
+    if (!id.empty())
+        m_result.id = toQString(id);
+    if (!model.empty())
+        m_result.model = toQString(model);
+    if (!usageJson.empty())
+        m_result.usage
+            = QJsonDocument::fromJson(QByteArray(usageJson.data(), qsizetype(usageJson.size())))
+                  .object();
+    Deltas added;
+    for (const FastChoice &fc : choices) {
+        AssembledChoice &target = choice(qint64(fc.index));
+        if (!fc.role.empty())
+            target.role = toQString(fc.role);
+        if (!fc.content.empty()) {
+            target.text += toQString(fc.content);
+            added |= Delta::Content;
+        }
+        if (!fc.reasoning.empty()) {
+            target.reasoning += toQString(fc.reasoning);
+            added |= Delta::Reasoning;
+        }
+        if (!fc.refusal.empty()) {
+            target.refusal += toQString(fc.refusal);
+            added |= Delta::Refusal;
+        }
+        for (const FastToolDelta &t : fc.tools) {
+            ToolCall &call
+                = toolCall(target, t.index >= 0 ? qint64(t.index) : target.toolCalls.size());
+            if (!t.id.empty())
+                call.id = toQString(t.id);
+            if (!t.type.empty())
+                call.type = toQString(t.type);
+            if (!t.name.empty())
+                call.name = toQString(t.name);
+            call.arguments += toQString(t.arguments);
+            added |= Delta::ToolCall;
+        }
+        if (!fc.finish.empty())
+            target.finishReason = toQString(fc.finish);
+    }
+    return added;
+}
+
 AssembledChoice &OpenAiAssembler::choice(qint64 index)
 {
     auto it = std::ranges::lower_bound(m_result.choices, index, {}, &AssembledChoice::index);
@@ -115,6 +360,12 @@ OpenAiAssembler::Deltas OpenAiAssembler::addEvent(QByteArrayView type, QByteArra
         m_result.done = true;
         return Delta::None;
     }
+    // Most events are chat chunks: read those with simdjson, the rest (and anything
+    // the fast reader does not take whole) with QJsonDocument.
+    if (trimmed.startsWith('{') && (type == "message" || type == "ndjson")) {
+        if (const auto added = addChatChunkFast(trimmed))
+            return *added;
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(trimmed.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -126,7 +377,7 @@ OpenAiAssembler::Deltas OpenAiAssembler::addEvent(QByteArrayView type, QByteArra
     if (eventType.isEmpty() && type != "message" && type != "ndjson")
         eventType = QString::fromUtf8(type);
 
-    if (eventType == "error"_L1 || (eventType.isEmpty() && object.contains("error"_L1))) {
+    if (eventType == "error"_L1 || object.contains("error"_L1)) {
         addError(object.contains("error"_L1) ? object.value("error"_L1) : QJsonValue(object),
             eventIndex);
         return Delta::None;

@@ -6,6 +6,9 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+#include <optional>
+
 namespace gs::core {
 
 //! A tool call, assembled from index-addressed deltas.
@@ -87,6 +90,11 @@ public:
     };
     Q_DECLARE_FLAGS(Deltas, Delta)
 
+    OpenAiAssembler();
+    ~OpenAiAssembler();
+    OpenAiAssembler(OpenAiAssembler &&) noexcept;
+    OpenAiAssembler &operator=(OpenAiAssembler &&) noexcept;
+
     //! One event: \a type is the SSE event name ("message" when unnamed, "ndjson" for
     //! a JSON line), \a data its payload. Returns which kinds of token it added.
     Deltas addEvent(QByteArrayView type, QByteArrayView data);
@@ -97,6 +105,7 @@ public:
 
 private:
     Deltas addChatChunk(const QJsonObject &chunk);
+    std::optional<Deltas> addChatChunkFast(QByteArrayView data);
     Deltas addResponsesEvent(const QString &type, const QJsonObject &event);
     Deltas addAnthropicEvent(const QString &type, const QJsonObject &event);
     void addError(const QJsonValue &error, qsizetype eventIndex);
@@ -105,6 +114,8 @@ private:
     void takeResponseObject(const QJsonObject &response);
 
     AssembledResponse m_result;
+    struct FastParser;
+    std::unique_ptr<FastParser> m_fast; // simdjson, for the common chat chunk
 };
 
 Q_DECLARE_OPERATORS_FOR_FLAGS(OpenAiAssembler::Deltas)

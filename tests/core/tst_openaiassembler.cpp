@@ -23,6 +23,8 @@ private Q_SLOTS:
     void nonStreamingBodies_data();
     void nonStreamingBodies();
     void unreadableEventsAreCounted();
+    void fastAndGeneralReadersAgree_data();
+    void fastAndGeneralReadersAgree();
 };
 
 namespace {
@@ -323,6 +325,59 @@ void TestOpenAiAssembler::unreadableEventsAreCounted()
     QCOMPARE(a.result().events, 3);
     QCOMPARE(a.result().unreadableEvents, 2);
     QCOMPARE(a.result().text(), u"ok"_s);
+}
+
+void TestOpenAiAssembler::fastAndGeneralReadersAgree_data()
+{
+    QTest::addColumn<QByteArrayList>("chunks");
+    QTest::newRow("content, role, finish") << QByteArrayList {
+        R"({"id":"a","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})",
+        R"({"choices":[{"index":0,"delta":{"content":"H\u00e9llo \"q\" \ud83d\ude00"}}]})",
+        R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null})",
+        R"({"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}})",
+    };
+    QTest::newRow("reasoning, refusal, tools, two choices") << QByteArrayList {
+        R"({"choices":[{"index":1,"delta":{"reasoning":"r1"}},{"index":0,"delta":{"reasoning_content":"r0"}}]})",
+        R"({"choices":[{"index":0,"delta":{"refusal":"no"}}]})",
+        R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\""}}]}}]})",
+        R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]}}]})",
+        R"({"choices":[{"index":0,"delta":{"tool_calls":[{"id":"d","function":{"name":"g"}}]}}]})",
+    };
+    QTest::newRow("shapes the fast reader hands on") << QByteArrayList {
+        R"({"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"parts"}]}}]})",
+        R"({"choices":[{"index":0,"delta":{"thinking_blocks":[{"type":"thinking","thinking":"t"}]}}]})",
+        R"({"error":{"message":"boom"}})",
+        R"({"choices":[{"index":"zero","delta":{"content":"bad index"}}]})",
+        R"({"choices":[{"index":0,"delta":{"content":"x"}}]} trailing)",
+    };
+}
+
+void TestOpenAiAssembler::fastAndGeneralReadersAgree()
+{
+    QFETCH(QByteArrayList, chunks);
+    // Unnamed events take the simdjson reader; a named one goes the general way.
+    OpenAiAssembler fast;
+    OpenAiAssembler general;
+    for (const QByteArray &chunk : chunks) {
+        QCOMPARE(fast.addEvent("message", chunk), general.addEvent("x-chunk", chunk));
+    }
+    const AssembledResponse &a = fast.result();
+    const AssembledResponse &b = general.result();
+    QCOMPARE(a.choices.size(), b.choices.size());
+    for (qsizetype i = 0; i < a.choices.size(); ++i) {
+        QCOMPARE(a.choices[i].index, b.choices[i].index);
+        QCOMPARE(a.choices[i].role, b.choices[i].role);
+        QCOMPARE(a.choices[i].text, b.choices[i].text);
+        QCOMPARE(a.choices[i].reasoning, b.choices[i].reasoning);
+        QCOMPARE(a.choices[i].refusal, b.choices[i].refusal);
+        QCOMPARE(a.choices[i].toolCalls, b.choices[i].toolCalls);
+        QCOMPARE(a.choices[i].finishReason, b.choices[i].finishReason);
+    }
+    QCOMPARE(a.id, b.id);
+    QCOMPARE(a.model, b.model);
+    QCOMPARE(a.usage, b.usage);
+    QCOMPARE(a.errors.size(), b.errors.size());
+    QCOMPARE(a.unreadableEvents, b.unreadableEvents);
 }
 
 QTEST_GUILESS_MAIN(TestOpenAiAssembler)
