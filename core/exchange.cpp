@@ -20,6 +20,9 @@ namespace gs::core {
 
 namespace {
 
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
+constexpr qint64 kSliceBytes = 256 * 1024;
+
 ExchangeError::Kind kindFor(QNetworkReply::NetworkError e)
 {
     switch (e) {
@@ -136,6 +139,9 @@ void Exchange::start(const WireRequest &wire)
 
     m_reply = m_network->sendCustomRequest(request, wire.method, wire.body);
     QNetworkReply *reply = m_reply;
+    // Bounded: when we fall behind, Qt stops reading the socket instead of buffering
+    // the rest of an endless stream in memory.
+    reply->setReadBufferSize(kReadBufferBytes);
     if (m_options.idleTimeoutMs > 0) {
         // Any sign of life restarts the idle clock.
         m_idle->start(std::chrono::milliseconds(m_options.idleTimeoutMs));
@@ -209,14 +215,25 @@ void Exchange::onReadyRead()
         return;
     if (m_timeline.headers < 0)
         onMetaData();
-    // Drain everything each time: Qt signals readyRead once per batch.
-    while (m_reply->bytesAvailable() > 0) {
-        const QByteArray chunk = m_reply->read(qMax<qint64>(m_reply->bytesAvailable(), 64 * 1024));
-        if (chunk.isEmpty())
-            break;
+    // Take a bounded slice, then let the event loop breathe: a flood never turns
+    // into one huge read and one huge batch of events, and a window stays responsive.
+    // Qt signals readyRead once per arrival, so what is left is picked up by a
+    // queued call.
+    const QByteArray chunk = m_reply->read(kSliceBytes);
+    if (!chunk.isEmpty()) {
         consume(chunk);
         if (isSignalConnected(QMetaMethod::fromSignal(&Exchange::dataArrived)))
             Q_EMIT dataArrived(chunk);
+    }
+    if (m_reply && m_reply->bytesAvailable() > 0 && !m_drainQueued) {
+        m_drainQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_drainQueued = false;
+                onReadyRead();
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -316,9 +333,16 @@ void Exchange::onFinished()
 {
     if (!m_reply)
         return;
-    onReadyRead();
     if (m_timeline.headers < 0)
         onMetaData();
+    while (m_reply->bytesAvailable() > 0) {
+        const QByteArray chunk = m_reply->read(kSliceBytes);
+        if (chunk.isEmpty())
+            break;
+        consume(chunk);
+        if (isSignalConnected(QMetaMethod::fromSignal(&Exchange::dataArrived)))
+            Q_EMIT dataArrived(chunk);
+    }
     const QNetworkReply::NetworkError e = m_reply->error();
     if (m_deadlineHit) {
         fail(ExchangeError::Kind::Deadline,

@@ -171,6 +171,7 @@ private:
     bool m_canceled = false;
     bool m_deadlineHit = false;
     bool m_idleHit = false;
+    bool m_drainQueued = false;
     bool m_idleBeforeHeaders = false;
     bool m_idleHeadersUnreadable = false;
 };

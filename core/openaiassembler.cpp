@@ -77,6 +77,8 @@ struct OpenAiAssembler::FastParser
 {
     simdjson::ondemand::parser parser;
     std::string buffer;
+    std::string lastId; // every chunk repeats these: convert only when they change
+    std::string lastModel;
 };
 
 OpenAiAssembler::OpenAiAssembler() = default;
@@ -271,10 +273,14 @@ std::optional<OpenAiAssembler::Deltas> OpenAiAssembler::addChatChunkFast(QByteAr
 
     // Read whole: commit.
     m_result.api = AssembledResponse::Api::ChatCompletions;
-    if (!id.empty())
+    if (!id.empty() && id != m_fast->lastId) {
+        m_fast->lastId = id;
         m_result.id = toQString(id);
-    if (!model.empty())
+    }
+    if (!model.empty() && model != m_fast->lastModel) {
+        m_fast->lastModel = model;
         m_result.model = toQString(model);
+    }
     if (!usageJson.empty())
         m_result.usage
             = QJsonDocument::fromJson(QByteArray(usageJson.data(), qsizetype(usageJson.size())))
@@ -285,11 +291,12 @@ std::optional<OpenAiAssembler::Deltas> OpenAiAssembler::addChatChunkFast(QByteAr
         if (!fc.role.empty())
             target.role = toQString(fc.role);
         if (!fc.content.empty()) {
-            target.text += toQString(fc.content);
+            target.text.append(QUtf8StringView(fc.content.data(), qsizetype(fc.content.size())));
             added |= Delta::Content;
         }
         if (!fc.reasoning.empty()) {
-            target.reasoning += toQString(fc.reasoning);
+            target.reasoning.append(
+                QUtf8StringView(fc.reasoning.data(), qsizetype(fc.reasoning.size())));
             added |= Delta::Reasoning;
         }
         if (!fc.refusal.empty()) {
@@ -365,6 +372,12 @@ OpenAiAssembler::Deltas OpenAiAssembler::addEvent(QByteArrayView type, QByteArra
     if (trimmed.startsWith('{') && (type == "message" || type == "ndjson")) {
         if (const auto added = addChatChunkFast(trimmed))
             return *added;
+    }
+    if (m_fast) {
+        // The general path may change id and model: the fast path's cache must not
+        // keep them from being set again.
+        m_fast->lastId.clear();
+        m_fast->lastModel.clear();
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(trimmed.toByteArray(), &parseError);
