@@ -2,6 +2,7 @@
 #include "core/demogateway.h"
 #include "core/exchange.h"
 #include "core/validation.h"
+#include "core/waterfall.h"
 #include "report.h"
 #include "requestfile.h"
 
@@ -118,54 +119,35 @@ QJsonObject timelineJson(const Timeline &t)
 void printTimeline(
     QTextStream &out, const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
 {
-    struct Row
-    {
-        QString name;
-        qint64 from;
-        qint64 to;
-        QString note;
-    };
-    QList<Row> rows;
-    if (t.connectionReused) {
-        rows.append({ u"connect"_s, -1, -1, u"reused connection: no connect or TLS phase"_s });
-    } else if (t.connecting >= 0) {
-        const qint64 connected = t.encrypted >= 0 ? t.encrypted : t.requestSent;
-        rows.append({ u"connect"_s, t.connecting, connected, {} });
-        if (t.encrypted >= 0)
-            rows.append({ u"tls"_s, t.connecting, t.encrypted, u"within connect"_s });
-    }
-    if (t.requestSent >= 0 && t.headers >= 0)
-        rows.append({ u"waiting"_s, t.requestSent, t.headers, u"request sent -> status line"_s });
-    qint64 cursor = t.requestSent;
-    for (const PlacedMetric &p : inferPlacement(serverTiming)) {
-        const qint64 from = t.requestSent + qint64(p.start * 1000);
-        const qint64 to = from + qint64(std::max(0.0, p.metric.duration) * 1000);
-        rows.append({ u"  server:"_s + p.metric.name, from, to,
-            p.envelope ? u"envelope, inferred"_s : u"inferred"_s });
-        cursor = std::max(cursor, to);
-    }
-    if (t.headers >= 0 && t.firstToken >= 0)
-        rows.append({ u"first token"_s, t.headers, t.firstToken, u"after the status line"_s });
-    if (t.firstByte >= 0 && t.finished >= 0)
-        rows.append({ u"body"_s, t.firstByte, t.finished,
-            u"%1 bytes, %2 events"_s.arg(t.bytes).arg(t.events) });
-    const qint64 end = std::max<qint64>({ t.finished, cursor, 1 });
+    const Waterfall w = Waterfall::build(t, serverTiming);
+    const double end = std::max(w.endMs, 0.001);
     constexpr int kWidth = 40;
-    for (const Row &r : rows) {
-        QString bar(kWidth, u' ');
-        if (r.from >= 0) {
-            const int a = int(double(r.from) / double(end) * kWidth);
-            const int b = std::max(a + 1, int(std::lround(double(r.to) / double(end) * kWidth)));
+    for (const WaterfallBar &bar : w.bars) {
+        QString cells(kWidth, u' ');
+        if (bar.measured) {
+            const int a = int(bar.startMs / end * kWidth);
+            const int b
+                = std::max(a + 1, int(std::lround((bar.startMs + bar.durationMs) / end * kWidth)));
             for (int i = std::clamp(a, 0, kWidth); i < std::min(b, kWidth); ++i)
-                bar[i] = r.name.startsWith(u' ') ? u'=' : u'#';
+                cells[i] = bar.kind == WaterfallBar::Kind::ServerStage ? u'=' : u'#';
         }
-        out << "  " << r.name.leftJustified(24) << ' '
-            << (r.from >= 0 ? ms(r.to - r.from) : u"-"_s).rightJustified(10) << " |" << bar << "| "
-            << r.note << '\n';
+        const bool server = bar.kind == WaterfallBar::Kind::ServerStage;
+        QString note = bar.description;
+        if (server)
+            note = (bar.envelope ? u"envelope, inferred"_s : u"inferred"_s)
+                + (note.isEmpty() ? QString() : u"; "_s + note);
+        const QString label = (server ? u"  server:"_s : QString()) + bar.label;
+        out << "  " << label.leftJustified(24) << ' '
+            << (bar.measured ? QString::number(bar.durationMs, 'f', 1) + u" ms"_s : u"-"_s)
+                   .rightJustified(10)
+            << " |" << cells << "| " << note << '\n';
     }
     if (!serverTiming.isEmpty())
         out << "  (server stages: placed one after another from the moment the request was sent; "
                "the header carries no start times)\n";
+    if (w.serverExceedsWait)
+        out << "  (the server reports more time than the client waited for the status line: the "
+               "placement cannot be right)\n";
 }
 
 } // namespace
