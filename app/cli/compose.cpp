@@ -76,16 +76,12 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
                        .toJson(QJsonDocument::Compact)
                 << '\n';
         } else {
-            for (const Issue &i : issues)
-                err << (i.severity == Issue::Severity::Error ? "error: " : "warning: ") << i.field
-                    << ": " << i.message << '\n';
+            printIssues(err, issues);
         }
         return kInvalid;
     }
-    if (!json) {
-        for (const Issue &i : issues)
-            err << "warning: " << i.field << ": " << i.message << '\n';
-    }
+    if (!json)
+        printIssues(err, issues);
 
     const WireRequest wire = compose(*request);
     if (json) {

@@ -87,4 +87,13 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
         WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
 }
 
+void printIssues(QTextStream &err, const QList<Issue> &issues, IssueFilter filter)
+{
+    for (const Issue &i : issues) {
+        const bool error = i.severity == Issue::Severity::Error;
+        if (error || filter == IssueFilter::All)
+            err << (error ? "error: " : "warning: ") << i.field << ": " << i.message << '\n';
+    }
+}
+
 } // namespace gs::cli

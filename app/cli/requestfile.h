@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/gatewayrequest.h"
+#include "core/validation.h"
 
 #include <QCommandLineOption>
 
@@ -31,5 +32,10 @@ struct RequestOptions
 //! environment), decoded into the gateway model. On failure says why on \a err.
 std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, QTextStream &err);
+
+enum class IssueFilter { All, ErrorsOnly };
+
+//! One line per problem on \a err: "error: field: message" or "warning: ...".
+void printIssues(QTextStream &err, const QList<core::Issue> &issues, IssueFilter filter = IssueFilter::All);
 
 } // namespace gs::cli

@@ -219,11 +219,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
 
     const QList<Issue> issues = validate(*request);
-    for (const Issue &i : issues) {
-        if (!json || i.severity == Issue::Severity::Error)
-            err << (i.severity == Issue::Severity::Error ? "error: " : "warning: ") << i.field
-                << ": " << i.message << '\n';
-    }
+    printIssues(err, issues, json ? IssueFilter::ErrorsOnly : IssueFilter::All);
     if (hasErrors(issues)) {
         err << "gatescope-cli send: nothing was sent.\n";
         return kInvalid;
