@@ -33,9 +33,13 @@ struct RequestOptions
 std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, QTextStream &err);
 
-enum class IssueFilter { All, ErrorsOnly };
+enum class IssueFilter {
+    All,
+    ErrorsOnly
+};
 
 //! One line per problem on \a err: "error: field: message" or "warning: ...".
-void printIssues(QTextStream &err, const QList<core::Issue> &issues, IssueFilter filter = IssueFilter::All);
+void printIssues(
+    QTextStream &err, const QList<core::Issue> &issues, IssueFilter filter = IssueFilter::All);
 
 } // namespace gs::cli
