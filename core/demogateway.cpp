@@ -311,7 +311,9 @@ private:
             if (m_response.eventIntervalMs == 0 && fault == DemoFault::None) {
                 // Unpaced: gather events into chunks of about 32 KiB, as a busy
                 // server's socket would, instead of one write per event.
-                QByteArray batch = data;
+                QByteArray batch;
+                batch.reserve(kBatchBytes + 4 * 1024);
+                batch += data;
                 while (batch.size() < kBatchBytes) {
                     const std::optional<QByteArray> more = m_response.stream->next();
                     if (!more) {
@@ -322,7 +324,11 @@ private:
                     ++m_events;
                     batch += *more;
                 }
-                m_socket->write(chunkFrame(batch));
+                // Three writes, not one concatenation: the socket keeps a written
+                // QByteArray as it is, so the batch is never copied.
+                m_socket->write(QByteArray::number(batch.size(), 16) + "\r\n");
+                m_socket->write(batch);
+                m_socket->write("\r\n");
                 if (m_socket->bytesToWrite() > kHighWater) {
                     m_waitingForDrain = true;
                     return;

@@ -113,11 +113,19 @@ public:
     { }
     QByteArray next()
     {
+        QByteArray word;
+        appendTo(word);
+        return word;
+    }
+    // Appends the next word and what follows it (a space, sometimes a full stop).
+    void appendTo(QByteArray &out)
+    {
         const QLatin1StringView pick = kWords[m_random.bounded(quint32(kWords.size()))];
-        QByteArray word(pick.data(), pick.size());
+        const qsizetype start = out.size();
+        out.append(pick.data(), pick.size());
         if (m_count++ == 0)
-            word[0] = char(std::toupper(static_cast<unsigned char>(word[0])));
-        return word + (m_random.bounded(9U) == 0 ? ". " : " ");
+            out[start] = char(std::toupper(static_cast<unsigned char>(out[start])));
+        out.append(m_random.bounded(9U) == 0 ? ". " : " ");
     }
 
 private:
@@ -207,6 +215,8 @@ public:
                 return next();
             }
             const qint64 i = m_index++;
+            if (m_plan.fault != DemoFault::SplitUtf8)
+                return contentChunk(int(i % m_plan.choices));
             return chunk(int(i % m_plan.choices), "{\"content\":" + contentToken(i) + '}', {});
         }
         case Phase::ToolName:
@@ -277,6 +287,19 @@ private:
                           : QByteArray("\"caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80 \"");
         }
         return '"' + m_words.next() + '"';
+    }
+
+    // The common chunk, one word of content, built in place: a long unpaced stream
+    // spends its time here.
+    QByteArray contentChunk(int choice)
+    {
+        QByteArray c;
+        c.reserve(m_prefix.size() + 80);
+        c.append("data: ").append(m_prefix).append("{\"index\":");
+        c.append(QByteArray::number(choice)).append(",\"delta\":{\"content\":\"");
+        m_words.appendTo(c);
+        c.append("\"},\"finish_reason\":null}]}\n\n");
+        return c;
     }
 
     QByteArray chunk(int choice, const QByteArray &delta, QByteArrayView finish)
