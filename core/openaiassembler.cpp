@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cstring>
 #include <simdjson.h>
 #include <string>
 
@@ -71,22 +72,7 @@ QList<ToolCall> AssembledResponse::toolCalls() const
     return choices.isEmpty() ? QList<ToolCall>() : choices.first().toolCalls;
 }
 
-// One simdjson parser for the assembler's life (it keeps its buffers), plus a padded
-// copy of the event: simdjson reads a little past the end of its input.
-struct OpenAiAssembler::FastParser
-{
-    simdjson::ondemand::parser parser;
-    std::string buffer;
-    std::string lastId; // every chunk repeats these: convert only when they change
-    std::string lastModel;
-};
-
-OpenAiAssembler::OpenAiAssembler() = default;
-OpenAiAssembler::~OpenAiAssembler() = default;
-OpenAiAssembler::OpenAiAssembler(OpenAiAssembler &&) noexcept = default;
-OpenAiAssembler &OpenAiAssembler::operator=(OpenAiAssembler &&) noexcept = default;
-
-namespace {
+namespace fastpath {
 
 // What one chat chunk says, read without committing anything, so that a chunk the
 // fast path cannot read whole goes to the general path untouched.
@@ -102,7 +88,35 @@ struct FastChoice
     std::vector<FastToolDelta> tools;
 };
 
+} // namespace fastpath
+
+// One simdjson parser for the assembler's life (it keeps its buffers), plus a padded
+// copy of the event: simdjson reads a little past the end of its input.
+struct OpenAiAssembler::FastParser
+{
+    simdjson::ondemand::parser parser;
+    std::string buffer;
+    std::string lastId; // every chunk repeats these: convert only when they change
+    std::string lastModel;
+    std::vector<fastpath::FastChoice> choices; // kept between chunks: no allocation per chunk
+};
+
+OpenAiAssembler::OpenAiAssembler() = default;
+OpenAiAssembler::~OpenAiAssembler() = default;
+OpenAiAssembler::OpenAiAssembler(OpenAiAssembler &&) noexcept = default;
+OpenAiAssembler &OpenAiAssembler::operator=(OpenAiAssembler &&) noexcept = default;
+
+namespace {
+
+using fastpath::FastChoice;
+using fastpath::FastToolDelta;
 using simdjson::ondemand::json_type;
+
+// Equality with a literal whose length the compiler knows, so no memcmp call.
+template <std::size_t N> bool is(std::string_view s, const char (&literal)[N])
+{
+    return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
 
 bool readString(simdjson::ondemand::value v, std::string_view &out)
 {
@@ -129,16 +143,16 @@ bool readToolCalls(simdjson::ondemand::value v, std::vector<FastToolDelta> &out)
             simdjson::ondemand::value value;
             if (field.unescaped_key().get(key) || field.value().get(value))
                 return false;
-            if (key == "index") {
+            if (is(key, "index")) {
                 if (value.get_int64().get(t.index))
                     return false;
-            } else if (key == "id") {
+            } else if (is(key, "id")) {
                 if (!readString(value, t.id))
                     return false;
-            } else if (key == "type") {
+            } else if (is(key, "type")) {
                 if (!readString(value, t.type))
                     return false;
-            } else if (key == "function") {
+            } else if (is(key, "function")) {
                 simdjson::ondemand::object function;
                 if (value.get_object().get(function))
                     return false;
@@ -147,9 +161,9 @@ bool readToolCalls(simdjson::ondemand::value v, std::vector<FastToolDelta> &out)
                     simdjson::ondemand::value fvalue;
                     if (f.unescaped_key().get(fkey) || f.value().get(fvalue))
                         return false;
-                    if (fkey == "name" && !readString(fvalue, t.name))
+                    if (is(fkey, "name") && !readString(fvalue, t.name))
                         return false;
-                    if (fkey == "arguments" && !readString(fvalue, t.arguments))
+                    if (is(fkey, "arguments") && !readString(fvalue, t.arguments))
                         return false;
                 }
             }
@@ -166,13 +180,13 @@ bool readChoice(simdjson::ondemand::object object, FastChoice &c)
         simdjson::ondemand::value value;
         if (field.unescaped_key().get(key) || field.value().get(value))
             return false;
-        if (key == "index") {
+        if (is(key, "index")) {
             if (value.get_int64().get(c.index))
                 return false;
-        } else if (key == "finish_reason") {
+        } else if (is(key, "finish_reason")) {
             if (!readString(value, c.finish))
                 return false;
-        } else if (key == "delta") {
+        } else if (is(key, "delta")) {
             simdjson::ondemand::object delta;
             if (value.get_object().get(delta))
                 return false;
@@ -182,21 +196,21 @@ bool readChoice(simdjson::ondemand::object object, FastChoice &c)
                 if (d.unescaped_key().get(dkey) || d.value().get(dvalue))
                     return false;
                 bool ok = true;
-                if (dkey == "content") {
+                if (is(dkey, "content")) {
                     json_type t;
                     if (dvalue.type().get(t) || t == json_type::array)
                         return false; // content parts: the general path
                     ok = readString(dvalue, c.content);
-                } else if (dkey == "role") {
+                } else if (is(dkey, "role")) {
                     ok = readString(dvalue, c.role);
-                } else if (dkey == "reasoning_content"
-                    || (dkey == "reasoning" && c.reasoning.empty())) {
+                } else if (is(dkey, "reasoning_content")
+                    || (is(dkey, "reasoning") && c.reasoning.empty())) {
                     ok = readString(dvalue, c.reasoning);
-                } else if (dkey == "refusal") {
+                } else if (is(dkey, "refusal")) {
                     ok = readString(dvalue, c.refusal);
-                } else if (dkey == "tool_calls") {
+                } else if (is(dkey, "tool_calls")) {
                     ok = readToolCalls(dvalue, c.tools);
-                } else if (dkey == "thinking_blocks") {
+                } else if (is(dkey, "thinking_blocks")) {
                     return false; // rare, and its precedence rules live in the general path
                 }
                 if (!ok)
@@ -233,27 +247,28 @@ std::optional<OpenAiAssembler::Deltas> OpenAiAssembler::addChatChunkFast(QByteAr
         return std::nullopt;
     std::string_view id, model;
     std::string_view usageJson;
-    std::vector<FastChoice> choices;
+    std::vector<FastChoice> &choices = m_fast->choices;
+    choices.clear();
     for (auto field : object) {
         std::string_view key;
         simdjson::ondemand::value value;
         if (field.unescaped_key().get(key) || field.value().get(value))
             return std::nullopt;
-        if (key == "type" || key == "error")
+        if (is(key, "type") || is(key, "error"))
             return std::nullopt; // Responses, Anthropic or an error: the general path
-        if (key == "id") {
+        if (is(key, "id")) {
             if (!readString(value, id))
                 return std::nullopt;
-        } else if (key == "model") {
+        } else if (is(key, "model")) {
             if (!readString(value, model))
                 return std::nullopt;
-        } else if (key == "usage") {
+        } else if (is(key, "usage")) {
             json_type t;
             if (value.type().get(t))
                 return std::nullopt;
             if (t == json_type::object && value.raw_json().get(usageJson))
                 return std::nullopt;
-        } else if (key == "choices") {
+        } else if (is(key, "choices")) {
             simdjson::ondemand::array array;
             if (value.get_array().get(array))
                 return std::nullopt;
