@@ -160,7 +160,12 @@ void Exchange::start(const WireRequest &wire)
             m_timeline.connecting = now();
     });
     connect(reply, &QNetworkReply::encrypted, this, [this] { m_timeline.encrypted = now(); });
-    connect(reply, &QNetworkReply::requestSent, this, [this] {
+    connect(reply, &QNetworkReply::requestSent, this, [this, reply] {
+        // Qt's HTTP thread applies a read buffer size to the connection only when it
+        // changes after the request has started (QTBUG-15065's neighbourhood): set
+        // it again now, or the thread reads an endless stream into memory as fast as
+        // the server sends it, however far behind we are.
+        reply->setReadBufferSize(kReadBufferBytes);
         m_timeline.requestSent = now();
         m_timeline.connectionReused = m_timeline.connecting < 0;
     });
@@ -242,13 +247,15 @@ void Exchange::consume(QByteArrayView bytes)
     if (m_timeline.firstByte < 0)
         m_timeline.firstByte = now();
     m_timeline.bytes += bytes.size();
-    storeBody(bytes);
     if (!m_framingDecided) {
         m_framingDecided = true;
         m_framing = m_options.forceStream
             ? BodyFraming::Sse
             : framingFor(headerValue(m_headers, "content-type"), bytes);
     }
+    const bool stream = m_framing == BodyFraming::Sse || m_framing == BodyFraming::Ndjson;
+    if (m_options.keepStreamBody || !stream)
+        storeBody(bytes);
     switch (m_framing) {
     case BodyFraming::Sse:
         m_sse.feed(bytes, m_pending);

@@ -52,6 +52,10 @@ struct ExchangeOptions
     qint64 spillThreshold
         = 8 * 1024 * 1024; //!< body bytes kept in memory before the body moves to a temporary file
     bool forceStream = false; //!< parse the body as SSE whatever its Content-Type says
+    //! Keep the raw bytes of an SSE or NDJSON body too. A caller that only uses the
+    //! decoded events and the assembled answer (a terminal) turns this off and saves
+    //! writing a long stream to a temporary file; other bodies are always kept.
+    bool keepStreamBody = true;
 };
 
 //! Sends one composed request and streams the reply: records the timeline, decodes
@@ -94,7 +98,8 @@ public:
     bool unterminatedEvent() const { return m_unterminatedEvent; }
 
     //! The body received so far: all of it, read back from the temporary file when it
-    //! spilled. Meant for the end of an exchange.
+    //! spilled (empty for a stream when keepStreamBody is off). Meant for the end of
+    //! an exchange.
     QByteArray body() const;
     //! Where the body went once it passed the spill threshold; empty while in memory.
     QString bodyFile() const;

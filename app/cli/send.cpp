@@ -232,6 +232,9 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     exchangeOptions.deadlineMs = qint64(maxTime * 1000);
     exchangeOptions.idleTimeoutMs = qint64(idle * 1000);
     exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
+    // The report uses a stream's events and answer, never its raw bytes (--raw prints
+    // them as they arrive): keeping a copy would only cost time.
+    exchangeOptions.keepStreamBody = false;
     Exchange exchange(&network, exchangeOptions);
 
     const bool colour = !json && ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void cancel();
     void connectionRefused();
     void largeBodySpillsToAFile();
+    void streamBodyCanBeLeftOut();
 
 private:
     struct Run
@@ -316,6 +317,29 @@ void TestExchange::largeBodySpillsToAFile()
     const QByteArray body = r.exchange->body();
     QCOMPARE(body.size(), r.exchange->timeline().bytes);
     QVERIFY(body.endsWith("data: [DONE]\n\n"));
+}
+
+void TestExchange::streamBodyCanBeLeftOut()
+{
+    ExchangeOptions options;
+    options.spillThreshold = 4096;
+    options.keepStreamBody = false;
+    const Run r = send(
+        R"({"model":"openai-main/gpt-4o-mini","stream":true,"max_tokens":300,"messages":[]})"_ba,
+        { { "x-gatescope-token-interval-ms", "0" } }, options);
+    QCOMPARE(r.exchange->error().kind, ExchangeError::Kind::None);
+    QVERIFY(r.exchange->bodyFile().isEmpty());
+    QVERIFY(r.exchange->body().isEmpty());
+    QVERIFY(r.exchange->timeline().bytes > 4096);
+    QVERIFY(r.exchange->assembled().done);
+    QVERIFY(!r.exchange->assembled().text().isEmpty());
+
+    // A body that is not a stream is kept whatever the option says.
+    const Run json = send(
+        R"({"model":"openai-main/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})"_ba, {},
+        options);
+    QCOMPARE(json.exchange->status(), 200);
+    QVERIFY(json.exchange->body().startsWith('{'));
 }
 
 QTEST_GUILESS_MAIN(TestExchange)
