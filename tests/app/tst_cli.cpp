@@ -2,6 +2,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void sendDemoText();
     void sendInvalidSendsNothing();
     void sendTransportErrors();
+    void sendHonoursTheEnvironmentProxy();
     void usage();
 
 private:
@@ -387,6 +391,49 @@ void TestCli::sendTransportErrors()
     const Run r = run({ u"send"_s, refused });
     QCOMPARE(r.exitCode, 3);
     QVERIFY(r.out.contains("Transport error: Connection refused"));
+}
+
+void TestCli::sendHonoursTheEnvironmentProxy()
+{
+    // An HTTP proxy on loopback that answers for the gateway itself. The gateway's
+    // host does not exist, so an answer proves the request went through the proxy.
+    QTcpServer proxy;
+    QVERIFY(proxy.listen(QHostAddress::LocalHost));
+    QByteArray requestLine;
+    connect(&proxy, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        QTcpSocket *socket = proxy.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &requestLine] {
+            const QByteArray head = socket->peek(64 * 1024);
+            if (!head.contains("\r\n\r\n"))
+                return;
+            requestLine = head.left(head.indexOf("\r\n"));
+            const QByteArray body
+                = R"({"id":"p","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"via the proxy"},"finish_reason":"stop"}]})";
+            socket->write(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                "Content-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            socket->disconnectFromHost();
+        });
+    });
+    const QString path = writeFile(u"proxied.http"_s,
+        "POST http://gateway.invalid/api/llm/chat/completions\nAuthorization: Bearer x\n\n"
+        "{\"model\":\"openai-main/gpt-4o-mini\",\"messages\":[]}\n"_ba);
+
+    // Asynchronous, so that the proxy above can answer while the CLI waits.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"http_proxy"_s, u"http://127.0.0.1:%1"_s.arg(proxy.serverPort()));
+    env.remove(u"no_proxy"_s);
+    env.remove(u"NO_PROXY"_s);
+    p.setProcessEnvironment(env);
+    QSignalSpy finished(&p, &QProcess::finished);
+    p.start(QStringLiteral(GATESCOPE_CLI), { u"send"_s, path, u"--json"_s });
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(p.exitCode(), 0);
+    QCOMPARE(requestLine, "POST http://gateway.invalid/api/llm/chat/completions HTTP/1.1");
+    const QJsonObject doc = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    QCOMPARE(doc.value(u"text"_s).toString(), u"via the proxy"_s);
 }
 
 void TestCli::usage()
