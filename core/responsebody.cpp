@@ -32,11 +32,12 @@ BodyFraming framingFor(QByteArrayView contentType, QByteArrayView bodyStart)
     return BodyFraming::Other;
 }
 
-DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body)
+DecodedBody decodeBody(
+    const HttpHeaders &headers, QByteArrayView body, std::optional<BodyFraming> framing)
 {
     DecodedBody out;
-    out.framing = framingFor(
-        headerValue(headers, "content-type"), body.first(std::min<qsizetype>(body.size(), 4096)));
+    out.framing = framing.value_or(framingFor(
+        headerValue(headers, "content-type"), body.first(std::min<qsizetype>(body.size(), 4096))));
     OpenAiAssembler assembler;
     switch (out.framing) {
     case BodyFraming::Sse: {

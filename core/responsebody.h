@@ -4,6 +4,8 @@
 #include "openaiassembler.h"
 #include "sseparser.h"
 
+#include <optional>
+
 namespace gs::core {
 
 //! How a response body is framed.
@@ -27,6 +29,9 @@ struct DecodedBody
     bool unterminatedEvent = false; //!< the stream ended inside an event, which was dropped
 };
 
-DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body);
+//! Decodes \a body as its headers say, or as \a framing when given (a "force stream"
+//! switch for servers that send a stream with the wrong Content-Type).
+DecodedBody decodeBody(
+    const HttpHeaders &headers, QByteArrayView body, std::optional<BodyFraming> framing = {});
 
 } // namespace gs::core

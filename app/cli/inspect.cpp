@@ -22,7 +22,9 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
     parser.addHelpOption();
     parser.addPositionalArgument(u"FILE"_s, u"The captured response, or - for standard input."_s);
     const QCommandLineOption jsonOption(u"json"_s, u"Print JSON for scripts."_s);
-    parser.addOption(jsonOption);
+    const QCommandLineOption forceStreamOption(u"force-stream"_s,
+        u"Decode the body as server-sent events whatever its Content-Type says."_s);
+    parser.addOptions({ jsonOption, forceStreamOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli inspect: " << parser.errorText() << '\n';
         return kFailure;
@@ -48,7 +50,8 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli inspect: " << path << ": " << response.error().message << '\n';
         return kFailure;
     }
-    const ResponseReport report = ResponseReport::from(*response);
+    const ResponseReport report = ResponseReport::from(*response,
+        parser.isSet(forceStreamOption) ? std::optional(BodyFraming::Sse) : std::nullopt);
     if (parser.isSet(jsonOption))
         out << QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented);
     else

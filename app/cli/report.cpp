@@ -137,11 +137,11 @@ void printIndented(QTextStream &out, const QString &text)
 
 } // namespace
 
-ResponseReport ResponseReport::from(RawResponse response)
+ResponseReport ResponseReport::from(RawResponse response, std::optional<BodyFraming> framing)
 {
     ResponseReport r;
     r.info = GatewayResponseInfo::fromHeaders(response.allFields());
-    r.body = decodeBody(response.headers, response.body);
+    r.body = decodeBody(response.headers, response.body, framing);
     r.bodyBytes = response.body.size();
     r.eventCount = r.body.events.size();
     r.response = std::move(response);

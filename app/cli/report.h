@@ -18,7 +18,8 @@ struct ResponseReport
     qint64 bodyBytes = 0; //!< may exceed response.body when the body was not kept
     qint64 eventCount = 0; //!< may exceed body.events when the events were not kept
 
-    static ResponseReport from(core::RawResponse response);
+    static ResponseReport from(
+        core::RawResponse response, std::optional<core::BodyFraming> framing = {});
 };
 
 struct PrintOptions

@@ -174,10 +174,12 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         u"Accept certificate problems (self-hosted gateways); they are still reported."_s);
     const QCommandLineOption idleOption(u"idle-timeout"_s,
         u"Give up when nothing arrives for this long (default 300)."_s, u"SECONDS"_s, u"300"_s);
+    const QCommandLineOption forceStreamOption(u"force-stream"_s,
+        u"Decode the body as server-sent events whatever its Content-Type says."_s);
     const QCommandLineOption seedOption(
         u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s, u"1"_s);
     parser.addOptions({ demoOption, maxTimeOption, idleOption, jsonOption, rawOption,
-        insecureOption, seedOption });
+        insecureOption, forceStreamOption, seedOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli send: " << parser.errorText() << '\n';
         return kFailure;
@@ -235,6 +237,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     // The report uses a stream's events and answer, never its raw bytes (--raw prints
     // them as they arrive): keeping a copy would only cost time.
     exchangeOptions.keepStreamBody = false;
+    exchangeOptions.forceStream = parser.isSet(forceStreamOption);
     Exchange exchange(&network, exchangeOptions);
 
     const bool colour = !json && ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");

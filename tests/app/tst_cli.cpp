@@ -30,6 +30,7 @@ private Q_SLOTS:
     void inspectBadInput();
     void inspectStream();
     void inspectNdjson();
+    void inspectForceStream();
     void sendDemoJson();
     void sendDemoText();
     void sendInvalidSendsNothing();
@@ -319,6 +320,28 @@ void TestCli::inspectNdjson()
         u"ndjson"_s);
     QCOMPARE(doc.value(u"text"_s).toString(), u"Half"_s);
     QCOMPARE(doc.value(u"error"_s).toObject().value(u"message"_s).toString(), u"upstream reset"_s);
+}
+
+void TestCli::inspectForceStream()
+{
+    // A stream that a misconfigured proxy labelled as JSON: the label wins, unless
+    // the user says it is a stream.
+    const QString path = writeFile(u"mislabelled.txt"_s,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\ndata: [DONE]\n\n"_ba);
+    const Run labelled = run({ u"inspect"_s, path, u"--json"_s });
+    QCOMPARE(labelled.exitCode, 0);
+    const QJsonObject asJson = QJsonDocument::fromJson(labelled.out).object();
+    QCOMPARE(asJson.value(u"framing"_s).toString(), u"json"_s);
+    QVERIFY(asJson.value(u"text"_s).toString().isEmpty());
+
+    const Run forced = run({ u"inspect"_s, path, u"--json"_s, u"--force-stream"_s });
+    QCOMPARE(forced.exitCode, 0);
+    const QJsonObject asStream = QJsonDocument::fromJson(forced.out).object();
+    QCOMPARE(asStream.value(u"framing"_s).toString(), u"sse"_s);
+    QCOMPARE(asStream.value(u"events"_s).toArray().size(), 3);
+    QCOMPARE(asStream.value(u"text"_s).toString(), u"Hello"_s);
 }
 
 void TestCli::sendDemoJson()

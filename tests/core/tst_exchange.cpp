@@ -5,6 +5,7 @@
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace gs::core;
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void connectionRefused();
     void largeBodySpillsToAFile();
     void streamBodyCanBeLeftOut();
+    void forceStreamDecodesAMislabelledStream();
 
 private:
     struct Run
@@ -340,6 +342,40 @@ void TestExchange::streamBodyCanBeLeftOut()
         options);
     QCOMPARE(json.exchange->status(), 200);
     QVERIFY(json.exchange->body().startsWith('{'));
+}
+
+void TestExchange::forceStreamDecodesAMislabelledStream()
+{
+    // A server that sends a stream labelled as JSON (a misconfigured proxy does).
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+                return;
+            socket->readAll();
+            const QByteArray body
+                = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+                  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+                  "data: [DONE]\n\n";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        });
+    });
+    const QString url = u"http://127.0.0.1:%1/chat/completions"_s.arg(server.serverPort());
+    for (const bool force : { false, true }) {
+        ExchangeOptions options;
+        options.forceStream = force;
+        Exchange exchange(&m_network, options);
+        QSignalSpy finished(&exchange, &Exchange::finished);
+        exchange.start(WireRequest { "POST", url, {}, "{}" });
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(exchange.status(), 200);
+        QCOMPARE(exchange.framing(), force ? BodyFraming::Sse : BodyFraming::Json);
+        QCOMPARE(exchange.assembled().text(), force ? u"Hello"_s : QString());
+        QCOMPARE(exchange.timeline().events, force ? 3 : 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestExchange)
