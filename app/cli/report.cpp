@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "core/jsontree.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -14,45 +16,25 @@ namespace gs::cli {
 
 namespace {
 
-QString formatScalar(const QJsonValue &v)
-{
-    if (v.isString())
-        return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
-            .mid(1)
-            .chopped(1);
-    if (v.isBool())
-        return v.toBool() ? u"true"_s : u"false"_s;
-    if (v.isDouble())
-        return QString::number(v.toDouble(), 'g', 15);
-    return u"null"_s;
-}
-
-void printTree(QTextStream &out, const QJsonValue &v, int depth)
+// The applied configurations as written: members in the gateway's order.
+void printTree(QTextStream &out, const JsonNode &node, int depth)
 {
     const QString indent(qsizetype(depth) * 2, u' ');
-    const auto printEntry = [&](const QString &label, const QJsonValue &child) {
-        if ((child.isObject() && !child.toObject().isEmpty())
-            || (child.isArray() && !child.toArray().isEmpty())) {
+    if (!node.isContainer()) {
+        out << indent << node.toJson() << '\n';
+        return;
+    }
+    for (qsizetype i = 0; i < node.children.size(); ++i) {
+        const JsonNode &child = node.children[i];
+        const QString label = node.type == JsonNode::Type::Object ? child.key : u"[%1]"_s.arg(i);
+        if (child.isContainer() && !child.children.isEmpty()) {
             out << indent << label << ":\n";
             printTree(out, child, depth + 1);
-        } else if (child.isObject()) {
-            out << indent << label << ": {}\n";
-        } else if (child.isArray()) {
-            out << indent << label << ": []\n";
+        } else if (child.isContainer()) {
+            out << indent << label << (child.type == JsonNode::Type::Object ? ": {}\n" : ": []\n");
         } else {
-            out << indent << label << ": " << formatScalar(child) << '\n';
+            out << indent << label << ": " << child.toJson() << '\n';
         }
-    };
-    if (v.isObject()) {
-        const QJsonObject o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            printEntry(it.key(), it.value());
-    } else if (v.isArray()) {
-        const QJsonArray a = v.toArray();
-        for (qsizetype i = 0; i < a.size(); ++i)
-            printEntry(u"[%1]"_s.arg(i), a[i]);
-    } else {
-        out << indent << formatScalar(v) << '\n';
     }
 }
 
@@ -270,8 +252,10 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
             << "\n  raw: " << info.appliedConfigurationsRaw << '\n';
     else if (info.appliedConfigurations.isNull() && info.appliedConfigurationsRaw.isEmpty())
         out << "  (no x-tfy-applied-configurations header)\n";
+    else if (const auto tree = parseJsonTree(info.appliedConfigurationsRaw.toUtf8()))
+        printTree(out, *tree, 1);
     else
-        printTree(out, info.appliedConfigurations, 1);
+        out << "  ! " << tree.error().message << '\n';
     out << "\nServer timing:\n";
     if (info.serverTiming.isEmpty())
         out << "  (no server-timing metrics; the gateway sends them on non-streaming responses)\n";
