@@ -79,6 +79,8 @@ public:
     void cancel();
 
     bool isFinished() const { return m_finished; }
+    //! Microseconds since start(), on the clock the timeline uses.
+    qint64 elapsedUs() const { return now(); }
     const Timeline &timeline() const { return m_timeline; }
     const ExchangeError &error() const { return m_error; }
 

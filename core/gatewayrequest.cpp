@@ -1,5 +1,6 @@
 #include "gatewayrequest.h"
 
+#include "jsontree.h"
 #include "jsonutil.h"
 
 #include <QJsonArray>
@@ -172,11 +173,16 @@ bool applyGatewayHeader(GatewayRequest &r, QByteArrayView name, QByteArrayView v
     if (!object)
         return false;
     if (is(headers::kMetadata)) {
+        // In the order written (QJsonObject sorts its keys), so that the form shows
+        // the entries as the header has them.
+        const auto tree = parseJsonTree(value);
+        if (!tree || tree->type != JsonNode::Type::Object)
+            return false;
         MetadataEntries entries;
-        for (auto it = object->begin(); it != object->end(); ++it) {
-            if (!it.value().isString())
+        for (const JsonNode &member : tree->children) {
+            if (member.type != JsonNode::Type::String)
                 return false;
-            entries.append({ it.key(), it.value().toString() });
+            entries.append({ member.key, member.scalar });
         }
         r.metadata = entries;
         return true;
