@@ -267,7 +267,7 @@ void WaterfallWidget::paint(QPainter &painter, const QSizeF &size) const
         const QString label = formatTime(t, step);
         const double w = fm.horizontalAdvance(label);
         painter.drawText(
-            QPointF(std::clamp(x - w / 2, l.chart.left() - w / 2, size.width() - w - 2),
+            QPointF(std::max(l.chart.left() - w / 2, std::min(x - w / 2, size.width() - w - 2)),
                 l.axisHeight - fm.descent() - 4),
             label);
     }

@@ -1,0 +1,157 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTabWidget;
+class QTimer;
+class QToolButton;
+class QTreeView;
+class QTreeWidget;
+class QVBoxLayout;
+
+namespace KSyntaxHighlighting {
+class Repository;
+class SyntaxHighlighter;
+class Theme;
+} // namespace KSyntaxHighlighting
+
+namespace gs::core {
+class Exchange;
+}
+
+namespace gs::ui {
+
+class EventsModel;
+class JsonTreeModel;
+class WaterfallWidget;
+
+//! What came back, in tabs: Stream (the answer as it grows, reasoning apart, tool
+//! calls as cards, live statistics and a cancel button), Events, Body, Headers,
+//! Timing (the waterfall) and Gateway (requested against resolved model, applied
+//! configurations as a tree, feedback target, gateway errors).
+//!
+//! Live updates are batched: however fast tokens arrive, the views refresh at most
+//! once per frame.
+class ResponseInspector final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ResponseInspector)
+
+public:
+    enum Tab {
+        StreamTab,
+        EventsTab,
+        BodyTab,
+        HeadersTab,
+        TimingTab,
+        GatewayTab
+    };
+
+    explicit ResponseInspector(
+        KSyntaxHighlighting::Repository *repository, QWidget *parent = nullptr);
+    ~ResponseInspector() override;
+
+    //! Empties every view.
+    void clear();
+    //! Follows \a exchange from now on (it must outlive the inspector or be
+    //! destroyed after finishing); \a requestedModel is what the request asked for.
+    void watch(core::Exchange *exchange, const QString &requestedModel);
+    void setTheme(const KSyntaxHighlighting::Theme &theme);
+
+    QTabWidget *tabs() const { return m_tabs; }
+    WaterfallWidget *waterfall() const { return m_waterfall; }
+    QString answerText() const;
+    QString reasoningText() const;
+    QString statusText() const;
+    int eventCount() const;
+    int toolCallCards() const;
+    int headerCount() const;
+    QString resolvedModelText() const;
+    bool reroutedShown() const;
+    JsonTreeModel *appliedConfigurations() const { return m_applied; }
+
+Q_SIGNALS:
+    void cancelRequested();
+
+private:
+    QWidget *buildStreamTab();
+    QWidget *buildEventsTab();
+    QWidget *buildBodyTab();
+    QWidget *buildHeadersTab();
+    QWidget *buildTimingTab();
+    QWidget *buildGatewayTab();
+
+    void scheduleRefresh();
+    void refresh();
+    void refreshStats();
+    void onHeaders();
+    void onFinished();
+    void showBody();
+    void showTiming();
+    void showEventDetail();
+    void rebuildToolCards();
+    void exportWaterfall(bool svg);
+
+    KSyntaxHighlighting::Repository *m_repository;
+    QPointer<core::Exchange> m_exchange;
+    QString m_requestedModel;
+
+    QLabel *m_status;
+    QTabWidget *m_tabs;
+
+    // Stream
+    QLabel *m_stats;
+    QPushButton *m_cancel;
+    QLabel *m_errorBanner;
+    QComboBox *m_choice;
+    QToolButton *m_reasoningToggle;
+    QPlainTextEdit *m_reasoning;
+    QPlainTextEdit *m_answer;
+    QWidget *m_toolBox;
+    QVBoxLayout *m_toolLayout;
+    qsizetype m_shownText = 0;
+    qsizetype m_shownReasoning = 0;
+    int m_shownChoice = 0;
+    QString m_toolSignature;
+    QTimer *m_refreshTimer;
+    QTimer *m_statsTimer;
+
+    // Events
+    EventsModel *m_events;
+    QTableView *m_eventsView;
+    QPlainTextEdit *m_eventDetail;
+
+    // Body
+    QComboBox *m_bodyMode;
+    QLabel *m_bodyNote;
+    QPlainTextEdit *m_body;
+
+    // Headers
+    QTreeWidget *m_headers;
+
+    // Timing
+    WaterfallWidget *m_waterfall;
+    QLabel *m_timingSummary;
+
+    // Gateway
+    QLabel *m_models;
+    QLineEdit *m_appliedFilter;
+    JsonTreeModel *m_applied;
+    QSortFilterProxyModel *m_appliedProxy;
+    QTreeView *m_appliedView;
+    QLabel *m_appliedNote;
+    QLabel *m_feedback;
+    QPlainTextEdit *m_gatewayErrors;
+
+    QList<KSyntaxHighlighting::SyntaxHighlighter *> m_highlighters;
+};
+
+} // namespace gs::ui
