@@ -1,0 +1,185 @@
+#include "ui/requesteditor.h"
+
+#include <KSyntaxHighlighting/Repository>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTest>
+#include <QToolButton>
+
+using namespace gs::core;
+using namespace gs::ui;
+using namespace Qt::StringLiterals;
+
+// The editor's three views stay in step through the core's compose/decode, and
+// the validator's problems are shown at their field and block sending.
+class TestRequestEditor final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void typingInTheFormChangesTheWire();
+    void editingTheWireChangesTheForm();
+    void maskedTokenSurvivesWireEdits();
+    void invalidMetadataBlocksSending();
+    void badTimeoutIsMarkedAtItsField();
+    void retryChipsAndOtherCodes();
+    void modelFieldWritesTheBody();
+
+private:
+    static GatewayRequest sample();
+    KSyntaxHighlighting::Repository m_repository;
+    RequestEditor *m_editor = nullptr;
+};
+
+GatewayRequest TestRequestEditor::sample()
+{
+    return decode(WireRequest { "POST", u"https://gw.example/api/llm/chat/completions"_s,
+        { { "Authorization", "Bearer sk-secret-123456" }, { "Content-Type", "application/json" },
+            { "x-tfy-metadata", R"({"team":"platform"})" } },
+        R"({"model":"openai-main/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})" });
+}
+
+void TestRequestEditor::init()
+{
+    m_editor = new RequestEditor(&m_repository);
+    m_editor->resize(800, 900);
+    m_editor->show();
+    m_editor->setRequest(sample());
+}
+
+void TestRequestEditor::cleanup()
+{
+    delete m_editor;
+    m_editor = nullptr;
+}
+
+void TestRequestEditor::typingInTheFormChangesTheWire()
+{
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-metadata: {\"team\":\"platform\"}\n"_s));
+    QVERIFY(m_editor->wireText().contains(u"Authorization: Bearer ********"_s));
+    QVERIFY(!m_editor->wireText().contains(u"sk-secret"_s));
+
+    QTest::keyClicks(m_editor->requestTimeoutEdit(), u"30000"_s);
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-request-timeout: 30000\n"_s));
+    QCOMPARE(m_editor->request().requestTimeoutMs, 30000);
+
+    QTest::keyClicks(m_editor->providerEdit(), u"openai-main"_s);
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-provider-name: openai-main\n"_s));
+
+    // A metadata row typed into the table.
+    QTableWidget *table = m_editor->metadataTable();
+    QCOMPARE(table->rowCount(), 1);
+    table->insertRow(1);
+    table->setItem(1, 0, new QTableWidgetItem(u"feature"_s));
+    table->setItem(1, 1, new QTableWidgetItem(u"inspector"_s));
+    QVERIFY2(m_editor->wireText().contains(
+                 u"x-tfy-metadata: {\"team\":\"platform\",\"feature\":\"inspector\"}\n"_s),
+        qPrintable(m_editor->wireText()));
+
+    // Clearing the field takes the header off the wire.
+    m_editor->requestTimeoutEdit()->selectAll();
+    QTest::keyClick(m_editor->requestTimeoutEdit(), Qt::Key_Backspace);
+    QVERIFY(!m_editor->wireText().contains(u"x-tfy-request-timeout"_s));
+    QVERIFY(m_editor->canSend());
+}
+
+void TestRequestEditor::editingTheWireChangesTheForm()
+{
+    QString wire = m_editor->wireText();
+    wire.replace(u"Content-Type: application/json\n"_s,
+        u"Content-Type: application/json\nx-tfy-ttft-timeout-ms: 2500\nx-tfy-strict-openai: false\nX-Trace: abc\n"_s);
+    m_editor->setWireText(wire);
+    QCOMPARE(m_editor->ttftTimeoutEdit()->text(), u"2500"_s);
+    QCOMPARE(m_editor->request().strictOpenAi, false);
+    // Content-Type and the new one: headers the gateway form has no field for.
+    QCOMPARE(m_editor->request().extraHeaders.size(), 2);
+    QCOMPARE(m_editor->request().extraHeaders.last().name, "X-Trace");
+    // And back: the wire text the editor now shows is the one typed.
+    QCOMPARE(m_editor->wireText(), wire);
+
+    // A pasted header that is not valid shows up at its field.
+    wire.replace(u"x-tfy-ttft-timeout-ms: 2500"_s, u"x-tfy-ttft-timeout-ms: soon"_s);
+    m_editor->setWireText(wire);
+    QCOMPARE(m_editor->ttftTimeoutEdit()->text(), u"soon"_s);
+    QVERIFY(!m_editor->fieldMessage(u"ttftTimeoutMs"_s).isEmpty());
+    QVERIFY(!m_editor->canSend());
+}
+
+void TestRequestEditor::maskedTokenSurvivesWireEdits()
+{
+    QString wire = m_editor->wireText();
+    wire.replace(u"/chat/completions"_s, u"/responses"_s);
+    m_editor->setWireText(wire);
+    QCOMPARE(m_editor->request().bearerToken, u"sk-secret-123456"_s);
+    QCOMPARE(m_editor->request().endpoint, Endpoint::Responses);
+    // A new token typed in place of the mask replaces it.
+    wire = m_editor->wireText().replace(u"Bearer ********"_s, u"Bearer other-token-999"_s);
+    m_editor->setWireText(wire);
+    QCOMPARE(m_editor->request().bearerToken, u"other-token-999"_s);
+}
+
+void TestRequestEditor::invalidMetadataBlocksSending()
+{
+    QTableWidget *table = m_editor->metadataTable();
+    // Longer than the gateway accepts for a metadata value.
+    table->item(0, 1)->setText(QString(1000, u'v'));
+    QVERIFY(!m_editor->canSend());
+    QVERIFY(!m_editor->fieldMessage(u"metadata"_s).isEmpty());
+    QVERIFY(table->property("invalid").toBool());
+    QVERIFY(m_editor->blockReason().startsWith(u"Not sent"_s));
+    auto *send = m_editor->findChild<QPushButton *>(u"sendButton"_s);
+    QVERIFY(!send->isEnabled());
+    QVERIFY(send->toolTip().contains(u"metadata"_s));
+
+    table->item(0, 1)->setText(u"platform"_s);
+    QVERIFY(m_editor->canSend());
+    QVERIFY(m_editor->fieldMessage(u"metadata"_s).isEmpty());
+    QVERIFY(!table->property("invalid").toBool());
+    QVERIFY(send->isEnabled());
+}
+
+void TestRequestEditor::badTimeoutIsMarkedAtItsField()
+{
+    QTest::keyClicks(m_editor->requestTimeoutEdit(), u"30s"_s);
+    QVERIFY(!m_editor->canSend());
+    QVERIFY(!m_editor->fieldMessage(u"requestTimeoutMs"_s).isEmpty());
+    QVERIFY(m_editor->requestTimeoutEdit()->property("invalid").toBool());
+    // Sent as written, so that the wire shows what the validator objects to.
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-request-timeout: 30s"_s));
+}
+
+void TestRequestEditor::retryChipsAndOtherCodes()
+{
+    m_editor->retryEnabled()->setChecked(true);
+    m_editor->retryAttempts()->setValue(3);
+    m_editor->findChild<QToolButton *>(u"chip429"_s)->setChecked(true);
+    auto *other = m_editor->findChild<QLineEdit *>(u"otherCodes"_s);
+    QTest::keyClicks(other, u"418"_s);
+    QVERIFY2(
+        m_editor->wireText().contains(
+            uR"(x-tfy-retry-config: {"attempts":3,"onStatusCodes":[429,418],"useRetryAfterHeader":false})"_s),
+        qPrintable(m_editor->wireText()));
+    QTest::keyClicks(other, u", teapot"_s);
+    QVERIFY(!m_editor->canSend());
+    QVERIFY(m_editor->fieldMessage(u"retryConfig"_s).contains(u"teapot"_s));
+    m_editor->retryEnabled()->setChecked(false);
+    QVERIFY(!m_editor->wireText().contains(u"x-tfy-retry-config"_s));
+}
+
+void TestRequestEditor::modelFieldWritesTheBody()
+{
+    m_editor->modelEdit()->selectAll();
+    QTest::keyClicks(m_editor->modelEdit(), u"anthropic/claude"_s);
+    QCOMPARE(m_editor->request().model, u"anthropic/claude"_s);
+    QVERIFY(m_editor->bodyEdit()->toPlainText().contains(u"anthropic/claude"_s));
+    QVERIFY(m_editor->wireText().contains(u"anthropic/claude"_s));
+}
+
+QTEST_MAIN(TestRequestEditor)
+#include "tst_requesteditor.moc"

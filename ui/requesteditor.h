@@ -1,0 +1,148 @@
+#pragma once
+
+#include "core/gatewayrequest.h"
+#include "core/validation.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QCompleter;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QStringListModel;
+class QTableWidget;
+class QTabWidget;
+class QTimer;
+class QToolButton;
+
+namespace KSyntaxHighlighting {
+class Repository;
+class SyntaxHighlighter;
+class Theme;
+} // namespace KSyntaxHighlighting
+
+namespace gs::ui {
+
+//! Edits one gateway request three ways that stay in step: the request line and
+//! body, a "Gateway" form with a field for every documented x-tfy-* header, and the
+//! "Wire" text of exactly what will be sent (token masked), which is editable too.
+//! Every edit goes through the core's compose/decode, so a header pasted into the
+//! wire text shows up in the form and a form edit shows up on the wire. Problems from
+//! the core validator are shown at their field and keep the request from being sent.
+class RequestEditor final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RequestEditor)
+
+public:
+    enum Page {
+        GatewayPage,
+        WirePage
+    };
+
+    explicit RequestEditor(KSyntaxHighlighting::Repository *repository, QWidget *parent = nullptr);
+    ~RequestEditor() override;
+
+    void setRequest(const core::GatewayRequest &request);
+    const core::GatewayRequest &request() const { return m_request; }
+    //! The core validator's findings plus the form's own (text that is not a number).
+    QList<core::Issue> issues() const { return m_issues; }
+    bool canSend() const;
+    //! Why the request cannot be sent, for the status bar; empty when it can.
+    QString blockReason() const;
+
+    void setModelSuggestions(const QStringList &models);
+    void setTheme(const KSyntaxHighlighting::Theme &theme);
+    void focusUrl();
+    void showPage(Page page);
+
+    //! The wire text shown (token masked), and an edit of it as a user would type.
+    QString wireText() const;
+    void setWireText(const QString &text);
+    //! The inline message shown at a form field ("requestTimeoutMs", "metadata", ...).
+    QString fieldMessage(const QString &field) const;
+
+    // Form widgets, for keyboard navigation and tests.
+    QLineEdit *urlEdit() const { return m_url; }
+    QLineEdit *modelEdit() const { return m_model; }
+    QPlainTextEdit *bodyEdit() const { return m_body; }
+    QTableWidget *metadataTable() const { return m_metadata; }
+    QLineEdit *providerEdit() const { return m_provider; }
+    QLineEdit *requestTimeoutEdit() const { return m_requestTimeout; }
+    QLineEdit *ttftTimeoutEdit() const { return m_ttftTimeout; }
+    QCheckBox *retryEnabled() const { return m_retryEnabled; }
+    QSpinBox *retryAttempts() const { return m_retryAttempts; }
+
+Q_SIGNALS:
+    //! The request changed (any view).
+    void changed();
+    void sendRequested();
+
+private:
+    QWidget *buildRequestArea();
+    QWidget *buildGatewayForm();
+    QWidget *buildWirePage();
+    QLabel *messageLabel(const QString &field);
+
+    // Form -> request.
+    void onUrlEdited();
+    void onEndpointChosen();
+    void onModelEdited();
+    void onBodyEdited();
+    void onFormEdited();
+    void setHeaderText(QLatin1StringView name, const QString &text);
+    void onWireEdited();
+
+    // Request -> views.
+    void refreshForm();
+    void refreshWire();
+    void revalidate();
+    void commit(bool fromWire);
+
+    KSyntaxHighlighting::Repository *m_repository;
+    core::GatewayRequest m_request;
+    QList<core::Issue> m_issues;
+    bool m_updating = false;
+
+    QComboBox *m_method;
+    QComboBox *m_endpoint;
+    QLineEdit *m_url;
+    QPushButton *m_send;
+    QLineEdit *m_model;
+    QStringListModel *m_modelList;
+    QCompleter *m_completer;
+    QPlainTextEdit *m_body;
+    QTabWidget *m_pages;
+
+    QCheckBox *m_metadataEnabled;
+    QTableWidget *m_metadata;
+    QLineEdit *m_provider;
+    QComboBox *m_strict;
+    QCheckBox *m_retryEnabled;
+    QSpinBox *m_retryAttempts;
+    QList<QToolButton *> m_codeChips;
+    QLineEdit *m_otherCodes;
+    QCheckBox *m_retryAfter;
+    QLineEdit *m_requestTimeout;
+    QLineEdit *m_ttftTimeout;
+    QComboBox *m_logging;
+    QLineEdit *m_inputGuardrails;
+    QLineEdit *m_outputGuardrails;
+    QTableWidget *m_extraHeaders;
+
+    QPlainTextEdit *m_wire;
+    QLabel *m_wireNote;
+    QTimer *m_wireTimer;
+    QTimer *m_bodyTimer;
+
+    QHash<QString, QLabel *> m_messages; //!< per field
+    QHash<QString, QWidget *> m_fieldWidgets;
+    QList<KSyntaxHighlighting::SyntaxHighlighter *> m_highlighters;
+};
+
+} // namespace gs::ui
