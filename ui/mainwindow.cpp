@@ -1,28 +1,40 @@
 #include "mainwindow.h"
 
+#include "core/demogateway.h"
+#include "core/demorouter.h"
 #include "core/gatewayrequest.h"
-#include "core/httpfile.h"
-#include "core/validation.h"
+#include "gatewaydialog.h"
+#include "requesteditor.h"
+#include "requestpage.h"
+#include "responseinspector.h"
 
-#include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
-#include <KSyntaxHighlighting/SyntaxHighlighter>
 #include <KSyntaxHighlighting/Theme>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
-#include <QFile>
-#include <QFontDatabase>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
-#include <QPlainTextEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
+#include <QNetworkReply>
+#include <QPushButton>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTimer>
+#include <QStyleHints>
+#include <QTabWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -34,21 +46,31 @@ namespace gs::ui {
 namespace {
 
 const auto kExamplesPath = u":/examples"_s;
-// resources/syntax/http-request.xml
-const auto kHttpDefinition = u"HTTP Request (Gatescope)"_s;
+constexpr int kFileRole = Qt::UserRole + 1;
+constexpr int kNameRole = Qt::UserRole + 2;
 
-QWidget *titled(const QString &title, QWidget *content)
+// The .http text of a request with its credentials and gateway address replaced by
+// variables, so that a saved file carries no secret.
+QString httpTextForSaving(const GatewayRequest &request, const QString &activeBaseUrl)
 {
-    auto *box = new QWidget;
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(4, 4, 4, 4);
-    auto *label = new QLabel(title);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    layout->addWidget(label);
-    layout->addWidget(content, 1);
-    return box;
+    WireRequest wire = compose(request);
+    QString url = wire.url;
+    if (!request.baseUrl.isEmpty() && url.startsWith(request.baseUrl))
+        url = u"{{baseUrl}}"_s + url.mid(request.baseUrl.size());
+    else if (!activeBaseUrl.isEmpty() && url.startsWith(activeBaseUrl))
+        url = u"{{baseUrl}}"_s + url.mid(activeBaseUrl.size());
+    QString text = QString::fromUtf8(wire.method) + u' ' + url + u'\n';
+    for (const HttpHeader &h : wire.headers) {
+        QString value = QString::fromUtf8(h.value);
+        if (headerNameEquals(h.name, "authorization") && value.startsWith("Bearer "_L1))
+            value = u"Bearer {{token}}"_s;
+        else if (isSecretHeader(h.name))
+            value = u"{{"_s + QString::fromUtf8(h.name).toLower().replace(u'-', u'_') + u"}}"_s;
+        text += QString::fromUtf8(h.name) + u": "_s + value + u'\n';
+    }
+    if (!wire.body.isEmpty())
+        text += u'\n' + QString::fromUtf8(wire.body) + u'\n';
+    return text;
 }
 
 } // namespace
@@ -56,195 +78,491 @@ QWidget *titled(const QString &title, QWidget *content)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_repository(new KSyntaxHighlighting::Repository)
-    , m_examples(new QListWidget)
-    , m_editor(new QPlainTextEdit)
-    , m_wire(new QPlainTextEdit)
-    , m_problems(new QTreeWidget)
-    , m_recomputeTimer(new QTimer(this))
+    , m_network(new QNetworkAccessManager(this))
+    , m_splitter(new QSplitter(Qt::Horizontal))
+    , m_sidebar(new QTreeWidget)
+    , m_tabs(new QTabWidget)
+    , m_gatewayLabel(new QLabel)
 {
     setWindowTitle(u"Gatescope"_s);
     m_repository->addCustomSearchPath(u":/gatescope"_s);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_editor->setFont(mono);
-    m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_editor->setPlaceholderText(
-        u"POST https://gateway.truefoundry.ai/chat/completions\nAuthorization: Bearer {{token}}\n..."_s);
-    m_wire->setFont(mono);
-    m_wire->setReadOnly(true);
-    m_wire->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_problems->setHeaderLabels({ u"Field"_s, u"Problem"_s });
-    m_problems->setRootIsDecorated(false);
-    m_problems->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_examples->setObjectName(u"examples"_s);
-    m_editor->setObjectName(u"editor"_s);
-    m_wire->setObjectName(u"wire"_s);
-    m_problems->setObjectName(u"problems"_s);
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
 
-    // The highlighter gets its theme and definition before any text arrives: set
-    // the other way round, the text can end up drawn invisibly.
-    m_editorHighlighter = new KSyntaxHighlighting::SyntaxHighlighter(m_editor->document());
-    m_wireHighlighter = new KSyntaxHighlighting::SyntaxHighlighter(m_wire->document());
-    applyTheme();
+    buildSidebar();
+    m_tabs->setObjectName(u"requestTabs"_s);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_tabs->setDocumentMode(true);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        QWidget *page = m_tabs->widget(index);
+        m_tabs->removeTab(index);
+        delete page;
+        updateActions();
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
 
-    for (const QString &name :
-        QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name))
-        m_examples->addItem(name);
+    m_welcome = buildWelcome();
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_welcome);
+    rightLayout->addWidget(m_tabs, 1);
 
-    auto *right = new QSplitter(Qt::Vertical);
-    right->addWidget(titled(tr("Wire request (token masked)"), m_wire));
-    right->addWidget(titled(tr("Problems"), m_problems));
-    right->setStretchFactor(0, 3);
-    right->setStretchFactor(1, 1);
+    m_splitter->setObjectName(u"mainSplitter"_s);
+    m_splitter->addWidget(m_sidebar);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({ 180, 1180 });
+    setCentralWidget(m_splitter);
 
-    auto *splitter = new QSplitter(Qt::Horizontal);
-    splitter->setObjectName(u"mainSplitter"_s);
-    splitter->addWidget(titled(tr("Examples"), m_examples));
-    splitter->addWidget(titled(tr("Request (.http)"), m_editor));
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
-    splitter->setStretchFactor(2, 3);
-    setCentralWidget(splitter);
-
-    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    quit->setMenuRole(QAction::QuitRole);
-
-    m_recomputeTimer->setSingleShot(true);
-    m_recomputeTimer->setInterval(150);
-    connect(m_recomputeTimer, &QTimer::timeout, this, &MainWindow::recompute);
-    connect(m_editor, &QPlainTextEdit::textChanged, m_recomputeTimer, qOverload<>(&QTimer::start));
-    connect(m_examples, &QListWidget::currentTextChanged, this, &MainWindow::openExample);
+    m_gatewayLabel->setObjectName(u"gatewayLabel"_s);
+    statusBar()->addPermanentWidget(m_gatewayLabel);
+    buildMenus();
 
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
-    splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
-    if (!geometry().isValid() || settings.value(u"mainWindow/geometry"_s).isNull())
-        resize(1280, 760);
+    m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
+    m_pageSplitterState = settings.value(u"mainWindow/pageSplitter"_s).toByteArray();
+    if (settings.value(u"mainWindow/geometry"_s).isNull())
+        resize(1360, 820);
+    m_baseUrl = settings.value(u"gateway/baseUrl"_s).toString();
+    m_welcome->setVisible(m_baseUrl.isEmpty());
 
-    if (m_examples->count() > 0)
-        m_examples->setCurrentRow(0);
-    statusBar()->showMessage(tr("Ready"));
+    applyTheme();
+    connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
+        &MainWindow::applyTheme);
+    updateGatewayLabel();
+    updateActions();
+    statusBar()->showMessage(m_baseUrl.isEmpty() ? tr("No gateway set up: try the demo gateway, or "
+                                                      "set one up in Gateway ▸ Set Up Gateway.")
+                                                 : tr("Ready"));
 }
 
 MainWindow::~MainWindow()
 {
-    // The highlighters hold themes from the repository: delete them first.
-    delete m_editorHighlighter;
-    delete m_wireHighlighter;
+    // Pages hold highlighters with themes from the repository: delete them first.
+    while (m_tabs->count() > 0) {
+        QWidget *page = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        delete page;
+    }
     delete m_repository;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Request"), QKeySequence::New, this, [this] { newRequest(); });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Requests"), QString(), tr("HTTP requests (*.http *.rest)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
+        if (RequestPage *page = currentPage()) {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Save Request"), page->title() + u".http"_s, tr("HTTP requests (*.http)"));
+            if (!path.isEmpty())
+                saveCurrent(path);
+        }
+    });
+    file->addAction(tr("&Close Tab"), QKeySequence::Close, this, [this] {
+        if (m_tabs->currentIndex() >= 0)
+            Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *request = menuBar()->addMenu(tr("&Request"));
+    m_sendAction = request->addAction(tr("&Send"), this, [this] { sendCurrent(); });
+    m_sendAction->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) });
+    m_cancelAction = request->addAction(tr("&Cancel"), this, [this] { cancelCurrent(); });
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    request->addSeparator();
+    request->addAction(tr("Focus &URL"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        if (RequestPage *page = currentPage())
+            page->editor()->focusUrl();
+    });
+    request->addAction(
+        tr("&Gateway Form"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), this, [this] {
+            if (RequestPage *page = currentPage())
+                page->editor()->showPage(RequestEditor::GatewayPage);
+        });
+    request->addAction(
+        tr("&Wire Text"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this, [this] {
+            if (RequestPage *page = currentPage())
+                page->editor()->showPage(RequestEditor::WirePage);
+        });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QStringList tabs { tr("&Stream"), tr("&Events"), tr("&Body"), tr("&Headers"),
+        tr("&Timing"), tr("&Gateway") };
+    for (int i = 0; i < tabs.size(); ++i) {
+        view->addAction(tabs[i], QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this, [this, i] {
+            if (RequestPage *page = currentPage())
+                page->inspector()->tabs()->setCurrentIndex(i);
+        });
+    }
+
+    QMenu *gateway = menuBar()->addMenu(tr("&Gateway"));
+    gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
+    gateway->addAction(tr("&Set Up Gateway…"), this, &MainWindow::configureGateway);
+    gateway->addAction(tr("&Refresh Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
+        &MainWindow::fetchModels);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Gatescope"), this, [this] {
+        statusBar()->showMessage(tr("Gatescope %1: a native inspector for AI gateway requests.")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::buildSidebar()
+{
+    m_sidebar->setObjectName(u"sidebar"_s);
+    m_sidebar->setHeaderLabel(tr("Examples"));
+    m_sidebar->setRootIsDecorated(true);
+    for (const QString &fileName :
+        QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name)) {
+        auto *fileItem = new QTreeWidgetItem(m_sidebar, { fileName });
+        fileItem->setData(0, kFileRole, fileName);
+        const auto parsed = HttpFile::load(kExamplesPath + u'/' + fileName);
+        if (!parsed)
+            continue;
+        for (const HttpFileRequest &r : parsed->requests()) {
+            auto *item = new QTreeWidgetItem(fileItem,
+                { r.name.isEmpty() ? r.method + u' ' + r.target.section(u'/', -1) : r.name });
+            item->setData(0, kFileRole, fileName);
+            item->setData(0, kNameRole, r.name);
+            item->setToolTip(0, r.method + u' ' + r.target);
+        }
+        fileItem->setExpanded(true);
+    }
+    connect(m_sidebar, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        openExample(item->data(0, kFileRole).toString(), item->data(0, kNameRole).toString());
+    });
+}
+
+QFrame *MainWindow::buildWelcome()
+{
+    auto *frame = new QFrame;
+    frame->setObjectName(u"welcome"_s);
+    frame->setFrameShape(QFrame::StyledPanel);
+    auto *text
+        = new QLabel(tr("<b>No gateway set up yet.</b> The embedded demo gateway behaves like "
+                        "TrueFoundry's AI Gateway on this machine: try it, and a streaming "
+                        "request with metadata, retries and timeouts goes out at once."));
+    text->setWordWrap(true);
+    auto *demo = new QPushButton(tr("Try the &Demo Gateway"));
+    demo->setObjectName(u"tryDemo"_s);
+    connect(demo, &QPushButton::clicked, this, &MainWindow::tryDemo);
+    auto *setUp = new QPushButton(tr("Set Up a Gateway…"));
+    connect(setUp, &QPushButton::clicked, this, &MainWindow::configureGateway);
+    auto *close = new QToolButton;
+    close->setAutoRaise(true);
+    close->setText(u"✕"_s);
+    close->setToolTip(tr("Hide"));
+    connect(close, &QToolButton::clicked, frame, &QWidget::hide);
+    auto *layout = new QHBoxLayout(frame);
+    layout->addWidget(text, 1);
+    layout->addWidget(demo);
+    layout->addWidget(setUp);
+    layout->addWidget(close);
+    return frame;
+}
+
+bool MainWindow::welcomeShown() const
+{
+    return !m_welcome->isHidden();
+}
+
+bool MainWindow::tryDemo()
+{
+    return useDemoGateway() && openExample(u"chat-stream.http"_s) && sendCurrent();
+}
+
+bool MainWindow::useDemoGateway()
+{
+    if (!m_demo) {
+        auto demo = std::make_unique<DemoGateway>();
+        const auto url = demo->listen();
+        if (!url) {
+            statusBar()->showMessage(
+                tr("The demo gateway could not start: %1").arg(url.error().message));
+            return false;
+        }
+        m_demo = std::move(demo);
+    }
+    m_baseUrl = m_demo->baseUrl();
+    m_token = QString::fromLatin1(kDemoToken);
+    m_welcome->hide();
+    updateGatewayLabel();
+    fetchModels();
+    statusBar()->showMessage(tr("Demo gateway running at %1").arg(m_baseUrl));
+    return true;
+}
+
+void MainWindow::setGateway(const QString &baseUrl, const QString &token)
+{
+    m_baseUrl = baseUrl;
+    m_token = token;
+    QSettings().setValue(u"gateway/baseUrl"_s, baseUrl);
+    m_welcome->hide();
+    updateGatewayLabel();
+    fetchModels();
+}
+
+void MainWindow::configureGateway()
+{
+    GatewayDialog dialog(this);
+    dialog.setBaseUrl(m_demo && m_baseUrl == m_demo->baseUrl() ? QString() : m_baseUrl);
+    dialog.setToken(m_demo && m_baseUrl == m_demo->baseUrl() ? QString() : m_token);
+    if (dialog.exec() == QDialog::Accepted)
+        setGateway(dialog.baseUrl(), dialog.token());
+}
+
+void MainWindow::updateGatewayLabel()
+{
+    if (m_baseUrl.isEmpty())
+        m_gatewayLabel->setText(tr("Gateway: none"));
+    else if (m_demo && m_baseUrl == m_demo->baseUrl())
+        m_gatewayLabel->setText(tr("Gateway: demo at %1").arg(m_baseUrl));
+    else
+        m_gatewayLabel->setText(tr("Gateway: %1%2")
+                .arg(
+                    m_baseUrl, m_token.isEmpty() ? tr(" (no token for this session)") : QString()));
+}
+
+void MainWindow::fetchModels()
+{
+    if (m_baseUrl.isEmpty())
+        return;
+    QNetworkRequest request(QUrl(m_baseUrl + u"/models"_s));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    request.setTransferTimeout(15000);
+    QNetworkReply *reply = m_network->get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const QJsonArray list
+            = QJsonDocument::fromJson(reply->readAll()).object().value("data"_L1).toArray();
+        if (reply->error() != QNetworkReply::NoError || list.isEmpty()) {
+            statusBar()->showMessage(
+                tr("No model list from %1: %2").arg(m_baseUrl, reply->errorString()));
+            return;
+        }
+        m_models.clear();
+        for (const QJsonValue &m : list)
+            m_models << m.toObject().value("id"_L1).toString();
+        m_models.sort();
+        for (int i = 0; i < m_tabs->count(); ++i)
+            static_cast<RequestPage *>(m_tabs->widget(i))->editor()->setModelSuggestions(m_models);
+    });
+}
+
+Variables MainWindow::gatewayVariables(const QString &directory) const
+{
+    Variables variables;
+    if (auto envs = HttpEnvironments::loadFromDirectory(directory); envs) {
+        variables = envs->shared;
+        // Without an active gateway, the first environment (the demo one for the
+        // bundled examples) fills in the rest.
+        if (m_baseUrl.isEmpty() && !envs->environments.isEmpty()) {
+            if (auto v = envs->variables(envs->environments.firstKey()); v)
+                variables = *v;
+        }
+    }
+    if (!m_baseUrl.isEmpty())
+        variables.insert(u"baseUrl"_s, m_baseUrl);
+    if (!m_token.isEmpty())
+        variables.insert(u"token"_s, m_token);
+    return variables;
+}
+
+RequestPage *MainWindow::addPage(const QString &title)
+{
+    auto *page = new RequestPage(m_repository, m_network);
+    page->setTitle(title);
+    page->setTheme(m_repository->themeForPalette(palette()));
+    page->editor()->setModelSuggestions(m_models);
+    if (!m_pageSplitterState.isEmpty())
+        page->splitter()->restoreState(m_pageSplitterState);
+    connect(page, &RequestPage::statusMessage, this,
+        [this](const QString &message) { statusBar()->showMessage(message); });
+    connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
+    connect(page->splitter(), &QSplitter::splitterMoved, this,
+        [this, page] { m_pageSplitterState = page->splitter()->saveState(); });
+    const int index = m_tabs->addTab(page, title);
+    m_tabs->setCurrentIndex(index);
+    updateActions();
+    return page;
+}
+
+RequestPage *MainWindow::newRequest()
+{
+    RequestPage *page = addPage(tr("New request"));
+    GatewayRequest r;
+    r.baseUrl = m_baseUrl;
+    r.bearerToken = m_token;
+    r.body = "{\n  \"model\": \"\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"\"}]\n}";
+    page->editor()->setRequest(r);
+    page->editor()->focusUrl();
+    return page;
+}
+
+void MainWindow::openRequest(const HttpFileRequest &request, const Variables &variables,
+    const QString &directory, const QString &title)
+{
+    const auto resolved = resolve(request, variables, directory);
+    if (!resolved) {
+        statusBar()->showMessage(tr("%1: %2").arg(title, resolved.error().message));
+        return;
+    }
+    RequestPage *page = addPage(title);
+    page->editor()->setRequest(
+        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
 }
 
 QStringList MainWindow::exampleNames() const
 {
-    QStringList names;
-    for (int i = 0; i < m_examples->count(); ++i)
-        names << m_examples->item(i)->text();
-    return names;
+    return QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name);
 }
 
-bool MainWindow::openExample(const QString &fileName)
+bool MainWindow::openExample(const QString &fileName, const QString &name)
 {
-    QFile f(kExamplesPath + u'/' + fileName);
-    if (!f.open(QIODevice::ReadOnly)) {
-        statusBar()->showMessage(tr("Cannot open example %1").arg(fileName));
+    const auto file = HttpFile::load(kExamplesPath + u'/' + fileName);
+    if (!file) {
+        statusBar()->showMessage(
+            tr("Cannot open example %1: %2").arg(fileName, file.error().message));
         return false;
     }
-    m_editor->setPlainText(QString::fromUtf8(f.readAll()));
-    const auto items = m_examples->findItems(fileName, Qt::MatchExactly);
-    if (!items.isEmpty() && m_examples->currentItem() != items.first())
-        m_examples->setCurrentItem(items.first());
-    recompute();
+    const QList<HttpFileRequest> requests = file->requests();
+    const qsizetype index = name.isEmpty() ? 0 : file->indexOf(name);
+    if (index < 0 || index >= requests.size()) {
+        statusBar()->showMessage(tr("No request %1 in %2").arg(name, fileName));
+        return false;
+    }
+    const HttpFileRequest &request = requests[index];
+    const QString title = request.name.isEmpty() ? fileName : request.name;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
+        if (page->title() == title && page->filePath().isEmpty()) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    Variables variables = gatewayVariables(kExamplesPath);
+    const Variables own = file->fileVariables();
+    for (auto it = own.begin(); it != own.end(); ++it)
+        variables.insert(it.key(), it.value());
+    openRequest(request, variables, kExamplesPath, title);
     return true;
 }
 
-QString MainWindow::wireText() const
+bool MainWindow::openFile(const QString &path)
 {
-    return m_wire->toPlainText();
-}
-
-QStringList MainWindow::problems() const
-{
-    QStringList out;
-    for (int i = 0; i < m_problems->topLevelItemCount(); ++i)
-        out << m_problems->topLevelItem(i)->text(0) + u": "_s
-                + m_problems->topLevelItem(i)->text(1);
-    return out;
-}
-
-void MainWindow::recompute()
-{
-    m_recomputeTimer->stop();
-    m_problems->clear();
-    const auto showProblem = [this](const QString &field, const QString &message, bool error) {
-        auto *item = new QTreeWidgetItem(m_problems, { field, message });
-        item->setIcon(0,
-            style()->standardIcon(
-                error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning));
-        item->setToolTip(1, message);
-    };
-
-    const auto file = HttpFile::parse(m_editor->toPlainText());
+    const auto file = HttpFile::load(path);
     if (!file) {
-        m_wire->clear();
-        showProblem(tr("file"), file.error().message, true);
-        statusBar()->showMessage(
-            tr("The request text does not parse: %1").arg(file.error().message));
-        return;
+        statusBar()->showMessage(tr("%1: %2").arg(path, file.error().message));
+        return false;
     }
-    const QList<HttpFileRequest> requests = file->requests();
-    if (requests.isEmpty()) {
-        m_wire->clear();
-        statusBar()->showMessage(
-            tr("No request yet: write a request line such as POST {{baseUrl}}/chat/completions"));
-        return;
-    }
-    Variables variables;
-    if (auto envs = HttpEnvironments::loadFromDirectory(kExamplesPath); envs) {
-        const QStringList names = envs->environments.keys();
-        if (auto v = envs->variables(names.value(0)); v)
-            variables = *v;
-    }
-    const Variables fileVariables = file->fileVariables();
-    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
+    const QString directory = QFileInfo(path).absolutePath();
+    Variables variables = gatewayVariables(directory);
+    const Variables own = file->fileVariables();
+    for (auto it = own.begin(); it != own.end(); ++it)
         variables.insert(it.key(), it.value());
-
-    const auto resolved = resolve(requests.first(), variables, kExamplesPath);
-    if (!resolved) {
-        m_wire->clear();
-        showProblem(tr("body"), resolved.error().message, true);
-        return;
+    const QList<HttpFileRequest> requests = file->requests();
+    for (const HttpFileRequest &r : requests) {
+        openRequest(r, variables, directory,
+            r.name.isEmpty() ? QFileInfo(path).completeBaseName() : r.name);
+        // A file of one request is this tab's to save; several stay read-only here
+        // until collections can write one request back into its file.
+        if (requests.size() == 1 && currentPage())
+            currentPage()->setFilePath(path);
     }
-    const GatewayRequest request = decode(
-        WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
-    const QList<Issue> issues = validate(request);
-    m_wire->setPlainText(
-        QString::fromUtf8(compose(request).toText(false)).replace(u"\r\n"_s, u"\n"_s));
-    for (const Issue &issue : issues)
-        showProblem(issue.field, issue.message, issue.severity == Issue::Severity::Error);
-    const qsizetype errors = std::ranges::count_if(
-        issues, [](const Issue &i) { return i.severity == Issue::Severity::Error; });
-    statusBar()->showMessage(errors
-            ? tr("%n problem(s) keep this request from being sent", nullptr, int(errors))
-            : tr("Ready to send"));
+    if (requests.isEmpty())
+        statusBar()->showMessage(tr("%1 has no requests").arg(path));
+    return !requests.isEmpty();
+}
+
+RequestPage *MainWindow::currentPage() const
+{
+    return static_cast<RequestPage *>(m_tabs->currentWidget());
+}
+
+int MainWindow::pageCount() const
+{
+    return m_tabs->count();
+}
+
+bool MainWindow::sendCurrent()
+{
+    RequestPage *page = currentPage();
+    if (!page) {
+        statusBar()->showMessage(tr("Open a request first (File ▸ New Request, or an example)."));
+        return false;
+    }
+    page->inspector()->tabs()->setCurrentIndex(ResponseInspector::StreamTab);
+    return page->send();
+}
+
+void MainWindow::cancelCurrent()
+{
+    if (RequestPage *page = currentPage(); page && page->isBusy()) {
+        page->cancel();
+        statusBar()->showMessage(tr("Canceled; what arrived is kept."));
+    }
+}
+
+bool MainWindow::saveCurrent(const QString &path)
+{
+    RequestPage *page = currentPage();
+    if (!page)
+        return false;
+    QString target = path.isEmpty() ? page->filePath() : path;
+    if (target.isEmpty()) {
+        target = QFileDialog::getSaveFileName(
+            this, tr("Save Request"), page->title() + u".http"_s, tr("HTTP requests (*.http)"));
+        if (target.isEmpty())
+            return false;
+    }
+    QSaveFile file(target);
+    if (!file.open(QIODevice::WriteOnly)) {
+        statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
+        return false;
+    }
+    file.write(httpTextForSaving(page->editor()->request(), m_baseUrl).toUtf8());
+    if (!file.commit()) {
+        statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
+        return false;
+    }
+    page->setFilePath(target);
+    page->setTitle(QFileInfo(target).completeBaseName());
+    m_tabs->setTabText(m_tabs->indexOf(page), page->title());
+    statusBar()->showMessage(
+        tr("Saved %1 (the token is written as {{token}}, never as itself)").arg(target));
+    return true;
+}
+
+void MainWindow::updateActions()
+{
+    RequestPage *page = currentPage();
+    if (m_sendAction)
+        m_sendAction->setEnabled(page != nullptr);
+    if (m_cancelAction)
+        m_cancelAction->setEnabled(page && page->isBusy());
 }
 
 void MainWindow::applyTheme()
 {
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
-    const auto theme
-        = m_repository->defaultTheme(dark ? KSyntaxHighlighting::Repository::DarkTheme
-                                          : KSyntaxHighlighting::Repository::LightTheme);
-    const auto definition = [this](const QString &name) {
-        const auto d = m_repository->definitionForName(name);
-        return d.isValid() ? d : m_repository->definitionForName(u"JSON"_s);
-    };
-    m_editorHighlighter->setTheme(theme);
-    m_editorHighlighter->setDefinition(definition(kHttpDefinition));
-    m_wireHighlighter->setTheme(theme);
-    m_wireHighlighter->setDefinition(definition(kHttpDefinition));
-    m_editorHighlighter->rehighlight();
-    m_wireHighlighter->rehighlight();
+    const KSyntaxHighlighting::Theme theme = m_repository->themeForPalette(palette());
+    for (int i = 0; i < m_tabs->count(); ++i)
+        static_cast<RequestPage *>(m_tabs->widget(i))->setTheme(theme);
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -258,8 +576,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
-    if (auto *splitter = findChild<QSplitter *>(u"mainSplitter"_s))
-        settings.setValue(u"mainWindow/splitter"_s, splitter->saveState());
+    settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
+    if (!m_pageSplitterState.isEmpty())
+        settings.setValue(u"mainWindow/pageSplitter"_s, m_pageSplitterState);
     QMainWindow::closeEvent(event);
 }
 

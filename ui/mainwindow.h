@@ -1,23 +1,34 @@
 #pragma once
 
+#include "core/httpfile.h"
+
 #include <QMainWindow>
 
-class QListWidget;
-class QPlainTextEdit;
-class QTreeWidget;
+#include <memory>
+
+class QFrame;
 class QLabel;
-class QTimer;
+class QNetworkAccessManager;
+class QSplitter;
+class QTabWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace KSyntaxHighlighting {
 class Repository;
-class SyntaxHighlighter;
-} // namespace KSyntaxHighlighting
+}
+
+namespace gs::core {
+class DemoGateway;
+}
 
 namespace gs::ui {
 
-//! The main window. For now: bundled example requests on the left, the .http editor
-//! in the middle, and on the right the exact wire request with every validation
-//! problem, recomputed as you type.
+class RequestPage;
+
+//! The main window: a sidebar of requests (the bundled examples until collections
+//! arrive), tabs of open requests, each an editor beside the inspector of its last
+//! exchange. A newcomer without a gateway gets the embedded demo gateway in one click.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -27,30 +38,65 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    //! Opens one of the bundled examples by file name ("chat-stream.http").
-    bool openExample(const QString &fileName);
+    //! The bundled example files ("chat-stream.http", ...).
     QStringList exampleNames() const;
+    //! Opens a request of a bundled example in a tab (the first one, or \a name).
+    bool openExample(const QString &fileName, const QString &name = {});
+    //! Opens every request of a .http file in tabs; false (reason in the status bar)
+    //! when it cannot be read or parsed.
+    bool openFile(const QString &path);
+    RequestPage *newRequest();
 
-    //! The wire text shown right now, and the problems listed (for tests).
-    QString wireText() const;
-    QStringList problems() const;
+    //! Starts the embedded demo gateway and makes it the active gateway.
+    bool useDemoGateway();
+    //! The newcomer's round trip: the demo gateway, the streaming example, sent.
+    bool tryDemo();
+    void setGateway(const QString &baseUrl, const QString &token);
+    QString gatewayBaseUrl() const { return m_baseUrl; }
+    bool demoRunning() const { return m_demo != nullptr; }
+    QStringList models() const { return m_models; }
+
+    RequestPage *currentPage() const;
+    int pageCount() const;
+    bool sendCurrent();
+    void cancelCurrent();
+    bool saveCurrent(const QString &path = {});
+    bool welcomeShown() const;
 
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void recompute();
+    void buildMenus();
+    void buildSidebar();
+    QFrame *buildWelcome();
+    RequestPage *addPage(const QString &title);
+    core::Variables gatewayVariables(const QString &directory) const;
+    void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
+        const QString &directory, const QString &title);
     void applyTheme();
+    void fetchModels();
+    void updateGatewayLabel();
+    void updateActions();
+    void configureGateway();
 
     KSyntaxHighlighting::Repository *m_repository;
-    QListWidget *m_examples;
-    QPlainTextEdit *m_editor;
-    QPlainTextEdit *m_wire;
-    QTreeWidget *m_problems;
-    KSyntaxHighlighting::SyntaxHighlighter *m_editorHighlighter = nullptr;
-    KSyntaxHighlighting::SyntaxHighlighter *m_wireHighlighter = nullptr;
-    QTimer *m_recomputeTimer;
+    QNetworkAccessManager *m_network;
+    std::unique_ptr<core::DemoGateway> m_demo;
+    QString m_baseUrl;
+    QString m_token;
+    QStringList m_models;
+
+    QSplitter *m_splitter;
+    QTreeWidget *m_sidebar;
+    QTabWidget *m_tabs;
+    QFrame *m_welcome;
+    QLabel *m_gatewayLabel;
+    QByteArray m_pageSplitterState;
+
+    QAction *m_sendAction = nullptr;
+    QAction *m_cancelAction = nullptr;
 };
 
 } // namespace gs::ui

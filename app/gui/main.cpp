@@ -1,8 +1,13 @@
+#include "screenshots.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTimer>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -18,16 +23,57 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"Native inspector for AI gateway requests."_s);
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption demo(
+        u"demo"_s, u"Start the embedded demo gateway and make it the active gateway."_s);
+    const QCommandLineOption screenshots(u"screenshots"_s,
+        u"With --demo: run a scripted session (streaming, non-streaming, error) and save a "
+        "PNG of the editor and of each inspector tab to DIR, then exit."_s,
+        u"DIR"_s);
     const QCommandLineOption screenshot(
         u"screenshot"_s, u"Save a PNG of the main window to FILE and exit."_s, u"FILE"_s);
     const QCommandLineOption quitAfter(
         u"quit-after"_s, u"Close the window after MS milliseconds (smoke tests)."_s, u"MS"_s);
-    parser.addOptions({ screenshot, quitAfter });
+    parser.addOptions({ demo, screenshots, screenshot, quitAfter });
     parser.process(app);
+    if (parser.isSet(screenshots) && !parser.isSet(demo)) {
+        std::fputs(
+            "gatescope: --screenshots needs --demo (it talks to the embedded gateway)\n", stderr);
+        return 2;
+    }
+
+    // A scripted session neither reads nor changes the user's settings: the pictures
+    // look the same on every machine, and the user's window stays as they left it.
+    QTemporaryDir scratchSettings;
+    if (parser.isSet(screenshots))
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratchSettings.path());
 
     gs::ui::MainWindow window;
+    if (parser.isSet(screenshots))
+        window.resize(1440, 900);
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(demo)) {
+        // With screenshots, the scripted session drives; otherwise the newcomer's
+        // round trip: the streaming example goes out at once.
+        if (!(parser.isSet(screenshots) ? window.useDemoGateway() : window.tryDemo()))
+            return 1;
+    }
+
+    std::unique_ptr<ScreenshotSession> session;
+    if (parser.isSet(screenshots)) {
+        session = std::make_unique<ScreenshotSession>(window, parser.value(screenshots));
+        QObject::connect(session.get(), &ScreenshotSession::done, &window, [&](bool ok) {
+            for (const QString &path : session->saved())
+                std::printf("%s\n", qPrintable(path));
+            window.close();
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+        // Time out rather than hang if the scripted session gets stuck.
+        QTimer::singleShot(60000, &window, [] {
+            std::fputs("gatescope: the screenshot session did not finish in 60 s\n", stderr);
+            QCoreApplication::exit(1);
+        });
+        QTimer::singleShot(200, session.get(), &ScreenshotSession::start);
+    } else if (parser.isSet(screenshot)) {
         QTimer::singleShot(300, &window, [&window, path = parser.value(screenshot)] {
             const bool saved = window.grab().save(path, "PNG");
             window.close();

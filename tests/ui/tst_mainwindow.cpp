@@ -1,22 +1,40 @@
+#include "core/exchange.h"
+#include "ui/jsontreemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/requesteditor.h"
+#include "ui/requestpage.h"
+#include "ui/responseinspector.h"
+#include "ui/waterfallwidget.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
+using namespace gs::ui;
 using namespace Qt::StringLiterals;
 
+// The whole window against the embedded demo gateway over real loopback HTTP.
 class TestMainWindow final : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
-    void opensWithTheBundledExample();
-    void editingUpdatesWireAndProblems();
+    void init();
+    void firstRunOffersTheDemo();
+    void opensExamplesInTabs();
+    void sendFillsEveryTab();
+    void cancelMidStreamKeepsThePartialAnswer();
+    void invalidRequestIsNotSent();
+    void savedFileCarriesNoToken();
     void rendersText();
     void closesCleanly();
 };
@@ -27,52 +45,182 @@ void TestMainWindow::initTestCase()
     QApplication::setApplicationName(u"tst_mainwindow"_s);
 }
 
-void TestMainWindow::opensWithTheBundledExample()
+void TestMainWindow::init()
 {
-    gs::ui::MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.exampleNames().contains(u"chat-stream.http"_s));
-    QVERIFY(window.openExample(u"chat-stream.http"_s));
-    QVERIFY(window.wireText().startsWith(
-        u"POST http://127.0.0.1:8787/api/llm/chat/completions HTTP/1.1\n"_s));
-    QVERIFY(window.wireText().contains(u"Authorization: Bearer ********"_s));
-    QVERIFY2(window.problems().isEmpty(), qPrintable(window.problems().join(u'\n')));
-    QVERIFY(!window.openExample(u"does-not-exist.http"_s));
+    QSettings().clear(); // a first run every time
 }
 
-void TestMainWindow::editingUpdatesWireAndProblems()
+void TestMainWindow::firstRunOffersTheDemo()
 {
-    gs::ui::MainWindow window;
+    MainWindow window;
     window.show();
-    auto *editor = window.findChild<QPlainTextEdit *>(u"editor"_s);
-    QVERIFY(editor);
-    editor->setPlainText(
-        u"POST https://gw.example/responses\nx-tfy-metadata: {\"tier\": 1}\n\n{\"model\":\"a/b\"}\n"_s);
-    QTRY_VERIFY(window.problems().join(u'\n').contains(u"metadata.tier"_s));
-    QVERIFY(window.problems().join(u'\n').contains(u"providerName"_s));
-    QVERIFY(window.statusBar()->currentMessage().contains(u"problem"_s));
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.welcomeShown());
+    QCOMPARE(window.pageCount(), 0);
+    // One click: the demo gateway starts, the example opens and goes out.
+    auto *tryDemo = window.findChild<QWidget *>(u"tryDemo"_s);
+    QVERIFY(tryDemo);
+    QTest::mouseClick(tryDemo, Qt::LeftButton);
+    QVERIFY(window.demoRunning());
+    QVERIFY(!window.welcomeShown());
+    QCOMPARE(window.pageCount(), 1);
+    RequestPage *page = window.currentPage();
+    QVERIFY(page->exchange());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->status(), 200);
+    QTRY_VERIFY(!page->inspector()->answerText().isEmpty());
+    QTRY_VERIFY(!window.models().isEmpty());
+}
 
-    editor->setPlainText(u"GET https://gw.example/models\n"_s);
-    QTRY_VERIFY(window.wireText().startsWith(u"GET https://gw.example/models HTTP/1.1"_s));
-    QTRY_VERIFY(window.problems().isEmpty());
+void TestMainWindow::opensExamplesInTabs()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.exampleNames().contains(u"chat-stream.http"_s));
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    QVERIFY(window.openExample(u"gateway-requests.http"_s, u"responses"_s));
+    QCOMPARE(window.pageCount(), 2);
+    QVERIFY(window.openExample(u"chat-stream.http"_s)); // already open: focused, not doubled
+    QCOMPARE(window.pageCount(), 2);
+    const RequestEditor *editor = window.currentPage()->editor();
+    // Without a gateway, the examples' demo environment fills the variables.
+    QVERIFY(editor->wireText().startsWith(
+        u"POST http://127.0.0.1:8787/api/llm/chat/completions HTTP/1.1\n"_s));
+    QVERIFY(editor->wireText().contains(u"Authorization: Bearer ********"_s));
+    QVERIFY2(editor->canSend(), qPrintable(editor->blockReason()));
+    QVERIFY(!window.openExample(u"does-not-exist.http"_s));
+    QVERIFY(window.statusBar()->currentMessage().contains(u"does-not-exist"_s));
+}
 
-    editor->setPlainText(u"GET https://gw.example/models\nno colon here\n"_s);
-    QTRY_VERIFY(window.problems().join(u'\n').contains(u"line 2, column 1"_s));
+void TestMainWindow::sendFillsEveryTab()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.useDemoGateway());
+
+    // Streaming: Stream, Events, Headers, Timing, Gateway.
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    ResponseInspector *inspector = page->inspector();
+    QTRY_VERIFY(!inspector->answerText().isEmpty());
+    QCOMPARE(inspector->answerText(), page->exchange()->assembled().text());
+    QCOMPARE(inspector->eventCount(), int(page->exchange()->timeline().events));
+    QVERIFY(inspector->eventCount() > 10);
+    QVERIFY(inspector->headerCount() >= 3);
+    QVERIFY(inspector->statusText().contains(u"200"_s));
+    QVERIFY(inspector->waterfall()->waterfall().bars.size() >= 3);
+    QVERIFY(inspector->appliedConfigurations()->rowCount() > 0);
+    QVERIFY(inspector->resolvedModelText().contains(u"Resolved model"_s));
+
+    // Reasoning kept apart from the answer.
+    QVERIFY(window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s));
+    page = window.currentPage();
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QTRY_VERIFY(!page->inspector()->reasoningText().isEmpty());
+    QVERIFY(!page->inspector()->answerText().isEmpty());
+    QVERIFY(!page->inspector()->answerText().contains(page->inspector()->reasoningText()));
+
+    // Non-streaming with server-timing: the server stages appear in the waterfall.
+    QVERIFY(window.openExample(u"gateway-requests.http"_s, u"responses"_s));
+    page = window.currentPage();
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->status(), 200);
+    bool inferred = false;
+    for (const auto &bar : page->inspector()->waterfall()->waterfall().bars)
+        inferred |= bar.inferred;
+    QVERIFY(inferred);
+    QVERIFY(!page->inspector()->answerText().isEmpty());
+
+    // A rerouted request is marked: demo/fallback's first target is down, so the
+    // gateway answers from the fallback.
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    page = window.currentPage();
+    page->editor()->modelEdit()->setText(u"demo/fallback"_s);
+    Q_EMIT page->editor()->modelEdit()->textEdited(u"demo/fallback"_s);
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->status(), 200);
+    QVERIFY(page->inspector()->reroutedShown());
+    QVERIFY(page->inspector()->resolvedModelText().contains(u"rerouted"_s));
+}
+
+void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    // Slow tokens, so that there is a middle to cancel in.
+    QString wire = page->editor()->wireText();
+    wire.replace(u"Content-Type: application/json\n"_s,
+        u"Content-Type: application/json\nx-gatescope-token-interval-ms: 50\n"_s);
+    page->editor()->setWireText(wire);
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->inspector()->answerText().size() > 5, 20000);
+    QVERIFY(!page->exchange()->isFinished());
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QTRY_VERIFY(page->exchange()->isFinished());
+    QCOMPARE(page->exchange()->error().kind, gs::core::ExchangeError::Kind::Canceled);
+    const QString partial = page->inspector()->answerText();
+    QVERIFY(!partial.isEmpty());
+    QVERIFY(page->inspector()->statusText().contains(u"Canceled"_s));
+    QTest::qWait(200);
+    QCOMPARE(page->inspector()->answerText(), partial); // nothing more, nothing lost
+}
+
+void TestMainWindow::invalidRequestIsNotSent()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    QString wire = page->editor()->wireText();
+    wire.replace(u"x-tfy-request-timeout: 30000"_s, u"x-tfy-request-timeout: soon"_s);
+    page->editor()->setWireText(wire);
+    QVERIFY(!window.sendCurrent());
+    QVERIFY(page->exchange() == nullptr);
+    QVERIFY(window.statusBar()->currentMessage().contains(u"requestTimeoutMs"_s));
+}
+
+void TestMainWindow::savedFileCarriesNoToken()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    window.setGateway(u"https://gw.example/api/llm"_s, u"tok-very-secret-42"_s);
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    QVERIFY(window.currentPage()->editor()->request().bearerToken == u"tok-very-secret-42"_s);
+    const QString path = dir.filePath(u"saved.http"_s);
+    QVERIFY(window.saveCurrent(path));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    QVERIFY(!text.contains("tok-very-secret-42"));
+    QVERIFY(text.contains("Authorization: Bearer {{token}}"));
+    QVERIFY(text.startsWith("POST {{baseUrl}}/chat/completions\n"));
+    // And it opens again, token filled from the gateway.
+    QVERIFY(window.openFile(path));
+    QCOMPARE(window.currentPage()->editor()->request().bearerToken, u"tok-very-secret-42"_s);
 }
 
 void TestMainWindow::rendersText()
 {
-    // Offscreen rendering with fonts: the editor must show dark-on-light (or
-    // light-on-dark) glyphs, not an empty box, once the highlighter has run.
-    gs::ui::MainWindow window;
+    // Offscreen rendering with fonts: the body editor must show glyphs, not an empty
+    // box, once the highlighter has run.
+    MainWindow window;
     window.resize(1200, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.openExample(u"chat-stream.http"_s);
-    auto *editor = window.findChild<QPlainTextEdit *>(u"editor"_s);
+    QPlainTextEdit *body = window.currentPage()->editor()->bodyEdit();
     QTest::qWait(50);
-    const QImage image = editor->viewport()->grab().toImage();
+    const QImage image = body->viewport()->grab().toImage();
     const QRgb background = image.pixel(image.width() - 2, image.height() - 2);
     int differing = 0;
     for (int y = 0; y < std::min(image.height(), 200); ++y) {
@@ -85,9 +233,11 @@ void TestMainWindow::rendersText()
 
 void TestMainWindow::closesCleanly()
 {
-    auto *window = new gs::ui::MainWindow;
+    auto *window = new MainWindow;
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
+    QVERIFY(window->useDemoGateway());
+    QVERIFY(window->openExample(u"chat-stream.http"_s));
     QSignalSpy destroyed(window, &QObject::destroyed);
     QVERIFY(window->close());
     QTRY_COMPARE(destroyed.size(), 1);

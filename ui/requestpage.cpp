@@ -1,0 +1,88 @@
+#include "requestpage.h"
+
+#include "core/exchange.h"
+#include "requesteditor.h"
+#include "responseinspector.h"
+
+#include <QHBoxLayout>
+#include <QSplitter>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::ui {
+
+RequestPage::RequestPage(
+    KSyntaxHighlighting::Repository *repository, QNetworkAccessManager *network, QWidget *parent)
+    : QWidget(parent)
+    , m_network(network)
+    , m_editor(new RequestEditor(repository))
+    , m_inspector(new ResponseInspector(repository))
+    , m_splitter(new QSplitter(Qt::Horizontal))
+{
+    m_splitter->setObjectName(u"pageSplitter"_s);
+    m_splitter->addWidget(m_editor);
+    m_splitter->addWidget(m_inspector);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_splitter);
+    connect(m_editor, &RequestEditor::sendRequested, this, &RequestPage::send);
+    connect(m_inspector, &ResponseInspector::cancelRequested, this, &RequestPage::cancel);
+}
+
+RequestPage::~RequestPage()
+{
+    // The inspector follows the exchange: let it go first.
+    m_inspector->clear();
+}
+
+bool RequestPage::isBusy() const
+{
+    return m_exchange && !m_exchange->isFinished();
+}
+
+bool RequestPage::send()
+{
+    if (!m_editor->canSend()) {
+        Q_EMIT statusMessage(m_editor->blockReason());
+        return false;
+    }
+    if (isBusy())
+        m_exchange->cancel();
+    m_inspector->clear();
+    m_exchange = std::make_unique<Exchange>(m_network, ExchangeOptions {});
+    connect(m_exchange.get(), &Exchange::finished, this, [this] {
+        const Exchange &e = *m_exchange;
+        Q_EMIT busyChanged(false);
+        if (e.error().kind != ExchangeError::Kind::None)
+            Q_EMIT statusMessage(e.error().message);
+        else
+            Q_EMIT statusMessage(tr("%1 %2 in %3 ms")
+                    .arg(e.status())
+                    .arg(QString::fromUtf8(e.reason()))
+                    .arg(double(e.timeline().finished) / 1000.0, 0, 'f', 0));
+    });
+    const GatewayRequest &request = m_editor->request();
+    m_inspector->watch(m_exchange.get(), request.model);
+    Q_EMIT busyChanged(true);
+    Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));
+    m_exchange->start(compose(request));
+    return true;
+}
+
+void RequestPage::cancel()
+{
+    if (isBusy())
+        m_exchange->cancel();
+}
+
+void RequestPage::setTheme(const KSyntaxHighlighting::Theme &theme)
+{
+    m_editor->setTheme(theme);
+    m_inspector->setTheme(theme);
+}
+
+} // namespace gs::ui

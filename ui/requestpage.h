@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QWidget>
+
+#include <memory>
+
+class QNetworkAccessManager;
+class QSplitter;
+
+namespace KSyntaxHighlighting {
+class Repository;
+class Theme;
+} // namespace KSyntaxHighlighting
+
+namespace gs::core {
+class Exchange;
+}
+
+namespace gs::ui {
+
+class RequestEditor;
+class ResponseInspector;
+
+//! One open request: its editor beside the inspector of its last exchange.
+class RequestPage final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RequestPage)
+
+public:
+    RequestPage(KSyntaxHighlighting::Repository *repository, QNetworkAccessManager *network,
+        QWidget *parent = nullptr);
+    ~RequestPage() override;
+
+    RequestEditor *editor() const { return m_editor; }
+    ResponseInspector *inspector() const { return m_inspector; }
+    QSplitter *splitter() const { return m_splitter; }
+    //! The exchange shown in the inspector (running or finished), if any.
+    core::Exchange *exchange() const { return m_exchange.get(); }
+    bool isBusy() const;
+
+    //! Where the request was opened from or saved to; empty for a new or bundled one.
+    QString filePath() const { return m_filePath; }
+    void setFilePath(const QString &path) { m_filePath = path; }
+    QString title() const { return m_title; }
+    void setTitle(const QString &title) { m_title = title; }
+
+    //! Sends the request as edited; false (with the reason emitted) when it may not go.
+    bool send();
+    void cancel();
+    void setTheme(const KSyntaxHighlighting::Theme &theme);
+
+Q_SIGNALS:
+    void statusMessage(const QString &message);
+    void busyChanged(bool busy);
+
+private:
+    QNetworkAccessManager *m_network;
+    RequestEditor *m_editor;
+    ResponseInspector *m_inspector;
+    QSplitter *m_splitter;
+    std::unique_ptr<core::Exchange> m_exchange;
+    QString m_filePath;
+    QString m_title;
+};
+
+} // namespace gs::ui
