@@ -5,6 +5,7 @@
 #include "core/waterfall.h"
 #include "eventsmodel.h"
 #include "jsontreemodel.h"
+#include "largetextview.h"
 #include "waterfallwidget.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -46,9 +47,6 @@ using namespace gs::core;
 namespace gs::ui {
 
 namespace {
-
-// Bodies shown whole in the text views; beyond this, the first part and a note.
-constexpr qsizetype kBodyShownBytes = 4 * 1024 * 1024;
 
 QPlainTextEdit *readOnlyText(const QString &objectName)
 {
@@ -259,11 +257,19 @@ QWidget *ResponseInspector::buildBodyTab()
     m_bodyMode = new QComboBox;
     m_bodyMode->setObjectName(u"bodyMode"_s);
     m_bodyMode->addItems({ tr("Pretty"), tr("Raw") });
-    connect(m_bodyMode, &QComboBox::currentIndexChanged, this, &ResponseInspector::showBody);
+    connect(m_bodyMode, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_body->setMode(index == 1 ? LargeTextView::Mode::Raw : LargeTextView::Mode::Pretty);
+    });
     m_bodyNote = new QLabel;
     m_bodyNote->setWordWrap(true);
-    m_body = readOnlyText(u"body"_s);
-    m_body->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_body = new LargeTextView;
+    m_body->setObjectName(u"body"_s);
+    connect(m_body, &LargeTextView::formattingProgress, this, [this](qint64 done, qint64 total) {
+        const QString size = bytesText(total);
+        m_bodyNote->setText(done >= total
+                ? size
+                : tr("%1 · formatting %2%").arg(size).arg(done * 100 / std::max<qint64>(1, total)));
+    });
     auto *top = new QHBoxLayout;
     top->addWidget(m_bodyMode);
     top->addWidget(m_bodyNote, 1);
@@ -415,7 +421,8 @@ void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
 {
     if (m_highlighters.isEmpty()) {
         // Theme and definition before any text: the other order can leave text invisible.
-        for (QPlainTextEdit *edit : { m_eventDetail, m_body, m_gatewayErrors }) {
+        m_body->setTheme(theme);
+        for (QPlainTextEdit *edit : { m_eventDetail, m_gatewayErrors }) {
             auto *h = new KSyntaxHighlighting::SyntaxHighlighter;
             h->setTheme(theme);
             h->setDefinition(m_repository->definitionForName(u"JSON"_s));
@@ -424,6 +431,7 @@ void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
         }
         return;
     }
+    m_body->setTheme(theme);
     for (KSyntaxHighlighting::SyntaxHighlighter *h : std::as_const(m_highlighters)) {
         h->setTheme(theme);
         h->rehighlight();
@@ -723,16 +731,8 @@ void ResponseInspector::showBody()
     if (!m_exchange || !m_exchange->isFinished())
         return;
     const QByteArray body = m_exchange->body();
-    const bool raw = m_bodyMode->currentIndex() == 1;
-    const QByteArray shown = body.left(kBodyShownBytes);
-    QString note = bytesText(body.size());
-    if (body.size() > shown.size())
-        note += u" · "_s
-            + tr("showing the first %1; the whole body is in %2")
-                  .arg(bytesText(shown.size()), m_exchange->bodyFile());
-    m_bodyNote->setText(note);
-    const bool json = m_exchange->framing() == BodyFraming::Json && body.size() == shown.size();
-    m_body->setPlainText(raw || !json ? QString::fromUtf8(shown) : prettyIfJson(shown));
+    m_bodyNote->setText(bytesText(body.size()));
+    m_body->setContent(body, m_exchange->framing() == BodyFraming::Json);
 }
 
 void ResponseInspector::showTiming()

@@ -31,6 +31,7 @@ namespace gs::ui {
 
 class EventsModel;
 class JsonTreeModel;
+class LargeTextView;
 class WaterfallWidget;
 
 //! What came back, in tabs: Stream (the answer as it grows, reasoning apart, tool
@@ -68,6 +69,7 @@ public:
 
     QTabWidget *tabs() const { return m_tabs; }
     WaterfallWidget *waterfall() const { return m_waterfall; }
+    LargeTextView *bodyView() const { return m_body; }
     QString answerText() const;
     QString reasoningText() const;
     QString statusText() const;
@@ -132,7 +134,7 @@ private:
     // Body
     QComboBox *m_bodyMode;
     QLabel *m_bodyNote;
-    QPlainTextEdit *m_body;
+    LargeTextView *m_body;
 
     // Headers
     QTreeWidget *m_headers;

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <KSyntaxHighlighting/Theme>
+#include <QAbstractScrollArea>
+#include <QByteArray>
+#include <QFuture>
+
+#include <atomic>
+#include <memory>
+
+namespace gs::ui {
+
+//! A read-only view of a body of any size: only the visible lines are laid out and
+//! coloured, so a 100 MB body shows its first screen at once and scrolls smoothly.
+//!
+//! Pretty mode re-indents JSON on a worker thread and shows lines as they are
+//! formatted (any other text is shown line by line as it is); Raw mode is a hex dump,
+//! 16 bytes a row, which needs no preparation at all. Click selects a line,
+//! Shift+click extends, Ctrl+C copies the selected lines.
+class LargeTextView final : public QAbstractScrollArea
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LargeTextView)
+
+public:
+    enum class Mode {
+        Pretty,
+        Raw
+    };
+
+    explicit LargeTextView(QWidget *parent = nullptr);
+    ~LargeTextView() override;
+
+    //! Shows \a bytes (shared, not copied). \a json: re-indent in Pretty mode.
+    void setContent(const QByteArray &bytes, bool json);
+    void clear();
+    void setMode(Mode mode);
+    Mode mode() const { return m_mode; }
+    void setTheme(const KSyntaxHighlighting::Theme &theme);
+
+    //! Lines ready to show (grows while a Pretty body is being formatted).
+    qint64 lineCount() const;
+    //! The text of line \a index (without its line break).
+    QString lineText(qint64 index) const;
+    //! Whether Pretty formatting is still running.
+    bool isFormatting() const { return m_formatting; }
+    QString selectedText() const;
+
+    struct Batch; //!< text formatted by the worker, with its line starts (internal)
+
+Q_SIGNALS:
+    //! Pretty formatting advanced: \a done of \a total input bytes.
+    void formattingProgress(qint64 done, qint64 total);
+    //! The first lines are ready to paint.
+    void firstLinesReady();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void startFormatting();
+    void stopFormatting();
+    void acceptBatch(const std::shared_ptr<Batch> &batch);
+    void updateScrollBars();
+    QByteArrayView line(qint64 index) const;
+    qint64 rowAt(int y) const;
+
+    QByteArray m_source;
+    bool m_json = false;
+    Mode m_mode = Mode::Pretty;
+    KSyntaxHighlighting::Theme m_theme;
+
+    // Pretty lines: the worker's batches, each line addressed by (batch, offset).
+    QList<std::shared_ptr<Batch>> m_batches;
+    QList<std::pair<qint32, qint32>> m_lines; // batch index, start within it
+    qint64 m_longestLine = 0;
+    bool m_formatting = false;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QFuture<void> m_worker;
+
+    qint64 m_anchor = -1;
+    qint64 m_cursor = -1;
+};
+
+} // namespace gs::ui
