@@ -313,7 +313,8 @@ void LargeTextView::setContent(const QByteArray &bytes, bool json)
     m_source = bytes;
     m_json = json;
     m_batches.clear();
-    m_lines.clear();
+    m_firstLine.clear();
+    m_lineTotal = 0;
     m_longestLine = 0;
     m_anchor = m_cursor = -1;
     verticalScrollBar()->setValue(0);
@@ -331,7 +332,7 @@ void LargeTextView::setMode(Mode mode)
     m_mode = mode;
     m_anchor = m_cursor = -1;
     verticalScrollBar()->setValue(0);
-    if (m_mode == Mode::Pretty && m_lines.isEmpty() && !m_formatting && !m_source.isEmpty())
+    if (m_mode == Mode::Pretty && m_lineTotal == 0 && !m_formatting && !m_source.isEmpty())
         startFormatting();
     updateScrollBars();
     viewport()->update();
@@ -378,18 +379,18 @@ void LargeTextView::stopFormatting()
 
 void LargeTextView::acceptBatch(const std::shared_ptr<Batch> &batch)
 {
-    const bool first = m_lines.isEmpty();
-    const auto index = qint32(m_batches.size());
+    const bool first = m_lineTotal == 0 && !batch->starts.isEmpty();
+    const qint64 before = m_lineTotal;
     m_batches.append(batch);
-    m_lines.reserve(m_lines.size() + batch->starts.size());
-    for (qint32 start : std::as_const(batch->starts))
-        m_lines.append({ index, start });
+    m_firstLine.append(m_lineTotal);
+    m_lineTotal += batch->starts.size();
     m_longestLine = std::max(m_longestLine, batch->longest);
     const qint64 total = m_source.size();
     if (batch->consumed >= total)
         m_formatting = false;
     updateScrollBars();
-    if (first || m_lines.size() - batch->starts.size() < verticalScrollBar()->value() + 200)
+    // Repaint only when the new lines can be on screen.
+    if (before < verticalScrollBar()->value() + verticalScrollBar()->pageStep() + 1)
         viewport()->update();
     Q_EMIT formattingProgress(batch->consumed, total);
     if (first)
@@ -400,18 +401,19 @@ qint64 LargeTextView::lineCount() const
 {
     if (m_mode == Mode::Raw)
         return (m_source.size() + kHexBytesPerRow - 1) / kHexBytesPerRow;
-    return m_lines.size();
+    return m_lineTotal;
 }
 
 QByteArrayView LargeTextView::line(qint64 index) const
 {
-    if (index < 0 || index >= lineCount())
+    if (m_mode == Mode::Raw || index < 0 || index >= m_lineTotal)
         return {};
-    const auto [batchIndex, start] = m_lines[index];
+    const auto it = std::ranges::upper_bound(m_firstLine, index);
+    const auto batchIndex = qsizetype(std::distance(m_firstLine.cbegin(), it)) - 1;
     const Batch &b = *m_batches[batchIndex];
-    const qsizetype end = index + 1 < m_lines.size() && m_lines[index + 1].first == batchIndex
-        ? m_lines[index + 1].second - 1
-        : b.text.size() - 1;
+    const auto local = qsizetype(index - m_firstLine[batchIndex]);
+    const qsizetype start = b.starts[local];
+    const qsizetype end = local + 1 < b.starts.size() ? b.starts[local + 1] - 1 : b.text.size() - 1;
     return QByteArrayView(b.text).sliced(start, std::max<qsizetype>(0, end - start));
 }
 

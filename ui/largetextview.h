@@ -74,9 +74,11 @@ private:
     Mode m_mode = Mode::Pretty;
     KSyntaxHighlighting::Theme m_theme;
 
-    // Pretty lines: the worker's batches, each line addressed by (batch, offset).
+    // Pretty lines: the worker's batches, in order, and the index of the first line
+    // of each (a line is found by binary search: taking a batch costs nothing).
     QList<std::shared_ptr<Batch>> m_batches;
-    QList<std::pair<qint32, qint32>> m_lines; // batch index, start within it
+    QList<qint64> m_firstLine;
+    qint64 m_lineTotal = 0;
     qint64 m_longestLine = 0;
     bool m_formatting = false;
     std::shared_ptr<std::atomic<bool>> m_cancel;

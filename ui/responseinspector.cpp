@@ -6,6 +6,7 @@
 #include "eventsmodel.h"
 #include "jsontreemodel.h"
 #include "largetextview.h"
+#include "streamtextedit.h"
 #include "waterfallwidget.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -82,6 +83,19 @@ QString prettyIfJson(const QByteArray &data)
     return QString::fromUtf8(data);
 }
 
+// Laying out text costs about a microsecond a character: one frame takes at most
+// this much new text, so that a stream at full speed never stalls the window (the
+// view then catches up over the next frames).
+constexpr qsizetype kMaxCharactersPerFrame = 6000;
+
+QString framePart(const QString &text, qsizetype shown)
+{
+    qsizetype n = std::min(text.size() - shown, kMaxCharactersPerFrame);
+    if (shown + n < text.size() && n > 0 && text[shown + n - 1].isHighSurrogate())
+        --n; // never split a surrogate pair
+    return text.sliced(shown, n);
+}
+
 QString jsonText(const QJsonValue &v)
 {
     if (v.isObject())
@@ -91,18 +105,6 @@ QString jsonText(const QJsonValue &v)
         return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Indented))
             .trimmed();
     return v.toVariant().toString();
-}
-
-// Keeps a text view pinned to its end while it grows, unless the user scrolled up.
-void appendKeepingEnd(QPlainTextEdit *edit, const QString &text)
-{
-    QScrollBar *bar = edit->verticalScrollBar();
-    const bool atEnd = bar->value() >= bar->maximum() - 4;
-    QTextCursor cursor(edit->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(text);
-    if (atEnd)
-        bar->setValue(bar->maximum());
 }
 
 } // namespace
@@ -189,8 +191,8 @@ QWidget *ResponseInspector::buildStreamTab()
     m_reasoningToggle->setArrowType(Qt::DownArrow);
     m_reasoningToggle->setAutoRaise(true);
     m_reasoningToggle->setText(tr("Reasoning"));
-    m_reasoning = readOnlyText(u"reasoning"_s);
-    m_reasoning->setFont(font());
+    m_reasoning = new StreamTextEdit;
+    m_reasoning->setObjectName(u"reasoning"_s);
     QFont italic = font();
     italic.setItalic(true);
     m_reasoning->setFont(italic);
@@ -200,8 +202,8 @@ QWidget *ResponseInspector::buildStreamTab()
         m_reasoningToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
     });
 
-    m_answer = readOnlyText(u"answer"_s);
-    m_answer->setFont(font());
+    m_answer = new StreamTextEdit;
+    m_answer->setObjectName(u"answer"_s);
     m_answer->setPlaceholderText(tr("The answer appears here as it streams."));
 
     m_toolBox = new QWidget;
@@ -524,15 +526,20 @@ void ResponseInspector::refresh()
                 m_reasoningToggle->show();
                 m_reasoning->setVisible(m_reasoningToggle->isChecked());
             }
-            appendKeepingEnd(m_reasoning, c.reasoning.sliced(m_shownReasoning));
-            m_shownReasoning = c.reasoning.size();
+            const QString part = framePart(c.reasoning, m_shownReasoning);
+            m_reasoning->appendStreamed(part);
+            m_shownReasoning += part.size();
             m_reasoningToggle->setText(tr("Reasoning (%1 characters)").arg(m_shownReasoning));
         }
         const QString text = c.refusal.isEmpty() ? c.text : c.text + u"\n[refusal] "_s + c.refusal;
         if (text.size() > m_shownText) {
-            appendKeepingEnd(m_answer, text.sliced(m_shownText));
-            m_shownText = text.size();
+            const QString part = framePart(text, m_shownText);
+            m_answer->appendStreamed(part);
+            m_shownText += part.size();
         }
+        // Faster than the text can be laid out: the rest follows in the next frames.
+        if (m_shownText < text.size() || m_shownReasoning < c.reasoning.size())
+            scheduleRefresh();
     }
     rebuildToolCards();
     if (!a.errors.isEmpty()) {
@@ -778,12 +785,12 @@ void ResponseInspector::exportWaterfall(bool svg)
 
 QString ResponseInspector::answerText() const
 {
-    return m_answer->toPlainText();
+    return m_answer->text();
 }
 
 QString ResponseInspector::reasoningText() const
 {
-    return m_reasoning->toPlainText();
+    return m_reasoning->text();
 }
 
 QString ResponseInspector::statusText() const

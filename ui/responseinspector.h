@@ -32,6 +32,7 @@ namespace gs::ui {
 class EventsModel;
 class JsonTreeModel;
 class LargeTextView;
+class StreamTextEdit;
 class WaterfallWidget;
 
 //! What came back, in tabs: Stream (the answer as it grows, reasoning apart, tool
@@ -115,8 +116,8 @@ private:
     QLabel *m_errorBanner;
     QComboBox *m_choice;
     QToolButton *m_reasoningToggle;
-    QPlainTextEdit *m_reasoning;
-    QPlainTextEdit *m_answer;
+    StreamTextEdit *m_reasoning;
+    StreamTextEdit *m_answer;
     QWidget *m_toolBox;
     QVBoxLayout *m_toolLayout;
     qsizetype m_shownText = 0;

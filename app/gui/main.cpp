@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -10,6 +11,44 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Signals once, after the main window's first paint has been handled.
+class FirstFrameReporter final : public QObject
+{
+    Q_OBJECT
+
+public:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_seen) {
+            m_seen = true;
+            QTimer::singleShot(0, this, &FirstFrameReporter::painted);
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+Q_SIGNALS:
+    void painted();
+
+private:
+    bool m_seen = false;
+};
+
+long long residentKib()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -33,7 +72,11 @@ int main(int argc, char *argv[])
         u"screenshot"_s, u"Save a PNG of the main window to FILE and exit."_s, u"FILE"_s);
     const QCommandLineOption quitAfter(
         u"quit-after"_s, u"Close the window after MS milliseconds (smoke tests)."_s, u"MS"_s);
-    parser.addOptions({ demo, screenshots, screenshot, quitAfter });
+    QCommandLineOption benchmark(u"benchmark-startup"_s,
+        u"Print \"first-frame\" once the window has painted, then its idle resident memory "
+        "a second later, and exit (tests/bench/benchgui)."_s);
+    benchmark.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ demo, screenshots, screenshot, quitAfter, benchmark });
     parser.process(app);
     if (parser.isSet(screenshots) && !parser.isSet(demo)) {
         std::fputs(
@@ -56,6 +99,20 @@ int main(int argc, char *argv[])
         // round trip: the streaming example goes out at once.
         if (!(parser.isSet(screenshots) ? window.useDemoGateway() : window.tryDemo()))
             return 1;
+    }
+
+    FirstFrameReporter reporter;
+    if (parser.isSet(benchmark)) {
+        window.installEventFilter(&reporter);
+        QObject::connect(&reporter, &FirstFrameReporter::painted, &window, [&window] {
+            std::printf("first-frame\n");
+            std::fflush(stdout);
+            QTimer::singleShot(1000, &window, [] {
+                std::printf("idle-rss-kib %lld\n", residentKib());
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
+        });
     }
 
     std::unique_ptr<ScreenshotSession> session;
@@ -84,3 +141,5 @@ int main(int argc, char *argv[])
     }
     return QApplication::exec();
 }
+
+#include "main.moc"
