@@ -36,6 +36,7 @@ private Q_SLOTS:
     void invalidRequestIsNotSent();
     void savedFileCarriesNoToken();
     void rendersText();
+    void followsADarkPalette();
     void closesCleanly();
 };
 
@@ -231,6 +232,54 @@ void TestMainWindow::rendersText()
     }
     QVERIFY2(
         differing > 500, qPrintable(u"only %1 pixels differ from the background"_s.arg(differing)));
+}
+
+void TestMainWindow::followsADarkPalette()
+{
+    MainWindow window;
+    window.resize(1200, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openExample(u"chat-stream.http"_s);
+    QPlainTextEdit *body = window.currentPage()->editor()->bodyEdit();
+    // The brightest and darkest pixels of the body: background and text.
+    const auto extremes = [body] {
+        const QImage image = body->viewport()->grab().toImage();
+        int lightest = 0;
+        int darkest = 255;
+        std::array<int, 256> histogram {};
+        for (int y = 0; y < std::min(image.height(), 150); ++y) {
+            for (int x = 0; x < std::min(image.width(), 400); ++x) {
+                const int gray = qGray(image.pixel(x, y));
+                lightest = std::max(lightest, gray);
+                darkest = std::min(darkest, gray);
+                ++histogram[gray];
+            }
+        }
+        // The background is the most common shade.
+        const int background = int(std::ranges::max_element(histogram) - histogram.begin());
+        return std::tuple { background, lightest, darkest };
+    };
+    const QPalette light = QApplication::palette();
+    QPalette dark = light;
+    dark.setColor(QPalette::Base, QColor(25, 25, 28));
+    dark.setColor(QPalette::Window, QColor(40, 40, 44));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    QApplication::setPalette(dark);
+    QTest::qWait(50);
+    const auto [background, lightest, darkest] = extremes();
+    QApplication::setPalette(light);
+    // A dark background, and text far lighter than it: the highlighting theme
+    // followed the palette (a light theme's dark text would be all but invisible).
+    QVERIFY2(background < 60, qPrintable(QString::number(background)));
+    QVERIFY2(lightest > 170, qPrintable(QString::number(lightest)));
+    Q_UNUSED(darkest);
+    QTest::qWait(50);
+    const auto [lightBackground, unused1, lightDarkest] = extremes();
+    Q_UNUSED(unused1);
+    QVERIFY(lightBackground > 200);
+    QVERIFY(lightDarkest < 120);
 }
 
 void TestMainWindow::closesCleanly()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void badTimeoutIsMarkedAtItsField();
     void retryChipsAndOtherCodes();
     void modelFieldWritesTheBody();
+    void invalidBodyIsMarkedWithItsPlace();
 
 private:
     static GatewayRequest sample();
@@ -179,6 +180,21 @@ void TestRequestEditor::modelFieldWritesTheBody()
     QCOMPARE(m_editor->request().model, u"anthropic/claude"_s);
     QVERIFY(m_editor->bodyEdit()->toPlainText().contains(u"anthropic/claude"_s));
     QVERIFY(m_editor->wireText().contains(u"anthropic/claude"_s));
+}
+
+void TestRequestEditor::invalidBodyIsMarkedWithItsPlace()
+{
+    m_editor->bodyEdit()->setPlainText(u"{\n  \"model\": \"a/b\",\n  oops\n}"_s);
+    QTRY_VERIFY(!m_editor->fieldMessage(u"body"_s).isEmpty());
+    QVERIFY2(m_editor->fieldMessage(u"body"_s).contains(u"line 3"_s),
+        qPrintable(m_editor->fieldMessage(u"body"_s)));
+    QVERIFY(!m_editor->canSend());
+    QVERIFY(m_editor->bodyEdit()->property("invalid").toBool());
+    // Nothing typed is lost: the text stays as written.
+    QVERIFY(m_editor->bodyEdit()->toPlainText().contains(u"oops"_s));
+    m_editor->bodyEdit()->setPlainText(u"{\"model\": \"a/b\"}"_s);
+    QTRY_VERIFY(m_editor->fieldMessage(u"body"_s).isEmpty());
+    QVERIFY(m_editor->canSend());
 }
 
 QTEST_MAIN(TestRequestEditor)
