@@ -105,7 +105,14 @@ MainWindow::MainWindow(QWidget *parent)
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_empty = new QLabel(tr("Open a request from the sidebar, or press %1 for a new one.\n"
+                            "Ctrl+Enter sends it; Esc cancels.")
+            .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
+    m_empty->setObjectName(u"emptyState"_s);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setEnabled(false);
     rightLayout->addWidget(m_welcome);
+    rightLayout->addWidget(m_empty, 1);
     rightLayout->addWidget(m_tabs, 1);
 
     m_splitter->setObjectName(u"mainSplitter"_s);
@@ -124,7 +131,8 @@ MainWindow::MainWindow(QWidget *parent)
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
     m_pageSplitterState = settings.value(u"mainWindow/pageSplitter"_s).toByteArray();
-    if (settings.value(u"mainWindow/geometry"_s).isNull())
+    // A geometry saved on another screen (or by an offscreen run) can be tiny.
+    if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
     m_baseUrl = settings.value(u"gateway/baseUrl"_s).toString();
     m_welcome->setVisible(m_baseUrl.isEmpty());
@@ -552,6 +560,8 @@ bool MainWindow::saveCurrent(const QString &path)
 void MainWindow::updateActions()
 {
     RequestPage *page = currentPage();
+    m_empty->setVisible(m_tabs->count() == 0);
+    m_tabs->setVisible(m_tabs->count() > 0);
     if (m_sendAction)
         m_sendAction->setEnabled(page != nullptr);
     if (m_cancelAction)

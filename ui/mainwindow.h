@@ -92,6 +92,7 @@ private:
     QTreeWidget *m_sidebar;
     QTabWidget *m_tabs;
     QFrame *m_welcome;
+    QLabel *m_empty;
     QLabel *m_gatewayLabel;
     QByteArray m_pageSplitterState;
 
