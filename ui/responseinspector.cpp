@@ -25,6 +25,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -95,6 +96,32 @@ QString framePart(const QString &text, qsizetype shown)
         --n; // never split a surrogate pair
     return text.sliced(shown, n);
 }
+
+// Item views copy the current cell's text on Ctrl+C before any action sees the keys:
+// this filter gives Ctrl+C to \a copy instead.
+class CopyKey final : public QObject
+{
+public:
+    CopyKey(QWidget *view, std::function<void()> copy)
+        : QObject(view)
+        , m_copy(std::move(copy))
+    {
+        view->installEventFilter(this);
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::KeyPress
+            && static_cast<QKeyEvent *>(event)->matches(QKeySequence::Copy)) {
+            m_copy();
+            return true;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> m_copy;
+};
 
 QString jsonText(const QJsonValue &v)
 {
@@ -306,6 +333,7 @@ QWidget *ResponseInspector::buildHeadersTab()
     copyLine->setShortcut(QKeySequence::Copy);
     copyLine->setShortcutContext(Qt::WidgetShortcut);
     connect(copyLine, &QAction::triggered, this, [copy] { copy(2); });
+    new CopyKey(m_headers, [copy] { copy(2); });
     auto *copyName = new QAction(tr("Copy Name"), m_headers);
     connect(copyName, &QAction::triggered, this, [copy] { copy(0); });
     auto *copyValue = new QAction(tr("Copy Value"), m_headers);
@@ -390,6 +418,7 @@ QWidget *ResponseInspector::buildGatewayTab()
     connect(
         copyPath, &QAction::triggered, this, [copyRole] { copyRole(JsonTreeModel::JsonPathRole); });
     m_appliedView->addActions({ copyValue, copyPath });
+    new CopyKey(m_appliedView, [copyRole] { copyRole(JsonTreeModel::JsonTextRole); });
     auto *expand = new QPushButton(tr("Expand All"));
     connect(expand, &QPushButton::clicked, m_appliedView, &QTreeView::expandAll);
     auto *collapse = new QPushButton(tr("Collapse All"));

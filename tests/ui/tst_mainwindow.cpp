@@ -7,6 +7,8 @@
 #include "ui/waterfallwidget.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
@@ -17,6 +19,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
 
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
@@ -34,6 +38,7 @@ private Q_SLOTS:
     void sendFillsEveryTab();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
+    void keyboardToolCallsChoicesAndCopying();
     void savedFileCarriesNoToken();
     void rendersText();
     void followsADarkPalette();
@@ -189,6 +194,67 @@ void TestMainWindow::invalidRequestIsNotSent()
     QVERIFY(!window.sendCurrent());
     QVERIFY(page->exchange() == nullptr);
     QVERIFY(window.statusBar()->currentMessage().contains(u"requestTimeoutMs"_s));
+}
+
+void TestMainWindow::keyboardToolCallsChoicesAndCopying()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+
+    // Ctrl+L goes to the URL.
+    QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
+    QTRY_VERIFY(page->editor()->urlEdit()->hasFocus());
+
+    // Two choices and a tool: Ctrl+Enter sends.
+    page->editor()->bodyEdit()->setPlainText(
+        uR"({"model":"openai-main/gpt-4o-mini","stream":true,"n":2,"messages":[{"role":"user","content":"hi"}],)"
+        uR"("tools":[{"type":"function","function":{"name":"search_docs","parameters":{}}}]})"_s);
+    QTRY_VERIFY(page->editor()->request().body.contains("search_docs"));
+    QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY(page->exchange() != nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    ResponseInspector *inspector = page->inspector();
+    QTRY_COMPARE(inspector->toolCallCards(), 1);
+    auto *choices = inspector->findChild<QComboBox *>(u"choiceSelector"_s);
+    QVERIFY(choices && choices->isVisible());
+    QCOMPARE(choices->count(), 2);
+    const QString first = inspector->answerText();
+    choices->setCurrentIndex(1);
+    QTRY_COMPARE(inspector->answerText(), page->exchange()->assembled().choices[1].text);
+    QVERIFY(inspector->answerText() != first);
+
+    // Copy a header line; filter the applied configurations and copy a JSON path.
+    inspector->tabs()->setCurrentIndex(ResponseInspector::HeadersTab);
+    auto *headers = inspector->findChild<QTreeWidget *>(u"headers"_s);
+    QTreeWidgetItem *resolved = nullptr;
+    for (QTreeWidgetItem *item :
+        headers->findItems(u"x-tfy-resolved-model"_s, Qt::MatchExactly | Qt::MatchRecursive))
+        resolved = item;
+    QVERIFY(resolved);
+    headers->setCurrentItem(resolved);
+    resolved->setSelected(true);
+    QTest::keyClick(headers, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), u"x-tfy-resolved-model: "_s + resolved->text(1));
+
+    inspector->tabs()->setCurrentIndex(ResponseInspector::GatewayTab);
+    auto *filter = inspector->findChild<QLineEdit *>(u"appliedFilter"_s);
+    auto *tree = inspector->findChild<QTreeView *>(u"appliedTree"_s);
+    QTest::keyClicks(filter, u"team"_s);
+    QCOMPARE(tree->model()->rowCount(), 1); // metadata, the branch that holds it
+    const QModelIndex team = tree->model()->index(0, 0, tree->model()->index(0, 0));
+    QCOMPARE(team.data().toString(), u"team"_s);
+    tree->setFocus();
+    tree->setCurrentIndex(team);
+    QTRY_VERIFY(tree->hasFocus());
+    QTest::keyClick(tree, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(QApplication::clipboard()->text(), u"$.metadata.team"_s);
+    QTest::keyClick(tree, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), u"\"platform\""_s);
 }
 
 void TestMainWindow::savedFileCarriesNoToken()
