@@ -411,6 +411,13 @@ QWidget *RequestEditor::buildGatewayForm()
     form->addRow(tr("E&xtra headers"), extraBox);
     m_fieldWidgets.insert(u"extraHeaders"_s, m_extraHeaders);
 
+    m_insecure
+        = new QCheckBox(tr("Accept certificate problems (self-hosted gateways; still reported)"));
+    m_insecure->setObjectName(u"allowInsecureTls"_s);
+    m_insecure->setToolTip(
+        tr("Off by default. The problems are shown with the response either way."));
+    form->addRow(tr("TLS"), m_insecure);
+
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -506,6 +513,11 @@ QString RequestEditor::fieldMessage(const QString &field) const
 {
     const QLabel *label = m_messages.value(field);
     return label && !label->isHidden() ? label->text() : QString();
+}
+
+bool RequestEditor::allowInsecureTls() const
+{
+    return m_insecure->isChecked();
 }
 
 bool RequestEditor::canSend() const

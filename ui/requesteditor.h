@@ -57,6 +57,9 @@ public:
     QString blockReason() const;
 
     void setModelSuggestions(const QStringList &models);
+    //! Accept certificate problems for this request (self-hosted gateways); they are
+    //! still reported. Off unless the user ticks it.
+    bool allowInsecureTls() const;
     void setTheme(const KSyntaxHighlighting::Theme &theme);
     void focusUrl();
     void showPage(Page page);
@@ -134,6 +137,7 @@ private:
     QLineEdit *m_inputGuardrails;
     QLineEdit *m_outputGuardrails;
     QTableWidget *m_extraHeaders;
+    QCheckBox *m_insecure;
 
     QPlainTextEdit *m_wire;
     QLabel *m_wireNote;

@@ -53,7 +53,9 @@ bool RequestPage::send()
     if (isBusy())
         m_exchange->cancel();
     m_inspector->clear();
-    m_exchange = std::make_unique<Exchange>(m_network, ExchangeOptions {});
+    ExchangeOptions options;
+    options.allowInsecureTls = m_editor->allowInsecureTls();
+    m_exchange = std::make_unique<Exchange>(m_network, options);
     connect(m_exchange.get(), &Exchange::finished, this, [this] {
         const Exchange &e = *m_exchange;
         Q_EMIT busyChanged(false);

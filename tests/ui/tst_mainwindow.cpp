@@ -7,6 +7,7 @@
 #include "ui/waterfallwidget.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
@@ -15,8 +16,13 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -38,6 +44,7 @@ private Q_SLOTS:
     void sendFillsEveryTab();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
+    void certificateProblemsAreShown();
     void keyboardToolCallsChoicesAndCopying();
     void savedFileCarriesNoToken();
     void rendersText();
@@ -255,6 +262,48 @@ void TestMainWindow::keyboardToolCallsChoicesAndCopying()
     QCOMPARE(QApplication::clipboard()->text(), u"$.metadata.team"_s);
     QTest::keyClick(tree, Qt::Key_C, Qt::ControlModifier);
     QCOMPARE(QApplication::clipboard()->text(), u"\"platform\""_s);
+}
+
+void TestMainWindow::certificateProblemsAreShown()
+{
+    // A TLS server with a self-signed certificate on loopback.
+    QSslServer server;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    QFile cert(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt"));
+    QFile key(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key"));
+    QVERIFY(cert.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
+    config.setLocalCertificate(QSslCertificate(&cert, QSsl::Pem));
+    config.setPrivateKey(QSslKey(&key, QSsl::Rsa, QSsl::Pem));
+    server.setSslConfiguration(config);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            if (!socket->peek(65536).contains("\r\n\r\n"))
+                return;
+            socket->readAll();
+            const QByteArray body
+                = R"({"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]})";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        });
+    });
+    MainWindow window;
+    window.show();
+    window.setGateway(u"https://127.0.0.1:%1"_s.arg(server.serverPort()), u"tok"_s);
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->error().kind, gs::core::ExchangeError::Kind::Tls);
+    QVERIFY(page->inspector()->statusText().contains(u"self-signed"_s, Qt::CaseInsensitive));
+
+    // Ticked for this request: it goes through, and the problem is still shown.
+    page->editor()->findChild<QCheckBox *>(u"allowInsecureTls"_s)->setChecked(true);
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->status(), 200);
+    QVERIFY(page->inspector()->statusText().contains(u"self-signed"_s, Qt::CaseInsensitive));
 }
 
 void TestMainWindow::savedFileCarriesNoToken()
