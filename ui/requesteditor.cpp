@@ -1,6 +1,7 @@
 #include "requesteditor.h"
 
 #include "core/httpfile.h"
+#include "highlighting.h"
 
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
@@ -184,6 +185,19 @@ RequestEditor::~RequestEditor()
     qDeleteAll(m_highlighters);
 }
 
+QLineEdit *RequestEditor::addLineField(QFormLayout *form, const QString &field,
+    const QString &label, const QString &placeholder, const std::function<void()> &edited)
+{
+    auto *edit = new QLineEdit;
+    edit->setObjectName(field);
+    edit->setPlaceholderText(placeholder);
+    connect(edit, &QLineEdit::textEdited, this, edited);
+    form->addRow(label, edit);
+    form->addRow(QString(), messageLabel(field));
+    m_fieldWidgets.insert(field, edit);
+    return edit;
+}
+
 QLabel *RequestEditor::messageLabel(const QString &field)
 {
     auto *label = new QLabel;
@@ -300,13 +314,8 @@ QWidget *RequestEditor::buildGatewayForm()
     form->addRow(tr("Metadata"), metaBox);
     m_fieldWidgets.insert(u"metadata"_s, m_metadata);
 
-    m_provider = new QLineEdit;
-    m_provider->setObjectName(u"providerName"_s);
-    m_provider->setPlaceholderText(tr("x-tfy-provider-name (needed by /responses)"));
-    connect(m_provider, &QLineEdit::textEdited, this, edited);
-    form->addRow(tr("&Provider name"), m_provider);
-    form->addRow(QString(), messageLabel(u"providerName"_s));
-    m_fieldWidgets.insert(u"providerName"_s, m_provider);
+    m_provider = addLineField(form, u"providerName"_s, tr("&Provider name"),
+        tr("x-tfy-provider-name (needed by /responses)"), edited);
 
     m_strict = new QComboBox;
     m_strict->setObjectName(u"strictOpenAi"_s);
@@ -363,22 +372,10 @@ QWidget *RequestEditor::buildGatewayForm()
     form->addRow(tr("&Retries"), retryBox);
     m_fieldWidgets.insert(u"retryConfig"_s, m_otherCodes);
 
-    m_requestTimeout = new QLineEdit;
-    m_requestTimeout->setObjectName(u"requestTimeoutMs"_s);
-    m_requestTimeout->setPlaceholderText(tr("milliseconds per attempt (x-tfy-request-timeout)"));
-    connect(m_requestTimeout, &QLineEdit::textEdited, this, edited);
-    form->addRow(tr("Request &timeout"), m_requestTimeout);
-    form->addRow(QString(), messageLabel(u"requestTimeoutMs"_s));
-    m_fieldWidgets.insert(u"requestTimeoutMs"_s, m_requestTimeout);
-
-    m_ttftTimeout = new QLineEdit;
-    m_ttftTimeout->setObjectName(u"ttftTimeoutMs"_s);
-    m_ttftTimeout->setPlaceholderText(
-        tr("milliseconds to the first token (x-tfy-ttft-timeout-ms)"));
-    connect(m_ttftTimeout, &QLineEdit::textEdited, this, edited);
-    form->addRow(tr("TT&FT timeout"), m_ttftTimeout);
-    form->addRow(QString(), messageLabel(u"ttftTimeoutMs"_s));
-    m_fieldWidgets.insert(u"ttftTimeoutMs"_s, m_ttftTimeout);
+    m_requestTimeout = addLineField(form, u"requestTimeoutMs"_s, tr("Request &timeout"),
+        tr("milliseconds per attempt (x-tfy-request-timeout)"), edited);
+    m_ttftTimeout = addLineField(form, u"ttftTimeoutMs"_s, tr("TT&FT timeout"),
+        tr("milliseconds to the first token (x-tfy-ttft-timeout-ms)"), edited);
 
     m_logging = new QComboBox;
     m_logging->setObjectName(u"loggingEnabled"_s);
@@ -453,17 +450,8 @@ void RequestEditor::setTheme(const KSyntaxHighlighting::Theme &theme)
         return d.isValid() ? d : m_repository->definitionForName(u"JSON"_s);
     };
     if (m_highlighters.isEmpty()) {
-        // Theme and definition before the document: the other order can leave the
-        // text drawn invisibly.
-        const std::array<std::pair<QPlainTextEdit *, QString>, 2> views { { { m_body, u"JSON"_s },
-            { m_wire, kHttpDefinition } } };
-        for (const auto &[edit, name] : views) {
-            auto *h = new KSyntaxHighlighting::SyntaxHighlighter;
-            h->setTheme(theme);
-            h->setDefinition(definition(name));
-            h->setDocument(edit->document());
-            m_highlighters << h;
-        }
+        m_highlighters << attachHighlighter(m_body->document(), theme, definition(u"JSON"_s))
+                       << attachHighlighter(m_wire->document(), theme, definition(kHttpDefinition));
         return;
     }
     for (KSyntaxHighlighting::SyntaxHighlighter *h : std::as_const(m_highlighters)) {

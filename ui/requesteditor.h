@@ -6,8 +6,11 @@
 #include <QHash>
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QCompleter;
 class QLabel;
 class QLineEdit;
@@ -91,6 +94,8 @@ private:
     QWidget *buildGatewayForm();
     QWidget *buildWirePage();
     QLabel *messageLabel(const QString &field);
+    QLineEdit *addLineField(QFormLayout *form, const QString &field, const QString &label,
+        const QString &placeholder, const std::function<void()> &edited);
 
     // Form -> request.
     void onUrlEdited();

@@ -4,6 +4,7 @@
 #include "core/gatewayresponse.h"
 #include "core/waterfall.h"
 #include "eventsmodel.h"
+#include "highlighting.h"
 #include "jsontreemodel.h"
 #include "largetextview.h"
 #include "streamtextedit.h"
@@ -450,19 +451,13 @@ QWidget *ResponseInspector::buildGatewayTab()
 
 void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
 {
+    m_body->setTheme(theme);
     if (m_highlighters.isEmpty()) {
-        // Theme and definition before any text: the other order can leave text invisible.
-        m_body->setTheme(theme);
-        for (QPlainTextEdit *edit : { m_eventDetail, m_gatewayErrors }) {
-            auto *h = new KSyntaxHighlighting::SyntaxHighlighter;
-            h->setTheme(theme);
-            h->setDefinition(m_repository->definitionForName(u"JSON"_s));
-            h->setDocument(edit->document());
-            m_highlighters << h;
-        }
+        for (QPlainTextEdit *edit : { m_eventDetail, m_gatewayErrors })
+            m_highlighters << attachHighlighter(
+                edit->document(), theme, m_repository->definitionForName(u"JSON"_s));
         return;
     }
-    m_body->setTheme(theme);
     for (KSyntaxHighlighting::SyntaxHighlighter *h : std::as_const(m_highlighters)) {
         h->setTheme(theme);
         h->rehighlight();
