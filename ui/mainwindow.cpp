@@ -130,7 +130,10 @@ MainWindow::MainWindow(QWidget *parent)
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
-    m_pageSplitterState = settings.value(u"mainWindow/pageSplitter"_s).toByteArray();
+    settings.beginGroup(u"splitters"_s);
+    for (const QString &key : settings.childKeys())
+        m_splitterStates.insert(key, settings.value(key).toByteArray());
+    settings.endGroup();
     // A geometry saved on another screen (or by an offscreen run) can be tiny.
     if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
@@ -398,13 +401,19 @@ RequestPage *MainWindow::addPage(const QString &title)
     page->setTitle(title);
     page->setTheme(m_repository->themeForPalette(palette()));
     page->editor()->setModelSuggestions(m_models);
-    if (!m_pageSplitterState.isEmpty())
-        page->splitter()->restoreState(m_pageSplitterState);
+    // Every named splitter of a page opens as the user last left one like it.
+    for (QSplitter *splitter : page->findChildren<QSplitter *>()) {
+        const QString key = splitter->objectName();
+        if (key.isEmpty())
+            continue;
+        if (m_splitterStates.contains(key))
+            splitter->restoreState(m_splitterStates.value(key));
+        connect(splitter, &QSplitter::splitterMoved, this,
+            [this, splitter, key] { m_splitterStates.insert(key, splitter->saveState()); });
+    }
     connect(page, &RequestPage::statusMessage, this,
         [this](const QString &message) { statusBar()->showMessage(message); });
     connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
-    connect(page->splitter(), &QSplitter::splitterMoved, this,
-        [this, page] { m_pageSplitterState = page->splitter()->saveState(); });
     const int index = m_tabs->addTab(page, title);
     m_tabs->setCurrentIndex(index);
     updateActions();
@@ -587,8 +596,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
-    if (!m_pageSplitterState.isEmpty())
-        settings.setValue(u"mainWindow/pageSplitter"_s, m_pageSplitterState);
+    settings.beginGroup(u"splitters"_s);
+    for (auto it = m_splitterStates.cbegin(); it != m_splitterStates.cend(); ++it)
+        settings.setValue(it.key(), it.value());
+    settings.endGroup();
     QMainWindow::closeEvent(event);
 }
 

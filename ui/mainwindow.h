@@ -2,6 +2,7 @@
 
 #include "core/httpfile.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 #include <memory>
@@ -94,7 +95,7 @@ private:
     QFrame *m_welcome;
     QLabel *m_empty;
     QLabel *m_gatewayLabel;
-    QByteArray m_pageSplitterState;
+    QHash<QString, QByteArray> m_splitterStates; //!< by splitter object name
 
     QAction *m_sendAction = nullptr;
     QAction *m_cancelAction = nullptr;

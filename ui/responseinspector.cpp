@@ -274,6 +274,7 @@ QWidget *ResponseInspector::buildEventsTab()
     connect(m_eventsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &ResponseInspector::showEventDetail);
     auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(u"eventsSplitter"_s);
     splitter->addWidget(m_eventsView);
     splitter->addWidget(m_eventDetail);
     splitter->setStretchFactor(0, 3);

@@ -16,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void savedFileCarriesNoToken();
     void rendersText();
     void followsADarkPalette();
+    void splittersAreRemembered();
     void closesCleanly();
 };
 
@@ -395,6 +397,27 @@ void TestMainWindow::followsADarkPalette()
     Q_UNUSED(unused1);
     QVERIFY(lightBackground > 200);
     QVERIFY(lightDarkest < 120);
+}
+
+void TestMainWindow::splittersAreRemembered()
+{
+    QList<int> sizes;
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(window.openExample(u"chat-stream.http"_s));
+        QSplitter *page = window.currentPage()->splitter();
+        page->setSizes({ 300, 1000 });
+        sizes = page->sizes();
+        Q_EMIT page->splitterMoved(sizes.first(), 1); // as a drag would
+        window.close();
+    }
+    MainWindow again;
+    again.resize(1400, 900);
+    again.show();
+    QVERIFY(again.openExample(u"chat-stream.http"_s));
+    QCOMPARE(again.currentPage()->splitter()->sizes(), sizes);
 }
 
 void TestMainWindow::closesCleanly()
