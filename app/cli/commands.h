@@ -18,5 +18,6 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

@@ -16,6 +16,7 @@ Commands:
   send FILE.http      send it, stream the answer, report what the gateway did
   inspect FILE        report what a gateway said in a captured HTTP response
   mock                run the embedded demo gateway on loopback
+  import curl FILE|-  print a curl command as a .http request
 
 Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
@@ -48,6 +49,8 @@ int main(int argc, char *argv[])
         return gs::cli::runSend(args, out, err);
     if (command == "mock"_L1)
         return gs::cli::runMock(args, out, err);
+    if (command == "import"_L1)
+        return gs::cli::runImport(args, out, err);
     err << "gatescope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return gs::cli::kFailure;
 }

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void sendInvalidSendsNothing();
     void sendTransportErrors();
     void sendHonoursTheEnvironmentProxy();
+    void importCurl();
     void usage();
 
 private:
@@ -457,6 +458,34 @@ void TestCli::sendHonoursTheEnvironmentProxy()
     QCOMPARE(requestLine, "POST http://gateway.invalid/api/llm/chat/completions HTTP/1.1");
     const QJsonObject doc = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     QCOMPARE(doc.value(u"text"_s).toString(), u"via the proxy"_s);
+}
+
+void TestCli::importCurl()
+{
+    const QByteArray command
+        = "curl 'https://gw.example/api/llm/chat/completions' \\\n"
+          "  -H 'authorization: Bearer tfy-secret' \\\n"
+          "  -H 'content-type: application/json' --compressed \\\n"
+          "  --data-raw '{\"model\":\"openai-main/gpt-4o\",\"messages\":[]}'\n";
+    const Run r = run({ u"import"_s, u"curl"_s, u"-"_s }, command);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(r.out,
+        "POST https://gw.example/api/llm/chat/completions\nauthorization: Bearer {{token}}\n"
+        "content-type: application/json\n\n{\"model\":\"openai-main/gpt-4o\",\"messages\":[]}\n");
+    QVERIFY(!r.out.contains("tfy-secret"));
+    QVERIFY(r.err.contains("note: --compressed"));
+    QVERIFY(r.err.contains("private.env.json"));
+
+    // What it prints is a request the other commands read.
+    const QString path = writeFile(u"imported.http"_s, r.out);
+    const Run compose = run({ u"compose"_s, path, u"--var"_s, u"token=t"_s });
+    QVERIFY2(compose.exitCode == 0, compose.err.constData());
+
+    QCOMPARE(run({ u"import"_s, u"curl"_s, u"-"_s, u"--keep-secrets"_s }, command)
+                 .out.contains("Bearer tfy-secret"),
+        true);
+    QCOMPARE(run({ u"import"_s, u"curl"_s, u"-"_s }, "wget https://x\n").exitCode, 2);
+    QCOMPARE(run({ u"import"_s, u"postman"_s, u"-"_s }, command).exitCode, 1);
 }
 
 void TestCli::usage()
