@@ -1,5 +1,7 @@
 #include "curlimport.h"
 
+#include "requestexport.h"
+
 #include <QSet>
 #include <QUrl>
 
@@ -475,25 +477,7 @@ Result<CurlImport> importCurl(const QString &command)
 
 QString toHttpText(const CurlImport &import, bool keepSecrets)
 {
-    const WireRequest &r = import.request;
-    QString text = QString::fromUtf8(r.method) + u' ' + r.url + u'\n';
-    for (const HttpHeader &h : r.headers) {
-        QString value = QString::fromUtf8(h.value);
-        if (!keepSecrets && isSecretHeader(h.name)) {
-            if (headerNameEquals(h.name, "authorization") && value.startsWith("Bearer "_L1))
-                value = u"Bearer {{token}}"_s;
-            else if (headerNameEquals(h.name, "authorization"))
-                value = value.section(u' ', 0, 0) + u" {{credentials}}"_s;
-            else
-                value = u"{{"_s + QString::fromUtf8(h.name).toLower().replace(u'-', u'_') + u"}}"_s;
-        }
-        text += QString::fromUtf8(h.name) + u": "_s + value + u'\n';
-    }
-    if (!import.bodyFile.isEmpty())
-        text += u"\n< "_s + import.bodyFile + u'\n';
-    else if (!r.body.isEmpty())
-        text += u'\n' + QString::fromUtf8(r.body) + u'\n';
-    return text;
+    return writeHttpRequest(import.request, keepSecrets, {}, import.bodyFile);
 }
 
 } // namespace gs::core

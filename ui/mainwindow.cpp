@@ -3,6 +3,7 @@
 #include "core/demogateway.h"
 #include "core/demorouter.h"
 #include "core/gatewayrequest.h"
+#include "core/requestexport.h"
 #include "gatewaydialog.h"
 #include "requesteditor.h"
 #include "requestpage.h"
@@ -48,30 +49,6 @@ namespace {
 const auto kExamplesPath = u":/examples"_s;
 constexpr int kFileRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
-
-// The .http text of a request with its credentials and gateway address replaced by
-// variables, so that a saved file carries no secret.
-QString httpTextForSaving(const GatewayRequest &request, const QString &activeBaseUrl)
-{
-    WireRequest wire = compose(request);
-    QString url = wire.url;
-    if (!request.baseUrl.isEmpty() && url.startsWith(request.baseUrl))
-        url = u"{{baseUrl}}"_s + url.mid(request.baseUrl.size());
-    else if (!activeBaseUrl.isEmpty() && url.startsWith(activeBaseUrl))
-        url = u"{{baseUrl}}"_s + url.mid(activeBaseUrl.size());
-    QString text = QString::fromUtf8(wire.method) + u' ' + url + u'\n';
-    for (const HttpHeader &h : wire.headers) {
-        QString value = QString::fromUtf8(h.value);
-        if (headerNameEquals(h.name, "authorization") && value.startsWith("Bearer "_L1))
-            value = u"Bearer {{token}}"_s;
-        else if (isSecretHeader(h.name))
-            value = u"{{"_s + QString::fromUtf8(h.name).toLower().replace(u'-', u'_') + u"}}"_s;
-        text += QString::fromUtf8(h.name) + u": "_s + value + u'\n';
-    }
-    if (!wire.body.isEmpty())
-        text += u'\n' + QString::fromUtf8(wire.body) + u'\n';
-    return text;
-}
 
 } // namespace
 
@@ -553,7 +530,11 @@ bool MainWindow::saveCurrent(const QString &path)
         statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
         return false;
     }
-    file.write(httpTextForSaving(page->editor()->request(), m_baseUrl).toUtf8());
+    // The token and the gateway's address as {{variables}}: a saved file carries no secret.
+    const GatewayRequest &request = page->editor()->request();
+    file.write(writeHttpRequest(
+        compose(request), false, request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl)
+            .toUtf8());
     if (!file.commit()) {
         statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
         return false;

@@ -19,5 +19,6 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
 int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

@@ -17,6 +17,8 @@ Commands:
   inspect FILE        report what a gateway said in a captured HTTP response
   mock                run the embedded demo gateway on loopback
   import curl FILE|-  print a curl command as a .http request
+  export FORMAT FILE.http
+                      print a request as curl, python, javascript or http
 
 Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
@@ -51,6 +53,8 @@ int main(int argc, char *argv[])
         return gs::cli::runMock(args, out, err);
     if (command == "import"_L1)
         return gs::cli::runImport(args, out, err);
+    if (command == "export"_L1)
+        return gs::cli::runExport(args, out, err);
     err << "gatescope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return gs::cli::kFailure;
 }

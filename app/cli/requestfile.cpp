@@ -19,13 +19,18 @@ void RequestOptions::addTo(QCommandLineParser &parser) const
 std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, QTextStream &err)
 {
-    const QString prefix = u"gatescope-cli "_s + command + u": "_s;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        err << prefix << "expected one FILE.http\n";
+        err << "gatescope-cli " << command << ": expected one FILE.http\n";
         return std::nullopt;
     }
-    const QString &path = positional.first();
+    return loadRequest(parser, options, command, err, positional.first());
+}
+
+std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, QTextStream &err, const QString &path)
+{
+    const QString prefix = u"gatescope-cli "_s + command + u": "_s;
     const auto file = HttpFile::load(path);
     if (!file) {
         err << prefix << file.error().message << '\n';

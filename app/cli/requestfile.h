@@ -32,6 +32,9 @@ struct RequestOptions
 //! environment), decoded into the gateway model. On failure says why on \a err.
 std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, QTextStream &err);
+//! The same for a file named otherwise than by the only positional argument.
+std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, QTextStream &err, const QString &path);
 
 enum class IssueFilter {
     All,

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void sendTransportErrors();
     void sendHonoursTheEnvironmentProxy();
     void importCurl();
+    void exportFormats();
     void usage();
 
 private:
@@ -486,6 +487,35 @@ void TestCli::importCurl()
         true);
     QCOMPARE(run({ u"import"_s, u"curl"_s, u"-"_s }, "wget https://x\n").exitCode, 2);
     QCOMPARE(run({ u"import"_s, u"postman"_s, u"-"_s }, command).exitCode, 1);
+}
+
+void TestCli::exportFormats()
+{
+    const QString file = m_examples + u"/chat-stream.http"_s;
+    const Run curl = run({ u"export"_s, u"curl"_s, file, u"--env"_s, u"demo"_s });
+    QVERIFY2(curl.exitCode == 0, curl.err.constData());
+    QVERIFY(curl.out.startsWith("curl -sS 'http://127.0.0.1:8787/api/llm/chat/completions'"));
+    QVERIFY(curl.out.contains("-H \"Authorization: Bearer $TFY_API_KEY\""));
+    QVERIFY(!curl.out.contains("gs-demo-token"));
+    QVERIFY(run({ u"export"_s, u"curl"_s, file, u"--env"_s, u"demo"_s, u"--show-secrets"_s })
+            .out.contains("Bearer gs-demo-token"));
+
+    const Run python = run({ u"export"_s, u"python"_s, file, u"--env"_s, u"demo"_s });
+    QVERIFY2(python.exitCode == 0, python.err.constData());
+    QVERIFY(python.out.contains("extra_headers={"));
+    QVERIFY(python.out.contains("\"x-tfy-ttft-timeout-ms\": \"5000\","));
+    const Run js = run({ u"export"_s, u"js"_s, file, u"--env"_s, u"demo"_s });
+    QVERIFY(js.out.contains("headers: {"));
+    const Run http = run({ u"export"_s, u"http"_s, file, u"--env"_s, u"demo"_s });
+    QVERIFY(http.out.startsWith("POST {{baseUrl}}/chat/completions\n"));
+
+    // The second request of a file, by name; a format nobody knows; a missing file.
+    const Run models = run({ u"export"_s, u"python"_s, m_examples + u"/gateway-requests.http"_s,
+        u"--name"_s, u"models"_s, u"--env"_s, u"demo"_s });
+    QVERIFY2(models.exitCode == 0, models.err.constData());
+    QVERIFY(models.out.contains("client.models.list("));
+    QCOMPARE(run({ u"export"_s, u"ruby"_s, file }).exitCode, 1);
+    QCOMPARE(run({ u"export"_s, u"curl"_s, u"/nonexistent.http"_s }).exitCode, 1);
 }
 
 void TestCli::usage()

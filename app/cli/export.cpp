@@ -1,0 +1,56 @@
+#include "commands.h"
+#include "core/requestexport.h"
+#include "requestfile.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::cli {
+
+int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Prints a request of a .http file as code for another tool. FORMAT: curl, python "
+        "(the openai SDK with extra_headers), javascript (the openai npm package) or http. "
+        "Credentials are read from the environment (TFY_API_KEY) unless --show-secrets."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"FORMAT"_s, u"curl, python, javascript or http"_s);
+    parser.addPositionalArgument(u"FILE.http"_s, u"The request file."_s);
+    const RequestOptions options;
+    options.addTo(parser);
+    const QCommandLineOption showSecrets(
+        u"show-secrets"_s, u"Write the token and other credentials into the code as they are."_s);
+    parser.addOption(showSecrets);
+    if (!parser.parse(arguments)) {
+        err << "gatescope-cli export: " << parser.errorText() << '\n';
+        return kFailure;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return kOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    const auto format
+        = positional.isEmpty() ? std::nullopt : exportFormatFromName(positional.first());
+    if (positional.size() != 2 || !format) {
+        err << "gatescope-cli export: expected FORMAT (curl, python, javascript, http) and "
+               "FILE.http\n";
+        return kFailure;
+    }
+    const auto request = loadRequest(parser, options, u"export"_s, err, positional[1]);
+    if (!request)
+        return kFailure;
+    const auto code = exportRequest(*request, *format, parser.isSet(showSecrets));
+    if (!code) {
+        err << "gatescope-cli export: " << code.error().message << '\n';
+        return kInvalid;
+    }
+    out << *code;
+    return kOk;
+}
+
+} // namespace gs::cli
