@@ -373,6 +373,19 @@ Result<HttpEnvironments> HttpEnvironments::loadFromDirectory(const QString &dire
     return envs;
 }
 
+QString HttpEnvironments::directoryFor(const QString &httpFile)
+{
+    const QString own = QFileInfo(httpFile).absolutePath();
+    QDir dir(own);
+    for (int level = 0; level < 16; ++level) {
+        if (dir.exists(u"http-client.env.json"_s) || dir.exists(u"http-client.private.env.json"_s))
+            return dir.absolutePath();
+        if (!dir.cdUp())
+            break;
+    }
+    return own;
+}
+
 Result<Variables> HttpEnvironments::variables(const QString &name) const
 {
     Variables vars = shared;

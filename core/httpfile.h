@@ -79,6 +79,11 @@ struct HttpEnvironments
     Variables shared; //!< "$shared"
 
     static Result<HttpEnvironments> loadFromDirectory(const QString &directory);
+    //! Where the environments of a .http file live: the nearest folder, from the
+    //! file's own up through its parents (a collection keeps them at its root), that
+    //! has http-client.env.json or http-client.private.env.json; the file's own
+    //! folder when none has.
+    static QString directoryFor(const QString &httpFile);
     //! The variables of \a name on top of "$shared"; an error names the ones there are.
     Result<Variables> variables(const QString &name) const;
 };

@@ -466,7 +466,7 @@ bool MainWindow::openFile(const QString &path)
         return false;
     }
     const QString directory = QFileInfo(path).absolutePath();
-    Variables variables = gatewayVariables(directory);
+    Variables variables = gatewayVariables(HttpEnvironments::directoryFor(path));
     const Variables own = file->fileVariables();
     for (auto it = own.begin(); it != own.end(); ++it)
         variables.insert(it.key(), it.value());

@@ -58,8 +58,11 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
             << ". Choose one with --name.\n";
     }
 
+    // "< file" bodies are read next to the .http file; environments may live in a
+    // parent folder (a collection's root).
     const QString directory = QFileInfo(path).absolutePath();
-    const auto environments = HttpEnvironments::loadFromDirectory(directory);
+    const auto environments
+        = HttpEnvironments::loadFromDirectory(HttpEnvironments::directoryFor(path));
     if (!environments) {
         err << prefix << environments.error().message << '\n';
         return std::nullopt;

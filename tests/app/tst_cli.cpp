@@ -486,7 +486,24 @@ void TestCli::importCurl()
                  .out.contains("Bearer tfy-secret"),
         true);
     QCOMPARE(run({ u"import"_s, u"curl"_s, u"-"_s }, "wget https://x\n").exitCode, 2);
-    QCOMPARE(run({ u"import"_s, u"postman"_s, u"-"_s }, command).exitCode, 1);
+    QCOMPARE(run({ u"import"_s, u"postman"_s, u"-"_s }, command).exitCode, 1); // no OUTDIR
+
+    // A Postman collection becomes a folder the other commands read.
+    const QString collection = QStringLiteral(
+        GATESCOPE_SOURCE_DIR "/tests/data/postman/gateway.postman_collection.json");
+    const QString outdir = m_dir.filePath(u"from-postman"_s);
+    const Run postman = run({ u"import"_s, u"postman"_s, collection, outdir });
+    QVERIFY2(postman.exitCode == 0, postman.err.constData());
+    QVERIFY(postman.out.contains("4 requests"));
+    QVERIFY(postman.err.contains("note: Upload a file") || postman.err.contains("formdata"));
+    const Run composed = run(
+        { u"compose"_s, outdir + u"/Chat/requests.http"_s, u"--name"_s, u"Streaming chat"_s });
+    QVERIFY2(composed.exitCode == 0, composed.err.constData());
+    QVERIFY(composed.out.startsWith("POST https://gateway.example.com/api/llm/chat/completions"));
+    // A second import into the same folder writes nothing.
+    const Run again = run({ u"import"_s, u"postman"_s, collection, outdir });
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY(again.err.contains("nothing was written"));
 }
 
 void TestCli::exportFormats()

@@ -1,5 +1,8 @@
 #include "core/httpfile.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -11,6 +14,7 @@ class TestHttpFile final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void environmentsAtTheCollectionRoot();
     void parseSeveralRequests();
     void requestLineForms_data();
     void requestLineForms();
@@ -303,6 +307,26 @@ void TestHttpFile::bundledExamplesParse()
         QVERIFY2(file, name);
         QVERIFY(!file->requests().isEmpty());
     }
+}
+
+void TestHttpFile::environmentsAtTheCollectionRoot()
+{
+    QTemporaryDir root;
+    QVERIFY(QDir(root.path()).mkpath(u"chat/streaming"_s));
+    const QString deep = root.filePath(u"chat/streaming/requests.http"_s);
+    // No environment file anywhere: the file's own folder.
+    QCOMPARE(HttpEnvironments::directoryFor(deep), QFileInfo(deep).absolutePath());
+    QFile env(root.filePath(u"http-client.env.json"_s));
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    env.write(R"({"dev":{"baseUrl":"https://dev.example"}})");
+    env.close();
+    QCOMPARE(HttpEnvironments::directoryFor(deep), QDir(root.path()).absolutePath());
+    // A nearer one wins.
+    QFile nearer(root.filePath(u"chat/http-client.private.env.json"_s));
+    QVERIFY(nearer.open(QIODevice::WriteOnly));
+    nearer.write("{}");
+    nearer.close();
+    QCOMPARE(HttpEnvironments::directoryFor(deep), QDir(root.filePath(u"chat"_s)).absolutePath());
 }
 
 QTEST_GUILESS_MAIN(TestHttpFile)

@@ -1,0 +1,352 @@
+#include "postmanimport.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+bool looksSecret(const QString &name)
+{
+    static const QRegularExpression secret(
+        u"(token|secret|password|passwd|api[_-]?key|apikey|auth|credential)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return secret.match(name).hasMatch();
+}
+
+// Postman's dynamic variables that have a JetBrains counterpart.
+QString mapDynamicVariables(QString text, const QString &where, QStringList &notes)
+{
+    static const QList<std::pair<QString, QString>> known { { u"{{$guid}}"_s, u"{{$uuid}}"_s },
+        { u"{{$randomUUID}}"_s, u"{{$uuid}}"_s }, { u"{{$timestamp}}"_s, u"{{$timestamp}}"_s },
+        { u"{{$isoTimestamp}}"_s, u"{{$isoTimestamp}}"_s },
+        { u"{{$randomInt}}"_s, u"{{$randomInt}}"_s } };
+    for (const auto &[from, to] : known)
+        text.replace(from, to);
+    static const QRegularExpression other(u"\\{\\{\\$([A-Za-z]+)\\}\\}"_s);
+    for (auto it = other.globalMatch(text); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        if (name != "uuid"_L1 && name != "timestamp"_L1 && name != "isoTimestamp"_L1
+            && name != "randomInt"_L1)
+            notes << u"%1: Postman's {{$%2}} has no .http equivalent; left as written."_s.arg(
+                where, name);
+    }
+    return text;
+}
+
+QString fileSafe(QString name)
+{
+    static const QRegularExpression unsafe(u"[/\\\\:*?\"<>|\\x00-\\x1f]"_s);
+    name.replace(unsafe, u"-"_s);
+    name = name.trimmed();
+    if (name.isEmpty() || name == "."_L1 || name == ".."_L1)
+        name = u"folder"_s;
+    return name;
+}
+
+QString urlOf(const QJsonValue &url)
+{
+    if (url.isString())
+        return url.toString();
+    const QJsonObject o = url.toObject();
+    if (o.contains("raw"_L1))
+        return o.value("raw"_L1).toString();
+    QString out;
+    if (o.contains("protocol"_L1))
+        out += o.value("protocol"_L1).toString() + u"://"_s;
+    const auto join = [](const QJsonValue &v, QChar sep) {
+        if (v.isString())
+            return v.toString();
+        QStringList parts;
+        for (const QJsonValue p : v.toArray())
+            parts << (p.isObject() ? p.toObject().value("value"_L1).toString() : p.toString());
+        return parts.join(sep);
+    };
+    out += join(o.value("host"_L1), u'.');
+    if (o.contains("port"_L1))
+        out += u':' + o.value("port"_L1).toString();
+    const QString path = join(o.value("path"_L1), u'/');
+    if (!path.isEmpty())
+        out += u'/' + path;
+    QStringList query;
+    for (const QJsonValue q : o.value("query"_L1).toArray()) {
+        if (!q.toObject().value("disabled"_L1).toBool())
+            query << q.toObject().value("key"_L1).toString() + u'='
+                    + q.toObject().value("value"_L1).toString();
+    }
+    if (!query.isEmpty())
+        out += u'?' + query.join(u'&');
+    return out;
+}
+
+QString valueOf(const QJsonArray &entries, QStringView key)
+{
+    for (const QJsonValue e : entries) {
+        if (e.toObject().value("key"_L1).toString() == key)
+            return e.toObject().value("value"_L1).toVariant().toString();
+    }
+    return {};
+}
+
+class Reader
+{
+public:
+    explicit Reader(PostmanImport &out)
+        : m_out(out)
+    { }
+
+    void folder(
+        const QJsonArray &items, const QString &dir, const QString &where, const QJsonObject &auth)
+    {
+        QString text;
+        for (const QJsonValue v : items) {
+            const QJsonObject item = v.toObject();
+            const QString name = item.value("name"_L1).toString();
+            const QString here = where.isEmpty() ? name : where + u" / "_s + name;
+            if (item.contains("event"_L1) && !item.value("event"_L1).toArray().isEmpty())
+                m_out.notes << u"%1: its scripts are not imported."_s.arg(here);
+            const QJsonObject ownAuth = item.value("auth"_L1).toObject();
+            const QJsonObject effective
+                = ownAuth.isEmpty() || ownAuth.value("type"_L1) == "inherit"_L1 ? auth : ownAuth;
+            if (item.contains("item"_L1)) {
+                folder(
+                    item.value("item"_L1).toArray(), dir + fileSafe(name) + u'/', here, effective);
+                continue;
+            }
+            if (!item.contains("request"_L1)) {
+                m_out.notes << u"%1: neither a request nor a folder; left out."_s.arg(here);
+                continue;
+            }
+            if (!text.isEmpty())
+                text += u'\n';
+            text += request(item, here, effective);
+            ++m_out.requests;
+        }
+        if (!text.isEmpty())
+            m_out.files.insert(dir + u"requests.http"_s, text);
+    }
+
+private:
+    QString request(const QJsonObject &item, const QString &where, const QJsonObject &auth)
+    {
+        const QString name = item.value("name"_L1).toString();
+        const QJsonValue requestValue = item.value("request"_L1);
+        const QJsonObject r = requestValue.isString()
+            ? QJsonObject { { u"url"_s, requestValue }, { u"method"_s, u"GET"_s } }
+            : requestValue.toObject();
+        QString text = u"### "_s + name + u"\n# @name "_s + name + u'\n';
+        const QString description = r.value("description"_L1).toString();
+        for (const QString &line : description.split(u'\n', Qt::SkipEmptyParts))
+            text += u"# "_s + line + u'\n';
+        const QString method = r.value("method"_L1).toString(u"GET"_s).toUpper();
+        text += method + u' ' + mapDynamicVariables(urlOf(r.value("url"_L1)), where, m_out.notes)
+            + u'\n';
+
+        QStringList headerNames;
+        for (const QJsonValue h : r.value("header"_L1).toArray()) {
+            const QJsonObject header = h.toObject();
+            const QString key = header.value("key"_L1).toString();
+            if (header.value("disabled"_L1).toBool()) {
+                m_out.notes << u"%1: header %2 is disabled in Postman; left out."_s.arg(where, key);
+                continue;
+            }
+            headerNames << key.toLower();
+            text += key + u": "_s
+                + mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes)
+                + u'\n';
+        }
+        const QString authHeader = this->auth(r.value("auth"_L1).toObject().isEmpty()
+                    || r.value("auth"_L1).toObject().value("type"_L1) == "inherit"_L1
+                ? auth
+                : r.value("auth"_L1).toObject(),
+            where, headerNames);
+        text += authHeader;
+
+        const QJsonObject body = r.value("body"_L1).toObject();
+        const QString mode = body.value("mode"_L1).toString();
+        QString bodyText;
+        if (mode == "raw"_L1) {
+            bodyText = body.value("raw"_L1).toString();
+            const QString language = body.value("options"_L1)
+                                         .toObject()
+                                         .value("raw"_L1)
+                                         .toObject()
+                                         .value("language"_L1)
+                                         .toString();
+            if (language == "json"_L1 && !headerNames.contains(u"content-type"_s))
+                text += u"Content-Type: application/json\n"_s;
+        } else if (mode == "urlencoded"_L1) {
+            QStringList pairs;
+            for (const QJsonValue p : body.value("urlencoded"_L1).toArray()) {
+                const QJsonObject pair = p.toObject();
+                if (pair.value("disabled"_L1).toBool()) {
+                    m_out.notes << u"%1: form field %2 is disabled in Postman; left out."_s.arg(
+                        where, pair.value("key"_L1).toString());
+                    continue;
+                }
+                pairs << QString::fromLatin1(
+                             QUrl::toPercentEncoding(pair.value("key"_L1).toString()))
+                        + u'='
+                        + QString::fromLatin1(
+                            QUrl::toPercentEncoding(pair.value("value"_L1).toString(), "{}"));
+            }
+            bodyText = pairs.join(u'&');
+            if (!headerNames.contains(u"content-type"_s))
+                text += u"Content-Type: application/x-www-form-urlencoded\n"_s;
+        } else if (mode == "graphql"_L1) {
+            const QJsonObject graphql = body.value("graphql"_L1).toObject();
+            QJsonObject payload { { u"query"_s, graphql.value("query"_L1) } };
+            const QJsonDocument variables
+                = QJsonDocument::fromJson(graphql.value("variables"_L1).toString().toUtf8());
+            if (variables.isObject())
+                payload.insert(u"variables"_s, variables.object());
+            bodyText = QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Indented))
+                           .trimmed();
+            if (!headerNames.contains(u"content-type"_s))
+                text += u"Content-Type: application/json\n"_s;
+        } else if (!mode.isEmpty()) {
+            m_out.notes << u"%1: a %2 body is not imported (a .http request carries text bodies)."_s
+                               .arg(where, mode);
+        }
+        if (!bodyText.isEmpty()) {
+            bodyText = mapDynamicVariables(bodyText, where, m_out.notes);
+            if (bodyText.contains(u"\n###"_s) || bodyText.startsWith("###"_L1))
+                m_out.notes
+                    << u"%1: a body line starts with ###, which a .http file reads as the next request."_s
+                           .arg(where);
+            text += u'\n' + bodyText + u'\n';
+        }
+        return text;
+    }
+
+    QString auth(const QJsonObject &a, const QString &where, const QStringList &headerNames)
+    {
+        const QString type = a.value("type"_L1).toString();
+        if (type.isEmpty() || type == "noauth"_L1)
+            return {};
+        if (headerNames.contains(u"authorization"_s))
+            return {}; // an explicit header wins, as in Postman
+        const QJsonArray entries = a.value(type).toArray();
+        if (type == "bearer"_L1)
+            return u"Authorization: Bearer "_s + valueOf(entries, u"token") + u'\n';
+        if (type == "basic"_L1) {
+            const QString user = valueOf(entries, u"username");
+            const QString password = valueOf(entries, u"password");
+            if (user.contains(u"{{"_s) || password.contains(u"{{"_s)) {
+                m_out.notes
+                    << u"%1: basic auth from variables cannot be encoded ahead of time; add an Authorization header."_s
+                           .arg(where);
+                return {};
+            }
+            return u"Authorization: Basic "_s
+                + QString::fromLatin1((user + u':' + password).toUtf8().toBase64()) + u'\n';
+        }
+        if (type == "apikey"_L1) {
+            if (valueOf(entries, u"in") == "query"_L1) {
+                m_out.notes << u"%1: an API key in the query string is not imported."_s.arg(where);
+                return {};
+            }
+            return valueOf(entries, u"key") + u": "_s + valueOf(entries, u"value") + u'\n';
+        }
+        m_out.notes << u"%1: %2 authentication is not imported."_s.arg(where, type);
+        return {};
+    }
+
+    PostmanImport &m_out;
+};
+
+} // namespace
+
+Result<PostmanImport> importPostman(QByteArrayView json)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return fail(Error::Kind::Parse,
+            u"Not a Postman collection: %1 at character %2."_s.arg(error.errorString())
+                .arg(error.offset));
+    const QJsonObject root = doc.object();
+    const QString schema = root.value("info"_L1).toObject().value("schema"_L1).toString();
+    if (!root.value("item"_L1).isArray() || !schema.contains("collection"_L1))
+        return fail(Error::Kind::Parse,
+            u"Not a Postman collection v2: it has no info.schema and item list."_s);
+    if (!schema.contains("v2.1"_L1) && !schema.contains("v2.0"_L1))
+        return fail(Error::Kind::Parse,
+            u"Only Postman collections v2.0 and v2.1 are read (this is %1)."_s.arg(schema));
+
+    PostmanImport out;
+    out.name = root.value("info"_L1).toObject().value("name"_L1).toString(u"Postman collection"_s);
+    for (const QJsonValue v : root.value("variable"_L1).toArray()) {
+        const QJsonObject variable = v.toObject();
+        const QString key = variable.value("key"_L1).toString();
+        if (key.isEmpty())
+            continue;
+        if (variable.value("disabled"_L1).toBool()) {
+            out.notes << u"Variable %1 is disabled in Postman; left out."_s.arg(key);
+            continue;
+        }
+        const QString value = variable.value("value"_L1).toVariant().toString();
+        if (looksSecret(key) || variable.value("type"_L1) == "secret"_L1) {
+            out.privateVariables.insert(key, value);
+            out.notes
+                << u"Variable %1 looks like a credential: it goes to http-client.private.env.json, which stays out of version control."_s
+                       .arg(key);
+        } else {
+            out.sharedVariables.insert(key, value);
+        }
+    }
+    if (!root.value("event"_L1).toArray().isEmpty())
+        out.notes << u"The collection's scripts are not imported."_s;
+    Reader(out).folder(root.value("item"_L1).toArray(), {}, {}, root.value("auth"_L1).toObject());
+    return out;
+}
+
+Result<QStringList> PostmanImport::writeTo(const QString &directory) const
+{
+    QStringList written;
+    const QDir dir(directory);
+    const auto write
+        = [&](const QString &relative, const QByteArray &content) -> std::optional<Error> {
+        const QString path = dir.filePath(relative);
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+            return Error { Error::Kind::Io, u"Cannot create the folder for %1."_s.arg(path), {} };
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()
+            || !file.commit())
+            return Error { Error::Kind::Io, u"Cannot write %1: %2"_s.arg(path, file.errorString()),
+                {} };
+        written << path;
+        return std::nullopt;
+    };
+    for (auto it = files.begin(); it != files.end(); ++it) {
+        if (auto e = write(it.key(), it.value().toUtf8()))
+            return std::unexpected(*e);
+    }
+    const auto environmentJson = [](const QString &environment, const Variables &variables) {
+        QJsonObject values;
+        for (auto it = variables.begin(); it != variables.end(); ++it)
+            values.insert(it.key(), it.value());
+        return QJsonDocument(QJsonObject { { environment, values } })
+            .toJson(QJsonDocument::Indented);
+    };
+    if (!sharedVariables.isEmpty())
+        if (auto e
+            = write(u"http-client.env.json"_s, environmentJson(u"$shared"_s, sharedVariables)))
+            return std::unexpected(*e);
+    if (!privateVariables.isEmpty())
+        if (auto e = write(
+                u"http-client.private.env.json"_s, environmentJson(u"$shared"_s, privateVariables)))
+            return std::unexpected(*e);
+    return written;
+}
+
+} // namespace gs::core

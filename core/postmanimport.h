@@ -1,0 +1,33 @@
+#pragma once
+
+#include "error.h"
+#include "httpfile.h"
+
+#include <QMap>
+#include <QStringList>
+
+namespace gs::core {
+
+//! A Postman Collection v2.1 (or v2.0) read into a collection folder: one .http file
+//! per folder (sub-folders as directories), collection variables as the shared
+//! environment, credentials-looking variables apart for the private environment file.
+struct PostmanImport
+{
+    QString name; //!< the collection's name
+    //! Relative path ("requests.http", "Chat/requests.http") -> .http text.
+    QMap<QString, QString> files;
+    Variables sharedVariables; //!< "$shared" of http-client.env.json
+    Variables privateVariables; //!< http-client.private.env.json (keep it out of git)
+    //! One line per thing a .http file cannot carry (scripts, form-data bodies, auth
+    //! kinds other than bearer/basic/API key, disabled entries): nothing is dropped
+    //! without a line here.
+    QStringList notes;
+    int requests = 0;
+
+    //! Writes the files into \a directory (created if needed), each one atomically.
+    Result<QStringList> writeTo(const QString &directory) const;
+};
+
+Result<PostmanImport> importPostman(QByteArrayView json);
+
+} // namespace gs::core
