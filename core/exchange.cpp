@@ -119,6 +119,7 @@ Exchange::~Exchange()
 void Exchange::start(const WireRequest &wire)
 {
     m_clock.start();
+    m_startedAt = QDateTime::currentDateTimeUtc();
     QNetworkRequest request { QUrl(wire.url, QUrl::StrictMode) };
     request.setAttribute(
         QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);

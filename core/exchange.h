@@ -7,6 +7,7 @@
 #include "sseparser.h"
 #include "timeline.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -79,6 +80,8 @@ public:
     void cancel();
 
     bool isFinished() const { return m_finished; }
+    //! The wall-clock time start() was called (the timeline itself is monotonic).
+    QDateTime startedAt() const { return m_startedAt; }
     //! Microseconds since start(), on the clock the timeline uses.
     qint64 elapsedUs() const { return now(); }
     const Timeline &timeline() const { return m_timeline; }
@@ -131,6 +134,7 @@ private:
     QTimer *m_deadline;
     QTimer *m_idle;
     QElapsedTimer m_clock;
+    QDateTime m_startedAt;
     Timeline m_timeline;
     ExchangeError m_error;
     int m_status = 0;

@@ -2,7 +2,9 @@
 
 #include "core/demogateway.h"
 #include "core/demorouter.h"
+#include "core/exchange.h"
 #include "core/gatewayrequest.h"
+#include "core/har.h"
 #include "core/requestexport.h"
 #include "gatewaydialog.h"
 #include "requesteditor.h"
@@ -157,6 +159,13 @@ void MainWindow::buildMenus()
                 saveCurrent(path);
         }
     });
+    file->addAction(tr("Export Exchange as &HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
+        this, [this] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Export Exchange"), u"exchange.har"_s, tr("HTTP Archive (*.har)"));
+            if (!path.isEmpty())
+                exportHar(path);
+        });
     file->addAction(tr("&Close Tab"), QKeySequence::Close, this, [this] {
         if (m_tabs->currentIndex() >= 0)
             Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
@@ -544,6 +553,24 @@ bool MainWindow::saveCurrent(const QString &path)
     m_tabs->setTabText(m_tabs->indexOf(page), page->title());
     statusBar()->showMessage(
         tr("Saved %1 (the token is written as {{token}}, never as itself)").arg(target));
+    return true;
+}
+
+bool MainWindow::exportHar(const QString &path)
+{
+    RequestPage *page = currentPage();
+    if (!page || !page->exchange() || !page->exchange()->isFinished()) {
+        statusBar()->showMessage(tr("No finished exchange in this tab to export."));
+        return false;
+    }
+    const QByteArray text
+        = QJsonDocument(toHar({ harEntry(*page->exchange(), page->sentRequest()) })).toJson();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit()) {
+        statusBar()->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved the exchange as %1 (credentials masked)").arg(path));
     return true;
 }
 

@@ -62,6 +62,8 @@ public:
     bool sendCurrent();
     void cancelCurrent();
     bool saveCurrent(const QString &path = {});
+    //! Writes the current tab's last exchange as HAR 1.2 (credentials masked).
+    bool exportHar(const QString &path);
     bool welcomeShown() const;
 
 protected:

@@ -71,7 +71,8 @@ bool RequestPage::send()
     m_inspector->watch(m_exchange.get(), request.model);
     Q_EMIT busyChanged(true);
     Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));
-    m_exchange->start(compose(request));
+    m_sent = compose(request);
+    m_exchange->start(m_sent);
     return true;
 }
 

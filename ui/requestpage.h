@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/gatewayrequest.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -37,6 +39,8 @@ public:
     QSplitter *splitter() const { return m_splitter; }
     //! The exchange shown in the inspector (running or finished), if any.
     core::Exchange *exchange() const { return m_exchange.get(); }
+    //! What that exchange sent.
+    const core::WireRequest &sentRequest() const { return m_sent; }
     bool isBusy() const;
 
     //! Where the request was opened from or saved to; empty for a new or bundled one.
@@ -60,6 +64,7 @@ private:
     ResponseInspector *m_inspector;
     QSplitter *m_splitter;
     std::unique_ptr<core::Exchange> m_exchange;
+    core::WireRequest m_sent;
     QString m_filePath;
     QString m_title;
 };

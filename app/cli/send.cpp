@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "core/demogateway.h"
 #include "core/exchange.h"
+#include "core/har.h"
 #include "core/validation.h"
 #include "core/waterfall.h"
 #include "report.h"
@@ -12,6 +13,7 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
+#include <QSaveFile>
 #include <QTextStream>
 
 #include <cmath>
@@ -176,10 +178,13 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         u"Give up when nothing arrives for this long (default 300)."_s, u"SECONDS"_s, u"300"_s);
     const QCommandLineOption forceStreamOption(u"force-stream"_s,
         u"Decode the body as server-sent events whatever its Content-Type says."_s);
+    const QCommandLineOption harOption(u"har"_s,
+        u"Also write the exchange as an HTTP Archive (HAR 1.2) to FILE (credentials masked)."_s,
+        u"FILE"_s);
     const QCommandLineOption seedOption(
         u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s, u"1"_s);
     parser.addOptions({ demoOption, maxTimeOption, idleOption, jsonOption, rawOption,
-        insecureOption, forceStreamOption, seedOption });
+        insecureOption, forceStreamOption, harOption, seedOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli send: " << parser.errorText() << '\n';
         return kFailure;
@@ -235,8 +240,8 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     exchangeOptions.idleTimeoutMs = qint64(idle * 1000);
     exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     // The report uses a stream's events and answer, never its raw bytes (--raw prints
-    // them as they arrive): keeping a copy would only cost time.
-    exchangeOptions.keepStreamBody = false;
+    // them as they arrive): keeping a copy would only cost time, unless a HAR wants it.
+    exchangeOptions.keepStreamBody = parser.isSet(harOption);
     exchangeOptions.forceStream = parser.isSet(forceStreamOption);
     Exchange exchange(&network, exchangeOptions);
 
@@ -328,6 +333,15 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
             out << "TLS: " << problem << '\n';
     }
     out.flush();
+    if (parser.isSet(harOption)) {
+        QSaveFile har(parser.value(harOption));
+        const QByteArray text = QJsonDocument(toHar({ harEntry(exchange, wire) })).toJson();
+        if (!har.open(QIODevice::WriteOnly) || har.write(text) != text.size() || !har.commit()) {
+            err << "gatescope-cli send: cannot write " << har.fileName() << ": "
+                << har.errorString() << '\n';
+            return kFailure;
+        }
+    }
     return error.kind == ExchangeError::Kind::None ? kOk : kTransport;
 }
 

@@ -371,6 +371,32 @@ void TestCli::sendDemoJson()
                  .toString(),
         u"platform"_s);
     QVERIFY(doc.value(u"error"_s).isNull());
+
+    // The same exchange as a HAR file.
+    const QString harPath = m_dir.filePath(u"exchange.har"_s);
+    const Run withHar = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s,
+        u"--json"_s, u"--har"_s, harPath });
+    QVERIFY2(withHar.exitCode == 0, withHar.err.constData());
+    QFile harFile(harPath);
+    QVERIFY(harFile.open(QIODevice::ReadOnly));
+    const QByteArray harText = harFile.readAll();
+    QVERIFY(!harText.contains("gs-demo-token"));
+    const QJsonObject entry = QJsonDocument::fromJson(harText)
+                                  .object()
+                                  .value(u"log"_s)
+                                  .toObject()
+                                  .value(u"entries"_s)
+                                  .toArray()
+                                  .first()
+                                  .toObject();
+    QCOMPARE(entry.value(u"response"_s).toObject().value(u"status"_s).toInt(), 200);
+    QVERIFY(entry.value(u"response"_s)
+            .toObject()
+            .value(u"content"_s)
+            .toObject()
+            .value(u"text"_s)
+            .toString()
+            .endsWith(u"data: [DONE]\n\n"_s));
 }
 
 void TestCli::sendDemoText()

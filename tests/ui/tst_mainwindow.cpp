@@ -129,6 +129,15 @@ void TestMainWindow::sendFillsEveryTab()
     QVERIFY(inspector->waterfall()->waterfall().bars.size() >= 3);
     QVERIFY(inspector->appliedConfigurations()->rowCount() > 0);
     QVERIFY(inspector->resolvedModelText().contains(u"Resolved model"_s));
+    // File > Export Exchange as HAR.
+    QTemporaryDir harDir;
+    const QString har = harDir.filePath(u"e.har"_s);
+    QVERIFY(window.exportHar(har));
+    QFile harFile(har);
+    QVERIFY(harFile.open(QIODevice::ReadOnly));
+    const QByteArray harText = harFile.readAll();
+    QVERIFY(harText.contains("\"version\": \"1.2\""));
+    QVERIFY(!harText.contains("gs-demo-token"));
 
     // Reasoning kept apart from the answer.
     QVERIFY(window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s));
