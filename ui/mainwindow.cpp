@@ -5,6 +5,7 @@
 #include "core/exchange.h"
 #include "core/gatewayrequest.h"
 #include "core/har.h"
+#include "core/history.h"
 #include "core/requestexport.h"
 #include "gatewaydialog.h"
 #include "requesteditor.h"
@@ -26,6 +27,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
@@ -51,6 +53,7 @@ namespace {
 const auto kExamplesPath = u":/examples"_s;
 constexpr int kFileRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
+constexpr int kHistoryRole = Qt::UserRole + 3;
 
 } // namespace
 
@@ -60,6 +63,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_network(new QNetworkAccessManager(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
     , m_sidebar(new QTreeWidget)
+    , m_historySearch(new QLineEdit)
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
@@ -95,7 +99,12 @@ MainWindow::MainWindow(QWidget *parent)
     rightLayout->addWidget(m_tabs, 1);
 
     m_splitter->setObjectName(u"mainSplitter"_s);
-    m_splitter->addWidget(m_sidebar);
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_historySearch);
+    leftLayout->addWidget(m_sidebar, 1);
+    m_splitter->addWidget(left);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -240,9 +249,96 @@ void MainWindow::buildSidebar()
         }
         fileItem->setExpanded(true);
     }
+    m_historySearch->setObjectName(u"historySearch"_s);
+    m_historySearch->setPlaceholderText(tr("Search history (URL, model, body)"));
+    m_historySearch->setClearButtonEnabled(true);
+    m_historySearch->setEnabled(false);
+    connect(m_historySearch, &QLineEdit::textChanged, this, &MainWindow::filterHistory);
     connect(m_sidebar, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
-        openExample(item->data(0, kFileRole).toString(), item->data(0, kNameRole).toString());
+        if (item->data(0, kHistoryRole).isValid())
+            openHistoryEntry(item->data(0, kHistoryRole).toLongLong());
+        else if (!item->data(0, kFileRole).toString().isEmpty())
+            openExample(item->data(0, kFileRole).toString(), item->data(0, kNameRole).toString());
     });
+}
+
+bool MainWindow::openHistory(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    auto history = History::open(path);
+    if (!history) {
+        statusBar()->showMessage(history.error().message);
+        return false;
+    }
+    m_history = std::move(*history);
+    m_historySearch->setEnabled(true);
+    filterHistory(m_historySearch->text());
+    return true;
+}
+
+int MainWindow::filterHistory(const QString &text)
+{
+    if (!m_history)
+        return 0;
+    if (!m_historyRoot) {
+        m_historyRoot = new QTreeWidgetItem(m_sidebar, { tr("History") });
+        m_historyRoot->setExpanded(true);
+    }
+    qDeleteAll(m_historyRoot->takeChildren());
+    History::Query query;
+    query.text = text.trimmed();
+    query.limit = 200;
+    const QList<HistoryEntry> entries = m_history->search(query);
+    for (const HistoryEntry &e : entries) {
+        const QString path = QUrl(e.url).path().section(u'/', -2);
+        auto *item = new QTreeWidgetItem(m_historyRoot,
+            { u"%1 %2 · %3"_s.arg(e.status > 0 ? QString::number(e.status) : u"✕"_s, path,
+                e.at.toLocalTime().toString(u"HH:mm:ss"_s)) });
+        item->setData(0, kHistoryRole, e.id);
+        item->setToolTip(0,
+            u"%1 %2\n%3 → %4\n%5"_s.arg(e.method, e.url, e.requestedModel, e.resolvedModel,
+                e.at.toLocalTime().toString(Qt::ISODate)));
+    }
+    m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
+    return int(entries.size());
+}
+
+bool MainWindow::openHistoryEntry(qint64 id)
+{
+    const auto e = m_history ? m_history->entry(id) : std::nullopt;
+    if (!e)
+        return false;
+    const auto file = HttpFile::parse(e->requestText);
+    const auto resolved = file && !file->requests().isEmpty()
+        ? resolve(file->requests().first(), {})
+        : Result<ResolvedRequest>(std::unexpected(Error { Error::Kind::Parse, u"empty"_s, {} }));
+    if (!resolved) {
+        statusBar()->showMessage(
+            tr("History entry %1 cannot be reopened: %2").arg(id).arg(resolved.error().message));
+        return false;
+    }
+    GatewayRequest request = decode(
+        WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+    // The history keeps no token: the active gateway's stands in for the mask.
+    request.bearerToken = m_token;
+    RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
+    page->editor()->setRequest(request);
+    statusBar()->showMessage(tr("Reopened a request sent at %1 (%2 %3)")
+            .arg(e->at.toLocalTime().toString(Qt::ISODate))
+            .arg(e->status)
+            .arg(e->resolvedModel));
+    return true;
+}
+
+void MainWindow::recordExchange(RequestPage *page)
+{
+    if (!m_history || !page->exchange())
+        return;
+    const auto id = m_history->record(
+        historyEntry(*page->exchange(), page->sentRequest(), page->editor()->request().model));
+    if (!id)
+        statusBar()->showMessage(id.error().message);
+    filterHistory(m_historySearch->text());
 }
 
 QFrame *MainWindow::buildWelcome()
@@ -400,6 +496,10 @@ RequestPage *MainWindow::addPage(const QString &title)
     connect(page, &RequestPage::statusMessage, this,
         [this](const QString &message) { statusBar()->showMessage(message); });
     connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
+    connect(page, &RequestPage::busyChanged, this, [this, page](bool busy) {
+        if (!busy)
+            recordExchange(page);
+    });
     const int index = m_tabs->addTab(page, title);
     m_tabs->setCurrentIndex(index);
     updateActions();

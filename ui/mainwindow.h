@@ -9,6 +9,7 @@
 
 class QFrame;
 class QLabel;
+class QLineEdit;
 class QNetworkAccessManager;
 class QSplitter;
 class QTabWidget;
@@ -21,7 +22,8 @@ class Repository;
 
 namespace gs::core {
 class DemoGateway;
-}
+class History;
+} // namespace gs::core
 
 namespace gs::ui {
 
@@ -64,6 +66,14 @@ public:
     bool saveCurrent(const QString &path = {});
     //! Writes the current tab's last exchange as HAR 1.2 (credentials masked).
     bool exportHar(const QString &path);
+
+    //! Records every finished exchange in the SQLite file at \a path from now on, and
+    //! lists them in the sidebar; false (reason in the status bar) when it cannot.
+    bool openHistory(const QString &path);
+    //! Lists the history entries matching \a text in the sidebar; returns how many.
+    int filterHistory(const QString &text);
+    //! Opens history entry \a id in a new tab.
+    bool openHistoryEntry(qint64 id);
     bool welcomeShown() const;
 
 protected:
@@ -73,6 +83,7 @@ protected:
 private:
     void buildMenus();
     void buildSidebar();
+    void recordExchange(RequestPage *page);
     QFrame *buildWelcome();
     RequestPage *addPage(const QString &title);
     core::Variables gatewayVariables(const QString &directory) const;
@@ -93,6 +104,9 @@ private:
 
     QSplitter *m_splitter;
     QTreeWidget *m_sidebar;
+    QTreeWidgetItem *m_historyRoot = nullptr;
+    QLineEdit *m_historySearch;
+    std::unique_ptr<core::History> m_history;
     QTabWidget *m_tabs;
     QFrame *m_welcome;
     QLabel *m_empty;

@@ -736,7 +736,8 @@ void ResponseInspector::onFinished()
 
     // Errors from the gateway: a JSON error body, or error objects in the stream.
     QStringList errors;
-    if (m_exchange->status() >= 400) {
+    // An error body the assembler already read is not shown twice.
+    if (m_exchange->status() >= 400 && m_exchange->assembled().errors.isEmpty()) {
         if (const auto e = errorFromBody(m_exchange->body()))
             errors << jsonText(e->raw);
     }

@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -91,6 +92,11 @@ int main(int argc, char *argv[])
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratchSettings.path());
 
     gs::ui::MainWindow window;
+    // The history of exchanges: the user's own, or a scratch one for a scripted session.
+    window.openHistory(parser.isSet(screenshots)
+            ? scratchSettings.filePath(u"history.sqlite"_s)
+            : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                + u"/history.sqlite"_s);
     if (parser.isSet(screenshots))
         window.resize(1440, 900);
     window.show();

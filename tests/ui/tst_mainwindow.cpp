@@ -10,6 +10,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void rendersText();
     void followsADarkPalette();
     void splittersAreRemembered();
+    void historyRecordsSearchesAndReopens();
     void closesCleanly();
 };
 
@@ -427,6 +429,49 @@ void TestMainWindow::splittersAreRemembered()
     again.show();
     QVERIFY(again.openExample(u"chat-stream.http"_s));
     QCOMPARE(again.currentPage()->splitter()->sizes(), sizes);
+}
+
+void TestMainWindow::historyRecordsSearchesAndReopens()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openHistory(dir.filePath(u"history.sqlite"_s)));
+    QCOMPARE(window.filterHistory({}), 0);
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentPage()->exchange()->isFinished(), 20000);
+    QVERIFY(window.openExample(u"gateway-requests.http"_s, u"embeddings"_s));
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentPage()->exchange()->isFinished(), 20000);
+    QTRY_COMPARE(window.filterHistory({}), 2);
+    QCOMPARE(window.filterHistory(u"embeddings"_s), 1);
+    QCOMPARE(window.filterHistory(u"no such thing"_s), 0);
+
+    // Reopen the chat from history: the same request, the gateway's token in place
+    // of the mask the history keeps.
+    auto *sidebar = window.findChild<QTreeWidget *>(u"sidebar"_s);
+    window.filterHistory(u"chat/completions"_s);
+    QTreeWidgetItem *history = sidebar->topLevelItem(sidebar->topLevelItemCount() - 1);
+    QCOMPARE(history->childCount(), 1);
+    const int before = window.pageCount();
+    Q_EMIT sidebar->itemActivated(history->child(0), 0);
+    QCOMPARE(window.pageCount(), before + 1);
+    const gs::core::GatewayRequest reopened = window.currentPage()->editor()->request();
+    QCOMPARE(reopened.model, u"openai-main/gpt-4o-mini"_s);
+    QCOMPARE(reopened.bearerToken, u"gs-demo-token"_s);
+    QCOMPARE(reopened.requestTimeoutMs, 30000);
+    QVERIFY2(window.currentPage()->editor()->canSend(),
+        qPrintable(window.currentPage()->editor()->blockReason()));
+
+    // Nothing the window wrote holds the token.
+    window.close();
+    for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(!f.readAll().contains("gs-demo-token"), qPrintable(name));
+    }
 }
 
 void TestMainWindow::closesCleanly()
