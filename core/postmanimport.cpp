@@ -349,4 +349,105 @@ Result<QStringList> PostmanImport::writeTo(const QString &directory) const
     return written;
 }
 
+namespace {
+
+QJsonObject postmanRequest(const HttpFileRequest &r)
+{
+    QJsonArray headers;
+    bool json = false;
+    for (const auto &[key, value] : r.headers) {
+        headers.append(
+            QJsonObject { { u"key"_s, key }, { u"value"_s, value }, { u"type"_s, u"text"_s } });
+        json = json
+            || (key.compare("content-type"_L1, Qt::CaseInsensitive) == 0
+                && value.contains("json"_L1));
+    }
+    QJsonObject request { { u"method"_s, r.method.isEmpty() ? u"GET"_s : r.method.toUpper() },
+        { u"header"_s, headers }, { u"url"_s, QJsonObject { { u"raw"_s, r.target } } } };
+    if (!r.body.isEmpty()) {
+        QJsonObject body { { u"mode"_s, u"raw"_s }, { u"raw"_s, r.body } };
+        if (json)
+            body.insert(u"options"_s,
+                QJsonObject { { u"raw"_s, QJsonObject { { u"language"_s, u"json"_s } } } });
+        request.insert(u"body"_s, body);
+    }
+    return request;
+}
+
+QJsonArray folderItems(const QDir &dir, QStringList &notes)
+{
+    QJsonArray items;
+    const auto requestsOf = [&notes](const QString &path) {
+        QJsonArray out;
+        const auto file = HttpFile::load(path);
+        if (!file) {
+            notes << u"%1: %2; not exported."_s.arg(path, file.error().message);
+            return out;
+        }
+        for (const HttpFileRequest &r : file->requests()) {
+            HttpFileRequest request = r;
+            if (request.body.startsWith(u'<')) {
+                notes << u"%1: %2 reads its body from a file; exported without a body."_s.arg(
+                    path, r.name);
+                request.body.clear();
+            }
+            out.append(
+                QJsonObject { { u"name"_s, r.name.isEmpty() ? r.method + u' ' + r.target : r.name },
+                    { u"request"_s, postmanRequest(request) }, { u"response"_s, QJsonArray() } });
+        }
+        return out;
+    };
+    for (const QString &sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QJsonArray inner = folderItems(QDir(dir.filePath(sub)), notes);
+        if (!inner.isEmpty())
+            items.append(QJsonObject { { u"name"_s, sub }, { u"item"_s, inner } });
+    }
+    for (const QString &fileName :
+        dir.entryList({ u"*.http"_s, u"*.rest"_s }, QDir::Files, QDir::Name)) {
+        const QJsonArray requests = requestsOf(dir.filePath(fileName));
+        if (fileName == "requests.http"_L1) {
+            for (const QJsonValue r : requests)
+                items.append(r);
+        } else if (!requests.isEmpty()) {
+            items.append(QJsonObject {
+                { u"name"_s, QFileInfo(fileName).completeBaseName() }, { u"item"_s, requests } });
+        }
+    }
+    return items;
+}
+
+} // namespace
+
+Result<QByteArray> exportPostman(const QString &directory, const QString &name, QStringList *notes)
+{
+    const QDir dir(directory);
+    if (!dir.exists())
+        return fail(Error::Kind::Io, u"No folder %1."_s.arg(directory));
+    QStringList collected;
+    const QJsonArray items = folderItems(dir, collected);
+    // The shared environment of the public file only: the private one stays here.
+    QJsonArray variables;
+    QFile publicFile(dir.filePath(u"http-client.env.json"_s));
+    if (publicFile.open(QIODevice::ReadOnly)) {
+        const QJsonObject shared
+            = QJsonDocument::fromJson(publicFile.readAll()).object().value("$shared"_L1).toObject();
+        for (auto it = shared.begin(); it != shared.end(); ++it)
+            variables.append(QJsonObject { { u"key"_s, it.key() },
+                { u"value"_s, it.value().toVariant().toString() }, { u"type"_s, u"string"_s } });
+    }
+    if (QFileInfo::exists(dir.filePath(u"http-client.private.env.json"_s)))
+        collected
+            << u"http-client.private.env.json is not exported: its values stay on this machine."_s;
+    if (notes)
+        *notes = collected;
+    const QJsonObject collection {
+        { u"info"_s,
+            QJsonObject { { u"name"_s, name },
+                { u"schema"_s,
+                    u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
+        { u"item"_s, items }, { u"variable"_s, variables }
+    };
+    return QJsonDocument(collection).toJson(QJsonDocument::Indented);
+}
+
 } // namespace gs::core

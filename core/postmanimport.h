@@ -30,4 +30,13 @@ struct PostmanImport
 
 Result<PostmanImport> importPostman(QByteArrayView json);
 
+//! A collection folder as a Postman Collection v2.1: every .http file below
+//! \a directory (a folder's requests.http at that folder's level, other files as
+//! sub-folders named after them), requests as written with their {{variables}}
+//! (Postman uses the same syntax), and the shared environment as collection
+//! variables. The private environment is never exported. Files that do not parse
+//! and "< file" bodies are named in \a notes.
+Result<QByteArray> exportPostman(
+    const QString &directory, const QString &name, QStringList *notes = nullptr);
+
 } // namespace gs::core

@@ -1,8 +1,10 @@
 #include "commands.h"
+#include "core/postmanimport.h"
 #include "core/requestexport.h"
 #include "requestfile.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -15,7 +17,8 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Prints a request of a .http file as code for another tool. FORMAT: curl, python "
-        "(the openai SDK with extra_headers), javascript (the openai npm package) or http. "
+        "(the openai SDK with extra_headers), javascript (the openai npm package) or http; "
+        "or, with \"postman DIR\", a collection folder as a Postman Collection v2.1. "
         "Credentials are read from the environment (TFY_API_KEY) unless --show-secrets."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"FORMAT"_s, u"curl, python, javascript or http"_s);
@@ -34,6 +37,20 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kOk;
     }
     const QStringList positional = parser.positionalArguments();
+    if (positional.size() == 2 && positional.first() == "postman"_L1) {
+        // A whole collection folder.
+        QStringList notes;
+        const QString name = QFileInfo(positional[1]).absoluteFilePath().section(u'/', -1);
+        const auto json = exportPostman(positional[1], name, &notes);
+        if (!json) {
+            err << "gatescope-cli export: " << json.error().message << '\n';
+            return kFailure;
+        }
+        out << *json;
+        for (const QString &note : notes)
+            err << "note: " << note << '\n';
+        return kOk;
+    }
     const auto format
         = positional.isEmpty() ? std::nullopt : exportFormatFromName(positional.first());
     if (positional.size() != 2 || !format) {

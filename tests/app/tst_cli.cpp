@@ -526,6 +526,13 @@ void TestCli::importCurl()
         { u"compose"_s, outdir + u"/Chat/requests.http"_s, u"--name"_s, u"Streaming chat"_s });
     QVERIFY2(composed.exitCode == 0, composed.err.constData());
     QVERIFY(composed.out.startsWith("POST https://gateway.example.com/api/llm/chat/completions"));
+    // And back out as a Postman collection, without the private values.
+    const Run exported = run({ u"export"_s, u"postman"_s, outdir });
+    QVERIFY2(exported.exitCode == 0, exported.err.constData());
+    QVERIFY(exported.out.contains(
+        "\"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\""));
+    QVERIFY(exported.out.contains("Streaming chat"));
+    QVERIFY(!exported.out.contains("tfy-from-postman"));
     // A second import into the same folder writes nothing.
     const Run again = run({ u"import"_s, u"postman"_s, collection, outdir });
     QCOMPARE(again.exitCode, 1);

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void requestsAreWhatPostmanSends();
     void whatCannotBeCarriedIsNoted();
     void secretsStayOutOfTheSharedFile();
+    void exportThenImportGivesTheSameFiles();
     void rejectsWhatIsNotACollection_data();
     void rejectsWhatIsNotACollection();
 
@@ -119,6 +120,23 @@ void TestPostmanImport::secretsStayOutOfTheSharedFile()
         QVERIFY(!content.contains("tfy-other"));
     }
     QCOMPARE(m_import.privateVariables.value(u"token"_s), u"tfy-from-postman"_s);
+}
+
+void TestPostmanImport::exportThenImportGivesTheSameFiles()
+{
+    QStringList notes;
+    const auto json = exportPostman(m_dir.path(), m_import.name, &notes);
+    QVERIFY(json);
+    QVERIFY(!json->contains("tfy-from-postman")); // the private file stays home
+    QVERIFY(notes.join(u'\n').contains(u"private"_s));
+    const auto again = importPostman(*json);
+    QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+    QCOMPARE(again->name, m_import.name);
+    QCOMPARE(again->files.keys(), m_import.files.keys());
+    for (const QString &file : m_import.files.keys())
+        QCOMPARE(again->files.value(file), m_import.files.value(file));
+    QCOMPARE(again->sharedVariables, m_import.sharedVariables);
+    QVERIFY(again->privateVariables.isEmpty());
 }
 
 void TestPostmanImport::rejectsWhatIsNotACollection_data()
