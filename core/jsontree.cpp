@@ -1,5 +1,7 @@
 #include "jsontree.h"
 
+#include "jsonutil.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -15,7 +17,7 @@ using simdjson::ondemand::json_type;
 
 QString fromView(std::string_view s)
 {
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    return fromUtf8Exact(QByteArrayView(s.data(), qsizetype(s.size())));
 }
 
 // The number's text as written, without the whitespace that may follow it.

@@ -54,4 +54,21 @@ QString jsonTypeName(const QJsonValue &v)
     return u"nothing"_s;
 }
 
+void appendUtf8Exact(QString &target, QByteArrayView utf8)
+{
+    static constexpr QByteArrayView kBom("\xEF\xBB\xBF");
+    while (utf8.startsWith(kBom)) {
+        target += QChar(0xFEFF);
+        utf8 = utf8.sliced(kBom.size());
+    }
+    target.append(QUtf8StringView(utf8));
+}
+
+QString fromUtf8Exact(QByteArrayView utf8)
+{
+    QString out;
+    appendUtf8Exact(out, utf8);
+    return out;
+}
+
 } // namespace gs::core

@@ -21,4 +21,10 @@ bool isWholeNumber(const QJsonValue &v);
 //! A user-facing name for a JSON value's type ("a number", "an array", ...).
 QString jsonTypeName(const QJsonValue &v);
 
+//! Appends UTF-8 text to \a target keeping a leading U+FEFF: QString::fromUtf8 and
+//! QString::append(QUtf8StringView) drop it as a byte order mark, but inside a JSON
+//! string (a token, a key) it is a character that was sent.
+void appendUtf8Exact(QString &target, QByteArrayView utf8);
+QString fromUtf8Exact(QByteArrayView utf8);
+
 } // namespace gs::core

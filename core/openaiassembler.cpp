@@ -1,5 +1,7 @@
 #include "openaiassembler.h"
 
+#include "jsonutil.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -223,7 +225,7 @@ bool readChoice(simdjson::ondemand::object object, FastChoice &c)
 
 QString toQString(std::string_view s)
 {
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    return fromUtf8Exact(QByteArrayView(s.data(), qsizetype(s.size())));
 }
 
 } // namespace
@@ -306,12 +308,13 @@ std::optional<OpenAiAssembler::Deltas> OpenAiAssembler::addChatChunkFast(QByteAr
         if (!fc.role.empty())
             target.role = toQString(fc.role);
         if (!fc.content.empty()) {
-            target.text.append(QUtf8StringView(fc.content.data(), qsizetype(fc.content.size())));
+            appendUtf8Exact(
+                target.text, QByteArrayView(fc.content.data(), qsizetype(fc.content.size())));
             added |= Delta::Content;
         }
         if (!fc.reasoning.empty()) {
-            target.reasoning.append(
-                QUtf8StringView(fc.reasoning.data(), qsizetype(fc.reasoning.size())));
+            appendUtf8Exact(target.reasoning,
+                QByteArrayView(fc.reasoning.data(), qsizetype(fc.reasoning.size())));
             added |= Delta::Reasoning;
         }
         if (!fc.refusal.empty()) {

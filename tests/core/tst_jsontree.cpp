@@ -67,6 +67,14 @@ void TestJsonTree::roundTripsThroughQtJson()
 
 void TestJsonTree::scalarsAtTheRoot()
 {
+    // Found by fuzz_jsontree: byte order marks inside a string survive a round trip.
+    const auto bom = parseJsonTree("\"\xEF\xBB\xBF\xEF\xBB\xBF\"");
+    QVERIFY(bom);
+    QCOMPARE(bom->scalar, QString(u"\uFEFF\uFEFF"_s));
+    const auto bomAgain = parseJsonTree(bom->toJson().toUtf8());
+    QVERIFY2(bomAgain, qPrintable(bomAgain ? QString() : bomAgain.error().message));
+    QCOMPARE(bomAgain->toJson(), bom->toJson());
+
     const auto s = parseJsonTree(R"("just text")");
     QVERIFY(s);
     QCOMPARE(s->type, JsonNode::Type::String);

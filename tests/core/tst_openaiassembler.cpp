@@ -12,6 +12,7 @@ class TestOpenAiAssembler final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void byteOrderMarksInTokensAreKept();
     void chatStreamWithReasoningToolCallsAndUsage();
     void severalChoices();
     void errorMidStreamKeepsThePartialAnswer();
@@ -87,6 +88,23 @@ data: [DONE]
     QVERIFY(r.done);
     QCOMPARE(r.events, 12);
     QVERIFY(r.errors.isEmpty());
+}
+
+void TestOpenAiAssembler::byteOrderMarksInTokensAreKept()
+{
+    // A token that starts with U+FEFF, escaped or raw, keeps it on the fast path.
+    // (The general path uses QJsonDocument, which drops a raw U+FEFF at the start of
+    // a string; escaped, it keeps it.)
+    OpenAiAssembler a;
+    a.addEvent("message", R"({"choices":[{"index":0,"delta":{"content":"\uFEFFa"}}]})");
+    a.addEvent("message",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xEF\xBB\xBF"
+        "b\"}}]}");
+    QCOMPARE(a.result().text(), u"\uFEFFa\uFEFFb"_s);
+    OpenAiAssembler general;
+    general.addEvent(
+        "message", R"({"type":"chunk","choices":[{"index":0,"delta":{"content":"\uFEFFa"}}]})");
+    QCOMPARE(general.result().text(), u"\uFEFFa"_s);
 }
 
 void TestOpenAiAssembler::severalChoices()
