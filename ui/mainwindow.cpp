@@ -231,11 +231,11 @@ void MainWindow::buildMenus()
 void MainWindow::buildSidebar()
 {
     m_sidebar->setObjectName(u"sidebar"_s);
-    m_sidebar->setHeaderLabel(tr("Examples"));
+    m_sidebar->setHeaderLabel(tr("Requests"));
     m_sidebar->setRootIsDecorated(true);
     for (const QString &fileName :
         QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name)) {
-        auto *fileItem = new QTreeWidgetItem(m_sidebar, { fileName });
+        auto *fileItem = new QTreeWidgetItem(m_sidebar, { tr("Example: %1").arg(fileName) });
         fileItem->setData(0, kFileRole, fileName);
         const auto parsed = HttpFile::load(kExamplesPath + u'/' + fileName);
         if (!parsed)
