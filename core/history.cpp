@@ -25,15 +25,13 @@ QString timelineJson(const Timeline &t)
     const auto at = [](qint64 us) {
         return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000.0);
     };
-    return QString::fromUtf8(QJsonDocument(
-        QJsonObject { { u"connectingMs"_s, at(t.connecting) },
-            { u"encryptedMs"_s, at(t.encrypted) }, { u"requestSentMs"_s, at(t.requestSent) },
-            { u"headersMs"_s, at(t.headers) }, { u"firstByteMs"_s, at(t.firstByte) },
-            { u"ttftMs"_s, at(t.firstToken) }, { u"finishedMs"_s, at(t.finished) },
-            { u"connectionReused"_s, t.connectionReused },
-            { u"tokens"_s, qint64(t.tokenTimes.size()) }, { u"bytes"_s, t.bytes },
-            { u"events"_s, t.events } })
-            .toJson(QJsonDocument::Compact));
+    const QJsonObject timeline { { u"connectingMs"_s, at(t.connecting) },
+        { u"encryptedMs"_s, at(t.encrypted) }, { u"requestSentMs"_s, at(t.requestSent) },
+        { u"headersMs"_s, at(t.headers) }, { u"firstByteMs"_s, at(t.firstByte) },
+        { u"ttftMs"_s, at(t.firstToken) }, { u"finishedMs"_s, at(t.finished) },
+        { u"connectionReused"_s, t.connectionReused }, { u"tokens"_s, qint64(t.tokenTimes.size()) },
+        { u"bytes"_s, t.bytes }, { u"events"_s, t.events } };
+    return QString::fromUtf8(QJsonDocument(timeline).toJson(QJsonDocument::Compact));
 }
 
 // Header lines of a request text with their credentials masked: whatever a caller

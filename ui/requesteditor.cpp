@@ -696,9 +696,9 @@ void RequestEditor::onWireEdited()
 {
     auto file = HttpFile::parse(m_wire->toPlainText());
     if (!file || file->requests().isEmpty()) {
-        m_wireNote->setText(tr("Not a request yet: %1")
-                .arg(file ? tr("write a request line such as POST https://…")
-                          : file.error().message));
+        const QString why
+            = file ? tr("write a request line such as POST https://…") : file.error().message;
+        m_wireNote->setText(tr("Not a request yet: %1").arg(why));
         m_wireNote->setStyleSheet(u"color: #c0392b;"_s);
         return;
     }

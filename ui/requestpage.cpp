@@ -59,13 +59,14 @@ bool RequestPage::send()
     connect(m_exchange.get(), &Exchange::finished, this, [this] {
         const Exchange &e = *m_exchange;
         Q_EMIT busyChanged(false);
-        if (e.error().kind != ExchangeError::Kind::None)
+        if (e.error().kind != ExchangeError::Kind::None) {
             Q_EMIT statusMessage(e.error().message);
-        else
-            Q_EMIT statusMessage(tr("%1 %2 in %3 ms")
-                    .arg(e.status())
-                    .arg(QString::fromUtf8(e.reason()))
-                    .arg(double(e.timeline().finished) / 1000.0, 0, 'f', 0));
+            return;
+        }
+        const QString ms = QString::number(double(e.timeline().finished) / 1000.0, 'f', 0);
+        const QString message = tr("%1 %2 in %3 ms");
+        Q_EMIT statusMessage(
+            message.arg(QString::number(e.status()), QString::fromUtf8(e.reason()), ms));
     });
     const GatewayRequest &request = m_editor->request();
     m_inspector->watch(m_exchange.get(), request.model);

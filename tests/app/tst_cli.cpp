@@ -390,13 +390,9 @@ void TestCli::sendDemoJson()
                                   .first()
                                   .toObject();
     QCOMPARE(entry.value(u"response"_s).toObject().value(u"status"_s).toInt(), 200);
-    QVERIFY(entry.value(u"response"_s)
-            .toObject()
-            .value(u"content"_s)
-            .toObject()
-            .value(u"text"_s)
-            .toString()
-            .endsWith(u"data: [DONE]\n\n"_s));
+    const QJsonObject content
+        = entry.value(u"response"_s).toObject().value(u"content"_s).toObject();
+    QVERIFY(content.value(u"text"_s).toString().endsWith(u"data: [DONE]\n\n"_s));
 }
 
 void TestCli::sendDemoText()
@@ -547,8 +543,9 @@ void TestCli::exportFormats()
     QVERIFY(curl.out.startsWith("curl -sS 'http://127.0.0.1:8787/api/llm/chat/completions'"));
     QVERIFY(curl.out.contains("-H \"Authorization: Bearer $TFY_API_KEY\""));
     QVERIFY(!curl.out.contains("gs-demo-token"));
-    QVERIFY(run({ u"export"_s, u"curl"_s, file, u"--env"_s, u"demo"_s, u"--show-secrets"_s })
-            .out.contains("Bearer gs-demo-token"));
+    const Run shown
+        = run({ u"export"_s, u"curl"_s, file, u"--env"_s, u"demo"_s, u"--show-secrets"_s });
+    QVERIFY(shown.out.contains("Bearer gs-demo-token"));
 
     const Run python = run({ u"export"_s, u"python"_s, file, u"--env"_s, u"demo"_s });
     QVERIFY2(python.exitCode == 0, python.err.constData());

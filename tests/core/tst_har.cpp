@@ -61,8 +61,8 @@ void TestHar::exchangeAsHar()
     QCOMPARE(log.value(u"version"_s).toString(), u"1.2"_s);
     QCOMPARE(log.value(u"creator"_s).toObject().value(u"name"_s).toString(), u"Gatescope"_s);
     const QJsonObject e = log.value(u"entries"_s).toArray().first().toObject();
-    QVERIFY(QDateTime::fromString(e.value(u"startedDateTime"_s).toString(), Qt::ISODateWithMs)
-            .isValid());
+    const QString started = e.value(u"startedDateTime"_s).toString();
+    QVERIFY(QDateTime::fromString(started, Qt::ISODateWithMs).isValid());
 
     const QJsonObject request = e.value(u"request"_s).toObject();
     QCOMPARE(request.value(u"method"_s).toString(), u"POST"_s);
@@ -72,11 +72,8 @@ void TestHar::exchangeAsHar()
     const QJsonArray headers = request.value(u"headers"_s).toArray();
     QCOMPARE(headers.first().toObject().value(u"value"_s).toString(), u"Bearer ********"_s);
     QVERIFY(!QJsonDocument(har).toJson().contains("gs-demo-token"));
-    QVERIFY(request.value(u"postData"_s)
-            .toObject()
-            .value(u"text"_s)
-            .toString()
-            .contains(u"gpt-4o-mini"_s));
+    const QJsonObject postData = request.value(u"postData"_s).toObject();
+    QVERIFY(postData.value(u"text"_s).toString().contains(u"gpt-4o-mini"_s));
 
     const QJsonObject response = e.value(u"response"_s).toObject();
     QCOMPARE(response.value(u"status"_s).toInt(), 200);

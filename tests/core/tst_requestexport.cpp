@@ -97,8 +97,8 @@ void TestRequestExport::pythonUsesExtraHeaders()
         QVERIFY2(py->contains(expected), qPrintable(expected + u"\nmissing from\n"_s + *py));
     QVERIFY(!py->contains(u"tfy-secret-42"_s));
     QVERIFY(!py->contains(u"Content-Type"_s)); // the SDK sets it
-    QVERIFY(exportRequest(chat(), ExportFormat::Python, true)
-            ->contains(u"api_key=\"tfy-secret-42\""_s));
+    const auto shown = exportRequest(chat(), ExportFormat::Python, true);
+    QVERIFY(shown->contains(u"api_key=\"tfy-secret-42\""_s));
 }
 
 bool TestRequestExport::check(const QString &program, const QStringList &args, const QString &file,
