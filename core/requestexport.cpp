@@ -28,12 +28,10 @@ QString variableFor(QByteArrayView header)
     return QString::fromLatin1(header).toUpper().replace(u'-', u'_');
 }
 
-bool isStreaming(const GatewayRequest &r)
+// Whether a JSON body asks for a stream ("stream": true).
+bool isStreaming(const JsonNode &body)
 {
-    const auto tree = parseJsonTree(r.body);
-    if (!tree || tree->type != JsonNode::Type::Object)
-        return false;
-    return std::ranges::any_of(tree->children, [](const JsonNode &m) {
+    return std::ranges::any_of(body.children, [](const JsonNode &m) {
         return m.key == "stream"_L1 && m.type == JsonNode::Type::Bool && m.scalar == "true"_L1;
     });
 }
@@ -98,8 +96,7 @@ QString queryLiteral(const QString &query)
 
 struct SdkCall
 {
-    QString python; //!< client.chat.completions.create
-    QString javascript;
+    QString method; //!< after "client.", the same in Python and JavaScript
     bool hasBody = true;
 };
 
@@ -107,15 +104,15 @@ std::optional<SdkCall> sdkCallFor(const GatewayRequest &r)
 {
     switch (r.endpoint) {
     case Endpoint::ChatCompletions:
-        return SdkCall { u"chat.completions.create"_s, u"chat.completions.create"_s };
+        return SdkCall { u"chat.completions.create"_s };
     case Endpoint::Completions:
-        return SdkCall { u"completions.create"_s, u"completions.create"_s };
+        return SdkCall { u"completions.create"_s };
     case Endpoint::Embeddings:
-        return SdkCall { u"embeddings.create"_s, u"embeddings.create"_s };
+        return SdkCall { u"embeddings.create"_s };
     case Endpoint::Responses:
-        return SdkCall { u"responses.create"_s, u"responses.create"_s };
+        return SdkCall { u"responses.create"_s };
     case Endpoint::Models:
-        return SdkCall { u"models.list"_s, u"models.list"_s, false };
+        return SdkCall { u"models.list"_s, false };
     default:
         return std::nullopt;
     }
@@ -151,7 +148,7 @@ QString exportCurl(const GatewayRequest &r, bool showSecrets)
     const bool body = !wire.body.isEmpty();
     if (QString::fromUtf8(wire.method) != (body ? "POST"_L1 : "GET"_L1))
         lines << u"-X "_s + QString::fromUtf8(wire.method);
-    if (isStreaming(r))
+    if (const auto tree = parseJsonTree(wire.body); tree && isStreaming(*tree))
         lines << u"--no-buffer"_s;
     for (const HttpHeader &h : wire.headers) {
         const QString name = QString::fromUtf8(h.name);
@@ -186,13 +183,21 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
                 u"The body is not a JSON object, so it cannot become SDK arguments."_s);
         body = *tree;
     }
-    const bool streaming = isStreaming(r);
+    const bool streaming = isStreaming(body);
     const HttpHeaders headers = sdkHeaders(wire);
     const auto headerValue = [&](const HttpHeader &h) {
         if (!showSecrets && isSecretHeader(h.name))
             return python ? u"os.environ[\"%1\"]"_s.arg(variableFor(h.name))
                           : u"process.env.%1"_s.arg(variableFor(h.name));
         return quotedString(QString::fromUtf8(h.value));
+    };
+    // One "name": value, line per header: a Python dict or a JavaScript object.
+    const auto headerEntries = [&](const QString &indent) {
+        QString entries;
+        for (const HttpHeader &h : headers)
+            entries += indent + quotedString(QString::fromUtf8(h.name)) + u": "_s + headerValue(h)
+                + u",\n"_s;
+        return entries;
     };
     const QString apiKey = showSecrets && !r.bearerToken.isEmpty()
         ? quotedString(r.bearerToken)
@@ -203,7 +208,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
         out += u"import os\n\nfrom openai import OpenAI\n\n"_s;
         out += u"client = OpenAI(\n    base_url=%1,\n    api_key=%2,\n)\n\n"_s.arg(
             quotedString(r.baseUrl), apiKey);
-        out += u"response = client.%1(\n"_s.arg(call->python);
+        out += u"response = client.%1(\n"_s.arg(call->method);
         JsonNode extraBody;
         extraBody.type = JsonNode::Type::Object;
         for (const JsonNode &member : body.children) {
@@ -221,11 +226,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
             out += u",\n"_s;
         }
         if (!headers.isEmpty()) {
-            out += u"    extra_headers={\n"_s;
-            for (const HttpHeader &h : headers)
-                out += u"        %1: %2,\n"_s.arg(
-                    quotedString(QString::fromUtf8(h.name)), headerValue(h));
-            out += u"    },\n"_s;
+            out += u"    extra_headers={\n"_s + headerEntries(u"        "_s) + u"    },\n"_s;
         }
         if (!r.query.isEmpty())
             out += u"    extra_query=%1,\n"_s.arg(queryLiteral(r.query));
@@ -247,17 +248,13 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
     if (!headers.isEmpty() || !r.query.isEmpty()) {
         options += u"{\n"_s;
         if (!headers.isEmpty()) {
-            options += u"    headers: {\n"_s;
-            for (const HttpHeader &h : headers)
-                options += u"      %1: %2,\n"_s.arg(
-                    quotedString(QString::fromUtf8(h.name)), headerValue(h));
-            options += u"    },\n"_s;
+            options += u"    headers: {\n"_s + headerEntries(u"      "_s) + u"    },\n"_s;
         }
         if (!r.query.isEmpty())
             options += u"    query: %1,\n"_s.arg(queryLiteral(r.query));
         options += u"  }"_s;
     }
-    out += u"const response = await client.%1(\n"_s.arg(call->javascript);
+    out += u"const response = await client.%1(\n"_s.arg(call->method);
     if (call->hasBody) {
         out += u"  "_s;
         writeValue(body, false, 2, 1, out);

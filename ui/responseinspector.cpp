@@ -642,14 +642,21 @@ void ResponseInspector::refreshStats()
     m_stats->setText(parts.join(u"  ·  "_s));
 }
 
+QString ResponseInspector::statusLine() const
+{
+    if (!m_exchange || m_exchange->status() <= 0)
+        return {};
+    const QString reason = QString::fromUtf8(m_exchange->reason()).toHtmlEscaped();
+    const QString version = QString::fromUtf8(m_exchange->httpVersion());
+    return u"<b>%1 %2</b> &nbsp; %3"_s.arg(QString::number(m_exchange->status()), reason, version);
+}
+
 void ResponseInspector::onHeaders()
 {
     if (!m_exchange)
         return;
     const HttpHeaders &headers = m_exchange->responseHeaders();
-    m_status->setText(u"<b>%1 %2</b> &nbsp; %3"_s.arg(m_exchange->status())
-            .arg(QString::fromUtf8(m_exchange->reason()).toHtmlEscaped(),
-                QString::fromUtf8(m_exchange->httpVersion())));
+    m_status->setText(statusLine());
     m_headers->clear();
     auto *gateway = new QTreeWidgetItem(m_headers, { tr("Gateway (x-tfy-*)") });
     auto *other = new QTreeWidgetItem(m_headers, { tr("Response") });
@@ -714,25 +721,23 @@ void ResponseInspector::onFinished()
         return;
     m_statsTimer->stop();
     m_cancel->setEnabled(false);
-    if (m_exchange->timeline().headers >= 0 || m_exchange->status() > 0)
+    // Headers come before the end (headersReceived); only a response whose headers
+    // were never announced is filled in here.
+    if (m_headers->topLevelItemCount() == 0 && m_exchange->status() > 0)
         onHeaders();
     refresh();
+    QString status = statusLine();
     const ExchangeError &error = m_exchange->error();
     if (error.kind != ExchangeError::Kind::None) {
-        QString text
-            = u"<span style='color:#c0392b'><b>%1</b></span>"_s.arg(error.message.toHtmlEscaped());
-        if (m_exchange->status() > 0)
-            text = u"<b>%1 %2</b> &nbsp; "_s.arg(m_exchange->status())
-                       .arg(QString::fromUtf8(m_exchange->reason()).toHtmlEscaped())
-                + text;
-        m_status->setText(text);
+        status += (status.isEmpty() ? QString() : u" &nbsp; "_s)
+            + u"<span style='color:#c0392b'><b>%1</b></span>"_s.arg(error.message.toHtmlEscaped());
         m_status->setToolTip(error.detail);
     }
     for (const QString &r : m_exchange->redirects())
-        m_status->setText(
-            m_status->text() + u"<br>"_s + tr("Redirected to %1").arg(r.toHtmlEscaped()));
+        status += u"<br>"_s + tr("Redirected to %1").arg(r.toHtmlEscaped());
     for (const QString &p : m_exchange->tlsProblems())
-        m_status->setText(m_status->text() + u"<br>"_s + tr("TLS: %1").arg(p.toHtmlEscaped()));
+        status += u"<br>"_s + tr("TLS: %1").arg(p.toHtmlEscaped());
+    m_status->setText(status);
 
     // Errors from the gateway: a JSON error body, or error objects in the stream.
     QStringList errors;

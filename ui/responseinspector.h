@@ -95,6 +95,8 @@ private:
     void scheduleRefresh();
     void refresh();
     void refreshStats();
+    //! "200 OK  HTTP/1.1", or empty before a status line came.
+    QString statusLine() const;
     void onHeaders();
     void onFinished();
     void showBody();

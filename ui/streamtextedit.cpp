@@ -23,11 +23,6 @@ StreamTextEdit::StreamTextEdit(QWidget *parent)
     setUndoRedoEnabled(false);
 }
 
-void StreamTextEdit::clearText()
-{
-    clear();
-}
-
 void StreamTextEdit::appendStreamed(const QString &text)
 {
     if (text.isEmpty())
@@ -86,8 +81,8 @@ void StreamTextEdit::appendPiece(QString piece)
 QString StreamTextEdit::exactText(int from, int to) const
 {
     QString out;
-    for (QTextBlock b = document()->findBlock(from); b.isValid() && b.position() <= to;
-        b = b.next()) {
+    QTextBlock b = document()->findBlock(from);
+    for (; b.isValid() && b.position() <= to; b = b.next()) {
         if (b.position() > from && b.userState() != kContinuation)
             out += u'\n';
         const int start = std::max(from - b.position(), 0);

@@ -27,7 +27,6 @@ public:
     void appendStreamed(const QString &text);
     //! The text as it arrived (display seams removed).
     QString text() const;
-    void clearText();
 
 protected:
     QMimeData *createMimeDataFromSelection() const override;
