@@ -88,9 +88,10 @@ MainWindow::MainWindow(QWidget *parent)
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    m_empty = new QLabel(tr("Open a request from the sidebar, or press %1 for a new one.\n"
-                            "Ctrl+Enter sends it; Esc cancels.")
-            .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
+    const QString newKey = QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText);
+    const QString hint = tr("Open a request from the sidebar, or press %1 for a new one.\n"
+                            "Ctrl+Enter sends it; Esc cancels.");
+    m_empty = new QLabel(hint.arg(newKey));
     m_empty->setObjectName(u"emptyState"_s);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setEnabled(false);
@@ -223,8 +224,9 @@ void MainWindow::buildMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Gatescope"), this, [this] {
-        statusBar()->showMessage(tr("Gatescope %1: a native inspector for AI gateway requests.")
-                .arg(QApplication::applicationVersion()));
+        const QString version = QApplication::applicationVersion();
+        statusBar()->showMessage(
+            tr("Gatescope %1: a native inspector for AI gateway requests.").arg(version));
     });
 }
 
@@ -235,7 +237,8 @@ void MainWindow::buildSidebar()
     m_sidebar->setRootIsDecorated(true);
     for (const QString &fileName :
         QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name)) {
-        auto *fileItem = new QTreeWidgetItem(m_sidebar, { tr("Example: %1").arg(fileName) });
+        auto *fileItem = new QTreeWidgetItem(m_sidebar, { fileName });
+        fileItem->setToolTip(0, tr("Bundled example %1").arg(fileName));
         fileItem->setData(0, kFileRole, fileName);
         const auto parsed = HttpFile::load(kExamplesPath + u'/' + fileName);
         if (!parsed)
@@ -323,10 +326,9 @@ bool MainWindow::openHistoryEntry(qint64 id)
     request.bearerToken = m_token;
     RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
     page->editor()->setRequest(request);
-    statusBar()->showMessage(tr("Reopened a request sent at %1 (%2 %3)")
-            .arg(e->at.toLocalTime().toString(Qt::ISODate))
-            .arg(e->status)
-            .arg(e->resolvedModel));
+    const QString sentAt = e->at.toLocalTime().toString(Qt::ISODate);
+    const QString message = tr("Reopened a request sent at %1 (%2 %3)");
+    statusBar()->showMessage(message.arg(sentAt, QString::number(e->status), e->resolvedModel));
     return true;
 }
 
@@ -425,10 +427,10 @@ void MainWindow::updateGatewayLabel()
         m_gatewayLabel->setText(tr("Gateway: none"));
     else if (m_demo && m_baseUrl == m_demo->baseUrl())
         m_gatewayLabel->setText(tr("Gateway: demo at %1").arg(m_baseUrl));
-    else
-        m_gatewayLabel->setText(tr("Gateway: %1%2")
-                .arg(
-                    m_baseUrl, m_token.isEmpty() ? tr(" (no token for this session)") : QString()));
+    else {
+        const QString noToken = m_token.isEmpty() ? tr(" (no token for this session)") : QString();
+        m_gatewayLabel->setText(tr("Gateway: %1%2").arg(m_baseUrl, noToken));
+    }
 }
 
 void MainWindow::fetchModels()
@@ -641,9 +643,8 @@ bool MainWindow::saveCurrent(const QString &path)
     }
     // The token and the gateway's address as {{variables}}: a saved file carries no secret.
     const GatewayRequest &request = page->editor()->request();
-    file.write(writeHttpRequest(
-        compose(request), false, request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl)
-            .toUtf8());
+    const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
+    file.write(writeHttpRequest(compose(request), false, baseUrl).toUtf8());
     if (!file.commit()) {
         statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
         return false;
