@@ -15,6 +15,7 @@ struct Error
         Parse, //!< input was not in the expected format
         Validation, //!< a request is not fit to be sent
         Usage, //!< a caller (often a command line) asked for something impossible
+        Conflict, //!< a file changed on disk since it was read; nothing was written
     };
 
     Kind kind = Kind::Parse;

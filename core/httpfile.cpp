@@ -63,6 +63,15 @@ std::optional<QString> nameDirective(const QString &trimmed)
     return m.hasMatch() ? std::optional(m.captured(1)) : std::nullopt;
 }
 
+// "# @word rest" in a comment, other than @name.
+std::optional<QString> directive(const QString &trimmed)
+{
+    static const QRegularExpression kDirective(
+        u"^(?:#|//)\\s*@([A-Za-z][\\w-]*(?:\\s.*?)?)\\s*$"_s);
+    const auto m = kDirective.match(trimmed);
+    return m.hasMatch() ? std::optional(m.captured(1)) : std::nullopt;
+}
+
 // "@name = value" lines define file variables.
 std::optional<std::pair<QString, QString>> variableLine(const QString &trimmed)
 {
@@ -138,6 +147,8 @@ Result<HttpFile> HttpFile::parse(const QString &text)
                 if (trimmed.isEmpty() || isComment(trimmed)) {
                     if (const auto n = nameDirective(trimmed))
                         block.request.name = *n;
+                    else if (const auto d = directive(trimmed))
+                        block.request.directives << *d;
                     block.preamble << raw;
                     continue;
                 }
@@ -278,6 +289,53 @@ void HttpFile::setRequest(qsizetype index, const HttpFileRequest &request)
             b.request = request;
             return;
         }
+    }
+}
+
+void HttpFile::appendRequest(const HttpFileRequest &request)
+{
+    // The text before ends with a blank line, then "###".
+    if (!m_blocks.isEmpty()) {
+        Block &last = m_blocks.last();
+        const QString text = last.separator + blockText(last);
+        if (!text.isEmpty()) {
+            QString pad;
+            if (!text.endsWith(u'\n') && !text.endsWith(u'\r'))
+                pad += m_eol;
+            if (!QString(text + pad).endsWith(m_eol + m_eol))
+                pad += m_eol;
+            last.original += pad;
+            last.tail += pad;
+        }
+    }
+    Block block;
+    block.separator = u"###"_s + m_eol;
+    block.hasRequest = true;
+    block.request = request;
+    block.parsed = HttpFileRequest {};
+    block.parsed.target = u"\n"_s; // never equal: the block is written from its fields
+    block.blankAfterHeaders = true;
+    m_blocks.append(std::move(block));
+}
+
+void HttpFile::removeRequest(qsizetype index)
+{
+    for (qsizetype i = 0; i < m_blocks.size(); ++i) {
+        Block &b = m_blocks[i];
+        if (!b.hasRequest || index-- != 0)
+            continue;
+        if (i == 0) {
+            // The top of the file (comments, @variables) stays.
+            QString kept;
+            for (const QString &line : std::as_const(b.preamble))
+                if (!nameDirective(chomp(line).trimmed()) && !directive(chomp(line).trimmed()))
+                    kept += line;
+            b = Block {};
+            b.original = kept;
+        } else {
+            m_blocks.removeAt(i);
+        }
+        return;
     }
 }
 

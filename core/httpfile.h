@@ -23,6 +23,10 @@ struct HttpFileRequest
     QList<std::pair<QString, QString>> headers;
     QString body; //!< without the blank lines that end it
     int line = 0; //!< 1-based line of the request line in the file
+    //! Directives in the comments before the request other than @name, without the
+    //! comment marker and the '@': "# @expect status 200" gives "expect status 200".
+    //! Read-only: they are written back as part of the text around the request.
+    QStringList directives;
 
     //! Fields compare equal when the request would be written the same way.
     bool sameContent(const HttpFileRequest &other) const;
@@ -41,6 +45,11 @@ public:
     QList<HttpFileRequest> requests() const;
     //! Replaces request \a index; the file keeps everything around it.
     void setRequest(qsizetype index, const HttpFileRequest &request);
+    //! Adds \a request at the end, after a "###" line; the text before stays as it is.
+    void appendRequest(const HttpFileRequest &request);
+    //! Removes request \a index with the comments and directives that belong to it
+    //! (for the first request, the comments at the top of the file stay).
+    void removeRequest(qsizetype index);
     //! Variables defined in the file with "@name = value".
     Variables fileVariables() const { return m_fileVariables; }
 

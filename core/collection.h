@@ -1,0 +1,133 @@
+#pragma once
+
+#include "error.h"
+#include "httpfile.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace gs::core {
+
+//! What a file looked like when it was read or written: enough to tell whether
+//! someone else (git pull, another editor) has changed it since.
+struct FileStamp
+{
+    bool exists = false;
+    qint64 size = -1;
+    QDateTime modified;
+    QByteArray sha256;
+
+    //! Reads \a path as it is on disk now.
+    static FileStamp of(const QString &path);
+    //! The stamp of \a bytes, as they would be after a write.
+    static FileStamp ofBytes(const QByteArray &bytes);
+    //! Same content (size and hash; the time alone does not make a change).
+    bool sameContent(const FileStamp &other) const
+    {
+        return exists == other.exists && size == other.size && sha256 == other.sha256;
+    }
+};
+
+//! Writes \a bytes to \a path atomically (QSaveFile: a temporary file renamed over
+//! the target), so that a crash or kill -9 leaves the old or the new file, never a
+//! truncated one. Writes nothing when the file already holds exactly \a bytes.
+//! When \a expected is given and the file on disk no longer matches it, nothing is
+//! written and the error's kind is Conflict: someone else changed the file.
+Result<FileStamp> saveFileAtomically(
+    const QString &path, const QByteArray &bytes, const std::optional<FileStamp> &expected = {});
+
+//! One .http file of a collection: parsed, or the reason it is not.
+struct CollectionFile
+{
+    QString relativePath; //!< from the collection's root, with '/' separators
+    QString path; //!< absolute
+    std::optional<HttpFile> file; //!< empty when the file does not parse
+    std::optional<Error> error; //!< where it failed: path, line, column
+    FileStamp stamp; //!< as read
+
+    bool isBroken() const { return !file.has_value(); }
+    QList<HttpFileRequest> requests() const
+    {
+        return file ? file->requests() : QList<HttpFileRequest> {};
+    }
+};
+
+//! Gatescope's own per-collection settings: the one file it adds to a collection
+//! (".gatescope.json" at the root), small and meant for git.
+struct CollectionSettings
+{
+    static constexpr int kSchemaVersion = 1;
+    static constexpr auto kFileName = ".gatescope.json";
+
+    int schemaVersion = kSchemaVersion;
+    QString name; //!< shown instead of the folder's name when set
+    QString id; //!< stable across clones and moves; keys the secrets in the keychain
+    QString defaultEnvironment;
+    Variables defaults; //!< collection defaults, below any environment
+    QStringList secrets; //!< variable names whose values live in the credential store
+
+    static Result<CollectionSettings> load(const QString &root);
+    QByteArray toJson() const;
+};
+
+//! A folder of requests: .http files (one or more requests each), sub-folders as
+//! groups, environments in http-client.env.json (and .private), settings in
+//! .gatescope.json. A file that fails to parse is listed with its error and the
+//! rest loads; Gatescope never writes to a broken file.
+class Collection final
+{
+public:
+    //! Reads the folder \a root: every .http file below it (hidden folders and
+    //! node_modules skipped), the environments, the settings.
+    static Result<Collection> open(const QString &root);
+
+    QString root() const { return m_root; }
+    //! The folder's name, or the settings' name when there is one.
+    QString name() const;
+    const CollectionSettings &settings() const { return m_settings; }
+    //! Folders relative to the root (sub-folders included, empty ones too), sorted.
+    QStringList folders() const { return m_folders; }
+    const QList<CollectionFile> &files() const { return m_files; }
+    //! The file at \a relativePath, or nullptr.
+    const CollectionFile *file(const QString &relativePath) const;
+    //! Environments; an environment file that does not parse is reported here.
+    const HttpEnvironments &environments() const { return m_environments; }
+    const std::optional<Error> &environmentsError() const { return m_environmentsError; }
+    //! Every problem found while loading, one per broken file.
+    QList<Error> problems() const;
+    //! Total requests in files that parsed.
+    qsizetype requestCount() const;
+
+    //! Variables for \a environment: collection defaults, then "$shared", then the
+    //! environment's own (each later one wins).
+    Result<Variables> variables(const QString &environment) const;
+
+    //! Replaces request \a index of a file and saves it atomically; everything else in
+    //! the file stays byte for byte. Fails with Conflict when the file changed on disk
+    //! since it was read, and refuses a broken file.
+    Result<void> saveRequest(
+        const QString &relativePath, qsizetype index, const HttpFileRequest &request);
+    //! Re-reads one file from disk (after an external change).
+    Result<void> reload(const QString &relativePath);
+    //! Files whose content on disk differs from what was read: changed or removed.
+    QStringList changedOnDisk() const;
+    //! Writes the settings file.
+    Result<void> saveSettings(const CollectionSettings &settings);
+
+private:
+    CollectionFile readFile(const QString &relativePath) const;
+
+    QString m_root;
+    CollectionSettings m_settings;
+    QStringList m_folders;
+    QList<CollectionFile> m_files;
+    HttpEnvironments m_environments;
+    std::optional<Error> m_environmentsError;
+};
+
+} // namespace gs::core
