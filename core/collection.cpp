@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUuid>
 
 #include <algorithm>
@@ -93,15 +94,23 @@ Result<Collection> Collection::open(const QString &root)
         return fail(Error::Kind::Io, u"%1 is not a folder"_s.arg(root));
     Collection c;
     c.m_root = info.canonicalFilePath();
-    auto settings = CollectionSettings::load(c.m_root);
+    if (auto scanned = c.rescan(); !scanned)
+        return std::unexpected(scanned.error());
+    return c;
+}
+
+Result<void> Collection::rescan()
+{
+    auto settings = CollectionSettings::load(m_root);
     if (!settings)
         return std::unexpected(settings.error());
-    c.m_settings = *settings;
-    if (c.m_settings.id.isEmpty())
-        c.m_settings.id = c.m_root; // until settings are saved with an id of their own
+    m_settings = *settings;
+    if (m_settings.id.isEmpty())
+        m_settings.id = m_root; // until settings are saved with an id of their own
 
-    const QDir rootDir(c.m_root);
-    QStringList pending { c.m_root };
+    const QDir rootDir(m_root);
+    QStringList pending { m_root };
+    QStringList folders;
     QStringList httpFiles;
     while (!pending.isEmpty()) {
         const QDir dir(pending.takeLast());
@@ -111,7 +120,7 @@ Result<Collection> Collection::open(const QString &root)
             if (e.isDir()) {
                 if (skippedFolder(e.fileName()) || e.isSymLink())
                     continue;
-                c.m_folders << rootDir.relativeFilePath(e.absoluteFilePath());
+                folders << rootDir.relativeFilePath(e.absoluteFilePath());
                 pending << e.absoluteFilePath();
             } else if (e.suffix().compare("http"_L1, Qt::CaseInsensitive) == 0
                 || e.suffix().compare("rest"_L1, Qt::CaseInsensitive) == 0) {
@@ -119,18 +128,22 @@ Result<Collection> Collection::open(const QString &root)
             }
         }
     }
-    c.m_folders.sort();
+    folders.sort();
     httpFiles.sort();
-    c.m_files.reserve(httpFiles.size());
+    m_folders = folders;
+    m_files.clear();
+    m_files.reserve(httpFiles.size());
     for (const QString &relative : std::as_const(httpFiles))
-        c.m_files.append(c.readFile(relative));
+        m_files.append(readFile(relative));
 
-    auto envs = HttpEnvironments::loadFromDirectory(c.m_root);
+    m_environmentsError.reset();
+    m_environments = {};
+    auto envs = HttpEnvironments::loadFromDirectory(m_root);
     if (envs)
-        c.m_environments = *envs;
+        m_environments = *envs;
     else
-        c.m_environmentsError = envs.error();
-    return c;
+        m_environmentsError = envs.error();
+    return {};
 }
 
 CollectionFile Collection::readFile(const QString &relativePath) const
@@ -197,26 +210,82 @@ Result<Variables> Collection::variables(const QString &environment) const
     return vars;
 }
 
+CollectionFile *Collection::writableFile(const QString &relativePath, Error *error)
+{
+    const auto it = std::ranges::find(m_files, relativePath, &CollectionFile::relativePath);
+    if (it == m_files.end()) {
+        *error
+            = Error { Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath), {} };
+        return nullptr;
+    }
+    if (it->isBroken()) {
+        *error = Error { Error::Kind::Usage,
+            u"%1 does not parse (%2); Gatescope will not write to it. Fix it in an editor."_s.arg(
+                relativePath, it->error ? it->error->message : QString()),
+            {} };
+        return nullptr;
+    }
+    return &*it;
+}
+
+Result<void> Collection::saveFile(CollectionFile &file, const HttpFile &edited)
+{
+    const auto stamp = saveFileAtomically(file.path, edited.toText().toUtf8(), file.stamp);
+    if (!stamp)
+        return std::unexpected(stamp.error());
+    file.file = edited;
+    file.stamp = *stamp;
+    return {};
+}
+
 Result<void> Collection::saveRequest(
     const QString &relativePath, qsizetype index, const HttpFileRequest &request)
 {
-    const auto it = std::ranges::find(m_files, relativePath, &CollectionFile::relativePath);
-    if (it == m_files.end())
-        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
-    if (it->isBroken())
-        return fail(Error::Kind::Usage,
-            u"%1 does not parse (%2); Gatescope will not write to it. Fix it in an editor."_s.arg(
-                relativePath, it->error ? it->error->message : QString()));
-    if (index < 0 || index >= it->file->requests().size())
+    Error error;
+    CollectionFile *file = writableFile(relativePath, &error);
+    if (!file)
+        return std::unexpected(error);
+    if (index < 0 || index >= file->file->requests().size())
         return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    HttpFile edited = *it->file;
+    HttpFile edited = *file->file;
     edited.setRequest(index, request);
-    const auto stamp = saveFileAtomically(it->path, edited.toText().toUtf8(), it->stamp);
-    if (!stamp)
-        return std::unexpected(stamp.error());
-    it->file = std::move(edited);
-    it->stamp = *stamp;
-    return {};
+    return saveFile(*file, edited);
+}
+
+Result<void> Collection::appendRequest(const QString &relativePath, const HttpFileRequest &request)
+{
+    Error error;
+    CollectionFile *file = writableFile(relativePath, &error);
+    if (!file)
+        return std::unexpected(error);
+    HttpFile edited = *file->file;
+    edited.appendRequest(request);
+    return saveFile(*file, edited);
+}
+
+Result<void> Collection::removeRequest(const QString &relativePath, qsizetype index)
+{
+    Error error;
+    CollectionFile *file = writableFile(relativePath, &error);
+    if (!file)
+        return std::unexpected(error);
+    if (index < 0 || index >= file->file->requests().size())
+        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
+    HttpFile edited = *file->file;
+    edited.removeRequest(index);
+    return saveFile(*file, edited);
+}
+
+Result<void> Collection::duplicateRequest(const QString &relativePath, qsizetype index)
+{
+    const CollectionFile *f = file(relativePath);
+    if (!f || f->isBroken() || index < 0 || index >= f->requests().size())
+        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
+    HttpFileRequest copy = f->requests().at(index);
+    copy.name
+        = (copy.name.isEmpty() ? copy.method + u' ' + copy.target.section(u'/', -1) : copy.name)
+        + u" copy"_s;
+    return appendRequest(relativePath, copy);
 }
 
 Result<void> Collection::reload(const QString &relativePath)
@@ -258,6 +327,211 @@ Result<void> Collection::saveSettings(const CollectionSettings &settings)
         return std::unexpected(stamp.error());
     m_settings = s;
     return {};
+}
+
+QString Collection::absolute(const QString &relativePath) const
+{
+    return relativePath.isEmpty() ? m_root : QDir(m_root).filePath(relativePath);
+}
+
+namespace {
+
+// A name for one path component: no separators, nothing hidden, not "." or "..".
+std::optional<QString> badName(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return u"a name cannot be empty"_s;
+    if (name.contains(u'/') || name.contains(u'\\'))
+        return u"a name cannot contain / or \\"_s;
+    if (name.startsWith(u'.'))
+        return u"a name cannot start with a dot"_s;
+    return std::nullopt;
+}
+
+QString relativeJoin(const QString &folder, const QString &name)
+{
+    return folder.isEmpty() ? name : folder + u'/' + name;
+}
+
+bool copyRecursively(const QString &from, const QString &to)
+{
+    if (QFileInfo(from).isFile())
+        return QFile::copy(from, to);
+    if (!QDir().mkpath(to))
+        return false;
+    const QDir dir(from);
+    for (const QFileInfo &e :
+        dir.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+        if (!copyRecursively(e.absoluteFilePath(), QDir(to).filePath(e.fileName())))
+            return false;
+    return true;
+}
+
+} // namespace
+
+Result<QString> Collection::createFolder(const QString &folder, const QString &name)
+{
+    if (const auto bad = badName(name))
+        return fail(Error::Kind::Usage, *bad);
+    const QString relative = relativeJoin(folder, name);
+    if (QFileInfo::exists(absolute(relative)))
+        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
+    if (!QDir().mkpath(absolute(relative)))
+        return fail(Error::Kind::Io, u"Cannot create the folder %1"_s.arg(absolute(relative)));
+    if (auto r = rescan(); !r)
+        return std::unexpected(r.error());
+    return relative;
+}
+
+Result<QString> Collection::createFile(
+    const QString &folder, const QString &name, const HttpFileRequest &request)
+{
+    if (const auto bad = badName(name))
+        return fail(Error::Kind::Usage, *bad);
+    const QString fileName
+        = name.endsWith(".http"_L1, Qt::CaseInsensitive) ? name : name + u".http"_s;
+    const QString relative = relativeJoin(folder, fileName);
+    if (QFileInfo::exists(absolute(relative)))
+        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
+    auto file = HttpFile::parse(QString());
+    file->appendRequest(request);
+    // The first request of a new file needs no "###" line before it.
+    QString text = file->toText();
+    if (text.startsWith("###\n"_L1))
+        text = text.mid(4);
+    const auto saved = saveFileAtomically(absolute(relative), text.toUtf8(), FileStamp {});
+    if (!saved)
+        return std::unexpected(saved.error());
+    if (auto r = rescan(); !r)
+        return std::unexpected(r.error());
+    return relative;
+}
+
+Result<QString> Collection::duplicatePath(const QString &relativePath)
+{
+    const QFileInfo info(absolute(relativePath));
+    if (relativePath.isEmpty() || !info.exists())
+        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
+    const QString folder
+        = relativePath.contains(u'/') ? relativePath.section(u'/', 0, -2) : QString();
+    const QString base = info.isDir() ? info.fileName() : info.completeBaseName();
+    const QString suffix = info.isDir() ? QString() : u'.' + info.suffix();
+    QString relative;
+    for (int n = 1; relative.isEmpty() || QFileInfo::exists(absolute(relative)); ++n)
+        relative
+            = relativeJoin(folder, base + (n == 1 ? u" copy"_s : u" copy %1"_s.arg(n)) + suffix);
+    if (!copyRecursively(info.absoluteFilePath(), absolute(relative)))
+        return fail(Error::Kind::Io, u"Cannot copy %1 to %2"_s.arg(relativePath, relative));
+    if (auto r = rescan(); !r)
+        return std::unexpected(r.error());
+    return relative;
+}
+
+Result<QString> Collection::renamePath(const QString &relativePath, const QString &name)
+{
+    if (const auto bad = badName(name))
+        return fail(Error::Kind::Usage, *bad);
+    const QFileInfo info(absolute(relativePath));
+    if (relativePath.isEmpty() || !info.exists())
+        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
+    QString newName = name;
+    if (info.isFile() && QFileInfo(name).suffix().isEmpty())
+        newName += u'.' + info.suffix();
+    const QString folder
+        = relativePath.contains(u'/') ? relativePath.section(u'/', 0, -2) : QString();
+    const QString relative = relativeJoin(folder, newName);
+    if (relative == relativePath)
+        return relative;
+    if (QFileInfo::exists(absolute(relative)))
+        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
+    if (!QDir().rename(info.absoluteFilePath(), absolute(relative)))
+        return fail(Error::Kind::Io, u"Cannot rename %1 to %2"_s.arg(relativePath, newName));
+    if (auto r = rescan(); !r)
+        return std::unexpected(r.error());
+    return relative;
+}
+
+Result<QString> Collection::movePath(const QString &relativePath, const QString &folder)
+{
+    const QFileInfo info(absolute(relativePath));
+    if (relativePath.isEmpty() || !info.exists())
+        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
+    if (!QFileInfo(absolute(folder)).isDir())
+        return fail(Error::Kind::Usage, u"%1 is not a folder of the collection"_s.arg(folder));
+    if (folder == relativePath || folder.startsWith(relativePath + u'/'))
+        return fail(Error::Kind::Usage, u"A folder cannot move into itself"_s);
+    const QString relative = relativeJoin(folder, info.fileName());
+    if (relative == relativePath)
+        return relative;
+    if (QFileInfo::exists(absolute(relative)))
+        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
+    if (!QDir().rename(info.absoluteFilePath(), absolute(relative)))
+        return fail(Error::Kind::Io, u"Cannot move %1 into %2"_s.arg(relativePath, folder));
+    if (auto r = rescan(); !r)
+        return std::unexpected(r.error());
+    return relative;
+}
+
+Result<void> Collection::trashPath(const QString &relativePath)
+{
+    if (relativePath.isEmpty() || !QFileInfo::exists(absolute(relativePath)))
+        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
+    if (!QFile::moveToTrash(absolute(relativePath)))
+        return fail(Error::Kind::Io,
+            u"Cannot move %1 to the trash (this system may have none); nothing was deleted."_s.arg(
+                relativePath));
+    return rescan();
+}
+
+HttpFileRequest unresolve(const HttpFileRequest &source, const WireRequest &opened,
+    const WireRequest &edited, const Variables &variables, Variables *newSecrets)
+{
+    if (edited == opened)
+        return source;
+    // The variables the source refers to, longest value first so that a value that
+    // contains another is put back whole.
+    static const QRegularExpression kReference(u"\\{\\{\\s*([^{}\\s]+)\\s*\\}\\}"_s);
+    QString sourceText = source.target + u'\n' + source.body;
+    for (const auto &[name, value] : source.headers)
+        sourceText += u'\n' + name + u": "_s + value;
+    QList<std::pair<QString, QString>> used;
+    auto it = kReference.globalMatch(sourceText);
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        const QString value = variables.value(name);
+        if (value.size() >= 2
+            && !std::ranges::any_of(used, [&](const auto &u) { return u.first == name; }))
+            used.append({ name, value });
+    }
+    std::ranges::sort(used, std::greater {}, [](const auto &u) { return u.second.size(); });
+    const auto back = [&used](QString text) {
+        for (const auto &[name, value] : std::as_const(used))
+            text.replace(value, u"{{"_s + name + u"}}"_s);
+        return text;
+    };
+
+    HttpFileRequest out = source;
+    out.method = QString::fromUtf8(edited.method);
+    out.target = back(edited.url);
+    out.body = back(QString::fromUtf8(edited.body));
+    out.headers.clear();
+    for (const HttpHeader &h : edited.headers) {
+        const QString name = QString::fromUtf8(h.name);
+        QString value = back(QString::fromUtf8(h.value));
+        if (isSecretHeader(h.name) && !value.contains("{{"_L1)) {
+            // A credential typed into the editor: into the credential store, never the file.
+            const bool bearer = value.startsWith("Bearer "_L1, Qt::CaseInsensitive);
+            const QString variable = bearer ? u"token"_s : name.toLower().replace(u'-', u'_');
+            if (newSecrets)
+                newSecrets->insert(variable, bearer ? value.mid(7).trimmed() : value);
+            value = (bearer ? value.left(7) : QString()) + u"{{"_s + variable + u"}}"_s;
+        }
+        out.headers.append({ name, value });
+    }
+    // A method the file left out (GET) stays left out.
+    if (source.method.isEmpty() && out.method == "GET"_L1)
+        out.method.clear();
+    return out;
 }
 
 } // namespace gs::core

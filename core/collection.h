@@ -2,6 +2,7 @@
 
 #include "atomicfile.h"
 #include "error.h"
+#include "gatewayrequest.h"
 #include "httpfile.h"
 
 #include <QList>
@@ -90,8 +91,37 @@ public:
     //! Writes the settings file.
     Result<void> saveSettings(const CollectionSettings &settings);
 
+    //! Reads the folder again (after a change on disk or an operation below).
+    Result<void> rescan();
+
+    // Changes the user makes in the sidebar. Each works on disk and rescans; none
+    // overwrites an existing file or folder, none writes to a file that does not parse.
+
+    //! A new folder \a name inside \a folder ("" for the root); returns its path.
+    Result<QString> createFolder(const QString &folder, const QString &name);
+    //! A new file \a name (".http" added when missing) in \a folder, holding \a request.
+    Result<QString> createFile(
+        const QString &folder, const QString &name, const HttpFileRequest &request);
+    //! Adds \a request at the end of a file.
+    Result<void> appendRequest(const QString &relativePath, const HttpFileRequest &request);
+    //! Removes request \a index from a file.
+    Result<void> removeRequest(const QString &relativePath, qsizetype index);
+    //! A copy of request \a index, named "NAME copy", at the end of its file.
+    Result<void> duplicateRequest(const QString &relativePath, qsizetype index);
+    //! A copy of a file or folder next to it ("NAME copy.http", "NAME copy 2", ...).
+    Result<QString> duplicatePath(const QString &relativePath);
+    //! Renames a file or folder in place (a file keeps its extension when \a name has none).
+    Result<QString> renamePath(const QString &relativePath, const QString &name);
+    //! Moves a file or folder into \a folder ("" for the root).
+    Result<QString> movePath(const QString &relativePath, const QString &folder);
+    //! Moves a file or folder to the trash (QFile::moveToTrash); fails where there is none.
+    Result<void> trashPath(const QString &relativePath);
+
 private:
     CollectionFile readFile(const QString &relativePath) const;
+    CollectionFile *writableFile(const QString &relativePath, Error *error);
+    Result<void> saveFile(CollectionFile &file, const HttpFile &edited);
+    QString absolute(const QString &relativePath) const;
 
     QString m_root;
     CollectionSettings m_settings;
@@ -100,5 +130,15 @@ private:
     HttpEnvironments m_environments;
     std::optional<Error> m_environmentsError;
 };
+
+//! A request edited in resolved form (\a edited, against \a opened as it was when
+//! resolved from \a source with \a variables) turned back into what the file should
+//! say: \a source itself when nothing changed (so that saving rewrites nothing);
+//! otherwise the edit with every value of a variable the source used written as that
+//! {{variable}} again. A credential that is no variable's value is written as a
+//! variable too ({{token}} for a bearer token) and returned in \a newSecrets, for
+//! the credential store: a collection file never receives a secret.
+HttpFileRequest unresolve(const HttpFileRequest &source, const WireRequest &opened,
+    const WireRequest &edited, const Variables &variables, Variables *newSecrets = nullptr);
 
 } // namespace gs::core

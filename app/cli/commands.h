@@ -12,6 +12,7 @@ enum ExitCode : int {
     kFailure = 1, //!< I/O, unreadable input, bad usage
     kInvalid = 2, //!< the request is not fit to be sent
     kTransport = 3, //!< send: the exchange failed on the wire or hit --max-time
+    kTestsFailed = 4, //!< run: a request failed its expectations or could not be sent
 };
 
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
@@ -19,6 +20,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
 int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

@@ -15,10 +15,14 @@ Commands:
   compose FILE.http   print the exact wire request a .http file describes
   send FILE.http      send it, stream the answer, report what the gateway did
   inspect FILE        report what a gateway said in a captured HTTP response
+  run PATH            run a collection's requests and check their @expect lines
   mock                run the embedded demo gateway on loopback
   import curl FILE|-  print a curl command as a .http request
+  import postman FILE OUTDIR
+                      write a Postman v2.1 collection as a collection folder
   export FORMAT FILE.http
                       print a request as curl, python, javascript or http
+  export postman DIR  print a collection folder as a Postman v2.1 collection
 
 Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
@@ -49,6 +53,8 @@ int main(int argc, char *argv[])
         return gs::cli::runInspect(args, out, err);
     if (command == "send"_L1)
         return gs::cli::runSend(args, out, err);
+    if (command == "run"_L1)
+        return gs::cli::runRun(args, out, err);
     if (command == "mock"_L1)
         return gs::cli::runMock(args, out, err);
     if (command == "import"_L1)

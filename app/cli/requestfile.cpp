@@ -77,14 +77,11 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const Variables fileVariables = file->fileVariables();
     for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
         variables.insert(it.key(), it.value());
-    for (const QString &assignment : parser.values(options.var)) {
-        const qsizetype eq = assignment.indexOf(u'=');
-        if (eq <= 0) {
-            err << prefix << "--var expects NAME=VALUE, got \"" << assignment << "\"\n";
-            return std::nullopt;
-        }
-        variables.insert(assignment.left(eq), assignment.mid(eq + 1));
-    }
+    const auto overrides = variableOverrides(parser, options, command, err);
+    if (!overrides)
+        return std::nullopt;
+    for (auto it = overrides->begin(); it != overrides->end(); ++it)
+        variables.insert(it.key(), it.value());
 
     const auto resolved = resolve(requests[index], variables, directory);
     if (!resolved) {
@@ -93,6 +90,22 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
     }
     return decode(
         WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+}
+
+std::optional<Variables> variableOverrides(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, QTextStream &err)
+{
+    Variables variables;
+    for (const QString &assignment : parser.values(options.var)) {
+        const qsizetype eq = assignment.indexOf(u'=');
+        if (eq <= 0) {
+            err << "gatescope-cli " << command << ": --var expects NAME=VALUE, got \"" << assignment
+                << "\"\n";
+            return std::nullopt;
+        }
+        variables.insert(assignment.left(eq), assignment.mid(eq + 1));
+    }
+    return variables;
 }
 
 void printIssues(QTextStream &err, const QList<Issue> &issues, IssueFilter filter)

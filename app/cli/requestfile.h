@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/gatewayrequest.h"
+#include "core/httpfile.h"
 #include "core/validation.h"
 
 #include <QCommandLineOption>
@@ -35,6 +36,10 @@ std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser
 //! The same for a file named otherwise than by the only positional argument.
 std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, QTextStream &err, const QString &path);
+
+//! The --var NAME=VALUE assignments; on a malformed one says why on \a err.
+std::optional<core::Variables> variableOverrides(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, QTextStream &err);
 
 enum class IssueFilter {
     All,

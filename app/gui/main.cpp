@@ -88,8 +88,11 @@ int main(int argc, char *argv[])
     // A scripted session neither reads nor changes the user's settings: the pictures
     // look the same on every machine, and the user's window stays as they left it.
     QTemporaryDir scratchSettings;
-    if (parser.isSet(screenshots))
+    if (parser.isSet(screenshots)) {
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratchSettings.path());
+        // A scripted session keeps secrets in memory, never in the user's keyring.
+        qputenv("GATESCOPE_SECRET_STORE", "session");
+    }
 
     gs::ui::MainWindow window;
     // The history of exchanges: the user's own, or a scratch one for a scripted session.

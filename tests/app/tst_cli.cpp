@@ -7,6 +7,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +37,8 @@ private Q_SLOTS:
     void sendInvalidSendsNothing();
     void sendTransportErrors();
     void sendHonoursTheEnvironmentProxy();
+    void runCollection();
+    void runOneFileByName();
     void importCurl();
     void exportFormats();
     void usage();
@@ -481,6 +484,124 @@ void TestCli::sendHonoursTheEnvironmentProxy()
     QCOMPARE(requestLine, "POST http://gateway.invalid/api/llm/chat/completions HTTP/1.1");
     const QJsonObject doc = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     QCOMPARE(doc.value(u"text"_s).toString(), u"via the proxy"_s);
+}
+
+void TestCli::runCollection()
+{
+    QDir(m_dir.path()).mkpath(u"collection/group"_s);
+    writeFile(u"collection/http-client.env.json"_s,
+        R"({"demo": {"baseUrl": "http://127.0.0.1:9/api/llm", "token": "unused"}})");
+    writeFile(u"collection/chat.http"_s, R"(### streamed
+# @expect status 200
+# @expect model openai-main/gpt-4o-mini
+# @expect json $.choices[0].message.role == "assistant"
+# @expect json $.usage.completion_tokens exists
+# @expect ttft < 60s
+POST {{baseUrl}}/chat/completions
+Authorization: Bearer {{token}}
+Content-Type: application/json
+
+{"model": "openai-main/gpt-4o-mini", "stream": true, "stream_options": {"include_usage": true},
+ "messages": [{"role": "user", "content": "hi"}]}
+
+### wrong expectations
+# @expect json $.choices[0].message.role == "user"
+# @expect model other/model
+POST {{baseUrl}}/chat/completions
+Authorization: Bearer {{token}}
+Content-Type: application/json
+
+{"model": "openai-main/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+)"_ba);
+    writeFile(u"collection/group/models.http"_s,
+        "# @name models\n# @expect json $.data[0].id exists\nGET {{baseUrl}}/models\n"
+        "Authorization: Bearer {{token}}\n"_ba);
+    writeFile(u"collection/group/unresolved.http"_s,
+        "POST {{baseUrl}}/chat/completions\nx-tfy-metadata: {\"team\":\"{{teamName}}\"}\n\n"
+        "{\"model\": \"openai-main/gpt-4o-mini\", \"messages\": []}\n"_ba);
+    writeFile(u"collection/group/broken.http"_s, "GET {{baseUrl}}/models\nnot a header\n"_ba);
+
+    const QString junit = m_dir.filePath(u"results.xml"_s);
+    const QString collection = m_dir.filePath(u"collection"_s);
+    const Run r
+        = run({ u"run"_s, collection, u"--demo"_s, u"--env"_s, u"demo"_s, u"--junit"_s, junit });
+    QCOMPARE(r.exitCode, 4);
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(u"PASS  chat.http › streamed  (200, "_s), qPrintable(out));
+    QVERIFY(out.contains(u"FAIL  chat.http › wrong expectations  (200, "_s));
+    QVERIFY(out.contains(
+        u"FAIL  expect json $.choices[0].message.role == \"user\": got \"assistant\""_s));
+    QVERIFY(out.contains(u"FAIL  expect model other/model: got openai-main/gpt-4o-mini"_s));
+    QVERIFY(out.contains(u"PASS  group/models.http › models"_s));
+    QVERIFY(out.contains(u"ERROR group/unresolved.http › line 1"_s));
+    QVERIFY(out.contains(u"Unresolved variable {{teamName}}"_s));
+    QVERIFY(out.contains(u"not sent"_s));
+    QVERIFY(out.contains(
+        u"4 requests: 2 passed, 1 failed, 1 not sent or broken on the wire; 1 file does not parse"_s));
+    QVERIFY(r.err.contains("error: group/broken.http: line 2, column 1:"));
+    // Ran in order: files by path, requests in file order.
+    QVERIFY(out.indexOf(u"› streamed"_s) < out.indexOf(u"› wrong"_s));
+    QVERIFY(out.indexOf(u"› wrong"_s) < out.indexOf(u"group/models"_s));
+
+    // JUnit XML as CI systems read it.
+    QFile xmlFile(junit);
+    QVERIFY(xmlFile.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&xmlFile);
+    int testcases = 0;
+    int failures = 0;
+    int errors = 0;
+    QStringList suites;
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (xml.name() == "testsuite"_L1)
+            suites << xml.attributes().value("name"_L1).toString();
+        testcases += xml.name() == "testcase"_L1;
+        failures += xml.name() == "failure"_L1;
+        errors += xml.name() == "error"_L1;
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QCOMPARE(suites,
+        QStringList({ u"chat.http"_s, u"group/models.http"_s, u"group/unresolved.http"_s,
+            u"unreadable files"_s }));
+    QCOMPARE(testcases, 5);
+    QCOMPARE(failures, 1);
+    QCOMPARE(errors, 2);
+
+    const Run j = run({ u"run"_s, collection, u"--demo"_s, u"--env"_s, u"demo"_s, u"--json"_s });
+    QCOMPARE(j.exitCode, 4);
+    QCOMPARE(j.out.count('\n'), 1);
+    const QJsonObject doc = QJsonDocument::fromJson(j.out).object();
+    QCOMPARE(doc.value(u"passed"_s).toInt(), 2);
+    QCOMPARE(doc.value(u"failed"_s).toInt(), 1);
+    QCOMPARE(doc.value(u"errors"_s).toInt(), 1);
+    QCOMPARE(doc.value(u"unreadableFiles"_s).toArray().size(), 1);
+    const QJsonObject first = doc.value(u"results"_s).toArray().first().toObject();
+    QCOMPARE(first.value(u"checks"_s).toArray().size(), 5);
+    QCOMPARE(first.value(u"outcome"_s).toString(), u"pass"_s);
+}
+
+void TestCli::runOneFileByName()
+{
+    // The bundled examples, run as a user would try them first.
+    const Run all = run({ u"run"_s, m_examples, u"--demo"_s, u"--env"_s, u"demo"_s });
+    QVERIFY2(all.exitCode == 0, all.out.constData());
+    QVERIFY(all.out.contains("5 requests: 5 passed, 0 failed"));
+
+    const Run one = run({ u"run"_s, m_examples + u"/gateway-requests.http"_s, u"--demo"_s,
+        u"--env"_s, u"demo"_s, u"--name"_s, u"embeddings"_s });
+    QVERIFY2(one.exitCode == 0, one.out.constData());
+    QVERIFY(one.out.startsWith("PASS  gateway-requests.http › embeddings  (200, "));
+    QVERIFY(one.out.contains("1 request: 1 passed"));
+
+    const Run none = run({ u"run"_s, m_examples + u"/gateway-requests.http"_s, u"--demo"_s,
+        u"--env"_s, u"demo"_s, u"--name"_s, u"nothing-by-this-name"_s });
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY(none.err.contains("no request to run named \"nothing-by-this-name\""));
+
+    const Run badEnv = run({ u"run"_s, m_examples, u"--demo"_s, u"--env"_s, u"staging"_s });
+    QCOMPARE(badEnv.exitCode, 1);
+    QVERIFY(badEnv.err.contains("No environment staging; there are: demo, truefoundry."));
 }
 
 void TestCli::importCurl()

@@ -96,6 +96,8 @@ private Q_SLOTS:
     void variablesLayerDefaultsSharedEnvironment();
     void settingsHaveASchemaVersion();
     void directivesAreRead();
+    void editsAreWrittenBackWithTheirVariables();
+    void sidebarOperationsWorkOnDisk();
     void killDuringSaveLeavesOldOrNew();
 
 private:
@@ -305,6 +307,101 @@ void TestCollection::directivesAreRead()
     QCOMPARE(r[2].directives, QStringList { u"unknown-directive keep me"_s });
 }
 
+void TestCollection::editsAreWrittenBackWithTheirVariables()
+{
+    auto c = Collection::open(m_dir->path());
+    QVERIFY(c);
+    const HttpFileRequest source = c->file(u"chat/basic.http"_s)->requests().at(0);
+    Variables vars = *c->variables(u"prod"_s);
+    vars.insert(u"model"_s, u"openai-main/gpt-4o-mini"_s);
+    const auto resolved = resolve(source, vars);
+    QVERIFY(resolved);
+    const WireRequest opened { resolved->method, resolved->url, resolved->headers, resolved->body };
+    QCOMPARE(opened.url, u"https://gw.example/api/llm/chat/completions"_s);
+
+    // Nothing edited: the source itself, so saving rewrites nothing.
+    QVERIFY(unresolve(source, opened, opened, vars).sameContent(source));
+
+    // The body edited and a new token typed: variables stay variables, the token goes
+    // to the credential store.
+    WireRequest edited = opened;
+    edited.body = R"({"model": "openai-main/gpt-4o-mini", "messages": [{"role": "user"}]})";
+    edited.headers[0].value = "Bearer sk-typed-in-999";
+    edited.headers.append(HttpHeader { "x-api-key", "key-typed-in-1" });
+    Variables secrets;
+    const HttpFileRequest back = unresolve(source, opened, edited, vars, &secrets);
+    QCOMPARE(back.target, u"{{baseUrl}}/chat/completions"_s);
+    QCOMPARE(back.body, uR"({"model": "{{model}}", "messages": [{"role": "user"}]})"_s);
+    QCOMPARE(back.headers.at(0), std::pair(u"Authorization"_s, u"Bearer {{token}}"_s));
+    QCOMPARE(back.headers.at(2), std::pair(u"x-api-key"_s, u"{{x_api_key}}"_s));
+    QCOMPARE(secrets.value(u"token"_s), u"sk-typed-in-999"_s);
+    QCOMPARE(secrets.value(u"x_api_key"_s), u"key-typed-in-1"_s);
+    QCOMPARE(back.name, source.name);
+    QCOMPARE(back.directives, source.directives);
+
+    QVERIFY(c->saveRequest(u"chat/basic.http"_s, 0, back));
+    const QByteArray text = read(path(u"chat/basic.http"_s));
+    QVERIFY(!text.contains("sk-typed-in-999"));
+    QVERIFY(!text.contains("key-typed-in-1"));
+    QVERIFY(!text.contains("from-private"));
+    QVERIFY(text.startsWith(
+        "# Chat requests, shared with the team\n@model = openai-main/gpt-4o-mini\n\n### Basic "
+        "chat\n// @expect status 200\nPOST {{baseUrl}}/chat/completions\n"));
+    QVERIFY(text.endsWith(
+        QByteArray(kCollectionFile).mid(QByteArray(kCollectionFile).indexOf("###   Models"))));
+}
+
+void TestCollection::sidebarOperationsWorkOnDisk()
+{
+    auto c = Collection::open(m_dir->path());
+    QVERIFY(c);
+    HttpFileRequest request;
+    request.name = u"list models"_s;
+    request.method = u"GET"_s;
+    request.target = u"{{baseUrl}}/models"_s;
+    request.headers = { { u"Authorization"_s, u"Bearer {{token}}"_s } };
+
+    QCOMPARE(*c->createFolder(u"chat"_s, u"drafts"_s), u"chat/drafts"_s);
+    QVERIFY(!c->createFolder(u"chat"_s, u"drafts"_s)); // never over an existing one
+    QVERIFY(!c->createFolder({}, u"../escape"_s));
+    QCOMPARE(*c->createFile(u"chat/drafts"_s, u"models"_s, request), u"chat/drafts/models.http"_s);
+    QCOMPARE(read(path(u"chat/drafts/models.http"_s)),
+        QByteArray(
+            "# @name list models\nGET {{baseUrl}}/models\nAuthorization: Bearer {{token}}\n\n"));
+    QVERIFY(!c->createFile(u"chat"_s, u"basic.http"_s, request)); // exists: untouched
+    QCOMPARE(read(path(u"chat/basic.http"_s)), QByteArray(kCollectionFile));
+
+    QVERIFY(c->duplicateRequest(u"chat/drafts/models.http"_s, 0));
+    QCOMPARE(c->file(u"chat/drafts/models.http"_s)->requests().at(1).name, u"list models copy"_s);
+    QVERIFY(c->removeRequest(u"chat/drafts/models.http"_s, 0));
+    QCOMPARE(c->file(u"chat/drafts/models.http"_s)->requests().size(), 1);
+    QCOMPARE(c->file(u"chat/drafts/models.http"_s)->requests().at(0).name, u"list models copy"_s);
+
+    QCOMPARE(*c->duplicatePath(u"chat/drafts/models.http"_s), u"chat/drafts/models copy.http"_s);
+    QCOMPARE(*c->duplicatePath(u"chat/drafts/models.http"_s), u"chat/drafts/models copy 2.http"_s);
+    QCOMPARE(*c->renamePath(u"chat/drafts/models copy 2.http"_s, u"catalogue"_s),
+        u"chat/drafts/catalogue.http"_s);
+    QVERIFY(!c->renamePath(u"chat/drafts/catalogue.http"_s, u"models copy"_s)); // taken
+    QCOMPARE(*c->movePath(u"chat/drafts"_s, u"empty-group"_s), u"empty-group/drafts"_s);
+    QVERIFY(!c->movePath(u"empty-group"_s, u"empty-group/drafts"_s)); // not into itself
+    QVERIFY(c->file(u"empty-group/drafts/catalogue.http"_s));
+    QCOMPARE(*c->duplicatePath(u"empty-group/drafts"_s), u"empty-group/drafts copy"_s);
+    QVERIFY(c->file(u"empty-group/drafts copy/models.http"_s));
+    QCOMPARE(c->requestCount(), 5 + 3 + 3);
+
+    // Deleting goes to the trash (a private one: XDG_DATA_HOME points into the test's folder).
+    QVERIFY2(c->trashPath(u"empty-group/drafts copy"_s), "no trash here");
+    QVERIFY(!QFileInfo::exists(path(u"empty-group/drafts copy"_s)));
+    QCOMPARE(c->requestCount(), 5 + 3);
+
+    // A file that does not parse is never written to.
+    write(path(u"broken.http"_s), "GET {{baseUrl}}\nnot a header\n");
+    QVERIFY(c->rescan());
+    QVERIFY(!c->appendRequest(u"broken.http"_s, request));
+    QVERIFY(!c->removeRequest(u"broken.http"_s, 0));
+    QCOMPARE(read(path(u"broken.http"_s)), QByteArray("GET {{baseUrl}}\nnot a header\n"));
+}
+
 void TestCollection::killDuringSaveLeavesOldOrNew()
 {
     const QString target = path(u"big.http"_s);
@@ -340,6 +437,9 @@ int main(int argc, char **argv)
         QCoreApplication app(argc, argv);
         return saveLoop(QString::fromLocal8Bit(argv[2]));
     }
+    // The trash test must not fill the user's own trash.
+    QTemporaryDir data;
+    qputenv("XDG_DATA_HOME", data.path().toLocal8Bit());
     QCoreApplication app(argc, argv);
     TestCollection test;
     return QTest::qExec(&test, argc, argv);
