@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "collectiontree.h"
+#include "core/collection.h"
 #include "core/demogateway.h"
 #include "core/demorouter.h"
 #include "core/exchange.h"
@@ -7,6 +9,7 @@
 #include "core/har.h"
 #include "core/history.h"
 #include "core/requestexport.h"
+#include "core/secretstore.h"
 #include "gatewaydialog.h"
 #include "requesteditor.h"
 #include "requestpage.h"
@@ -17,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -29,6 +33,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
@@ -50,6 +55,11 @@ namespace gs::ui {
 
 namespace {
 
+void ignoreReply(const SecretReply &reply)
+{
+    Q_UNUSED(reply);
+}
+
 const auto kExamplesPath = u":/examples"_s;
 constexpr int kFileRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
@@ -67,6 +77,24 @@ MainWindow::MainWindow(QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
+    // Secrets go to the system keyring; GATESCOPE_SECRET_STORE=session keeps them in
+    // memory (tests and screenshot runs must not touch the user's keyring).
+    if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
+        m_vault = std::make_unique<SecretVault>(std::make_unique<SessionSecretStore>());
+    else
+        m_vault = std::make_unique<SecretVault>(std::make_unique<KeychainSecretStore>());
+    connect(m_vault.get(), &SecretVault::fallbackChanged, this, [this](const QString &reason) {
+        if (!reason.isEmpty())
+            statusBar()->showMessage(reason);
+    });
+    keepMyEdits = [this](const QString &question) {
+        QMessageBox box(
+            QMessageBox::Question, tr("Gatescope"), question, QMessageBox::NoButton, this);
+        QPushButton *mine = box.addButton(tr("Keep My Edits"), QMessageBox::AcceptRole);
+        box.addButton(tr("Take the File's Version"), QMessageBox::RejectRole);
+        box.exec();
+        return box.clickedButton() == mine;
+    };
     setWindowTitle(u"Gatescope"_s);
     m_repository->addCustomSearchPath(u":/gatescope"_s);
     QNetworkProxyFactory::setUseSystemConfiguration(true);
@@ -103,6 +131,13 @@ MainWindow::MainWindow(QWidget *parent)
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto *environmentRow = new QHBoxLayout;
+    environmentRow->setContentsMargins(4, 2, 4, 2);
+    auto *environmentLabel = new QLabel(tr("&Environment:"));
+    environmentLabel->setBuddy(m_environment);
+    environmentRow->addWidget(environmentLabel);
+    environmentRow->addWidget(m_environment, 1);
+    leftLayout->addLayout(environmentRow);
     leftLayout->addWidget(m_historySearch);
     leftLayout->addWidget(m_sidebar, 1);
     m_splitter->addWidget(left);
@@ -128,6 +163,17 @@ MainWindow::MainWindow(QWidget *parent)
         resize(1360, 820);
     m_baseUrl = settings.value(u"gateway/baseUrl"_s).toString();
     m_welcome->setVisible(m_baseUrl.isEmpty());
+    // The token of the gateway set up last time comes from the keyring, when it answers.
+    if (!m_baseUrl.isEmpty()) {
+        m_vault->read({ u"gateway"_s, m_baseUrl, u"token"_s }, [this](const SecretReply &r) {
+            if (r.status == SecretReply::Status::Ok && m_token.isEmpty())
+                m_token = r.value;
+            updateGatewayLabel();
+        });
+    }
+    for (const QString &root : settings.value(u"collections/open"_s).toStringList())
+        if (QFileInfo(root).isDir())
+            openCollection(root);
 
     applyTheme();
     connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
@@ -161,6 +207,12 @@ void MainWindow::buildMenus()
             openFile(path);
     });
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
+    file->addAction(
+        tr("Open &Collection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
+            const QString root = QFileDialog::getExistingDirectory(this, tr("Open Collection"));
+            if (!root.isEmpty())
+                openCollection(root);
+        });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
         if (RequestPage *page = currentPage()) {
             const QString path = QFileDialog::getSaveFileName(
@@ -253,10 +305,32 @@ void MainWindow::buildSidebar()
         fileItem->setExpanded(true);
     }
     m_historySearch->setObjectName(u"historySearch"_s);
-    m_historySearch->setPlaceholderText(tr("Search history (URL, model, body)"));
+    m_historySearch->setPlaceholderText(tr("Search requests and history"));
     m_historySearch->setClearButtonEnabled(true);
-    m_historySearch->setEnabled(false);
     connect(m_historySearch, &QLineEdit::textChanged, this, &MainWindow::filterHistory);
+
+    m_environment = new QComboBox;
+    m_environment->setObjectName(u"environmentPicker"_s);
+    m_environment->setToolTip(tr("The environment whose variables fill in the {{variables}} of "
+                                 "the requests you open from this collection"));
+    connect(m_environment, &QComboBox::activated, this, [this] {
+        const QString root = activeCollectionRoot();
+        if (!root.isEmpty())
+            setEnvironment(root, m_environment->currentData().toString());
+    });
+    m_collections = new CollectionTree(m_sidebar, this);
+    connect(m_collections, &CollectionTree::requestActivated, this,
+        [this](const QString &root, const QString &path, qsizetype index) {
+            openCollectionRequest(root, path, index);
+        });
+    connect(m_collections, &CollectionTree::message, this,
+        [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_collections, &CollectionTree::collectionsChanged, this,
+        &MainWindow::updateEnvironmentPicker);
+    connect(
+        m_collections, &CollectionTree::changedOnDisk, this, &MainWindow::onCollectionFilesChanged);
+    connect(
+        m_sidebar, &QTreeWidget::currentItemChanged, this, &MainWindow::updateEnvironmentPicker);
     connect(m_sidebar, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         if (item->data(0, kHistoryRole).isValid())
             openHistoryEntry(item->data(0, kHistoryRole).toLongLong());
@@ -274,13 +348,13 @@ bool MainWindow::openHistory(const QString &path)
         return false;
     }
     m_history = std::move(*history);
-    m_historySearch->setEnabled(true);
     filterHistory(m_historySearch->text());
     return true;
 }
 
 int MainWindow::filterHistory(const QString &text)
 {
+    m_collections->filter(text);
     if (!m_history)
         return 0;
     if (!m_historyRoot) {
@@ -407,6 +481,9 @@ void MainWindow::setGateway(const QString &baseUrl, const QString &token)
     m_baseUrl = baseUrl;
     m_token = token;
     QSettings().setValue(u"gateway/baseUrl"_s, baseUrl);
+    // The token in the system keyring (or this session only, which the vault says).
+    if (!token.isEmpty())
+        m_vault->write({ u"gateway"_s, baseUrl, u"token"_s }, token, ignoreReply);
     m_welcome->hide();
     updateGatewayLabel();
     fetchModels();
@@ -629,6 +706,8 @@ bool MainWindow::saveCurrent(const QString &path)
     RequestPage *page = currentPage();
     if (!page)
         return false;
+    if (page->source() && path.isEmpty())
+        return saveToCollection(page);
     QString target = path.isEmpty() ? page->filePath() : path;
     if (target.isEmpty()) {
         target = QFileDialog::getSaveFileName(
@@ -710,6 +789,261 @@ void MainWindow::closeEvent(QCloseEvent *event)
         settings.setValue(it.key(), it.value());
     settings.endGroup();
     QMainWindow::closeEvent(event);
+}
+
+// --- collections -------------------------------------------------------------------
+
+bool MainWindow::openCollection(const QString &root)
+{
+    if (auto opened = m_collections->open(root); !opened) {
+        statusBar()->showMessage(opened.error().message);
+        return false;
+    }
+    QSettings settings;
+    QStringList open = settings.value(u"collections/open"_s).toStringList();
+    const QString canonical = QFileInfo(root).canonicalFilePath();
+    if (!open.contains(canonical)) {
+        open << canonical;
+        settings.setValue(u"collections/open"_s, open);
+    }
+    const Collection *c = m_collections->collection(root);
+    if (c && c->problems().isEmpty()) {
+        const QString counts
+            = tr("%1 requests in %2 files").arg(c->requestCount()).arg(c->files().size());
+        statusBar()->showMessage(tr("Opened %1: %2").arg(c->name(), counts));
+    }
+    updateEnvironmentPicker();
+    return true;
+}
+
+QString MainWindow::environment(const QString &root) const
+{
+    const Collection *c = m_collections->collection(root);
+    if (!c)
+        return {};
+    const QString chosen = m_environments.value(
+        c->root(), QSettings().value(u"collections/environment/"_s + c->settings().id).toString());
+    if (!chosen.isEmpty() && c->environments().environments.contains(chosen))
+        return chosen;
+    if (c->environments().environments.contains(c->settings().defaultEnvironment))
+        return c->settings().defaultEnvironment;
+    // Without a choice, the first environment (no environment when there is none).
+    return c->environments().environments.isEmpty() ? QString()
+                                                    : c->environments().environments.firstKey();
+}
+
+void MainWindow::setEnvironment(const QString &root, const QString &name)
+{
+    const Collection *c = m_collections->collection(root);
+    if (!c)
+        return;
+    m_environments.insert(c->root(), name);
+    QSettings().setValue(u"collections/environment/"_s + c->settings().id, name);
+    updateEnvironmentPicker();
+    const QString shown = name.isEmpty() ? tr("(none)") : name;
+    statusBar()->showMessage(
+        tr("Environment %1 for %2: requests opened from now on use it").arg(shown, c->name()));
+}
+
+QString MainWindow::activeCollectionRoot() const
+{
+    if (const auto at = m_collections->locationOf(m_sidebar->currentItem()))
+        return at->root;
+    if (RequestPage *page = currentPage(); page && page->source())
+        return page->source()->root;
+    const QStringList roots = m_collections->roots();
+    return roots.isEmpty() ? QString() : roots.last();
+}
+
+void MainWindow::updateEnvironmentPicker()
+{
+    const QString root = activeCollectionRoot();
+    const Collection *c = m_collections->collection(root);
+    m_environment->clear();
+    m_environment->setEnabled(c != nullptr);
+    if (!c) {
+        m_environment->addItem(tr("(open a collection)"));
+        return;
+    }
+    m_environment->addItem(tr("(none)"), QString());
+    for (const QString &name : c->environments().environments.keys())
+        m_environment->addItem(name, name);
+    m_environment->setCurrentIndex(std::max(0, m_environment->findData(environment(root))));
+}
+
+bool MainWindow::openCollectionRequest(
+    const QString &root, const QString &relativePath, qsizetype index)
+{
+    const Collection *c = m_collections->collection(root);
+    const CollectionFile *file = c ? c->file(relativePath) : nullptr;
+    if (!file || file->isBroken() || index < 0 || index >= file->requests().size()) {
+        statusBar()->showMessage(
+            file && file->error ? file->error->message : tr("No such request in the collection"));
+        return false;
+    }
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
+        const auto &src = page->source();
+        if (src && src->root == c->root() && src->relativePath == relativePath
+            && src->index == index) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    const QString env = environment(root);
+    RequestPage::Source source;
+    source.root = c->root();
+    source.relativePath = relativePath;
+    source.index = index;
+    source.environment = env;
+    source.request = file->requests().at(index);
+    // The active gateway, under the collection's variables (its environment wins),
+    // under the file's own; secrets from the keyring for what is still missing.
+    Variables variables;
+    if (!m_baseUrl.isEmpty())
+        variables.insert(u"baseUrl"_s, m_baseUrl);
+    if (!m_token.isEmpty())
+        variables.insert(u"token"_s, m_token);
+    if (const auto own = c->variables(env); own) {
+        for (auto it = own->begin(); it != own->end(); ++it)
+            variables.insert(it.key(), it.value());
+    }
+    const Variables fileVariables = file->file->fileVariables();
+    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
+        variables.insert(it.key(), it.value());
+    for (const QString &secret : c->settings().secrets) {
+        if (variables.contains(secret))
+            continue;
+        const SecretReply reply = m_vault->readNow({ c->settings().id, env, secret });
+        if (reply.status == SecretReply::Status::Ok)
+            variables.insert(secret, reply.value);
+    }
+    source.variables = variables;
+
+    const auto resolved = resolve(source.request, variables, QFileInfo(file->path).absolutePath());
+    if (!resolved) {
+        statusBar()->showMessage(resolved.error().message);
+        return false;
+    }
+    const QString title = source.request.name.isEmpty() ? QFileInfo(relativePath).completeBaseName()
+                                                        : source.request.name;
+    RequestPage *page = addPage(title);
+    page->editor()->setRequest(
+        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
+    source.opened = compose(page->editor()->request());
+    page->setSource(source);
+    m_tabs->setTabToolTip(m_tabs->indexOf(page), c->name() + u" › "_s + relativePath);
+    updateEnvironmentPicker();
+    return true;
+}
+
+bool MainWindow::saveToCollection(RequestPage *page)
+{
+    RequestPage::Source src = *page->source();
+    Collection *c = m_collections->collection(src.root);
+    if (!c) {
+        statusBar()->showMessage(tr("The collection of this request is no longer open"));
+        return false;
+    }
+    const WireRequest edited = compose(page->editor()->request());
+    Variables newSecrets;
+    const HttpFileRequest back
+        = unresolve(src.request, src.opened, edited, src.variables, &newSecrets);
+    // A credential typed into the editor goes to the keyring, and its name into the
+    // collection's list of secrets (the settings file gets an id of its own for that).
+    if (!newSecrets.isEmpty()) {
+        CollectionSettings settings = c->settings();
+        for (auto it = newSecrets.begin(); it != newSecrets.end(); ++it)
+            if (!settings.secrets.contains(it.key()))
+                settings.secrets << it.key();
+        if (auto saved = c->saveSettings(settings); !saved) {
+            statusBar()->showMessage(saved.error().message);
+            return false;
+        }
+        for (auto it = newSecrets.begin(); it != newSecrets.end(); ++it) {
+            const SecretReply reply
+                = m_vault->writeNow({ c->settings().id, src.environment, it.key() }, it.value());
+            if (reply.status != SecretReply::Status::Ok) {
+                statusBar()->showMessage(reply.message);
+                return false;
+            }
+        }
+    }
+    auto saved = c->saveRequest(src.relativePath, src.index, back);
+    if (!saved && saved.error().kind == Error::Kind::Conflict) {
+        const QString question = tr("%1 was changed on disk since you opened this request. "
+                                    "Keep your edits (written over the file's version of this "
+                                    "request) or take the file's version?")
+                                     .arg(src.relativePath);
+        if (!keepMyEdits(question)) {
+            m_collections->refresh(src.root);
+            reloadFromCollection(page);
+            return false;
+        }
+        if (auto reloaded = c->reload(src.relativePath); reloaded)
+            saved = c->saveRequest(src.relativePath, src.index, back);
+    }
+    if (!saved) {
+        statusBar()->showMessage(saved.error().message);
+        return false;
+    }
+    for (auto it = newSecrets.begin(); it != newSecrets.end(); ++it)
+        src.variables.insert(it.key(), it.value());
+    src.request = back;
+    src.opened = edited;
+    page->setSource(src);
+    m_collections->refresh(src.root);
+    statusBar()->showMessage(newSecrets.isEmpty()
+            ? tr("Saved %1").arg(src.relativePath)
+            : tr("Saved %1; the credential went to %2, the file says {{%3}}")
+                  .arg(src.relativePath, m_vault->description(), newSecrets.firstKey()));
+    return true;
+}
+
+void MainWindow::reloadFromCollection(RequestPage *page)
+{
+    const RequestPage::Source src = *page->source();
+    const Collection *c = m_collections->collection(src.root);
+    const CollectionFile *file = c ? c->file(src.relativePath) : nullptr;
+    if (file && file->isBroken()) {
+        // Saving stays refused (Gatescope never writes a broken file) until it is fixed.
+        const QString why = file->error ? file->error->message : QString();
+        statusBar()->showMessage(
+            tr("%1 no longer parses (%2); the tab keeps what it shows").arg(src.relativePath, why));
+        return;
+    }
+    if (!file || src.index >= file->requests().size()) {
+        statusBar()->showMessage(
+            tr("%1 no longer has this request; the tab keeps what it shows").arg(src.relativePath));
+        page->setSource(std::nullopt);
+        return;
+    }
+    RequestPage::Source fresh = src;
+    fresh.request = file->requests().at(src.index);
+    const auto resolved
+        = resolve(fresh.request, fresh.variables, QFileInfo(file->path).absolutePath());
+    if (!resolved)
+        return;
+    page->editor()->setRequest(
+        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
+    fresh.opened = compose(page->editor()->request());
+    page->setSource(fresh);
+}
+
+void MainWindow::onCollectionFilesChanged(const QString &root, const QStringList &paths)
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
+        const auto &src = page->source();
+        if (!src || src->root != root || !paths.contains(src->relativePath))
+            continue;
+        const QString question = tr("%1 changed on disk, and \"%2\" has edits you have not "
+                                    "saved. Keep your edits or take the file's version?");
+        if (page->isModified() && keepMyEdits(question.arg(src->relativePath, page->title())))
+            continue;
+        reloadFromCollection(page);
+    }
+    statusBar()->showMessage(tr("Reloaded what changed on disk: %1").arg(paths.join(", "_L1)));
 }
 
 } // namespace gs::ui

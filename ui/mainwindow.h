@@ -5,8 +5,10 @@
 #include <QHash>
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 
+class QComboBox;
 class QFrame;
 class QLabel;
 class QLineEdit;
@@ -23,10 +25,12 @@ class Repository;
 namespace gs::core {
 class DemoGateway;
 class History;
+class SecretVault;
 } // namespace gs::core
 
 namespace gs::ui {
 
+class CollectionTree;
 class RequestPage;
 
 //! The main window: a sidebar of requests (the bundled examples until collections
@@ -49,6 +53,21 @@ public:
     //! when it cannot be read or parsed.
     bool openFile(const QString &path);
     RequestPage *newRequest();
+
+    //! Opens the folder \a root as a collection in the sidebar (and again at the next
+    //! start); false (reason in the status bar) when it cannot be read.
+    bool openCollection(const QString &root);
+    CollectionTree *collections() const { return m_collections; }
+    //! Opens request \a index of a collection file in a tab, resolved with the active
+    //! environment (an open tab of the same request is focused instead).
+    bool openCollectionRequest(const QString &root, const QString &relativePath, qsizetype index);
+    //! The environment chosen for \a root's collection (its default when none was).
+    QString environment(const QString &root) const;
+    void setEnvironment(const QString &root, const QString &name);
+    //! Asked when a request with unsaved edits changed on disk too: true keeps the
+    //! edits, false takes the file's version. Tests replace the dialog.
+    std::function<bool(const QString &question)> keepMyEdits;
+    core::SecretVault *vault() const { return m_vault.get(); }
 
     //! Starts the embedded demo gateway and makes it the active gateway.
     bool useDemoGateway();
@@ -94,6 +113,11 @@ private:
     void updateGatewayLabel();
     void updateActions();
     void configureGateway();
+    bool saveToCollection(RequestPage *page);
+    void onCollectionFilesChanged(const QString &root, const QStringList &paths);
+    void reloadFromCollection(RequestPage *page);
+    void updateEnvironmentPicker();
+    QString activeCollectionRoot() const;
 
     KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
@@ -106,6 +130,10 @@ private:
     QTreeWidget *m_sidebar;
     QTreeWidgetItem *m_historyRoot = nullptr;
     QLineEdit *m_historySearch;
+    CollectionTree *m_collections = nullptr;
+    QComboBox *m_environment = nullptr;
+    QHash<QString, QString> m_environments; //!< chosen environment by collection root
+    std::unique_ptr<core::SecretVault> m_vault;
     std::unique_ptr<core::History> m_history;
     QTabWidget *m_tabs;
     QFrame *m_welcome;

@@ -39,6 +39,11 @@ RequestPage::~RequestPage()
     m_inspector->clear();
 }
 
+bool RequestPage::isModified() const
+{
+    return m_source && compose(m_editor->request()) != m_source->opened;
+}
+
 bool RequestPage::isBusy() const
 {
     return m_exchange && !m_exchange->isFinished();

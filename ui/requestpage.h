@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/gatewayrequest.h"
+#include "core/httpfile.h"
 
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QSplitter;
@@ -49,6 +51,23 @@ public:
     QString title() const { return m_title; }
     void setTitle(const QString &title) { m_title = title; }
 
+    //! Where a request opened from a collection came from, and how it looked when
+    //! opened: what saving writes back to and compares against.
+    struct Source
+    {
+        QString root;
+        QString relativePath;
+        qsizetype index = -1;
+        QString environment;
+        core::HttpFileRequest request; //!< as in the file, variables unresolved
+        core::Variables variables; //!< what resolved it
+        core::WireRequest opened; //!< the editor's request as composed when opened
+    };
+    const std::optional<Source> &source() const { return m_source; }
+    void setSource(std::optional<Source> source) { m_source = std::move(source); }
+    //! Whether the editor differs from what was opened (only for a collection request).
+    bool isModified() const;
+
     //! Sends the request as edited; false (with the reason emitted) when it may not go.
     bool send();
     void cancel();
@@ -67,6 +86,7 @@ private:
     core::WireRequest m_sent;
     QString m_filePath;
     QString m_title;
+    std::optional<Source> m_source;
 };
 
 } // namespace gs::ui

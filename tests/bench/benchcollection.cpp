@@ -1,0 +1,149 @@
+// Benchmark (not a test): a collection of 10,000 requests in 1,000 files, opened into
+// the sidebar. Reports the time to a usable sidebar (folder read, every file parsed,
+// the tree built and painted) against just reading the same bytes in this process,
+// and the memory it holds. Goal: under 300 ms and under 50 MB.
+#include "core/collection.h"
+#include "ui/collectiontree.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace {
+
+long long residentKib()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+double median(QList<double> v)
+{
+    std::ranges::sort(v);
+    return v.isEmpty() ? 0 : v[v.size() / 2];
+}
+
+// 50 folders of 20 files of 10 requests, written as teams write them: comments,
+// names, expectations, gateway headers, JSON bodies.
+qint64 generate(const QString &root)
+{
+    qint64 bytes = 0;
+    for (int folder = 0; folder < 50; ++folder) {
+        const QString dir = u"%1/team-%2/feature-%3"_s.arg(root).arg(folder / 10).arg(folder);
+        QDir().mkpath(dir);
+        for (int file = 0; file < 20; ++file) {
+            QByteArray text = "# Requests of feature " + QByteArray::number(folder)
+                + "\n@model = openai-main/gpt-4o-mini\n\n";
+            for (int r = 0; r < 10; ++r) {
+                text += "### request " + QByteArray::number(r) + " of file "
+                    + QByteArray::number(file)
+                    + "\n# @expect status 200\n# @expect json $.choices[0].message.role == "
+                      "\"assistant\"\n"
+                      "POST {{baseUrl}}/chat/completions\nAuthorization: Bearer {{token}}\n"
+                      "Content-Type: application/json\n"
+                      "x-tfy-metadata: {\"team\":\"platform\",\"feature\":\"f"
+                    + QByteArray::number(folder)
+                    + "\"}\nx-tfy-retry-config: {\"attempts\":3,\"onStatusCodes\":[429,500]}\n\n"
+                      "{\n  \"model\": \"{{model}}\",\n  \"stream\": true,\n  \"messages\": [\n"
+                      "    {\"role\": \"system\", \"content\": \"You are a concise assistant.\"},\n"
+                      "    {\"role\": \"user\", \"content\": \"Question number "
+                    + QByteArray::number(r) + "\"}\n  ]\n}\n\n";
+            }
+            QFile f(u"%1/requests-%2.http"_s.arg(dir).arg(file));
+            if (!f.open(QIODevice::WriteOnly))
+                qFatal("cannot write %s", qPrintable(f.fileName()));
+            bytes += f.write(text);
+        }
+    }
+    QFile env(root + u"/http-client.env.json"_s);
+    if (env.open(QIODevice::WriteOnly))
+        env.write(R"({"demo": {"baseUrl": "http://127.0.0.1:8787/api/llm"}})");
+    return bytes;
+}
+
+// The reference: only reading every file's bytes.
+double readAllMs(const Collection &c)
+{
+    QElapsedTimer t;
+    t.start();
+    qint64 total = 0;
+    for (const CollectionFile &f : c.files()) {
+        QFile file(f.path);
+        if (file.open(QIODevice::ReadOnly))
+            total += file.readAll().size();
+    }
+    if (total == 0)
+        qFatal("nothing read");
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QTemporaryDir dir;
+    const qint64 bytes = generate(dir.path());
+    const long long baseKib = residentKib();
+
+    QList<double> openMs;
+    QList<double> sidebarMs;
+    QList<double> referenceMs;
+    long long heldKib = 0;
+    qsizetype requests = 0;
+    for (int round = 0; round < 7; ++round) {
+        QTreeWidget tree;
+        tree.resize(320, 900);
+        gs::ui::CollectionTree collections(&tree);
+        tree.show();
+        QApplication::processEvents();
+        const long long before = residentKib();
+        QElapsedTimer t;
+        t.start();
+        if (auto opened = collections.open(dir.path()); !opened)
+            qFatal("%s", qPrintable(opened.error().message));
+        // Usable: the tree painted once with the collection in it.
+        tree.repaint();
+        QApplication::processEvents();
+        sidebarMs << double(t.nsecsElapsed()) / 1e6;
+        heldKib = std::max(heldKib, residentKib() - before);
+        const Collection *c = collections.collection(dir.path());
+        requests = c->requestCount();
+
+        // The same reading and parsing without the tree, and only the reading.
+        QElapsedTimer o;
+        o.start();
+        const auto again = Collection::open(dir.path());
+        openMs << double(o.nsecsElapsed()) / 1e6;
+        referenceMs << readAllMs(*again);
+    }
+    const double sidebar = median(sidebarMs);
+    const double reference = median(referenceMs);
+    std::printf("collection: %lld requests in 1000 files, %.1f MB of .http text\n",
+        static_cast<long long>(requests), double(bytes) / 1e6);
+    std::printf("reading the bytes only (reference):  %7.1f ms\n", reference);
+    std::printf("Collection::open (read + parse):      %7.1f ms  (%.1fx the reference)\n",
+        median(openMs), median(openMs) / reference);
+    std::printf(
+        "sidebar usable (open + tree + paint): %7.1f ms  (%.1fx the reference; goal 300 ms)\n",
+        sidebar, sidebar / reference);
+    std::printf(
+        "memory held by collection and tree:   %7.1f MiB (goal 50 MB; process RSS %.1f MiB, "
+        "%.1f MiB before)\n",
+        double(heldKib) / 1024.0, double(residentKib()) / 1024.0, double(baseKib) / 1024.0);
+    return 0;
+}

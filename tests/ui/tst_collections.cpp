@@ -1,0 +1,361 @@
+#include "core/collection.h"
+#include "core/secretstore.h"
+#include "ui/collectiontree.h"
+#include "ui/mainwindow.h"
+#include "ui/requesteditor.h"
+#include "ui/requestpage.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace gs::core;
+using namespace gs::ui;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+void write(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(bytes);
+}
+
+QByteArray read(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+}
+
+const QByteArray kChat
+    = "# Team chat requests\n"
+      "\n"
+      "### Hello\n"
+      "POST {{baseUrl}}/chat/completions\n"
+      "Authorization: Bearer {{token}}\n"
+      "Content-Type: application/json\n"
+      "\n"
+      "{\"model\": \"openai-main/gpt-4o-mini\", \"messages\": [{\"role\": \"user\", "
+      "\"content\": \"hello\"}]}\n"
+      "\n"
+      "### Models\n"
+      "GET {{baseUrl}}/models\n"
+      "Authorization: Bearer {{token}}\n";
+
+QStringList texts(const QTreeWidgetItem *item)
+{
+    QStringList out;
+    for (int i = 0; i < item->childCount(); ++i)
+        out << item->child(i)->text(0);
+    return out;
+}
+
+} // namespace
+
+// A real collection folder opened in the real window, offscreen.
+class TestCollections final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void sidebarShowsTheCollection();
+    void opensWithTheChosenEnvironment();
+    void savesEditsBackByteForByte();
+    void typedTokenGoesToTheVaultNotTheFile();
+    void externalChangesReloadOrAsk();
+    void sidebarOperations();
+    void screenshot();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString path(const QString &relative) const { return m_dir->filePath(relative); }
+    QString m_root;
+};
+
+void TestCollections::initTestCase()
+{
+    QApplication::setOrganizationName(u"GatescopeTests"_s);
+    QApplication::setApplicationName(u"tst_collections"_s);
+}
+
+void TestCollections::init()
+{
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    write(path(u"team/chat.http"_s), kChat);
+    write(path(u"team/tools/weather.http"_s),
+        "# @name weather\nPOST {{baseUrl}}/chat/completions\nAuthorization: Bearer {{token}}\n\n"
+        "{\"model\": \"openai-main/gpt-4o\", \"messages\": []}\n");
+    write(path(u"team/broken.http"_s), "GET {{baseUrl}}/models\nnot a header\n");
+    write(path(u"team/http-client.env.json"_s),
+        R"({"demo": {"baseUrl": "http://127.0.0.1:1/demo"}, "prod": {"baseUrl": "https://gw.example/api/llm"}})");
+    write(path(u"team/.gatescope.json"_s), R"({"schemaVersion": 1, "defaultEnvironment": "prod"})");
+    m_root = QFileInfo(path(u"team"_s)).canonicalFilePath();
+}
+
+void TestCollections::sidebarShowsTheCollection()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    auto *tree = window.findChild<QTreeWidget *>(u"sidebar"_s);
+    QTreeWidgetItem *top = tree->topLevelItem(0);
+    QCOMPARE(top->text(0), u"team"_s);
+    QCOMPARE(
+        texts(top), QStringList({ u"tools"_s, u"broken.http (does not parse)"_s, u"chat.http"_s }));
+    QTreeWidgetItem *broken = top->child(1);
+    QVERIFY2(broken->toolTip(0).contains(u"broken.http: line 2, column 1"_s),
+        qPrintable(broken->toolTip(0)));
+    QCOMPARE(broken->childCount(), 0);
+    QCOMPARE(texts(top->child(2)), QStringList({ u"Hello"_s, u"Models"_s }));
+    QCOMPARE(texts(top->child(0)), QStringList({ u"weather.http"_s }));
+    QVERIFY(window.statusBar()->currentMessage().contains(u"broken.http"_s));
+
+    // Opened again at the next start.
+    QCOMPARE(QSettings().value(u"collections/open"_s).toStringList(), QStringList { m_root });
+    MainWindow next;
+    QCOMPARE(next.collections()->roots(), QStringList { m_root });
+
+    // Search filters requests by name, file and URL.
+    auto *search = window.findChild<QLineEdit *>(u"historySearch"_s);
+    search->setText(u"models"_s);
+    QVERIFY(top->child(2)->child(0)->isHidden());
+    QVERIFY(!top->child(2)->child(1)->isHidden());
+    QVERIFY(top->child(0)->isHidden()); // tools has nothing that matches
+    QCOMPARE(window.collections()->filter(u"weather"_s), 1);
+    search->clear();
+    QVERIFY(!top->child(0)->isHidden());
+}
+
+void TestCollections::opensWithTheChosenEnvironment()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    auto *picker = window.findChild<QComboBox *>(u"environmentPicker"_s);
+    QCOMPARE(picker->count(), 3);
+    QCOMPARE(picker->currentText(), u"prod"_s); // the collection's default
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    QCOMPARE(window.currentPage()->editor()->request().baseUrl, u"https://gw.example/api/llm"_s);
+    // Opening it again focuses the tab.
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    QCOMPARE(window.pageCount(), 1);
+
+    window.setEnvironment(m_root, u"demo"_s);
+    QCOMPARE(picker->currentText(), u"demo"_s);
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 1));
+    QCOMPARE(window.currentPage()->editor()->request().baseUrl, u"http://127.0.0.1:1/demo"_s);
+    // No token anywhere: sending is blocked and says which variable is missing.
+    QVERIFY(!window.currentPage()->editor()->canSend());
+    QVERIFY2(window.currentPage()->editor()->blockReason().contains(u"{{token}}"_s),
+        qPrintable(window.currentPage()->editor()->blockReason()));
+    // Remembered per collection.
+    MainWindow next;
+    QCOMPARE(next.environment(m_root), u"demo"_s);
+}
+
+void TestCollections::savesEditsBackByteForByte()
+{
+    MainWindow window;
+    window.show();
+    window.setGateway(u"https://gw.example/api/llm"_s, u"tok-gateway-secret-1"_s);
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    RequestPage *page = window.currentPage();
+    QVERIFY(!page->isModified());
+
+    // Unchanged: nothing written (the file keeps its old time).
+    const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-2);
+    {
+        QFile f(path(u"team/chat.http"_s));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.setFileTime(old, QFileDevice::FileModificationTime));
+    }
+    window.collections()->refresh(m_root);
+    QVERIFY(window.saveCurrent());
+    QCOMPARE(QFileInfo(path(u"team/chat.http"_s)).lastModified().toSecsSinceEpoch(),
+        old.toSecsSinceEpoch());
+
+    GatewayRequest r = page->editor()->request();
+    r.body.replace("hello", "hello again");
+    page->editor()->setRequest(r);
+    QVERIFY(page->isModified());
+    QVERIFY(window.saveCurrent());
+    QVERIFY(!page->isModified());
+    QByteArray expected = kChat;
+    expected.replace("\"content\": \"hello\"", "\"content\": \"hello again\"");
+    const QByteArray text = read(path(u"team/chat.http"_s));
+    QCOMPARE(text, expected);
+    QVERIFY(!text.contains("tok-gateway-secret-1"));
+}
+
+void TestCollections::typedTokenGoesToTheVaultNotTheFile()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 1));
+    GatewayRequest r = window.currentPage()->editor()->request();
+    r.bearerToken = u"sk-typed-in-4242"_s;
+    window.currentPage()->editor()->setRequest(r);
+    QVERIFY(window.saveCurrent());
+    const QByteArray text = read(path(u"team/chat.http"_s));
+    QCOMPARE(text, kChat); // the file already said {{token}}: nothing to write
+    const QByteArray settings = read(path(u"team/.gatescope.json"_s));
+    QVERIFY(settings.contains("\"secrets\""));
+    QVERIFY(!settings.contains("sk-typed-in-4242"));
+    const QString id = window.collections()->collection(m_root)->settings().id;
+    QVERIFY(!id.isEmpty() && id != m_root);
+    QCOMPARE(window.vault()->readNow({ id, u"prod"_s, u"token"_s }).value, u"sk-typed-in-4242"_s);
+    QVERIFY(window.statusBar()->currentMessage().contains(u"memory, for this session only"_s));
+
+    // The next request opened from the collection gets the token from the vault.
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    QCOMPARE(window.currentPage()->editor()->request().bearerToken, u"sk-typed-in-4242"_s);
+}
+
+void TestCollections::externalChangesReloadOrAsk()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    RequestPage *page = window.currentPage();
+    int asked = 0;
+    bool keep = false;
+    window.keepMyEdits = [&](const QString &) {
+        ++asked;
+        return keep;
+    };
+
+    // Not edited here: the tab follows the file without asking.
+    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "pulled"));
+    QTRY_VERIFY_WITH_TIMEOUT(page->editor()->request().body.contains("pulled"), 5000);
+    QCOMPARE(asked, 0);
+
+    // Edited here and changed there: asked; "take theirs" reloads.
+    GatewayRequest r = page->editor()->request();
+    r.body.replace("pulled", "mine");
+    page->editor()->setRequest(r);
+    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs"));
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 5000);
+    QVERIFY(page->editor()->request().body.contains("theirs"));
+
+    // "Keep mine": the edit stays and saving writes it over the file's version.
+    r = page->editor()->request();
+    r.body.replace("theirs", "mine again");
+    page->editor()->setRequest(r);
+    keep = true;
+    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs again"));
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 2, 5000);
+    QVERIFY(page->editor()->request().body.contains("mine again"));
+    QVERIFY(window.saveCurrent());
+    QVERIFY(read(path(u"team/chat.http"_s)).contains("mine again"));
+
+    // A file that stops parsing is shown as broken and never written.
+    write(path(u"team/chat.http"_s), "POST {{baseUrl}}\nbroken header line\n");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.collections()->collection(m_root)->file(u"chat.http"_s)->isBroken(), 5000);
+    QVERIFY(!window.saveCurrent());
+    QCOMPARE(read(path(u"team/chat.http"_s)), QByteArray("POST {{baseUrl}}\nbroken header line\n"));
+}
+
+void TestCollections::sidebarOperations()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    CollectionTree *tree = window.collections();
+    tree->confirm = [](const QString &) { return true; };
+    const CollectionTree::Location root { m_root, {}, -1, true };
+    const CollectionTree::Location tools { m_root, u"tools"_s, -1, true };
+
+    QVERIFY(tree->newFolder(root, u"drafts"_s));
+    QVERIFY(QFileInfo(path(u"team/drafts"_s)).isDir());
+    QVERIFY(tree->newRequest({ m_root, u"drafts"_s, -1, true }, u"Try Claude"_s));
+    QVERIFY(QFile::exists(path(u"team/drafts/try-claude.http"_s)));
+    QCOMPARE(window.currentPage()->title(), u"Try Claude"_s); // opened for editing
+    QVERIFY(tree->newRequest({ m_root, u"chat.http"_s, -1, false }, u"Third"_s));
+    QCOMPARE(tree->collection(m_root)->file(u"chat.http"_s)->requests().size(), 3);
+    QVERIFY(read(path(u"team/chat.http"_s)).startsWith(kChat)); // appended, the rest untouched
+
+    QVERIFY(tree->rename({ m_root, u"chat.http"_s, 2, false }, u"Third, renamed"_s));
+    QCOMPARE(
+        tree->collection(m_root)->file(u"chat.http"_s)->requests().at(2).name, u"Third, renamed"_s);
+    QVERIFY(tree->duplicate({ m_root, u"chat.http"_s, 0, false }));
+    QCOMPARE(
+        tree->collection(m_root)->file(u"chat.http"_s)->requests().at(3).name, u"Hello copy"_s);
+    QVERIFY(tree->remove({ m_root, u"chat.http"_s, 3, false }));
+    QCOMPARE(tree->collection(m_root)->file(u"chat.http"_s)->requests().size(), 3);
+
+    QVERIFY(tree->rename({ m_root, u"drafts/try-claude.http"_s, -1, false }, u"claude"_s));
+    QVERIFY(QFile::exists(path(u"team/drafts/claude.http"_s)));
+    QVERIFY(tree->move({ m_root, u"drafts"_s, -1, true }, tools)); // drag and drop
+    QVERIFY(QFile::exists(path(u"team/tools/drafts/claude.http"_s)));
+    QVERIFY(!tree->move(tools, { m_root, u"tools/drafts"_s, -1, true })); // not into itself
+    QVERIFY(tree->duplicate({ m_root, u"tools/weather.http"_s, -1, false }));
+    QVERIFY(QFile::exists(path(u"team/tools/weather copy.http"_s)));
+
+    // Deleting asks, and goes to the trash.
+    tree->confirm = [](const QString &) { return false; };
+    QVERIFY(!tree->remove({ m_root, u"tools/weather copy.http"_s, -1, false }));
+    QVERIFY(QFile::exists(path(u"team/tools/weather copy.http"_s)));
+    tree->confirm = [](const QString &) { return true; };
+    QVERIFY(tree->remove({ m_root, u"tools/weather copy.http"_s, -1, false }));
+    QVERIFY(!QFile::exists(path(u"team/tools/weather copy.http"_s)));
+    const QString trash
+        = qEnvironmentVariable("XDG_DATA_HOME") + u"/Trash/files/weather copy.http"_s;
+    QVERIFY2(QFile::exists(trash), qPrintable(trash));
+
+    // Failures are reported, not thrown away.
+    QVERIFY(!tree->newFolder(root, u"tools"_s));
+    QVERIFY(window.statusBar()->currentMessage().contains(u"already exists"_s));
+    QVERIFY(!tree->newRequest({ m_root, u"broken.http"_s, -1, false }, u"x"_s));
+    QVERIFY(window.statusBar()->currentMessage().contains(u"will not write"_s));
+    QCOMPARE(
+        read(path(u"team/broken.http"_s)), QByteArray("GET {{baseUrl}}/models\nnot a header\n"));
+
+    // The tree shows it all.
+    auto *sidebar = window.findChild<QTreeWidget *>(u"sidebar"_s);
+    QTreeWidgetItem *toolsItem = tree->itemAt(tools);
+    QVERIFY(toolsItem);
+    QCOMPARE(texts(toolsItem), QStringList({ u"drafts"_s, u"weather.http"_s }));
+    QCOMPARE(sidebar->topLevelItem(0)->text(0), u"team"_s);
+}
+
+void TestCollections::screenshot()
+{
+    MainWindow window;
+    window.resize(1360, 820);
+    window.show();
+    window.setGateway(u"https://gw.example/api/llm"_s, u"tok-screenshot"_s);
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QString out = QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"collections.png"_s);
+    QVERIFY(window.grab().save(out));
+}
+
+int main(int argc, char **argv)
+{
+    // Deleting goes to a private trash, never the user's.
+    QTemporaryDir data;
+    qputenv("XDG_DATA_HOME", data.path().toLocal8Bit());
+    QApplication app(argc, argv);
+    TestCollections test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_collections.moc"
