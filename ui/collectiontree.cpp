@@ -27,7 +27,6 @@ constexpr int kRootRole = Qt::UserRole + 20;
 constexpr int kPathRole = Qt::UserRole + 21;
 constexpr int kIndexRole = Qt::UserRole + 22;
 constexpr int kFolderRole = Qt::UserRole + 23;
-constexpr int kSearchRole = Qt::UserRole + 24; //!< name, file and URL, lower case
 
 QString requestLabel(const HttpFileRequest &r)
 {
@@ -218,7 +217,6 @@ void CollectionTree::build(Open &open)
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled
             | Qt::ItemIsDropEnabled);
         setLocation(item, folder, -1, true);
-        item->setData(0, kSearchRole, folder.toLower());
         folders.insert(folder, item);
     }
     for (const CollectionFile &f : c.files()) {
@@ -227,7 +225,6 @@ void CollectionTree::build(Open &open)
             = new QTreeWidgetItem(folders.value(parentFolder(f.relativePath)), { fileName });
         fileItem->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
         setLocation(fileItem, f.relativePath, -1, false);
-        fileItem->setData(0, kSearchRole, f.relativePath.toLower());
         if (f.isBroken()) {
             fileItem->setIcon(0, brokenIcon);
             fileItem->setText(0, tr("%1 (does not parse)").arg(fileName));
@@ -243,8 +240,6 @@ void CollectionTree::build(Open &open)
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
             setLocation(item, f.relativePath, i, false);
             item->setToolTip(0, (r.method.isEmpty() ? u"GET"_s : r.method) + u' ' + r.target);
-            item->setData(0, kSearchRole,
-                (requestLabel(r) + u' ' + f.relativePath + u' ' + r.target).toLower());
         }
     }
     // A first build shows the folders, and the requests too when there are few files;
@@ -333,7 +328,7 @@ QTreeWidgetItem *CollectionTree::itemAt(const Location &at) const
 
 int CollectionTree::filter(const QString &text)
 {
-    const QString needle = text.trimmed().toLower();
+    const QString needle = text.trimmed();
     int visible = 0;
     for (const auto &o : m_open) {
         // Post-order: an item is shown when it or anything below it matches.
@@ -342,8 +337,14 @@ int CollectionTree::filter(const QString &text)
             for (int i = 0; i < item->childCount(); ++i)
                 any = apply(item->child(i)) || any;
             const bool request = item->data(0, kIndexRole).toLongLong() >= 0;
+            // Name, file and URL (the tooltip holds the method and URL).
+            const auto has = [&needle](const QString &haystack) {
+                return haystack.contains(needle, Qt::CaseInsensitive);
+            };
             const bool self = needle.isEmpty()
-                || (request && item->data(0, kSearchRole).toString().contains(needle));
+                || (request
+                    && (has(item->text(0)) || has(item->toolTip(0))
+                        || has(item->data(0, kPathRole).toString())));
             const bool show = self || any || item == o->item;
             item->setHidden(!show);
             if (!needle.isEmpty() && any)
