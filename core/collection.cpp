@@ -146,6 +146,34 @@ Result<void> Collection::rescan()
     return {};
 }
 
+namespace {
+
+// What the sidebar needs of a parsed file.
+void summarize(CollectionFile &f, const HttpFile &file)
+{
+    f.summary = file.requests();
+    for (HttpFileRequest &r : f.summary) {
+        r.headers.clear();
+        r.body.clear();
+    }
+    f.fileVariables = file.fileVariables();
+}
+
+Result<HttpFile> parseFile(
+    const QString &relativePath, const QString &path, const QByteArray &bytes)
+{
+    auto parsed = HttpFile::parse(QString::fromUtf8(bytes));
+    if (!parsed) {
+        Error e = parsed.error();
+        e.message = relativePath + u": "_s + e.message;
+        e.detail = path + u':' + e.detail;
+        return std::unexpected(e);
+    }
+    return parsed;
+}
+
+} // namespace
+
 CollectionFile Collection::readFile(const QString &relativePath) const
 {
     CollectionFile f;
@@ -157,16 +185,27 @@ CollectionFile Collection::readFile(const QString &relativePath) const
         return f;
     }
     f.stamp = FileStamp::of(f.path, *bytes);
-    auto parsed = HttpFile::parse(QString::fromUtf8(*bytes));
-    if (parsed) {
-        f.file = std::move(*parsed);
-    } else {
-        Error e = parsed.error();
-        e.message = relativePath + u": "_s + e.message;
-        e.detail = f.path + u':' + e.detail;
-        f.error = e;
-    }
+    if (const auto parsed = parseFile(relativePath, f.path, *bytes); parsed)
+        summarize(f, *parsed);
+    else
+        f.error = parsed.error();
     return f;
+}
+
+Result<HttpFile> Collection::load(const QString &relativePath) const
+{
+    const CollectionFile *f = file(relativePath);
+    if (!f)
+        return fail(Error::Kind::Usage, u"%1 is not in the collection"_s.arg(relativePath));
+    if (f->error)
+        return std::unexpected(*f->error);
+    const auto bytes = readAll(f->path);
+    if (!bytes)
+        return std::unexpected(bytes.error());
+    if (!FileStamp::ofBytes(*bytes).sameContent(f->stamp))
+        return fail(Error::Kind::Conflict,
+            u"%1 was changed on disk since it was read."_s.arg(relativePath));
+    return parseFile(relativePath, f->path, *bytes);
 }
 
 QString Collection::name() const
@@ -228,12 +267,24 @@ CollectionFile *Collection::writableFile(const QString &relativePath, Error *err
     return &*it;
 }
 
+Result<std::pair<CollectionFile *, HttpFile>> Collection::editableFile(const QString &relativePath)
+{
+    Error error;
+    CollectionFile *f = writableFile(relativePath, &error);
+    if (!f)
+        return std::unexpected(error);
+    auto parsed = load(relativePath);
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    return std::pair(f, std::move(*parsed));
+}
+
 Result<void> Collection::saveFile(CollectionFile &file, const HttpFile &edited)
 {
     const auto stamp = saveFileAtomically(file.path, edited.toText().toUtf8(), file.stamp);
     if (!stamp)
         return std::unexpected(stamp.error());
-    file.file = edited;
+    summarize(file, edited);
     file.stamp = *stamp;
     return {};
 }
@@ -241,50 +292,49 @@ Result<void> Collection::saveFile(CollectionFile &file, const HttpFile &edited)
 Result<void> Collection::saveRequest(
     const QString &relativePath, qsizetype index, const HttpFileRequest &request)
 {
-    Error error;
-    CollectionFile *file = writableFile(relativePath, &error);
-    if (!file)
-        return std::unexpected(error);
-    if (index < 0 || index >= file->file->requests().size())
+    auto editable = editableFile(relativePath);
+    if (!editable)
+        return std::unexpected(editable.error());
+    auto &[f, edited] = *editable;
+    if (index < 0 || index >= edited.requests().size())
         return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    HttpFile edited = *file->file;
     edited.setRequest(index, request);
-    return saveFile(*file, edited);
+    return saveFile(*f, edited);
 }
 
 Result<void> Collection::appendRequest(const QString &relativePath, const HttpFileRequest &request)
 {
-    Error error;
-    CollectionFile *file = writableFile(relativePath, &error);
-    if (!file)
-        return std::unexpected(error);
-    HttpFile edited = *file->file;
+    auto editable = editableFile(relativePath);
+    if (!editable)
+        return std::unexpected(editable.error());
+    auto &[f, edited] = *editable;
     edited.appendRequest(request);
-    return saveFile(*file, edited);
+    return saveFile(*f, edited);
 }
 
 Result<void> Collection::removeRequest(const QString &relativePath, qsizetype index)
 {
-    Error error;
-    CollectionFile *file = writableFile(relativePath, &error);
-    if (!file)
-        return std::unexpected(error);
-    if (index < 0 || index >= file->file->requests().size())
+    auto editable = editableFile(relativePath);
+    if (!editable)
+        return std::unexpected(editable.error());
+    auto &[f, edited] = *editable;
+    if (index < 0 || index >= edited.requests().size())
         return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    HttpFile edited = *file->file;
     edited.removeRequest(index);
-    return saveFile(*file, edited);
+    return saveFile(*f, edited);
 }
 
 Result<void> Collection::duplicateRequest(const QString &relativePath, qsizetype index)
 {
-    const CollectionFile *f = file(relativePath);
-    if (!f || f->isBroken() || index < 0 || index >= f->requests().size())
+    const auto parsed = load(relativePath);
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    if (index < 0 || index >= parsed->requests().size())
         return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    HttpFileRequest copy = f->requests().at(index);
-    copy.name
-        = (copy.name.isEmpty() ? copy.method + u' ' + copy.target.section(u'/', -1) : copy.name)
-        + u" copy"_s;
+    HttpFileRequest copy = parsed->requests().at(index);
+    const QString name
+        = copy.name.isEmpty() ? copy.method + u' ' + copy.target.section(u'/', -1) : copy.name;
+    copy.name = name + u" copy"_s;
     return appendRequest(relativePath, copy);
 }
 

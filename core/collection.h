@@ -13,20 +13,21 @@
 
 namespace gs::core {
 
-//! One .http file of a collection: parsed, or the reason it is not.
+//! One .http file of a collection: what the sidebar lists of it, or the reason it
+//! does not parse. The whole file (bodies, headers, the text around them) is not
+//! kept: Collection::load() reads it when a request is opened or saved.
 struct CollectionFile
 {
     QString relativePath; //!< from the collection's root, with '/' separators
     QString path; //!< absolute
-    std::optional<HttpFile> file; //!< empty when the file does not parse
+    //! Each request's name, method, URL, line and directives; no headers, no body.
+    QList<HttpFileRequest> summary;
+    Variables fileVariables; //!< its "@name = value" lines
     std::optional<Error> error; //!< where it failed: path, line, column
     FileStamp stamp; //!< as read
 
-    bool isBroken() const { return !file.has_value(); }
-    QList<HttpFileRequest> requests() const
-    {
-        return file ? file->requests() : QList<HttpFileRequest> {};
-    }
+    bool isBroken() const { return error.has_value(); }
+    const QList<HttpFileRequest> &requests() const { return summary; }
 };
 
 //! Gatescope's own per-collection settings: the one file it adds to a collection
@@ -74,6 +75,10 @@ public:
     QList<Error> problems() const;
     //! Total requests in files that parsed.
     qsizetype requestCount() const;
+    //! The whole file at \a relativePath, read from disk now. Fails with Conflict when
+    //! it changed since the collection read it (rescan() or reload() first), and with
+    //! the parse error for a broken file.
+    Result<HttpFile> load(const QString &relativePath) const;
 
     //! Variables for \a environment: collection defaults, then "$shared", then the
     //! environment's own (each later one wins).
@@ -120,6 +125,8 @@ public:
 private:
     CollectionFile readFile(const QString &relativePath) const;
     CollectionFile *writableFile(const QString &relativePath, Error *error);
+    //! Reads, checks and parses a writable file, for an edit.
+    Result<std::pair<CollectionFile *, HttpFile>> editableFile(const QString &relativePath);
     Result<void> saveFile(CollectionFile &file, const HttpFile &edited);
     QString absolute(const QString &relativePath) const;
 

@@ -417,10 +417,12 @@ bool CollectionTree::rename(const Location &at, const QString &name)
     if (!o || at.relativePath.isEmpty())
         return false;
     if (at.index >= 0) {
-        const CollectionFile *f = o->collection->file(at.relativePath);
-        if (!f || f->isBroken())
+        const auto parsed = o->collection->load(at.relativePath);
+        if (!parsed)
+            return report(parsed.error());
+        if (at.index >= parsed->requests().size())
             return false;
-        HttpFileRequest r = f->requests().value(at.index);
+        HttpFileRequest r = parsed->requests().at(at.index);
         r.name = name.trimmed();
         if (auto saved = o->collection->saveRequest(at.relativePath, at.index, r); !saved)
             return report(saved.error());

@@ -871,6 +871,25 @@ void MainWindow::updateEnvironmentPicker()
     m_environment->setCurrentIndex(std::max(0, m_environment->findData(environment(root))));
 }
 
+std::optional<HttpFile> MainWindow::loadCollectionFile(
+    const QString &root, const QString &relativePath)
+{
+    Collection *c = m_collections->collection(root);
+    if (!c)
+        return std::nullopt;
+    auto parsed = c->load(relativePath);
+    // Changed on disk before the watcher told us: read the collection again first.
+    if (!parsed && parsed.error().kind == Error::Kind::Conflict) {
+        m_collections->refresh(root);
+        parsed = c->load(relativePath);
+    }
+    if (!parsed) {
+        statusBar()->showMessage(parsed.error().message);
+        return std::nullopt;
+    }
+    return std::move(*parsed);
+}
+
 bool MainWindow::openCollectionRequest(
     const QString &root, const QString &relativePath, qsizetype index)
 {
@@ -881,6 +900,9 @@ bool MainWindow::openCollectionRequest(
             file && file->error ? file->error->message : tr("No such request in the collection"));
         return false;
     }
+    const auto parsed = loadCollectionFile(root, relativePath);
+    if (!parsed || index >= parsed->requests().size())
+        return false;
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
         const auto &src = page->source();
@@ -896,7 +918,7 @@ bool MainWindow::openCollectionRequest(
     source.relativePath = relativePath;
     source.index = index;
     source.environment = env;
-    source.request = file->requests().at(index);
+    source.request = parsed->requests().at(index);
     // The active gateway, under the collection's variables (its environment wins),
     // under the file's own; secrets from the keyring for what is still missing.
     Variables variables;
@@ -908,7 +930,7 @@ bool MainWindow::openCollectionRequest(
         for (auto it = own->begin(); it != own->end(); ++it)
             variables.insert(it.key(), it.value());
     }
-    const Variables fileVariables = file->file->fileVariables();
+    const Variables fileVariables = parsed->fileVariables();
     for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
         variables.insert(it.key(), it.value());
     for (const QString &secret : c->settings().secrets) {
@@ -1012,14 +1034,15 @@ void MainWindow::reloadFromCollection(RequestPage *page)
             tr("%1 no longer parses (%2); the tab keeps what it shows").arg(src.relativePath, why));
         return;
     }
-    if (!file || src.index >= file->requests().size()) {
+    const auto parsed = file ? loadCollectionFile(src.root, src.relativePath) : std::nullopt;
+    if (!parsed || src.index >= parsed->requests().size()) {
         statusBar()->showMessage(
             tr("%1 no longer has this request; the tab keeps what it shows").arg(src.relativePath));
         page->setSource(std::nullopt);
         return;
     }
     RequestPage::Source fresh = src;
-    fresh.request = file->requests().at(src.index);
+    fresh.request = parsed->requests().at(src.index);
     const auto resolved
         = resolve(fresh.request, fresh.variables, QFileInfo(file->path).absolutePath());
     if (!resolved)

@@ -114,6 +114,8 @@ private:
     void updateActions();
     void configureGateway();
     bool saveToCollection(RequestPage *page);
+    std::optional<core::HttpFile> loadCollectionFile(
+        const QString &root, const QString &relativePath);
     void onCollectionFilesChanged(const QString &root, const QStringList &paths);
     void reloadFromCollection(RequestPage *page);
     void updateEnvironmentPicker();

@@ -235,7 +235,7 @@ struct RunContext
 Variables variablesFor(RunContext &ctx, const CollectionFile &file)
 {
     Variables variables = ctx.baseVariables;
-    const Variables fileVariables = file.file->fileVariables();
+    const Variables fileVariables = file.fileVariables;
     for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
         variables.insert(it.key(), it.value());
     for (auto it = ctx.overrides.begin(); it != ctx.overrides.end(); ++it)
@@ -441,7 +441,14 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (file.isBroken()
             || (!target->onlyFile.isEmpty() && file.relativePath != target->onlyFile))
             continue;
-        const QList<HttpFileRequest> requests = file.requests();
+        // The whole file now (the collection keeps only what lists it).
+        const auto parsed = collection.load(file.relativePath);
+        if (!parsed) {
+            err << "error: " << parsed.error().message << '\n';
+            problems << parsed.error();
+            continue;
+        }
+        const QList<HttpFileRequest> requests = parsed->requests();
         for (const HttpFileRequest &request : requests) {
             if (parser.isSet(options.name) && request.name != parser.value(options.name))
                 continue;

@@ -174,7 +174,7 @@ void TestCollection::savingUnchangedRewritesNothing()
     }
     auto fresh = Collection::open(m_dir->path());
     QVERIFY(fresh);
-    const QList<HttpFileRequest> requests = fresh->file(u"chat/basic.http"_s)->requests();
+    const QList<HttpFileRequest> requests = fresh->load(u"chat/basic.http"_s)->requests();
     for (qsizetype i = 0; i < requests.size(); ++i)
         QVERIFY(fresh->saveRequest(u"chat/basic.http"_s, i, requests[i]));
     QCOMPARE(read(file), QByteArray(kCollectionFile));
@@ -185,7 +185,7 @@ void TestCollection::savingOneRequestKeepsTheRestByteForByte()
 {
     auto c = Collection::open(m_dir->path());
     QVERIFY(c);
-    HttpFileRequest models = c->file(u"chat/basic.http"_s)->requests().at(1);
+    HttpFileRequest models = c->load(u"chat/basic.http"_s)->requests().at(1);
     QCOMPARE(models.name, u"Models"_s);
     models.headers.append({ u"x-tfy-provider-name"_s, u"openai-main"_s });
     QVERIFY(c->saveRequest(u"chat/basic.http"_s, 1, models));
@@ -193,8 +193,10 @@ void TestCollection::savingOneRequestKeepsTheRestByteForByte()
     expected.replace("Authorization: Bearer {{token}}\n\n\n###\n",
         "Authorization: Bearer {{token}}\nx-tfy-provider-name: openai-main\n\n\n###\n");
     QCOMPARE(read(path(u"chat/basic.http"_s)), expected);
-    // The in-memory copy follows: a second save of the same content writes nothing new.
-    QCOMPARE(c->file(u"chat/basic.http"_s)->requests().at(1).headers.size(), 2);
+    // The collection follows its own write: no change on disk to report, and the
+    // summary has no headers (the file is read again when a request is opened).
+    QCOMPARE(c->load(u"chat/basic.http"_s)->requests().at(1).headers.size(), 2);
+    QVERIFY(c->file(u"chat/basic.http"_s)->requests().at(1).headers.isEmpty());
     QVERIFY(c->changedOnDisk().isEmpty());
 }
 
@@ -203,12 +205,13 @@ void TestCollection::externalChangeIsDetectedAndNotOverwritten()
     auto c = Collection::open(m_dir->path());
     QVERIFY(c);
     QVERIFY(c->changedOnDisk().isEmpty());
+    HttpFileRequest edited = c->load(u"chat/basic.http"_s)->requests().at(0);
     const QByteArray theirs = QByteArray(kCollectionFile).replace("gpt-4o-mini", "gpt-4.1");
     write(path(u"chat/basic.http"_s), theirs); // a git pull
     QFile::remove(path(u"models.http"_s)); // and a removal
     QCOMPARE(c->changedOnDisk(), QStringList({ u"chat/basic.http"_s, u"models.http"_s }));
+    QCOMPARE(c->load(u"chat/basic.http"_s).error().kind, Error::Kind::Conflict);
 
-    HttpFileRequest edited = c->file(u"chat/basic.http"_s)->requests().at(0);
     edited.body = u"{}"_s;
     const auto saved = c->saveRequest(u"chat/basic.http"_s, 0, edited);
     QVERIFY(!saved);
@@ -218,8 +221,8 @@ void TestCollection::externalChangeIsDetectedAndNotOverwritten()
     QVERIFY(c->reload(u"chat/basic.http"_s));
     QVERIFY(c->reload(u"models.http"_s));
     QVERIFY(c->changedOnDisk().isEmpty());
-    QCOMPARE(c->file(u"chat/basic.http"_s)->file->fileVariables().value(u"model"_s),
-        u"openai-main/gpt-4.1"_s);
+    QCOMPARE(
+        c->file(u"chat/basic.http"_s)->fileVariables.value(u"model"_s), u"openai-main/gpt-4.1"_s);
     QCOMPARE(c->file(u"models.http"_s), nullptr);
     // Keeping one's own edit after being asked: saved on top of the reloaded file.
     QVERIFY(c->saveRequest(u"chat/basic.http"_s, 0, edited));
@@ -311,7 +314,7 @@ void TestCollection::editsAreWrittenBackWithTheirVariables()
 {
     auto c = Collection::open(m_dir->path());
     QVERIFY(c);
-    const HttpFileRequest source = c->file(u"chat/basic.http"_s)->requests().at(0);
+    const HttpFileRequest source = c->load(u"chat/basic.http"_s)->requests().at(0);
     Variables vars = *c->variables(u"prod"_s);
     vars.insert(u"model"_s, u"openai-main/gpt-4o-mini"_s);
     const auto resolved = resolve(source, vars);
