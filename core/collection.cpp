@@ -8,7 +8,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QUuid>
 
 #include <algorithm>
@@ -540,17 +539,10 @@ HttpFileRequest unresolve(const HttpFileRequest &source, const WireRequest &open
         return source;
     // The variables the source refers to, longest value first so that a value that
     // contains another is put back whole.
-    static const QRegularExpression kReference(u"\\{\\{\\s*([^{}\\s]+)\\s*\\}\\}"_s);
-    QString sourceText = source.target + u'\n' + source.body;
-    for (const auto &[name, value] : source.headers)
-        sourceText += u'\n' + name + u": "_s + value;
     QList<std::pair<QString, QString>> used;
-    auto it = kReference.globalMatch(sourceText);
-    while (it.hasNext()) {
-        const QString name = it.next().captured(1);
+    for (const QString &name : referencedVariables(source)) {
         const QString value = variables.value(name);
-        if (value.size() >= 2
-            && !std::ranges::any_of(used, [&](const auto &u) { return u.first == name; }))
+        if (value.size() >= 2)
             used.append({ name, value });
     }
     std::ranges::sort(used, std::greater {}, [](const auto &u) { return u.second.size(); });

@@ -463,6 +463,23 @@ Result<Variables> HttpEnvironments::variables(const QString &name) const
     return vars;
 }
 
+QStringList referencedVariables(const HttpFileRequest &request)
+{
+    static const QRegularExpression kReference(u"\\{\\{\\s*([^{}\\s$][^{}\\s]*)\\s*\\}\\}"_s);
+    QString text = request.target;
+    for (const auto &[name, value] : request.headers)
+        text += u'\n' + name + u": "_s + value;
+    text += u'\n' + request.body;
+    QStringList names;
+    auto it = kReference.globalMatch(text);
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        if (!names.contains(name))
+            names << name;
+    }
+    return names;
+}
+
 QString substituteVariables(const QString &text, const Variables &variables)
 {
     static const QRegularExpression kVariable(

@@ -110,6 +110,10 @@ struct ResolvedRequest
 Result<ResolvedRequest> resolve(
     const HttpFileRequest &request, const Variables &variables, const QString &baseDirectory = {});
 
+//! The {{variables}} a request refers to (URL, headers, body), each once, in the
+//! order they first appear; dynamic ones ({{$uuid}}, ...) left out.
+QStringList referencedVariables(const HttpFileRequest &request);
+
 //! Substitutes {{name}} and the dynamic {{$uuid}}, {{$timestamp}}, {{$isoTimestamp}},
 //! {{$randomInt}} in \a text.
 QString substituteVariables(const QString &text, const Variables &variables);

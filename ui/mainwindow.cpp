@@ -11,6 +11,7 @@
 #include "core/requestexport.h"
 #include "core/secretstore.h"
 #include "gatewaydialog.h"
+#include "historydialog.h"
 #include "requesteditor.h"
 #include "requestpage.h"
 #include "responseinspector.h"
@@ -21,6 +22,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -41,6 +43,7 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyleHints>
 #include <QTabWidget>
@@ -58,6 +61,29 @@ namespace {
 void ignoreReply(const SecretReply &reply)
 {
     Q_UNUSED(reply);
+}
+
+// "baseUrl = https://… · token = •••• · team: not set" for the variables a collection
+// request uses. Secrets (the collection's, and whatever goes into a credential
+// header) are masked.
+QString variablePreview(
+    const HttpFileRequest &request, const Variables &variables, const QStringList &secrets)
+{
+    QStringList parts;
+    for (const QString &name : referencedVariables(request)) {
+        const bool secret = secrets.contains(name)
+            || std::ranges::any_of(request.headers, [&name](const auto &h) {
+                   return isSecretHeader(h.first.toUtf8())
+                       && h.second.contains(u"{{"_s + name + u"}}"_s);
+               });
+        if (!variables.contains(name))
+            parts << QCoreApplication::translate("MainWindow", "%1: not set").arg(name);
+        else if (secret)
+            parts << name + u" = ••••••"_s;
+        else
+            parts << name + u" = "_s + variables.value(name);
+    }
+    return parts.join(u"  ·  "_s);
 }
 
 const auto kExamplesPath = u":/examples"_s;
@@ -87,6 +113,8 @@ MainWindow::MainWindow(QWidget *parent)
         if (!reason.isEmpty())
             statusBar()->showMessage(reason);
     });
+    if (const QString file = QSettings().value(u"secrets/file"_s).toString(); !file.isEmpty())
+        m_vault->setFileFallback(std::make_unique<FileSecretStore>(file));
     keepMyEdits = [this](const QString &question) {
         QMessageBox box(
             QMessageBox::Question, tr("Gatescope"), question, QMessageBox::NoButton, this);
@@ -144,7 +172,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({ 180, 1180 });
+    m_splitter->setSizes({ 240, 1120 });
     setCentralWidget(m_splitter);
 
     m_gatewayLabel->setObjectName(u"gatewayLabel"_s);
@@ -207,6 +235,14 @@ void MainWindow::buildMenus()
             openFile(path);
     });
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
+    file->addAction(tr("&History Settings…"), this, [this] {
+        HistoryDialog dialog(this);
+        dialog.setLimits(historyLimits());
+        if (m_history)
+            dialog.setCurrent(m_history->count(), m_history->path());
+        if (dialog.exec() == QDialog::Accepted)
+            setHistoryLimits(dialog.limits());
+    });
     file->addAction(
         tr("Open &Collection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
             const QString root = QFileDialog::getExistingDirectory(this, tr("Open Collection"));
@@ -271,6 +307,21 @@ void MainWindow::buildMenus()
     QMenu *gateway = menuBar()->addMenu(tr("&Gateway"));
     gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
     gateway->addAction(tr("&Set Up Gateway…"), this, &MainWindow::configureGateway);
+    gateway->addAction(tr("Keep Secrets in a &File…"), this, [this] {
+        const QString path = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+            + u"/secrets.json"_s;
+        const QString warning = tr("Where no system keyring answers, Gatescope keeps tokens for "
+                                   "this session only. It can keep them in %1 instead: plain "
+                                   "text, readable by your user only, but readable by anything "
+                                   "running as you and by whoever gets your backups. The "
+                                   "keyring is still used whenever it answers.\n\nKeep secrets "
+                                   "in that file?")
+                                    .arg(path);
+        if (QMessageBox::warning(this, tr("Keep Secrets in a File"), warning,
+                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Yes)
+            keepSecretsInFile(path);
+    });
     gateway->addAction(tr("&Refresh Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
         &MainWindow::fetchModels);
 
@@ -342,7 +393,7 @@ void MainWindow::buildSidebar()
 bool MainWindow::openHistory(const QString &path)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
-    auto history = History::open(path);
+    auto history = History::open(path, historyLimits());
     if (!history) {
         statusBar()->showMessage(history.error().message);
         return false;
@@ -378,6 +429,36 @@ int MainWindow::filterHistory(const QString &text)
     }
     m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
     return int(entries.size());
+}
+
+HistoryLimits MainWindow::historyLimits() const
+{
+    const QSettings settings;
+    HistoryLimits limits;
+    limits.maxEntries = settings.value(u"history/maxEntries"_s, limits.maxEntries).toInt();
+    limits.maxAgeDays = settings.value(u"history/maxAgeDays"_s, limits.maxAgeDays).toInt();
+    limits.maxBytes = settings.value(u"history/maxBytes"_s, limits.maxBytes).toLongLong();
+    return limits;
+}
+
+int MainWindow::setHistoryLimits(const HistoryLimits &limits)
+{
+    QSettings settings;
+    settings.setValue(u"history/maxEntries"_s, limits.maxEntries);
+    settings.setValue(u"history/maxAgeDays"_s, limits.maxAgeDays);
+    settings.setValue(u"history/maxBytes"_s, limits.maxBytes);
+    if (!m_history)
+        return 0;
+    m_history->setLimits(limits);
+    const auto removed = m_history->applyRetention();
+    if (!removed) {
+        statusBar()->showMessage(removed.error().message);
+        return 0;
+    }
+    filterHistory(m_historySearch->text());
+    statusBar()->showMessage(
+        tr("History limits saved; %n older exchange(s) deleted", nullptr, *removed));
+    return *removed;
 }
 
 bool MainWindow::openHistoryEntry(qint64 id)
@@ -821,10 +902,16 @@ QString MainWindow::environment(const QString &root) const
     const Collection *c = m_collections->collection(root);
     if (!c)
         return {};
-    const QString chosen = m_environments.value(
-        c->root(), QSettings().value(u"collections/environment/"_s + c->settings().id).toString());
-    if (!chosen.isEmpty() && c->environments().environments.contains(chosen))
-        return chosen;
+    // A choice (none is one) made in this session, or at an earlier one.
+    const QString key = u"collections/environment/"_s + c->settings().id;
+    const QSettings settings;
+    std::optional<QString> chosen;
+    if (m_environments.contains(c->root()))
+        chosen = m_environments.value(c->root());
+    else if (settings.contains(key))
+        chosen = settings.value(key).toString();
+    if (chosen && (chosen->isEmpty() || c->environments().environments.contains(*chosen)))
+        return *chosen;
     if (c->environments().environments.contains(c->settings().defaultEnvironment))
         return c->settings().defaultEnvironment;
     // Without a choice, the first environment (no environment when there is none).
@@ -954,6 +1041,13 @@ bool MainWindow::openCollectionRequest(
         decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
     source.opened = compose(page->editor()->request());
     page->setSource(source);
+    const QString preview = variablePreview(source.request, variables, c->settings().secrets);
+    if (!preview.isEmpty())
+        page->setVariablePreview(
+            (env.isEmpty() ? tr("Variables: ") : tr("Variables (%1): ").arg(env)) + preview,
+            tr("What the {{variables}} of this request resolved to: the active gateway, then "
+               "the collection's defaults and environment, then the file's @variables. "
+               "Secrets are masked."));
     m_tabs->setTabToolTip(m_tabs->indexOf(page), c->name() + u" › "_s + relativePath);
     updateEnvironmentPicker();
     return true;
@@ -1067,6 +1161,15 @@ void MainWindow::onCollectionFilesChanged(const QString &root, const QStringList
         reloadFromCollection(page);
     }
     statusBar()->showMessage(tr("Reloaded what changed on disk: %1").arg(paths.join(", "_L1)));
+}
+
+void MainWindow::keepSecretsInFile(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    m_vault->setFileFallback(std::make_unique<FileSecretStore>(path));
+    QSettings().setValue(u"secrets/file"_s, path);
+    statusBar()->showMessage(
+        tr("Where no keyring answers, secrets now go to %1 (readable by you only)").arg(path));
 }
 
 } // namespace gs::ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/history.h"
 #include "core/httpfile.h"
 
 #include <QHash>
@@ -68,6 +69,10 @@ public:
     //! edits, false takes the file's version. Tests replace the dialog.
     std::function<bool(const QString &question)> keepMyEdits;
     core::SecretVault *vault() const { return m_vault.get(); }
+    //! Where no keyring answers: keeps secrets in \a path (plain text, owner-only
+    //! permissions) instead of the session only, now and at later starts. Only on
+    //! the user's explicit request (Gateway ▸ Keep Secrets in a File, with a warning).
+    void keepSecretsInFile(const QString &path);
 
     //! Starts the embedded demo gateway and makes it the active gateway.
     bool useDemoGateway();
@@ -91,6 +96,10 @@ public:
     bool openHistory(const QString &path);
     //! Lists the history entries matching \a text in the sidebar; returns how many.
     int filterHistory(const QString &text);
+    //! The retention limits (from the settings; defaults until changed).
+    core::HistoryLimits historyLimits() const;
+    //! Keeps them in the settings and applies them now; returns how many entries went.
+    int setHistoryLimits(const core::HistoryLimits &limits);
     //! Opens history entry \a id in a new tab.
     bool openHistoryEntry(qint64 id);
     bool welcomeShown() const;

@@ -4,8 +4,9 @@
 #include "requesteditor.h"
 #include "responseinspector.h"
 
-#include <QHBoxLayout>
+#include <QLabel>
 #include <QSplitter>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -19,16 +20,25 @@ RequestPage::RequestPage(
     , m_editor(new RequestEditor(repository))
     , m_inspector(new ResponseInspector(repository))
     , m_splitter(new QSplitter(Qt::Horizontal))
+    , m_variables(new QLabel)
 {
+    m_variables->setObjectName(u"variablePreview"_s);
+    m_variables->setTextFormat(Qt::PlainText);
+    m_variables->setWordWrap(true);
+    m_variables->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_variables->setContentsMargins(6, 2, 6, 2);
+    m_variables->hide();
     m_splitter->setObjectName(u"pageSplitter"_s);
     m_splitter->addWidget(m_editor);
     m_splitter->addWidget(m_inspector);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
-    auto *layout = new QHBoxLayout(this);
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_splitter);
+    layout->setSpacing(0);
+    layout->addWidget(m_variables);
+    layout->addWidget(m_splitter, 1);
     connect(m_editor, &RequestEditor::sendRequested, this, &RequestPage::send);
     connect(m_inspector, &ResponseInspector::cancelRequested, this, &RequestPage::cancel);
 }
@@ -37,6 +47,18 @@ RequestPage::~RequestPage()
 {
     // The inspector follows the exchange: let it go first.
     m_inspector->clear();
+}
+
+void RequestPage::setVariablePreview(const QString &text, const QString &toolTip)
+{
+    m_variables->setText(text);
+    m_variables->setToolTip(toolTip);
+    m_variables->setVisible(!text.isEmpty());
+}
+
+QString RequestPage::variablePreview() const
+{
+    return m_variables->text();
 }
 
 bool RequestPage::isModified() const

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+class QLabel;
 class QNetworkAccessManager;
 class QSplitter;
 
@@ -67,6 +68,10 @@ public:
     void setSource(std::optional<Source> source) { m_source = std::move(source); }
     //! Whether the editor differs from what was opened (only for a collection request).
     bool isModified() const;
+    //! The line above the editor that shows what the request's {{variables}} resolved
+    //! to (secrets masked); hidden when empty.
+    void setVariablePreview(const QString &text, const QString &toolTip = {});
+    QString variablePreview() const;
 
     //! Sends the request as edited; false (with the reason emitted) when it may not go.
     bool send();
@@ -82,6 +87,7 @@ private:
     RequestEditor *m_editor;
     ResponseInspector *m_inspector;
     QSplitter *m_splitter;
+    QLabel *m_variables;
     std::unique_ptr<core::Exchange> m_exchange;
     core::WireRequest m_sent;
     QString m_filePath;

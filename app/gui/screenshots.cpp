@@ -7,6 +7,7 @@
 #include "ui/responseinspector.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QLineEdit>
 #include <QTabWidget>
 #include <QTableView>
@@ -120,6 +121,39 @@ void ScreenshotSession::error()
         shoot(u"error"_s);
         tabs->setCurrentIndex(ResponseInspector::GatewayTab);
         shoot(u"error-gateway"_s);
+        collection();
+    });
+}
+
+void ScreenshotSession::collection()
+{
+    // The bundled examples as a team's collection folder, opened in the sidebar.
+    QDir(m_collection.path()).mkpath(u"team-requests"_s);
+    const QDir root(m_collection.filePath(u"team-requests"_s));
+    root.mkpath(u"chat"_s);
+    root.mkpath(u"apis"_s);
+    QFile::copy(u":/examples/chat-stream.http"_s, root.filePath(u"chat/streaming.http"_s));
+    QFile::copy(u":/examples/gateway-requests.http"_s, root.filePath(u"apis/gateway.http"_s));
+    QFile::copy(u":/examples/http-client.env.json"_s, root.filePath(u"http-client.env.json"_s));
+    for (const QString &name :
+        { u"chat/streaming.http"_s, u"apis/gateway.http"_s, u"http-client.env.json"_s })
+        QFile::setPermissions(root.filePath(name), QFile::ReadOwner | QFile::WriteOwner);
+    if (!m_window.openCollection(root.path())) {
+        std::fprintf(stderr, "gatescope: the example collection did not open\n");
+        Q_EMIT done(false);
+        return;
+    }
+    // No environment: the active (demo) gateway fills in the address and token.
+    const QString canonical = root.canonicalPath();
+    m_window.setEnvironment(canonical, QString());
+    if (!m_window.openCollectionRequest(canonical, u"chat/streaming.http"_s, 0)) {
+        Q_EMIT done(false);
+        return;
+    }
+    RequestPage *page = m_window.currentPage();
+    sendAndThen(page, [this, page] {
+        page->inspector()->tabs()->setCurrentIndex(ResponseInspector::StreamTab);
+        shoot(u"collection"_s);
         Q_EMIT done(m_ok);
     });
 }

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QObject>
+#include <QTemporaryDir>
 
 #include <functional>
 
@@ -32,9 +33,11 @@ private:
     void streaming();
     void nonStreaming();
     void error();
+    void collection();
 
     gs::ui::MainWindow &m_window;
     QDir m_dir;
     QStringList m_saved;
+    QTemporaryDir m_collection; //!< a collection made from the bundled examples
     bool m_ok = true;
 };

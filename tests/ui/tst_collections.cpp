@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void typedTokenGoesToTheVaultNotTheFile();
     void externalChangesReloadOrAsk();
     void sidebarOperations();
+    void withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest();
     void screenshot();
 
 private:
@@ -157,13 +159,22 @@ void TestCollections::opensWithTheChosenEnvironment()
     QCOMPARE(picker->currentText(), u"demo"_s);
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 1));
     QCOMPARE(window.currentPage()->editor()->request().baseUrl, u"http://127.0.0.1:1/demo"_s);
+    QCOMPARE(window.currentPage()->variablePreview(),
+        u"Variables (demo): baseUrl = http://127.0.0.1:1/demo  ·  token: not set"_s);
     // No token anywhere: sending is blocked and says which variable is missing.
     QVERIFY(!window.currentPage()->editor()->canSend());
     QVERIFY2(window.currentPage()->editor()->blockReason().contains(u"{{token}}"_s),
         qPrintable(window.currentPage()->editor()->blockReason()));
     // Remembered per collection.
-    MainWindow next;
-    QCOMPARE(next.environment(m_root), u"demo"_s);
+    {
+        MainWindow next;
+        QCOMPARE(next.environment(m_root), u"demo"_s);
+    }
+    // No environment is a choice too: the active gateway alone fills in.
+    window.setEnvironment(m_root, QString());
+    QCOMPARE(picker->currentText(), u"(none)"_s);
+    MainWindow later;
+    QCOMPARE(later.environment(m_root), QString());
 }
 
 void TestCollections::savesEditsBackByteForByte()
@@ -175,6 +186,9 @@ void TestCollections::savesEditsBackByteForByte()
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     RequestPage *page = window.currentPage();
     QVERIFY(!page->isModified());
+    // The preview shows where the values came from, the token masked.
+    QCOMPARE(page->variablePreview(),
+        u"Variables (prod): baseUrl = https://gw.example/api/llm  ·  token = ••••••"_s);
 
     // Unchanged: nothing written (the file keeps its old time).
     const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-2);
@@ -333,6 +347,49 @@ void TestCollections::sidebarOperations()
     QVERIFY(toolsItem);
     QCOMPARE(texts(toolsItem), QStringList({ u"drafts"_s, u"weather.http"_s }));
     QCOMPARE(sidebar->topLevelItem(0)->text(0), u"team"_s);
+}
+
+void TestCollections::withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest()
+{
+    // The real credential store, with no D-Bus to reach it (a headless machine).
+    const QByteArray store = qgetenv("GATESCOPE_SECRET_STORE");
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    qunsetenv("GATESCOPE_SECRET_STORE");
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gatescope-test-bus");
+    const auto restore = qScopeGuard([&] {
+        qputenv("GATESCOPE_SECRET_STORE", store);
+        qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+    });
+    const QString file = m_dir->filePath(u"config/secrets.json"_s);
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openCollection(path(u"team"_s)));
+        QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 1));
+        GatewayRequest r = window.currentPage()->editor()->request();
+        r.bearerToken = u"sk-headless-1"_s;
+        window.currentPage()->editor()->setRequest(r);
+        QVERIFY(window.saveCurrent());
+        // Said plainly, and kept for the session only: no file anywhere.
+        QVERIFY2(window.statusBar()->currentMessage().contains(u"for this session only"_s),
+            qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(
+            window.vault()->fallbackReason().startsWith(u"No system credential store answered"_s));
+        QVERIFY(!QFile::exists(file));
+
+        // The user asks for the file: from then on secrets go there, owner-only.
+        window.keepSecretsInFile(file);
+        r.bearerToken = u"sk-headless-2"_s;
+        window.currentPage()->editor()->setRequest(r);
+        QVERIFY(window.saveCurrent());
+        QVERIFY(QFile::exists(file));
+        QCOMPARE(QFile::permissions(file) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), 0);
+        QVERIFY(read(file).contains("sk-headless-2"));
+    }
+    // A later start reads it back from the file.
+    MainWindow next;
+    const QString id = next.collections()->collection(m_root)->settings().id;
+    QCOMPARE(next.vault()->readNow({ id, u"prod"_s, u"token"_s }).value, u"sk-headless-2"_s);
 }
 
 void TestCollections::screenshot()

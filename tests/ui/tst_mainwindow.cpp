@@ -1,4 +1,5 @@
 #include "core/exchange.h"
+#include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -17,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -464,6 +466,18 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     QCOMPARE(reopened.requestTimeoutMs, 30000);
     QVERIFY2(window.currentPage()->editor()->canSend(),
         qPrintable(window.currentPage()->editor()->blockReason()));
+
+    // Fewer kept from now on: the oldest goes, the limit is remembered.
+    HistoryDialog dialog;
+    dialog.setLimits(window.historyLimits());
+    QCOMPARE(dialog.limits().maxEntries, 2000); // the defaults
+    dialog.findChild<QSpinBox *>(u"maxEntries"_s)->setValue(1);
+    dialog.findChild<QSpinBox *>(u"maxAgeDays"_s)->setValue(7);
+    QCOMPARE(window.setHistoryLimits(dialog.limits()), 1);
+    QCOMPARE(window.filterHistory({}), 1);
+    QCOMPARE(window.filterHistory(u"embeddings"_s), 1); // the newest stays
+    QCOMPARE(window.historyLimits().maxEntries, 1);
+    QCOMPARE(window.historyLimits().maxAgeDays, 7);
 
     // Nothing the window wrote holds the token.
     window.close();
