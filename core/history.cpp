@@ -12,6 +12,8 @@
 #include <QTimeZone>
 #include <QVariant>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
@@ -94,6 +96,27 @@ constexpr auto kColumns = "id, at, method, url, request, status, requested_model
                           "applied, timeline, usage, duration_ms, body_bytes, body, error"_L1;
 
 } // namespace
+
+Timeline timelineFromJson(const QString &json)
+{
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    const auto at = [&o](const char *key) {
+        const QJsonValue v = o.value(QLatin1StringView(key));
+        return v.isDouble() ? qint64(std::llround(v.toDouble() * 1000.0)) : qint64(-1);
+    };
+    Timeline t;
+    t.connecting = at("connectingMs");
+    t.encrypted = at("encryptedMs");
+    t.requestSent = at("requestSentMs");
+    t.headers = at("headersMs");
+    t.firstByte = at("firstByteMs");
+    t.firstToken = at("ttftMs");
+    t.finished = at("finishedMs");
+    t.connectionReused = o.value("connectionReused"_L1).toBool();
+    t.bytes = o.value("bytes"_L1).toInteger();
+    t.events = o.value("events"_L1).toInteger();
+    return t;
+}
 
 HistoryEntry historyEntry(
     const Exchange &exchange, const WireRequest &request, const QString &requestedModel)

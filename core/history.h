@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "gatewayrequest.h"
+#include "timeline.h"
 
 #include <QDateTime>
 
@@ -42,6 +43,9 @@ struct HistoryLimits
     qint64 maxBytes = 200LL * 1024 * 1024; //!< request texts and body copies together
     qint64 bodyCopyBytes = 256 * 1024;
 };
+
+//! The client's timeline as a history entry keeps it (milliseconds, no token times).
+Timeline timelineFromJson(const QString &json);
 
 //! What an exchange sent and received, for the history (credentials masked).
 HistoryEntry historyEntry(

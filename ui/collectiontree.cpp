@@ -63,8 +63,13 @@ protected:
     {
         if (event->type() != QEvent::Drop)
             return QObject::eventFilter(watched, event);
+        // The drop comes to the viewport, or to the view itself when Qt passes it up.
         auto *drop = static_cast<QDropEvent *>(event);
-        QTreeWidgetItem *target = m_owner->m_tree->itemAt(drop->position().toPoint());
+        QWidget *viewport = m_owner->m_tree->viewport();
+        QPoint at = drop->position().toPoint();
+        if (watched != viewport)
+            at = viewport->mapFrom(m_owner->m_tree, at);
+        QTreeWidgetItem *target = m_owner->m_tree->itemAt(at);
         if (m_owner->dropOn(target))
             drop->acceptProposedAction();
         else
@@ -86,7 +91,9 @@ CollectionTree::CollectionTree(QTreeWidget *tree, QObject *parent)
     m_tree->setAcceptDrops(true);
     m_tree->setDropIndicatorShown(true);
     m_tree->setDragDropMode(QAbstractItemView::InternalMove);
-    m_tree->viewport()->installEventFilter(new DropFilter(this));
+    auto *drops = new DropFilter(this);
+    m_tree->installEventFilter(drops);
+    m_tree->viewport()->installEventFilter(drops);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_tree, &QWidget::customContextMenuRequested, this, &CollectionTree::showMenu);
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {

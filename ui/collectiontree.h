@@ -60,6 +60,9 @@ public:
     bool duplicate(const Location &at);
     bool remove(const Location &at);
     bool move(const Location &from, const Location &intoFolder);
+    //! What a drop on \a target does: the current item (where the drag started) moves
+    //! into that folder, or into the folder of the file or request dropped on.
+    bool dropOn(QTreeWidgetItem *target);
 
     //! Re-reads the collection from disk and rebuilds its items (keeping what was
     //! expanded); emits changedOnDisk() for the files that differ.
@@ -85,7 +88,6 @@ private:
     void watch(Open &open);
     void onDiskChange();
     void showMenu(const QPoint &pos);
-    bool dropOn(QTreeWidgetItem *target);
     bool report(const core::Error &error);
 
     QTreeWidget *m_tree;

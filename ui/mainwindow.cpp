@@ -29,6 +29,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -202,6 +203,7 @@ MainWindow::MainWindow(QWidget *parent)
     for (const QString &root : settings.value(u"collections/open"_s).toStringList())
         if (QFileInfo(root).isDir())
             openCollection(root);
+    updateEnvironmentPicker();
 
     applyTheme();
     connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
@@ -255,6 +257,38 @@ void MainWindow::buildMenus()
                 this, tr("Save Request"), page->title() + u".http"_s, tr("HTTP requests (*.http)"));
             if (!path.isEmpty())
                 saveCurrent(path);
+        }
+    });
+    file->addAction(tr("Save to &Collection…"), this, [this] {
+        RequestPage *page = currentPage();
+        if (!page)
+            return;
+        // Every folder of every open collection, as "collection › folder".
+        QStringList places;
+        QList<std::pair<QString, QString>> targets;
+        for (const QString &root : m_collections->roots()) {
+            const Collection *c = m_collections->collection(root);
+            places << c->name();
+            targets.append({ root, QString() });
+            for (const QString &folder : c->folders()) {
+                places << c->name() + u" › "_s + folder;
+                targets.append({ root, folder });
+            }
+        }
+        if (places.isEmpty()) {
+            statusBar()->showMessage(tr("Open a collection first (File ▸ Open Collection)."));
+            return;
+        }
+        bool ok = false;
+        const QString place = QInputDialog::getItem(
+            this, tr("Save to Collection"), tr("Folder:"), places, 0, false, &ok);
+        if (!ok)
+            return;
+        const QString name = QInputDialog::getText(this, tr("Save to Collection"), tr("File name:"),
+            QLineEdit::Normal, page->title(), &ok);
+        if (ok && !name.trimmed().isEmpty()) {
+            const auto &[root, folder] = targets.at(places.indexOf(place));
+            saveCurrentToCollection(root, folder, name.trimmed());
         }
     });
     file->addAction(tr("Export Exchange as &HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
@@ -481,6 +515,7 @@ bool MainWindow::openHistoryEntry(qint64 id)
     request.bearerToken = m_token;
     RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
     page->editor()->setRequest(request);
+    page->inspector()->showRecorded(*e);
     const QString sentAt = e->at.toLocalTime().toString(Qt::ISODate);
     const QString message = tr("Reopened a request sent at %1 (%2 %3)");
     statusBar()->showMessage(message.arg(sentAt, QString::number(e->status), e->resolvedModel));
@@ -1170,6 +1205,49 @@ void MainWindow::keepSecretsInFile(const QString &path)
     QSettings().setValue(u"secrets/file"_s, path);
     statusBar()->showMessage(
         tr("Where no keyring answers, secrets now go to %1 (readable by you only)").arg(path));
+}
+
+bool MainWindow::saveCurrentToCollection(
+    const QString &root, const QString &folder, const QString &name)
+{
+    RequestPage *page = currentPage();
+    Collection *c = m_collections->collection(root);
+    if (!page || !c)
+        return false;
+    // As Save does: the token and the gateway's address as {{variables}}.
+    const GatewayRequest &request = page->editor()->request();
+    const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
+    const auto parsed = HttpFile::parse(writeHttpRequest(compose(request), false, baseUrl));
+    if (!parsed || parsed->requests().isEmpty()) {
+        statusBar()->showMessage(tr("This request cannot be written as a .http file"));
+        return false;
+    }
+    HttpFileRequest fileRequest = parsed->requests().first();
+    fileRequest.name = page->title();
+    QString fileName = name;
+    fileName.replace(u'/', u'-');
+    const auto created = c->createFile(folder, fileName, fileRequest);
+    if (!created) {
+        statusBar()->showMessage(created.error().message);
+        return false;
+    }
+    m_collections->refresh(root);
+    // The tab now edits the new file's request.
+    RequestPage::Source source;
+    source.root = c->root();
+    source.relativePath = *created;
+    source.index = 0;
+    source.environment = environment(root);
+    source.request = fileRequest;
+    if (!baseUrl.isEmpty())
+        source.variables.insert(u"baseUrl"_s, baseUrl);
+    if (!request.bearerToken.isEmpty())
+        source.variables.insert(u"token"_s, request.bearerToken);
+    source.opened = compose(request);
+    page->setSource(source);
+    statusBar()->showMessage(
+        tr("Saved to %1 › %2 (the token is written as {{token}})").arg(c->name(), *created));
+    return true;
 }
 
 } // namespace gs::ui

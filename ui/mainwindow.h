@@ -62,6 +62,10 @@ public:
     //! Opens request \a index of a collection file in a tab, resolved with the active
     //! environment (an open tab of the same request is focused instead).
     bool openCollectionRequest(const QString &root, const QString &relativePath, qsizetype index);
+    //! Saves the current tab's request as a new file \a name in \a folder of an open
+    //! collection (the token and the gateway's address as {{variables}}) and ties the
+    //! tab to it: a request reopened from the history, or a new one, joins a collection.
+    bool saveCurrentToCollection(const QString &root, const QString &folder, const QString &name);
     //! The environment chosen for \a root's collection (its default when none was).
     QString environment(const QString &root) const;
     void setEnvironment(const QString &root, const QString &name);

@@ -2,6 +2,7 @@
 
 #include "core/exchange.h"
 #include "core/gatewayresponse.h"
+#include "core/history.h"
 #include "core/waterfall.h"
 #include "eventsmodel.h"
 #include "highlighting.h"
@@ -655,8 +656,13 @@ void ResponseInspector::onHeaders()
 {
     if (!m_exchange)
         return;
-    const HttpHeaders &headers = m_exchange->responseHeaders();
     m_status->setText(statusLine());
+    showHeaders(m_exchange->responseHeaders());
+    showTiming();
+}
+
+void ResponseInspector::showHeaders(const HttpHeaders &headers)
+{
     m_headers->clear();
     auto *gateway = new QTreeWidgetItem(m_headers, { tr("Gateway (x-tfy-*)") });
     auto *other = new QTreeWidgetItem(m_headers, { tr("Response") });
@@ -712,7 +718,46 @@ void ResponseInspector::onHeaders()
     } else {
         m_feedback->setText(tr("No feedback target (x-tfy-feedback-target-id)."));
     }
-    showTiming();
+}
+
+void ResponseInspector::showRecorded(const HistoryEntry &e)
+{
+    clear();
+    m_requestedModel = e.requestedModel;
+    // What the history kept of the gateway's headers.
+    HttpHeaders headers;
+    if (!e.resolvedModel.isEmpty())
+        headers.append({ "x-tfy-resolved-model", e.resolvedModel.toUtf8() });
+    if (!e.appliedConfigurations.isEmpty())
+        headers.append({ "x-tfy-applied-configurations", e.appliedConfigurations.toUtf8() });
+    showHeaders(headers);
+    m_feedback->setText(tr("The history keeps no other headers."));
+
+    const QString at = e.at.toLocalTime().toString(Qt::ISODate);
+    QString status = e.status > 0 ? u"<b>%1</b>"_s.arg(e.status) : tr("<b>No response</b>");
+    status += u" &nbsp; "_s + tr("recorded %1, from the history").arg(at.toHtmlEscaped());
+    if (!e.error.isEmpty())
+        status += u" &nbsp; <span style='color:#c0392b'><b>%1</b></span>"_s.arg(
+            e.error.toHtmlEscaped());
+    m_status->setText(status);
+
+    const BodyFraming framing = framingFor({}, e.body);
+    const DecodedBody decoded = decodeBody({}, e.body, framing);
+    const AssembledResponse &a = decoded.assembled;
+    if (!a.reasoning().isEmpty()) {
+        m_reasoningToggle->show();
+        m_reasoning->show();
+        m_reasoning->appendStreamed(a.reasoning());
+    }
+    m_answer->appendStreamed(a.text());
+    m_body->setContent(e.body, framing == BodyFraming::Json);
+    m_bodyNote->setText(e.bodyTruncated()
+            ? tr("The first %1 of %2 (the history keeps the beginning)")
+                  .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
+            : bytesText(e.body.size()));
+    m_waterfall->setWaterfall(Waterfall::build(timelineFromJson(e.timeline), {}));
+    m_timingSummary->setText(tr("Recorded timing of the client; the history keeps no "
+                                "server-timing header."));
 }
 
 void ResponseInspector::onFinished()

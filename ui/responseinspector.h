@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/httpheader.h"
+
 #include <QPointer>
 #include <QWidget>
 
@@ -24,8 +26,9 @@ class Theme;
 } // namespace KSyntaxHighlighting
 
 namespace gs::core {
+struct HistoryEntry;
 class Exchange;
-}
+} // namespace gs::core
 
 namespace gs::ui {
 
@@ -67,6 +70,10 @@ public:
     //! destroyed after finishing); \a requestedModel is what the request asked for.
     void watch(core::Exchange *exchange, const QString &requestedModel);
     void setTheme(const KSyntaxHighlighting::Theme &theme);
+    //! Shows an exchange from the history (no live exchange): what it kept, which is
+    //! the status, the models, the applied configurations, the client's timeline and
+    //! the body's first bytes (the answer decoded from them). Says that it is recorded.
+    void showRecorded(const core::HistoryEntry &entry);
 
     QTabWidget *tabs() const { return m_tabs; }
     WaterfallWidget *waterfall() const { return m_waterfall; }
@@ -98,6 +105,8 @@ private:
     //! "200 OK  HTTP/1.1", or empty before a status line came.
     QString statusLine() const;
     void onHeaders();
+    //! The Headers tab and the Gateway tab's models, configurations and feedback target.
+    void showHeaders(const core::HttpHeaders &headers);
     void onFinished();
     void showBody();
     void showTiming();

@@ -1,6 +1,7 @@
 #include "core/exchange.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
+#include "ui/largetextview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
@@ -466,6 +467,31 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     QCOMPARE(reopened.requestTimeoutMs, 30000);
     QVERIFY2(window.currentPage()->editor()->canSend(),
         qPrintable(window.currentPage()->editor()->blockReason()));
+    // And what came back, in the inspector, marked as recorded.
+    ResponseInspector *inspector = window.currentPage()->inspector();
+    QVERIFY2(inspector->statusText().contains(u"recorded"_s), qPrintable(inspector->statusText()));
+    QVERIFY(inspector->statusText().contains(u"200"_s));
+    QVERIFY(inspector->answerText().size() > 20);
+    QVERIFY(inspector->resolvedModelText().contains(u"openai-main/gpt-4o-mini"_s));
+    QVERIFY(inspector->appliedConfigurations()->rowCount() > 0);
+    QTRY_VERIFY(inspector->bodyView()->lineCount() > 10);
+    QVERIFY(inspector->bodyView()->lineText(0).startsWith(u"data: "_s));
+    // For a look at it.
+    QVERIFY(window.grab().save(QStringLiteral(GATESCOPE_BINARY_DIR "/history-reopened.png")));
+    // Saved into a collection: a new file, the token as {{token}}, the tab tied to it.
+    QVERIFY(QDir(dir.path()).mkpath(u"team/chat"_s));
+    QVERIFY(window.openCollection(dir.filePath(u"team"_s)));
+    const QString team = QFileInfo(dir.filePath(u"team"_s)).canonicalFilePath();
+    QVERIFY(window.saveCurrentToCollection(team, u"chat"_s, u"from history"_s));
+    QFile saved(dir.filePath(u"team/chat/from history.http"_s));
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray savedText = saved.readAll();
+    QVERIFY(savedText.contains("Authorization: Bearer {{token}}"));
+    QVERIFY(!savedText.contains("gs-demo-token"));
+    QVERIFY(window.currentPage()->source().has_value());
+    QVERIFY(!window.currentPage()->isModified());
+    QVERIFY(
+        !window.saveCurrentToCollection(team, u"chat"_s, u"from history"_s)); // never over a file
 
     // Fewer kept from now on: the oldest goes, the limit is remembered.
     HistoryDialog dialog;
