@@ -559,14 +559,33 @@ HttpFileRequest unresolve(const HttpFileRequest &source, const WireRequest &open
     out.headers.clear();
     for (const HttpHeader &h : edited.headers) {
         const QString name = QString::fromUtf8(h.name);
-        QString value = back(QString::fromUtf8(h.value));
-        if (isSecretHeader(h.name) && !value.contains("{{"_L1)) {
+        const QString raw = QString::fromUtf8(h.value);
+        if (!isSecretHeader(h.name)) {
+            out.headers.append({ name, back(raw) });
+            continue;
+        }
+        // A credential is matched whole, never in parts: a value that merely starts
+        // with a variable's value is a different credential.
+        QString value;
+        for (const auto &[sourceName, sourceValue] : source.headers) {
+            if (sourceName.compare(name, Qt::CaseInsensitive) == 0
+                && substituteVariables(sourceValue, variables) == raw) {
+                value = sourceValue; // unchanged: as the file wrote it
+                break;
+            }
+        }
+        const bool bearer = raw.startsWith("Bearer "_L1, Qt::CaseInsensitive);
+        const QString credential = bearer ? raw.mid(7).trimmed() : raw;
+        for (const auto &[variable, variableValue] : std::as_const(used)) {
+            if (value.isEmpty() && variableValue == credential)
+                value = (bearer ? raw.left(7) : QString()) + u"{{"_s + variable + u"}}"_s;
+        }
+        if (value.isEmpty()) {
             // A credential typed into the editor: into the credential store, never the file.
-            const bool bearer = value.startsWith("Bearer "_L1, Qt::CaseInsensitive);
             const QString variable = bearer ? u"token"_s : name.toLower().replace(u'-', u'_');
             if (newSecrets)
-                newSecrets->insert(variable, bearer ? value.mid(7).trimmed() : value);
-            value = (bearer ? value.left(7) : QString()) + u"{{"_s + variable + u"}}"_s;
+                newSecrets->insert(variable, credential);
+            value = (bearer ? raw.left(7) : QString()) + u"{{"_s + variable + u"}}"_s;
         }
         out.headers.append({ name, value });
     }

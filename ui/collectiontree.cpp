@@ -549,6 +549,8 @@ void CollectionTree::showMenu(const QPoint &pos)
             [this, at] { remove(*at); });
     } else {
         menu.addSeparator();
+        menu.addAction(
+            tr("Set a Secret Variable…"), this, [this, at] { Q_EMIT secretRequested(at->root); });
         menu.addAction(tr("Close Collection"), this, [this, at] { close(at->root); });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(pos));

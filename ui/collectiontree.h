@@ -78,6 +78,8 @@ Q_SIGNALS:
     //! Files of \a root whose content changed on disk (edited elsewhere, git pull).
     void changedOnDisk(const QString &root, const QStringList &relativePaths);
     void message(const QString &text);
+    //! The user asked to set a secret variable of \a root's collection.
+    void secretRequested(const QString &root);
     //! A collection was opened, closed or rebuilt.
     void collectionsChanged();
 

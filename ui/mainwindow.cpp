@@ -41,6 +41,7 @@
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
@@ -1247,6 +1248,33 @@ bool MainWindow::saveCurrentToCollection(
     page->setSource(source);
     statusBar()->showMessage(
         tr("Saved to %1 › %2 (the token is written as {{token}})").arg(c->name(), *created));
+    return true;
+}
+
+bool MainWindow::setCollectionSecret(const QString &root, const QString &name, const QString &value)
+{
+    Collection *c = m_collections->collection(root);
+    static const QRegularExpression kName(u"^[A-Za-z_][\\w.-]*$"_s);
+    if (!c || !kName.match(name).hasMatch()) {
+        statusBar()->showMessage(tr("\"%1\" cannot be a variable name").arg(name));
+        return false;
+    }
+    CollectionSettings settings = c->settings();
+    if (!settings.secrets.contains(name))
+        settings.secrets << name;
+    if (auto saved = c->saveSettings(settings); !saved) {
+        statusBar()->showMessage(saved.error().message);
+        return false;
+    }
+    const QString env = environment(root);
+    const SecretReply reply = m_vault->writeNow({ c->settings().id, env, name }, value);
+    if (reply.status != SecretReply::Status::Ok) {
+        statusBar()->showMessage(reply.message);
+        return false;
+    }
+    const QString where = env.isEmpty() ? c->name() : c->name() + u" / "_s + env;
+    const QString message = tr("{{%1}} of %2 is kept in %3");
+    statusBar()->showMessage(message.arg(name, where, m_vault->description()));
     return true;
 }
 

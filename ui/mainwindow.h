@@ -66,6 +66,10 @@ public:
     //! collection (the token and the gateway's address as {{variables}}) and ties the
     //! tab to it: a request reopened from the history, or a new one, joins a collection.
     bool saveCurrentToCollection(const QString &root, const QString &folder, const QString &name);
+    //! Keeps \a value for variable \a name of \a root's collection, in its active
+    //! environment, in the keyring (or where the vault says), and lists the name in
+    //! the collection's secrets; the collection's files never see the value.
+    bool setCollectionSecret(const QString &root, const QString &name, const QString &value);
     //! The environment chosen for \a root's collection (its default when none was).
     QString environment(const QString &root) const;
     void setEnvironment(const QString &root, const QString &name);

@@ -15,6 +15,9 @@
 #include <QDirIterator>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
@@ -156,6 +159,15 @@ void TestTokenLeak::wholeSessionWritesTheTokenNowhere()
             u"--json"_s }
             + vars,
         out + u"/run.json"_s);
+    // The runner finds the token the window put in the keyring for this collection
+    // and environment ("local"): the request goes out with it (the demo gateway, which
+    // knows only its own token, answers 401), instead of being held back for a
+    // missing {{token}}.
+    const Run fromKeyring = cli({ u"run"_s, work + u"/team"_s, u"--env"_s, u"local"_s, u"--var"_s,
+        u"baseUrl="_s + *url, u"--json"_s });
+    const QJsonObject report = QJsonDocument::fromJson(fromKeyring.out).object();
+    const QJsonObject first = report.value(u"results"_s).toArray().first().toObject();
+    QVERIFY2(first.value(u"status"_s).toInt() == 401, fromKeyring.out.constData());
     write(out + u"/curl.sh"_s,
         "curl " + url->toUtf8() + "/chat/completions -H 'Authorization: Bearer " + canary.toUtf8()
             + "' -d '{\"model\":\"a/b\"}'");

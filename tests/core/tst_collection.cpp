@@ -342,6 +342,14 @@ void TestCollection::editsAreWrittenBackWithTheirVariables()
     QCOMPARE(back.name, source.name);
     QCOMPARE(back.directives, source.directives);
 
+    // A typed token that starts with the old one is a new token, not "{{token}}-more".
+    WireRequest longer = opened;
+    longer.headers[0].value = "Bearer " + vars.value(u"token"_s).toUtf8() + "-more";
+    Variables more;
+    const HttpFileRequest longerBack = unresolve(source, opened, longer, vars, &more);
+    QCOMPARE(longerBack.headers.at(0).second, u"Bearer {{token}}"_s);
+    QCOMPARE(more.value(u"token"_s), vars.value(u"token"_s) + u"-more"_s);
+
     QVERIFY(c->saveRequest(u"chat/basic.http"_s, 0, back));
     const QByteArray text = read(path(u"chat/basic.http"_s));
     QVERIFY(!text.contains("sk-typed-in-999"));

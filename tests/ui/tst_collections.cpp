@@ -235,6 +235,21 @@ void TestCollections::typedTokenGoesToTheVaultNotTheFile()
     QCOMPARE(window.vault()->readNow({ id, u"prod"_s, u"token"_s }).value, u"sk-typed-in-4242"_s);
     QVERIFY(window.statusBar()->currentMessage().contains(u"memory, for this session only"_s));
 
+    // A secret variable set from the sidebar: listed in the settings, kept in the
+    // vault, filled in (and masked in the preview) when a request uses it.
+    write(path(u"team/keyed.http"_s),
+        "POST {{baseUrl}}/chat/completions\nx-team-key: {{teamKey}}\n\n{\"model\": \"a/b\"}\n");
+    window.collections()->refresh(m_root);
+    QVERIFY(!window.setCollectionSecret(m_root, u"not a name"_s, u"x"_s));
+    QVERIFY(window.setCollectionSecret(m_root, u"teamKey"_s, u"tk-secret-77"_s));
+    QVERIFY(read(path(u"team/.gatescope.json"_s)).contains("\"teamKey\""));
+    QVERIFY(!read(path(u"team/.gatescope.json"_s)).contains("tk-secret-77"));
+    QVERIFY(window.openCollectionRequest(m_root, u"keyed.http"_s, 0));
+    QCOMPARE(window.currentPage()->variablePreview(),
+        u"Variables (prod): baseUrl = https://gw.example/api/llm  ·  teamKey = ••••••"_s);
+    QVERIFY(window.currentPage()->editor()->request().extraHeaders.contains(
+        HttpHeader { "x-team-key", "tk-secret-77" }));
+
     // The next request opened from the collection gets the token from the vault.
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     QCOMPARE(window.currentPage()->editor()->request().bearerToken, u"sk-typed-in-4242"_s);
