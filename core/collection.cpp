@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimeZone>
 #include <QUuid>
 
 #include <algorithm>
@@ -158,19 +159,6 @@ void summarize(CollectionFile &f, const HttpFile &file)
     f.fileVariables = file.fileVariables();
 }
 
-Result<HttpFile> parseFile(
-    const QString &relativePath, const QString &path, const QByteArray &bytes)
-{
-    auto parsed = HttpFile::parse(QString::fromUtf8(bytes));
-    if (!parsed) {
-        Error e = parsed.error();
-        e.message = relativePath + u": "_s + e.message;
-        e.detail = path + u':' + e.detail;
-        return std::unexpected(e);
-    }
-    return parsed;
-}
-
 } // namespace
 
 CollectionFile Collection::readFile(const QString &relativePath) const
@@ -184,7 +172,7 @@ CollectionFile Collection::readFile(const QString &relativePath) const
         return f;
     }
     f.stamp = FileStamp::of(f.path, *bytes);
-    if (const auto parsed = parseFile(relativePath, f.path, *bytes); parsed)
+    if (const auto parsed = HttpFile::parseFile(*bytes, relativePath, f.path); parsed)
         summarize(f, *parsed);
     else
         f.error = parsed.error();
@@ -204,7 +192,7 @@ Result<HttpFile> Collection::load(const QString &relativePath) const
     if (!FileStamp::ofBytes(*bytes).sameContent(f->stamp))
         return fail(Error::Kind::Conflict,
             u"%1 was changed on disk since it was read."_s.arg(relativePath));
-    return parseFile(relativePath, f->path, *bytes);
+    return HttpFile::parseFile(*bytes, relativePath, f->path);
 }
 
 QString Collection::name() const
@@ -266,16 +254,19 @@ CollectionFile *Collection::writableFile(const QString &relativePath, Error *err
     return &*it;
 }
 
-Result<std::pair<CollectionFile *, HttpFile>> Collection::editableFile(const QString &relativePath)
+Result<void> Collection::editFile(
+    const QString &relativePath, const std::function<Result<void>(HttpFile &)> &edit)
 {
     Error error;
     CollectionFile *f = writableFile(relativePath, &error);
     if (!f)
         return std::unexpected(error);
-    auto parsed = load(relativePath);
-    if (!parsed)
-        return std::unexpected(parsed.error());
-    return std::pair(f, std::move(*parsed));
+    auto edited = load(relativePath);
+    if (!edited)
+        return std::unexpected(edited.error());
+    if (auto changed = edit(*edited); !changed)
+        return changed;
+    return saveFile(*f, *edited);
 }
 
 Result<void> Collection::saveFile(CollectionFile &file, const HttpFile &edited)
@@ -288,39 +279,44 @@ Result<void> Collection::saveFile(CollectionFile &file, const HttpFile &edited)
     return {};
 }
 
+namespace {
+
+Result<void> checkIndex(const HttpFile &file, const QString &relativePath, qsizetype index)
+{
+    if (index < 0 || index >= file.requests().size())
+        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
+    return {};
+}
+
+} // namespace
+
 Result<void> Collection::saveRequest(
     const QString &relativePath, qsizetype index, const HttpFileRequest &request)
 {
-    auto editable = editableFile(relativePath);
-    if (!editable)
-        return std::unexpected(editable.error());
-    auto &[f, edited] = *editable;
-    if (index < 0 || index >= edited.requests().size())
-        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    edited.setRequest(index, request);
-    return saveFile(*f, edited);
+    return editFile(relativePath, [&](HttpFile &file) {
+        auto ok = checkIndex(file, relativePath, index);
+        if (ok)
+            file.setRequest(index, request);
+        return ok;
+    });
 }
 
 Result<void> Collection::appendRequest(const QString &relativePath, const HttpFileRequest &request)
 {
-    auto editable = editableFile(relativePath);
-    if (!editable)
-        return std::unexpected(editable.error());
-    auto &[f, edited] = *editable;
-    edited.appendRequest(request);
-    return saveFile(*f, edited);
+    return editFile(relativePath, [&](HttpFile &file) {
+        file.appendRequest(request);
+        return Result<void> {};
+    });
 }
 
 Result<void> Collection::removeRequest(const QString &relativePath, qsizetype index)
 {
-    auto editable = editableFile(relativePath);
-    if (!editable)
-        return std::unexpected(editable.error());
-    auto &[f, edited] = *editable;
-    if (index < 0 || index >= edited.requests().size())
-        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
-    edited.removeRequest(index);
-    return saveFile(*f, edited);
+    return editFile(relativePath, [&](HttpFile &file) {
+        auto ok = checkIndex(file, relativePath, index);
+        if (ok)
+            file.removeRequest(index);
+        return ok;
+    });
 }
 
 Result<void> Collection::duplicateRequest(const QString &relativePath, qsizetype index)
@@ -328,8 +324,8 @@ Result<void> Collection::duplicateRequest(const QString &relativePath, qsizetype
     const auto parsed = load(relativePath);
     if (!parsed)
         return std::unexpected(parsed.error());
-    if (index < 0 || index >= parsed->requests().size())
-        return fail(Error::Kind::Usage, u"%1 has no request %2"_s.arg(relativePath).arg(index));
+    if (auto ok = checkIndex(*parsed, relativePath, index); !ok)
+        return ok;
     HttpFileRequest copy = parsed->requests().at(index);
     const QString name
         = copy.name.isEmpty() ? copy.method + u' ' + copy.target.section(u'/', -1) : copy.name;
@@ -359,9 +355,15 @@ Result<void> Collection::reload(const QString &relativePath)
 QStringList Collection::changedOnDisk() const
 {
     QStringList changed;
-    for (const CollectionFile &f : m_files)
+    for (const CollectionFile &f : m_files) {
+        // The same size and time as when read: taken as unchanged without reading it.
+        const QFileInfo info(f.path);
+        if (info.exists() && info.size() == f.stamp.size
+            && info.lastModified(QTimeZone::UTC) == f.stamp.modified)
+            continue;
         if (!FileStamp::of(f.path).sameContent(f.stamp))
             changed << f.relativePath;
+    }
     return changed;
 }
 
@@ -488,16 +490,7 @@ Result<QString> Collection::renamePath(const QString &relativePath, const QStrin
         newName += u'.' + info.suffix();
     const QString folder
         = relativePath.contains(u'/') ? relativePath.section(u'/', 0, -2) : QString();
-    const QString relative = relativeJoin(folder, newName);
-    if (relative == relativePath)
-        return relative;
-    if (QFileInfo::exists(absolute(relative)))
-        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
-    if (!QDir().rename(info.absoluteFilePath(), absolute(relative)))
-        return fail(Error::Kind::Io, u"Cannot rename %1 to %2"_s.arg(relativePath, newName));
-    if (auto r = rescan(); !r)
-        return std::unexpected(r.error());
-    return relative;
+    return renameTo(relativePath, relativeJoin(folder, newName));
 }
 
 Result<QString> Collection::movePath(const QString &relativePath, const QString &folder)
@@ -509,16 +502,20 @@ Result<QString> Collection::movePath(const QString &relativePath, const QString 
         return fail(Error::Kind::Usage, u"%1 is not a folder of the collection"_s.arg(folder));
     if (folder == relativePath || folder.startsWith(relativePath + u'/'))
         return fail(Error::Kind::Usage, u"A folder cannot move into itself"_s);
-    const QString relative = relativeJoin(folder, info.fileName());
-    if (relative == relativePath)
-        return relative;
-    if (QFileInfo::exists(absolute(relative)))
-        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(relative));
-    if (!QDir().rename(info.absoluteFilePath(), absolute(relative)))
-        return fail(Error::Kind::Io, u"Cannot move %1 into %2"_s.arg(relativePath, folder));
+    return renameTo(relativePath, relativeJoin(folder, info.fileName()));
+}
+
+Result<QString> Collection::renameTo(const QString &from, const QString &to)
+{
+    if (to == from)
+        return to;
+    if (QFileInfo::exists(absolute(to)))
+        return fail(Error::Kind::Usage, u"%1 already exists"_s.arg(to));
+    if (!QDir().rename(absolute(from), absolute(to)))
+        return fail(Error::Kind::Io, u"Cannot move %1 to %2"_s.arg(from, to));
     if (auto r = rescan(); !r)
         return std::unexpected(r.error());
-    return relative;
+    return to;
 }
 
 Result<void> Collection::trashPath(const QString &relativePath)

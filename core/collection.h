@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace gs::core {
@@ -125,10 +126,14 @@ public:
 private:
     CollectionFile readFile(const QString &relativePath) const;
     CollectionFile *writableFile(const QString &relativePath, Error *error);
-    //! Reads, checks and parses a writable file, for an edit.
-    Result<std::pair<CollectionFile *, HttpFile>> editableFile(const QString &relativePath);
+    //! Reads a writable file (checked against what was read before), lets \a edit
+    //! change it, and saves it atomically.
+    Result<void> editFile(
+        const QString &relativePath, const std::function<Result<void>(HttpFile &)> &edit);
     Result<void> saveFile(CollectionFile &file, const HttpFile &edited);
     QString absolute(const QString &relativePath) const;
+    //! Renames or moves \a from to \a to (both relative), never over something.
+    Result<QString> renameTo(const QString &from, const QString &to);
 
     QString m_root;
     CollectionSettings m_settings;

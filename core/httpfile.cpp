@@ -252,10 +252,16 @@ Result<HttpFile> HttpFile::load(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return fail(Error::Kind::Io, u"Cannot read %1: %2"_s.arg(path, f.errorString()));
-    auto parsed = parse(QString::fromUtf8(f.readAll()));
+    return parseFile(f.readAll(), path, path);
+}
+
+Result<HttpFile> HttpFile::parseFile(
+    const QByteArray &bytes, const QString &shownName, const QString &path)
+{
+    auto parsed = parse(QString::fromUtf8(bytes));
     if (!parsed) {
         Error e = parsed.error();
-        e.message = path + u": "_s + e.message;
+        e.message = shownName + u": "_s + e.message;
         e.detail = path + u':' + e.detail;
         return std::unexpected(e);
     }

@@ -41,6 +41,10 @@ class HttpFile final
 public:
     static Result<HttpFile> parse(const QString &text);
     static Result<HttpFile> load(const QString &path);
+    //! Parses the bytes of the file at \a path; an error starts with \a shownName (the
+    //! path, or a path relative to a collection) and its detail is "path:line:column".
+    static Result<HttpFile> parseFile(
+        const QByteArray &bytes, const QString &shownName, const QString &path);
 
     QList<HttpFileRequest> requests() const;
     //! Replaces request \a index; the file keeps everything around it.

@@ -286,6 +286,13 @@ void CollectionTree::watch(Open &open)
         m_watcher->addPaths(missing);
 }
 
+void CollectionTree::rebuild(Open &open)
+{
+    build(open);
+    watch(open);
+    Q_EMIT collectionsChanged();
+}
+
 void CollectionTree::refresh(const QString &root)
 {
     Open *o = find(root);
@@ -296,9 +303,7 @@ void CollectionTree::refresh(const QString &root)
         Q_EMIT message(r.error().message);
         return;
     }
-    build(*o);
-    watch(*o);
-    Q_EMIT collectionsChanged();
+    rebuild(*o);
     if (!changed.isEmpty())
         Q_EMIT changedOnDisk(o->collection->root(), changed);
 }
@@ -397,8 +402,7 @@ bool CollectionTree::newRequest(const Location &at, const QString &name)
             return report(r.error());
         created.index = o->collection->file(at.relativePath)->requests().size() - 1;
     }
-    build(*o);
-    watch(*o);
+    rebuild(*o);
     if (QTreeWidgetItem *item = itemAt(created))
         m_tree->setCurrentItem(item);
     Q_EMIT requestActivated(created.root, created.relativePath, created.index);
@@ -413,8 +417,7 @@ bool CollectionTree::newFolder(const Location &at, const QString &name)
     const auto path = o->collection->createFolder(at.relativePath, name.trimmed());
     if (!path)
         return report(path.error());
-    build(*o);
-    watch(*o);
+    rebuild(*o);
     return true;
 }
 
@@ -436,9 +439,7 @@ bool CollectionTree::rename(const Location &at, const QString &name)
     } else if (auto path = o->collection->renamePath(at.relativePath, name.trimmed()); !path) {
         return report(path.error());
     }
-    build(*o);
-    watch(*o);
-    Q_EMIT collectionsChanged();
+    rebuild(*o);
     return true;
 }
 
@@ -453,8 +454,7 @@ bool CollectionTree::duplicate(const Location &at)
     } else if (auto path = o->collection->duplicatePath(at.relativePath); !path) {
         return report(path.error());
     }
-    build(*o);
-    watch(*o);
+    rebuild(*o);
     return true;
 }
 
@@ -477,9 +477,7 @@ bool CollectionTree::remove(const Location &at)
         if (auto r = o->collection->trashPath(at.relativePath); !r)
             return report(r.error());
     }
-    build(*o);
-    watch(*o);
-    Q_EMIT collectionsChanged();
+    rebuild(*o);
     return true;
 }
 
@@ -492,9 +490,7 @@ bool CollectionTree::move(const Location &from, const Location &intoFolder)
     const auto path = o->collection->movePath(from.relativePath, intoFolder.relativePath);
     if (!path)
         return report(path.error());
-    build(*o);
-    watch(*o);
-    Q_EMIT collectionsChanged();
+    rebuild(*o);
     return true;
 }
 

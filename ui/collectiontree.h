@@ -87,6 +87,8 @@ private:
     struct Open;
     Open *find(const QString &root) const;
     void build(Open &open);
+    //! build() and watch() after a change, and says so (collectionsChanged).
+    void rebuild(Open &open);
     void watch(Open &open);
     void onDiskChange();
     void showMenu(const QPoint &pos);

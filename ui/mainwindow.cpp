@@ -1023,6 +1023,10 @@ bool MainWindow::openCollectionRequest(
             file && file->error ? file->error->message : tr("No such request in the collection"));
         return false;
     }
+    // Loading may rescan the collection (a file changed on disk) and reading secrets
+    // may turn the event loop: nothing of \a file is used after this.
+    const QString directory = QFileInfo(file->path).absolutePath();
+    file = nullptr;
     const auto parsed = loadCollectionFile(root, relativePath);
     if (!parsed || index >= parsed->requests().size())
         return false;
@@ -1065,7 +1069,7 @@ bool MainWindow::openCollectionRequest(
     }
     source.variables = variables;
 
-    const auto resolved = resolve(source.request, variables, QFileInfo(file->path).absolutePath());
+    const auto resolved = resolve(source.request, variables, directory);
     if (!resolved) {
         statusBar()->showMessage(resolved.error().message);
         return false;
@@ -1164,6 +1168,8 @@ void MainWindow::reloadFromCollection(RequestPage *page)
             tr("%1 no longer parses (%2); the tab keeps what it shows").arg(src.relativePath, why));
         return;
     }
+    // Loading may rescan the collection: nothing of \a file is used after this.
+    const QString directory = file ? QFileInfo(file->path).absolutePath() : QString();
     const auto parsed = file ? loadCollectionFile(src.root, src.relativePath) : std::nullopt;
     if (!parsed || src.index >= parsed->requests().size()) {
         statusBar()->showMessage(
@@ -1173,8 +1179,7 @@ void MainWindow::reloadFromCollection(RequestPage *page)
     }
     RequestPage::Source fresh = src;
     fresh.request = parsed->requests().at(src.index);
-    const auto resolved
-        = resolve(fresh.request, fresh.variables, QFileInfo(file->path).absolutePath());
+    const auto resolved = resolve(fresh.request, fresh.variables, directory);
     if (!resolved)
         return;
     page->editor()->setRequest(

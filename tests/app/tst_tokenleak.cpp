@@ -5,6 +5,7 @@
 #include "core/demogateway.h"
 #include "core/exchange.h"
 #include "core/secretstore.h"
+#include "tests/testfiles.h"
 #include "ui/collectiontree.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -29,17 +30,9 @@
 using namespace gs::core;
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
+using namespace gs::tests;
 
 namespace {
-
-void write(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        qFatal("cannot write %s", qPrintable(path));
-    f.write(bytes);
-}
 
 struct Run
 {
@@ -89,8 +82,8 @@ void TestTokenLeak::wholeSessionWritesTheTokenNowhere()
     QVERIFY(url);
 
     // A collection as a team keeps it in git.
-    write(work + u"/team/http-client.env.json"_s, R"({"local": {"team": "platform"}})");
-    write(work + u"/team/chat.http"_s,
+    writeFile(work + u"/team/http-client.env.json"_s, R"({"local": {"team": "platform"}})");
+    writeFile(work + u"/team/chat.http"_s,
         "### Hello\n"
         "POST {{baseUrl}}/chat/completions\n"
         "Authorization: Bearer {{token}}\n"
@@ -168,7 +161,7 @@ void TestTokenLeak::wholeSessionWritesTheTokenNowhere()
     const QJsonObject report = QJsonDocument::fromJson(fromKeyring.out).object();
     const QJsonObject first = report.value(u"results"_s).toArray().first().toObject();
     QVERIFY2(first.value(u"status"_s).toInt() == 401, fromKeyring.out.constData());
-    write(out + u"/curl.sh"_s,
+    writeFile(out + u"/curl.sh"_s,
         "curl " + url->toUtf8() + "/chat/completions -H 'Authorization: Bearer " + canary.toUtf8()
             + "' -d '{\"model\":\"a/b\"}'");
     QCOMPARE(

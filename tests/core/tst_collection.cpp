@@ -1,4 +1,5 @@
 #include "core/collection.h"
+#include "tests/testfiles.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,22 +13,9 @@
 
 using namespace gs::core;
 using namespace Qt::StringLiterals;
+using namespace gs::tests;
 
 namespace {
-
-void write(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
-
-QByteArray read(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
-}
 
 // The two contents the writer process alternates between: large enough that a
 // write takes several system calls, different in size so a mix shows.
@@ -109,17 +97,17 @@ void TestCollection::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    write(path(u"chat/basic.http"_s), kCollectionFile);
-    write(path(u"chat/tools/weather.http"_s), "POST {{baseUrl}}/chat/completions\n\n{}\n");
-    write(path(u"models.http"_s), "GET {{baseUrl}}/models\n");
+    writeFile(path(u"chat/basic.http"_s), kCollectionFile);
+    writeFile(path(u"chat/tools/weather.http"_s), "POST {{baseUrl}}/chat/completions\n\n{}\n");
+    writeFile(path(u"models.http"_s), "GET {{baseUrl}}/models\n");
     QDir(m_dir->path()).mkpath(u"empty-group"_s);
     QDir(m_dir->path()).mkpath(u".git/objects"_s);
-    write(path(u".git/ignored.http"_s), "not a request, not read\n");
-    write(path(u"http-client.env.json"_s),
+    writeFile(path(u".git/ignored.http"_s), "not a request, not read\n");
+    writeFile(path(u"http-client.env.json"_s),
         R"({"$shared": {"model": "shared-model", "baseUrl": "http://shared"},
             "demo": {"baseUrl": "http://127.0.0.1:8080/api/llm"},
             "prod": {"baseUrl": "https://gw.example/api/llm"}})");
-    write(path(u"http-client.private.env.json"_s), R"({"prod": {"token": "from-private"}})");
+    writeFile(path(u"http-client.private.env.json"_s), R"({"prod": {"token": "from-private"}})");
 }
 
 void TestCollection::opensFoldersFilesAndEnvironments()
@@ -142,7 +130,7 @@ void TestCollection::opensFoldersFilesAndEnvironments()
 void TestCollection::brokenFileIsReportedAndNeverWritten()
 {
     const QByteArray broken = "GET {{baseUrl}}/models\nAuthorization Bearer x\n";
-    write(path(u"chat/broken.http"_s), broken);
+    writeFile(path(u"chat/broken.http"_s), broken);
     auto c = Collection::open(m_dir->path());
     QVERIFY(c);
     QCOMPARE(c->requestCount(), 5); // the others still load
@@ -157,7 +145,7 @@ void TestCollection::brokenFileIsReportedAndNeverWritten()
     QVERIFY(!saved);
     QVERIFY2(
         saved.error().message.contains(u"will not write"_s), qPrintable(saved.error().message));
-    QCOMPARE(read(path(u"chat/broken.http"_s)), broken);
+    QCOMPARE(readFile(path(u"chat/broken.http"_s)), broken);
 }
 
 void TestCollection::savingUnchangedRewritesNothing()
@@ -177,7 +165,7 @@ void TestCollection::savingUnchangedRewritesNothing()
     const QList<HttpFileRequest> requests = fresh->load(u"chat/basic.http"_s)->requests();
     for (qsizetype i = 0; i < requests.size(); ++i)
         QVERIFY(fresh->saveRequest(u"chat/basic.http"_s, i, requests[i]));
-    QCOMPARE(read(file), QByteArray(kCollectionFile));
+    QCOMPARE(readFile(file), QByteArray(kCollectionFile));
     QCOMPARE(QFileInfo(file).lastModified().toSecsSinceEpoch(), old.toSecsSinceEpoch());
 }
 
@@ -192,7 +180,7 @@ void TestCollection::savingOneRequestKeepsTheRestByteForByte()
     QByteArray expected(kCollectionFile);
     expected.replace("Authorization: Bearer {{token}}\n\n\n###\n",
         "Authorization: Bearer {{token}}\nx-tfy-provider-name: openai-main\n\n\n###\n");
-    QCOMPARE(read(path(u"chat/basic.http"_s)), expected);
+    QCOMPARE(readFile(path(u"chat/basic.http"_s)), expected);
     // The collection follows its own write: no change on disk to report, and the
     // summary has no headers (the file is read again when a request is opened).
     QCOMPARE(c->load(u"chat/basic.http"_s)->requests().at(1).headers.size(), 2);
@@ -207,7 +195,7 @@ void TestCollection::externalChangeIsDetectedAndNotOverwritten()
     QVERIFY(c->changedOnDisk().isEmpty());
     HttpFileRequest edited = c->load(u"chat/basic.http"_s)->requests().at(0);
     const QByteArray theirs = QByteArray(kCollectionFile).replace("gpt-4o-mini", "gpt-4.1");
-    write(path(u"chat/basic.http"_s), theirs); // a git pull
+    writeFile(path(u"chat/basic.http"_s), theirs); // a git pull
     QFile::remove(path(u"models.http"_s)); // and a removal
     QCOMPARE(c->changedOnDisk(), QStringList({ u"chat/basic.http"_s, u"models.http"_s }));
     QCOMPARE(c->load(u"chat/basic.http"_s).error().kind, Error::Kind::Conflict);
@@ -216,7 +204,7 @@ void TestCollection::externalChangeIsDetectedAndNotOverwritten()
     const auto saved = c->saveRequest(u"chat/basic.http"_s, 0, edited);
     QVERIFY(!saved);
     QCOMPARE(saved.error().kind, Error::Kind::Conflict);
-    QCOMPARE(read(path(u"chat/basic.http"_s)), theirs);
+    QCOMPARE(readFile(path(u"chat/basic.http"_s)), theirs);
 
     QVERIFY(c->reload(u"chat/basic.http"_s));
     QVERIFY(c->reload(u"models.http"_s));
@@ -226,7 +214,7 @@ void TestCollection::externalChangeIsDetectedAndNotOverwritten()
     QCOMPARE(c->file(u"models.http"_s), nullptr);
     // Keeping one's own edit after being asked: saved on top of the reloaded file.
     QVERIFY(c->saveRequest(u"chat/basic.http"_s, 0, edited));
-    QVERIFY(read(path(u"chat/basic.http"_s)).contains("gpt-4.1"));
+    QVERIFY(readFile(path(u"chat/basic.http"_s)).contains("gpt-4.1"));
 }
 
 void TestCollection::appendsAndRemovesRequests()
@@ -262,7 +250,7 @@ void TestCollection::appendsAndRemovesRequests()
 
 void TestCollection::variablesLayerDefaultsSharedEnvironment()
 {
-    write(path(u".gatescope.json"_s),
+    writeFile(path(u".gatescope.json"_s),
         R"({"schemaVersion": 1, "variables": {"baseUrl": "http://default", "timeout": "30"}})");
     const auto c = Collection::open(m_dir->path());
     QVERIFY(c);
@@ -286,7 +274,7 @@ void TestCollection::settingsHaveASchemaVersion()
     s.defaultEnvironment = u"demo"_s;
     s.secrets = QStringList { u"token"_s };
     QVERIFY(c->saveSettings(s));
-    const QByteArray json = read(path(u".gatescope.json"_s));
+    const QByteArray json = readFile(path(u".gatescope.json"_s));
     QVERIFY(json.contains("\"schemaVersion\": 1"));
     QVERIFY(!c->settings().id.isEmpty());
     QVERIFY(!json.contains(m_dir->path().toUtf8())); // no machine path in a shared file
@@ -295,7 +283,7 @@ void TestCollection::settingsHaveASchemaVersion()
     QCOMPARE(again->settings().secrets, QStringList { u"token"_s });
     QCOMPARE(again->settings().defaultEnvironment, u"demo"_s);
 
-    write(path(u".gatescope.json"_s), R"({"schemaVersion": 7})");
+    writeFile(path(u".gatescope.json"_s), R"({"schemaVersion": 7})");
     const auto newer = Collection::open(m_dir->path());
     QVERIFY(!newer);
     QVERIFY(newer.error().message.contains(u"schema version 7"_s));
@@ -351,7 +339,7 @@ void TestCollection::editsAreWrittenBackWithTheirVariables()
     QCOMPARE(more.value(u"token"_s), vars.value(u"token"_s) + u"-more"_s);
 
     QVERIFY(c->saveRequest(u"chat/basic.http"_s, 0, back));
-    const QByteArray text = read(path(u"chat/basic.http"_s));
+    const QByteArray text = readFile(path(u"chat/basic.http"_s));
     QVERIFY(!text.contains("sk-typed-in-999"));
     QVERIFY(!text.contains("key-typed-in-1"));
     QVERIFY(!text.contains("from-private"));
@@ -376,11 +364,11 @@ void TestCollection::sidebarOperationsWorkOnDisk()
     QVERIFY(!c->createFolder(u"chat"_s, u"drafts"_s)); // never over an existing one
     QVERIFY(!c->createFolder({}, u"../escape"_s));
     QCOMPARE(*c->createFile(u"chat/drafts"_s, u"models"_s, request), u"chat/drafts/models.http"_s);
-    QCOMPARE(read(path(u"chat/drafts/models.http"_s)),
+    QCOMPARE(readFile(path(u"chat/drafts/models.http"_s)),
         QByteArray(
             "# @name list models\nGET {{baseUrl}}/models\nAuthorization: Bearer {{token}}\n\n"));
     QVERIFY(!c->createFile(u"chat"_s, u"basic.http"_s, request)); // exists: untouched
-    QCOMPARE(read(path(u"chat/basic.http"_s)), QByteArray(kCollectionFile));
+    QCOMPARE(readFile(path(u"chat/basic.http"_s)), QByteArray(kCollectionFile));
 
     QVERIFY(c->duplicateRequest(u"chat/drafts/models.http"_s, 0));
     QCOMPARE(c->file(u"chat/drafts/models.http"_s)->requests().at(1).name, u"list models copy"_s);
@@ -406,17 +394,17 @@ void TestCollection::sidebarOperationsWorkOnDisk()
     QCOMPARE(c->requestCount(), 5 + 3);
 
     // A file that does not parse is never written to.
-    write(path(u"broken.http"_s), "GET {{baseUrl}}\nnot a header\n");
+    writeFile(path(u"broken.http"_s), "GET {{baseUrl}}\nnot a header\n");
     QVERIFY(c->rescan());
     QVERIFY(!c->appendRequest(u"broken.http"_s, request));
     QVERIFY(!c->removeRequest(u"broken.http"_s, 0));
-    QCOMPARE(read(path(u"broken.http"_s)), QByteArray("GET {{baseUrl}}\nnot a header\n"));
+    QCOMPARE(readFile(path(u"broken.http"_s)), QByteArray("GET {{baseUrl}}\nnot a header\n"));
 }
 
 void TestCollection::killDuringSaveLeavesOldOrNew()
 {
     const QString target = path(u"big.http"_s);
-    write(target, contentA());
+    writeFile(target, contentA());
     const QByteArray a = contentA();
     const QByteArray b = contentB();
     int rounds = 0;
@@ -429,7 +417,7 @@ void TestCollection::killDuringSaveLeavesOldOrNew()
         ::kill(pid_t(writer.processId()), SIGKILL);
         QVERIFY(writer.waitForFinished());
         QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
-        const QByteArray now = read(target);
+        const QByteArray now = readFile(target);
         QVERIFY2(now == a || now == b,
             qPrintable(u"round %1: %2 bytes, neither old nor new"_s.arg(i).arg(now.size())));
         ++rounds;

@@ -1,5 +1,6 @@
 #include "core/collection.h"
 #include "core/secretstore.h"
+#include "tests/testfiles.h"
 #include "ui/collectiontree.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -20,23 +21,9 @@
 using namespace gs::core;
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
+using namespace gs::tests;
 
 namespace {
-
-void write(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        qFatal("cannot write %s", qPrintable(path));
-    f.write(bytes);
-}
-
-QByteArray read(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
-}
 
 const QByteArray kChat
     = "# Team chat requests\n"
@@ -96,14 +83,15 @@ void TestCollections::init()
 {
     QSettings().clear();
     m_dir = std::make_unique<QTemporaryDir>();
-    write(path(u"team/chat.http"_s), kChat);
-    write(path(u"team/tools/weather.http"_s),
+    writeFile(path(u"team/chat.http"_s), kChat);
+    writeFile(path(u"team/tools/weather.http"_s),
         "# @name weather\nPOST {{baseUrl}}/chat/completions\nAuthorization: Bearer {{token}}\n\n"
         "{\"model\": \"openai-main/gpt-4o\", \"messages\": []}\n");
-    write(path(u"team/broken.http"_s), "GET {{baseUrl}}/models\nnot a header\n");
-    write(path(u"team/http-client.env.json"_s),
+    writeFile(path(u"team/broken.http"_s), "GET {{baseUrl}}/models\nnot a header\n");
+    writeFile(path(u"team/http-client.env.json"_s),
         R"({"demo": {"baseUrl": "http://127.0.0.1:1/demo"}, "prod": {"baseUrl": "https://gw.example/api/llm"}})");
-    write(path(u"team/.gatescope.json"_s), R"({"schemaVersion": 1, "defaultEnvironment": "prod"})");
+    writeFile(
+        path(u"team/.gatescope.json"_s), R"({"schemaVersion": 1, "defaultEnvironment": "prod"})");
     m_root = QFileInfo(path(u"team"_s)).canonicalFilePath();
 }
 
@@ -210,7 +198,7 @@ void TestCollections::savesEditsBackByteForByte()
     QVERIFY(!page->isModified());
     QByteArray expected = kChat;
     expected.replace("\"content\": \"hello\"", "\"content\": \"hello again\"");
-    const QByteArray text = read(path(u"team/chat.http"_s));
+    const QByteArray text = readFile(path(u"team/chat.http"_s));
     QCOMPARE(text, expected);
     QVERIFY(!text.contains("tok-gateway-secret-1"));
 }
@@ -225,9 +213,9 @@ void TestCollections::typedTokenGoesToTheVaultNotTheFile()
     r.bearerToken = u"sk-typed-in-4242"_s;
     window.currentPage()->editor()->setRequest(r);
     QVERIFY(window.saveCurrent());
-    const QByteArray text = read(path(u"team/chat.http"_s));
+    const QByteArray text = readFile(path(u"team/chat.http"_s));
     QCOMPARE(text, kChat); // the file already said {{token}}: nothing to write
-    const QByteArray settings = read(path(u"team/.gatescope.json"_s));
+    const QByteArray settings = readFile(path(u"team/.gatescope.json"_s));
     QVERIFY(settings.contains("\"secrets\""));
     QVERIFY(!settings.contains("sk-typed-in-4242"));
     const QString id = window.collections()->collection(m_root)->settings().id;
@@ -237,13 +225,13 @@ void TestCollections::typedTokenGoesToTheVaultNotTheFile()
 
     // A secret variable set from the sidebar: listed in the settings, kept in the
     // vault, filled in (and masked in the preview) when a request uses it.
-    write(path(u"team/keyed.http"_s),
+    writeFile(path(u"team/keyed.http"_s),
         "POST {{baseUrl}}/chat/completions\nx-team-key: {{teamKey}}\n\n{\"model\": \"a/b\"}\n");
     window.collections()->refresh(m_root);
     QVERIFY(!window.setCollectionSecret(m_root, u"not a name"_s, u"x"_s));
     QVERIFY(window.setCollectionSecret(m_root, u"teamKey"_s, u"tk-secret-77"_s));
-    QVERIFY(read(path(u"team/.gatescope.json"_s)).contains("\"teamKey\""));
-    QVERIFY(!read(path(u"team/.gatescope.json"_s)).contains("tk-secret-77"));
+    QVERIFY(readFile(path(u"team/.gatescope.json"_s)).contains("\"teamKey\""));
+    QVERIFY(!readFile(path(u"team/.gatescope.json"_s)).contains("tk-secret-77"));
     QVERIFY(window.openCollectionRequest(m_root, u"keyed.http"_s, 0));
     QCOMPARE(window.currentPage()->variablePreview(),
         u"Variables (prod): baseUrl = https://gw.example/api/llm  ·  teamKey = ••••••"_s);
@@ -270,7 +258,7 @@ void TestCollections::externalChangesReloadOrAsk()
     };
 
     // Not edited here: the tab follows the file without asking.
-    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "pulled"));
+    writeFile(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "pulled"));
     QTRY_VERIFY_WITH_TIMEOUT(page->editor()->request().body.contains("pulled"), 5000);
     QCOMPARE(asked, 0);
 
@@ -278,7 +266,7 @@ void TestCollections::externalChangesReloadOrAsk()
     GatewayRequest r = page->editor()->request();
     r.body.replace("pulled", "mine");
     page->editor()->setRequest(r);
-    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs"));
+    writeFile(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs"));
     QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 5000);
     QVERIFY(page->editor()->request().body.contains("theirs"));
 
@@ -287,18 +275,19 @@ void TestCollections::externalChangesReloadOrAsk()
     r.body.replace("theirs", "mine again");
     page->editor()->setRequest(r);
     keep = true;
-    write(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs again"));
+    writeFile(path(u"team/chat.http"_s), QByteArray(kChat).replace("hello", "theirs again"));
     QTRY_COMPARE_WITH_TIMEOUT(asked, 2, 5000);
     QVERIFY(page->editor()->request().body.contains("mine again"));
     QVERIFY(window.saveCurrent());
-    QVERIFY(read(path(u"team/chat.http"_s)).contains("mine again"));
+    QVERIFY(readFile(path(u"team/chat.http"_s)).contains("mine again"));
 
     // A file that stops parsing is shown as broken and never written.
-    write(path(u"team/chat.http"_s), "POST {{baseUrl}}\nbroken header line\n");
+    writeFile(path(u"team/chat.http"_s), "POST {{baseUrl}}\nbroken header line\n");
     QTRY_VERIFY_WITH_TIMEOUT(
         window.collections()->collection(m_root)->file(u"chat.http"_s)->isBroken(), 5000);
     QVERIFY(!window.saveCurrent());
-    QCOMPARE(read(path(u"team/chat.http"_s)), QByteArray("POST {{baseUrl}}\nbroken header line\n"));
+    QCOMPARE(
+        readFile(path(u"team/chat.http"_s)), QByteArray("POST {{baseUrl}}\nbroken header line\n"));
 }
 
 void TestCollections::sidebarOperations()
@@ -318,7 +307,7 @@ void TestCollections::sidebarOperations()
     QCOMPARE(window.currentPage()->title(), u"Try Claude"_s); // opened for editing
     QVERIFY(tree->newRequest({ m_root, u"chat.http"_s, -1, false }, u"Third"_s));
     QCOMPARE(tree->collection(m_root)->file(u"chat.http"_s)->requests().size(), 3);
-    QVERIFY(read(path(u"team/chat.http"_s)).startsWith(kChat)); // appended, the rest untouched
+    QVERIFY(readFile(path(u"team/chat.http"_s)).startsWith(kChat)); // appended, the rest untouched
 
     QVERIFY(tree->rename({ m_root, u"chat.http"_s, 2, false }, u"Third, renamed"_s));
     QCOMPARE(
@@ -353,8 +342,8 @@ void TestCollections::sidebarOperations()
     QVERIFY(window.statusBar()->currentMessage().contains(u"already exists"_s));
     QVERIFY(!tree->newRequest({ m_root, u"broken.http"_s, -1, false }, u"x"_s));
     QVERIFY(window.statusBar()->currentMessage().contains(u"will not write"_s));
-    QCOMPARE(
-        read(path(u"team/broken.http"_s)), QByteArray("GET {{baseUrl}}/models\nnot a header\n"));
+    QCOMPARE(readFile(path(u"team/broken.http"_s)),
+        QByteArray("GET {{baseUrl}}/models\nnot a header\n"));
 
     // A drop on the tree: weather.http (the current item, as a drag starts from it)
     // onto the drafts folder. (Qt delivers no synthetic drop events, so the drop
@@ -411,7 +400,7 @@ void TestCollections::withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest()
         QVERIFY(window.saveCurrent());
         QVERIFY(QFile::exists(file));
         QCOMPARE(QFile::permissions(file) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), 0);
-        QVERIFY(read(file).contains("sk-headless-2"));
+        QVERIFY(readFile(file).contains("sk-headless-2"));
     }
     // A later start reads it back from the file.
     MainWindow next;
