@@ -513,7 +513,9 @@ void CollectionTree::showMenu(const QPoint &pos)
     if (!at)
         return;
     QMenu menu(m_tree);
-    const bool broken = !at->isFolder && at->index < 0 && item->text(0).endsWith(u')');
+    const Collection *c = collection(at->root);
+    const CollectionFile *file = c && !at->isFolder ? c->file(at->relativePath) : nullptr;
+    const bool broken = file && file->isBroken();
     if (at->isFolder || (at->index < 0 && !broken)) {
         menu.addAction(tr("New Request…"), this, [this, at] {
             const QString name = askName(tr("Name of the new request:"), tr("New request"));
@@ -530,16 +532,14 @@ void CollectionTree::showMenu(const QPoint &pos)
     }
     if (!at->relativePath.isEmpty()) {
         menu.addSeparator();
-        if (!broken || at->index < 0) {
-            menu.addAction(tr("Rename…"), this, [this, at, item] {
-                const QString current = at->index >= 0
-                    ? item->text(0)
-                    : QFileInfo(at->relativePath).completeBaseName();
-                const QString name = askName(tr("New name:"), current);
-                if (!name.isEmpty())
-                    rename(*at, name);
-            });
-        }
+        // The tree may be rebuilt while the menu is open: no item is kept past here.
+        const QString current
+            = at->index >= 0 ? item->text(0) : QFileInfo(at->relativePath).completeBaseName();
+        menu.addAction(tr("Rename…"), this, [this, at, current] {
+            const QString name = askName(tr("New name:"), current);
+            if (!name.isEmpty())
+                rename(*at, name);
+        });
         menu.addAction(tr("Duplicate"), this, [this, at] { duplicate(*at); });
         menu.addAction(at->index >= 0 ? tr("Delete Request") : tr("Move to Trash"), this,
             [this, at] { remove(*at); });
