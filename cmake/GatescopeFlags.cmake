@@ -11,7 +11,8 @@ target_compile_definitions(gatescope_flags INTERFACE
     QT_USE_QSTRINGBUILDER
     QT_NO_FOREACH
     QT_DISABLE_DEPRECATED_UP_TO=0x060800
-    GATESCOPE_VERSION="${PROJECT_VERSION}")
+    GATESCOPE_VERSION="${PROJECT_VERSION}"
+    GATESCOPE_APP_ID="${GATESCOPE_APP_ID}")
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(gatescope_flags INTERFACE
         -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast

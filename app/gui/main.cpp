@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QIcon>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -58,6 +59,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"gatescope"_s);
     QApplication::setApplicationDisplayName(u"Gatescope"_s);
     QApplication::setApplicationVersion(QStringLiteral(GATESCOPE_VERSION));
+    // Ties the windows to the installed desktop file (icon and name in docks and
+    // task switchers, Wayland's app id).
+    QGuiApplication::setDesktopFileName(QStringLiteral(GATESCOPE_APP_ID));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Native inspector for AI gateway requests."_s);
