@@ -34,9 +34,10 @@ namespace gs::ui {
 class CollectionTree;
 class RequestPage;
 
-//! The main window: a sidebar of requests (the bundled examples until collections
-//! arrive), tabs of open requests, each an editor beside the inspector of its last
-//! exchange. A newcomer without a gateway gets the embedded demo gateway in one click.
+//! The main window: a sidebar of requests (open collections, the bundled examples,
+//! the history) with the environment picker, tabs of open requests, each an editor
+//! beside the inspector of its last exchange. A newcomer without a gateway gets the
+//! embedded demo gateway in one click.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
