@@ -5,6 +5,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -87,6 +88,18 @@ QByteArray CollectionSettings::toJson() const
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
+namespace {
+
+// The same size and time as when it was read: taken as unchanged without reading it.
+bool unchangedOnDisk(const CollectionFile &f)
+{
+    const QFileInfo info(f.path);
+    return f.stamp.exists && info.exists() && info.size() == f.stamp.size
+        && info.lastModified(QTimeZone::UTC) == f.stamp.modified;
+}
+
+} // namespace
+
 Result<Collection> Collection::open(const QString &root)
 {
     const QFileInfo info(root);
@@ -131,10 +144,20 @@ Result<void> Collection::rescan()
     folders.sort();
     httpFiles.sort();
     m_folders = folders;
+    // A file with the size and time it had when read is not read again: after a save
+    // or a git pull only what changed is parsed.
+    QHash<QString, CollectionFile> known;
+    for (CollectionFile &f : m_files)
+        known.insert(f.relativePath, std::move(f));
     m_files.clear();
     m_files.reserve(httpFiles.size());
-    for (const QString &relative : std::as_const(httpFiles))
-        m_files.append(readFile(relative));
+    for (const QString &relative : std::as_const(httpFiles)) {
+        const auto it = known.find(relative);
+        if (it != known.end() && unchangedOnDisk(*it))
+            m_files.append(std::move(*it));
+        else
+            m_files.append(readFile(relative));
+    }
 
     m_environmentsError.reset();
     m_environments = {};
@@ -327,9 +350,7 @@ Result<void> Collection::duplicateRequest(const QString &relativePath, qsizetype
     if (auto ok = checkIndex(*parsed, relativePath, index); !ok)
         return ok;
     HttpFileRequest copy = parsed->requests().at(index);
-    const QString name
-        = copy.name.isEmpty() ? copy.method + u' ' + copy.target.section(u'/', -1) : copy.name;
-    copy.name = name + u" copy"_s;
+    copy.name = copy.label() + u" copy"_s;
     return appendRequest(relativePath, copy);
 }
 
@@ -356,12 +377,7 @@ QStringList Collection::changedOnDisk() const
 {
     QStringList changed;
     for (const CollectionFile &f : m_files) {
-        // The same size and time as when read: taken as unchanged without reading it.
-        const QFileInfo info(f.path);
-        if (info.exists() && info.size() == f.stamp.size
-            && info.lastModified(QTimeZone::UTC) == f.stamp.modified)
-            continue;
-        if (!FileStamp::of(f.path).sameContent(f.stamp))
+        if (!unchangedOnDisk(f) && !FileStamp::of(f.path).sameContent(f.stamp))
             changed << f.relativePath;
     }
     return changed;

@@ -101,6 +101,13 @@ bool HttpFileRequest::sameContent(const HttpFileRequest &o) const
         && httpVersion == o.httpVersion && headers == o.headers && body == o.body;
 }
 
+QString HttpFileRequest::label() const
+{
+    if (!name.isEmpty())
+        return name;
+    return (method.isEmpty() ? u"GET"_s : method) + u' ' + target.section(u'/', -1);
+}
+
 Result<HttpFile> HttpFile::parse(const QString &text)
 {
     HttpFile file;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "gatewayrequest.h"
 #include "httpheader.h"
 
 #include <QList>
@@ -30,6 +31,8 @@ struct HttpFileRequest
 
     //! Fields compare equal when the request would be written the same way.
     bool sameContent(const HttpFileRequest &other) const;
+    //! What a list shows for it: its name, or the method and the URL's last segment.
+    QString label() const;
 };
 
 //! A parsed .http file (the JetBrains HTTP Client / VS Code REST Client syntax).
@@ -103,14 +106,9 @@ struct HttpEnvironments
 
 //! A request from a file with its variables substituted: method, URL, headers and
 //! body exactly as they will be composed. Unknown {{variables}} are left in place for
-//! validation to name. "< path" bodies are read relative to \a baseDirectory.
-struct ResolvedRequest
-{
-    QByteArray method;
-    QString url;
-    HttpHeaders headers;
-    QByteArray body;
-};
+//! validation to name. "< path" bodies are read relative to \a baseDirectory. It is
+//! the wire request itself: decode() reads it into the gateway model.
+using ResolvedRequest = WireRequest;
 Result<ResolvedRequest> resolve(
     const HttpFileRequest &request, const Variables &variables, const QString &baseDirectory = {});
 

@@ -28,14 +28,6 @@ constexpr int kPathRole = Qt::UserRole + 21;
 constexpr int kIndexRole = Qt::UserRole + 22;
 constexpr int kFolderRole = Qt::UserRole + 23;
 
-QString requestLabel(const HttpFileRequest &r)
-{
-    if (!r.name.isEmpty())
-        return r.name;
-    const QString method = r.method.isEmpty() ? u"GET"_s : r.method;
-    return method + u' ' + r.target.section(u'/', -1);
-}
-
 QString parentFolder(const QString &relativePath)
 {
     return relativePath.contains(u'/') ? relativePath.section(u'/', 0, -2) : QString();
@@ -243,7 +235,7 @@ void CollectionTree::build(Open &open)
         const QList<HttpFileRequest> requests = f.requests();
         for (qsizetype i = 0; i < requests.size(); ++i) {
             const HttpFileRequest &r = requests[i];
-            auto *item = new QTreeWidgetItem(fileItem, { requestLabel(r) });
+            auto *item = new QTreeWidgetItem(fileItem, { r.label() });
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
             setLocation(item, f.relativePath, i, false);
             item->setToolTip(0, (r.method.isEmpty() ? u"GET"_s : r.method) + u' ' + r.target);
@@ -465,7 +457,7 @@ bool CollectionTree::remove(const Location &at)
         return false;
     if (at.index >= 0) {
         const CollectionFile *f = o->collection->file(at.relativePath);
-        const QString name = f ? requestLabel(f->requests().value(at.index)) : QString();
+        const QString name = f ? f->requests().value(at.index).label() : QString();
         if (confirm
             && !confirm(tr("Remove the request \"%1\" from %2?").arg(name, at.relativePath)))
             return false;

@@ -49,6 +49,7 @@
 #include <QStatusBar>
 #include <QStyleHints>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -201,10 +202,17 @@ MainWindow::MainWindow(QWidget *parent)
             updateGatewayLabel();
         });
     }
-    for (const QString &root : settings.value(u"collections/open"_s).toStringList())
-        if (QFileInfo(root).isDir())
-            openCollection(root);
+    // The collections of the last session open right after the first frame: reading a
+    // large one takes a noticeable moment that the window should not wait for.
     updateEnvironmentPicker();
+    const QStringList remembered = settings.value(u"collections/open"_s).toStringList();
+    if (!remembered.isEmpty()) {
+        QTimer::singleShot(0, this, [this, remembered] {
+            for (const QString &root : remembered)
+                if (QFileInfo(root).isDir())
+                    openCollection(root);
+        });
+    }
 
     applyTheme();
     connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
@@ -382,8 +390,7 @@ void MainWindow::buildSidebar()
         if (!parsed)
             continue;
         for (const HttpFileRequest &r : parsed->requests()) {
-            auto *item = new QTreeWidgetItem(fileItem,
-                { r.name.isEmpty() ? r.method + u' ' + r.target.section(u'/', -1) : r.name });
+            auto *item = new QTreeWidgetItem(fileItem, { r.label() });
             item->setData(0, kFileRole, fileName);
             item->setData(0, kNameRole, r.name);
             item->setToolTip(0, r.method + u' ' + r.target);
@@ -510,8 +517,7 @@ bool MainWindow::openHistoryEntry(qint64 id)
             tr("History entry %1 cannot be reopened: %2").arg(id).arg(resolved.error().message));
         return false;
     }
-    GatewayRequest request = decode(
-        WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+    GatewayRequest request = decode(*resolved);
     // The history keeps no token: the active gateway's stands in for the mask.
     request.bearerToken = m_token;
     RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
@@ -723,8 +729,7 @@ void MainWindow::openRequest(const HttpFileRequest &request, const Variables &va
         return;
     }
     RequestPage *page = addPage(title);
-    page->editor()->setRequest(
-        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
+    page->editor()->setRequest(decode(*resolved));
 }
 
 QStringList MainWindow::exampleNames() const
@@ -1077,8 +1082,7 @@ bool MainWindow::openCollectionRequest(
     const QString title = source.request.name.isEmpty() ? QFileInfo(relativePath).completeBaseName()
                                                         : source.request.name;
     RequestPage *page = addPage(title);
-    page->editor()->setRequest(
-        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
+    page->editor()->setRequest(decode(*resolved));
     source.opened = compose(page->editor()->request());
     page->setSource(source);
     const QString preview = variablePreview(source.request, variables, c->settings().secrets);
@@ -1182,8 +1186,7 @@ void MainWindow::reloadFromCollection(RequestPage *page)
     const auto resolved = resolve(fresh.request, fresh.variables, directory);
     if (!resolved)
         return;
-    page->editor()->setRequest(
-        decode(WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body }));
+    page->editor()->setRequest(decode(*resolved));
     fresh.opened = compose(page->editor()->request());
     page->setSource(fresh);
 }

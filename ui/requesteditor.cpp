@@ -711,7 +711,7 @@ void RequestEditor::onWireEdited()
     m_wireNote->setStyleSheet({});
     m_wireNote->setText(tr("Exactly what will be sent; credentials masked. Edit it: the form "
                            "follows, and a masked value you leave alone keeps its secret."));
-    WireRequest wire { resolved->method, resolved->url, resolved->headers, resolved->body };
+    WireRequest wire = *resolved;
     // A masked credential left as shown keeps the real value.
     const HttpHeaders real = compose(m_request).headers;
     for (HttpHeader &h : wire.headers) {

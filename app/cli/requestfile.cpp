@@ -88,8 +88,7 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
         err << prefix << resolved.error().message << '\n';
         return std::nullopt;
     }
-    return decode(
-        WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+    return decode(*resolved);
 }
 
 std::optional<Variables> variableOverrides(const QCommandLineParser &parser,

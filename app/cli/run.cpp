@@ -286,8 +286,7 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         if (!resolved)
             result.problems << resolved.error().message;
         else
-            gateway = decode(
-                WireRequest { resolved->method, resolved->url, resolved->headers, resolved->body });
+            gateway = decode(*resolved);
     }
     if (gateway && !ctx.demoUrl.isEmpty()) {
         gateway->baseUrl = ctx.demoUrl;

@@ -10,6 +10,7 @@
 //
 //   tools/dev run tools/bench-gui
 
+#include "benchutil.h"
 #include "core/exchange.h"
 #include "ui/largetextview.h"
 #include "ui/mainwindow.h"
@@ -31,27 +32,11 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+using gs::bench::median;
+using gs::bench::residentKib;
 using namespace gs::ui;
 
 namespace {
-
-long long residentKib(const QString &field = u"VmRSS:"_s)
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field.toLatin1()))
-            return line.mid(field.size()).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-double median(QList<double> v)
-{
-    std::ranges::sort(v);
-    return v.isEmpty() ? 0 : v[v.size() / 2];
-}
 
 // Starts PROGRAM ARGS and returns the milliseconds until it printed "first-frame"
 // (and its idle RSS when it reports one).

@@ -307,7 +307,7 @@ void TestCollection::editsAreWrittenBackWithTheirVariables()
     vars.insert(u"model"_s, u"openai-main/gpt-4o-mini"_s);
     const auto resolved = resolve(source, vars);
     QVERIFY(resolved);
-    const WireRequest opened { resolved->method, resolved->url, resolved->headers, resolved->body };
+    const WireRequest opened = *resolved;
     QCOMPARE(opened.url, u"https://gw.example/api/llm/chat/completions"_s);
 
     // Nothing edited: the source itself, so saving rewrites nothing.

@@ -56,7 +56,7 @@ WireRequest TestPostmanImport::load(const QString &file, const QString &name)
     auto resolved = resolve(http->requests()[index], variables, m_dir.path());
     if (!resolved)
         return {};
-    return { resolved->method, resolved->url, resolved->headers, resolved->body };
+    return *resolved;
 }
 
 void TestPostmanImport::foldersBecomeFiles()
