@@ -11,11 +11,13 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace gs::core;
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void externalChangesReloadOrAsk();
     void sidebarOperations();
     void withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest();
+    void contextMenus();
     void screenshot();
 
 private:
@@ -408,6 +411,46 @@ void TestCollections::withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest()
     QTRY_VERIFY(next.collections()->collection(m_root));
     const QString id = next.collections()->collection(m_root)->settings().id;
     QCOMPARE(next.vault()->readNow({ id, u"prod"_s, u"token"_s }).value, u"sk-headless-2"_s);
+}
+
+void TestCollections::contextMenus()
+{
+    MainWindow window;
+    window.resize(1360, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    auto *sidebar = window.findChild<QTreeWidget *>(u"sidebar"_s);
+    CollectionTree *tree = window.collections();
+    // Opens the menu of an item as a right click does, reads it and closes it.
+    const auto menuOf = [&](const CollectionTree::Location &at, const QString &shot) {
+        QTreeWidgetItem *item = tree->itemAt(at);
+        sidebar->scrollToItem(item);
+        QStringList texts;
+        QTimer::singleShot(100, [&] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            for (QAction *a : menu->actions())
+                if (!a->isSeparator())
+                    texts << a->text();
+            menu->grab().save(QStringLiteral(GATESCOPE_BINARY_DIR "/") + shot);
+            menu->close();
+        });
+        Q_EMIT sidebar->customContextMenuRequested(sidebar->visualItemRect(item).center());
+        return texts;
+    };
+    QCOMPARE(menuOf({ m_root, {}, -1, true }, u"menu-collection.png"_s),
+        QStringList({ u"New Request…"_s, u"New Folder…"_s, u"Set a Secret Variable…"_s,
+            u"Close Collection"_s }));
+    QCOMPARE(menuOf({ m_root, u"tools"_s, -1, true }, u"menu-folder.png"_s),
+        QStringList({ u"New Request…"_s, u"New Folder…"_s, u"Rename…"_s, u"Duplicate"_s,
+            u"Move to Trash"_s }));
+    QCOMPARE(menuOf({ m_root, u"chat.http"_s, 0, false }, u"menu-request.png"_s),
+        QStringList({ u"Rename…"_s, u"Duplicate"_s, u"Delete Request"_s }));
+    // A broken file can be renamed, copied or thrown away, not added to.
+    QCOMPARE(menuOf({ m_root, u"broken.http"_s, -1, false }, u"menu-broken.png"_s),
+        QStringList({ u"Rename…"_s, u"Duplicate"_s, u"Move to Trash"_s }));
 }
 
 void TestCollections::screenshot()
