@@ -1,4 +1,5 @@
 #include "screenshots.h"
+#include "ui/appicon.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -62,7 +63,7 @@ int main(int argc, char *argv[])
     // Ties the windows to the installed desktop file (icon and name in docks and
     // task switchers, Wayland's app id).
     QGuiApplication::setDesktopFileName(QStringLiteral(GATESCOPE_APP_ID));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg")));
+    QApplication::setWindowIcon(gs::ui::applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Native inspector for AI gateway requests."_s);
