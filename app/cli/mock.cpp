@@ -7,7 +7,9 @@
 #include <QTextStream>
 
 #include <csignal>
+#ifdef Q_OS_UNIX
 #include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -63,7 +65,9 @@ int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 err.flush();
             });
     }
-    // Quit cleanly on SIGINT/SIGTERM so that the port is released at once.
+#ifdef Q_OS_UNIX
+    // Quit cleanly on SIGINT/SIGTERM so that the port is released at once. (On
+    // Windows, Ctrl+C ends the process and the system releases the port.)
     static int pipeFds[2];
     if (::pipe(pipeFds) == 0) {
         std::signal(SIGINT, [](int) { [[maybe_unused]] auto n = ::write(pipeFds[1], "x", 1); });
@@ -72,6 +76,7 @@ int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QObject::connect(
             notifier, &QSocketNotifier::activated, &gateway, [] { QCoreApplication::quit(); });
     }
+#endif
     return QCoreApplication::exec();
 }
 

@@ -18,7 +18,11 @@
 
 #include <cmath>
 #include <cstdio>
+#ifdef Q_OS_WIN
+#include <io.h>
+#else
 #include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -245,7 +249,12 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     exchangeOptions.forceStream = parser.isSet(forceStreamOption);
     Exchange exchange(&network, exchangeOptions);
 
-    const bool colour = !json && ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
+#ifdef Q_OS_WIN
+    const bool terminal = ::_isatty(::_fileno(stdout)) != 0;
+#else
+    const bool terminal = ::isatty(STDOUT_FILENO) != 0;
+#endif
+    const bool colour = !json && terminal && qEnvironmentVariableIsEmpty("NO_COLOR");
     LivePrinter live(out, colour);
     QList<SseEvent> events;
     if (json) {
