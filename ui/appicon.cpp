@@ -13,11 +13,10 @@ using namespace Qt::StringLiterals;
 
 namespace gs::ui {
 
-QImage renderSvg(const QString &svgPath, int size)
+namespace {
+
+QImage render(QSvgRenderer &svg, int size)
 {
-    QSvgRenderer svg(svgPath);
-    if (!svg.isValid() || size <= 0)
-        return {};
     QImage image(size, size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
     QPainter painter(&image);
@@ -27,12 +26,22 @@ QImage renderSvg(const QString &svgPath, int size)
     return image;
 }
 
+} // namespace
+
+QImage renderSvg(const QString &svgPath, int size)
+{
+    QSvgRenderer svg(svgPath);
+    if (!svg.isValid() || size <= 0)
+        return {};
+    return render(svg, size);
+}
+
 QIcon applicationIcon()
 {
-    const QString path = QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg");
+    QSvgRenderer svg(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg"));
     QIcon icon;
     for (int size : { 16, 24, 32, 48, 64, 128, 256 })
-        icon.addPixmap(QPixmap::fromImage(renderSvg(path, size)));
+        icon.addPixmap(QPixmap::fromImage(render(svg, size)));
     return icon;
 }
 
