@@ -1,5 +1,6 @@
 // The application icon in each platform's file format, read back by an independent
 // parser of the format here and, for .ico, by Qt's own ICO reader.
+#include "tests/testfiles.h"
 #include "ui/appicon.h"
 
 #include <QBuffer>
@@ -58,10 +59,7 @@ void TestAppIcon::invalidSvgGivesNoImage()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"broken.svg"_s);
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("<svg xmlns=\"http://www.w3.org/2000/svg\"><rect");
-    file.close();
+    gs::tests::writeFile(path, "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect");
     QVERIFY(renderSvg(path, 32).isNull());
     QVERIFY(renderSvg(dir.filePath(u"missing.svg"_s), 32).isNull());
 }
