@@ -915,6 +915,17 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 // --- collections -------------------------------------------------------------------
 
+bool MainWindow::openPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        statusBar()->showMessage(tr("%1: no such file or folder").arg(path));
+        return false;
+    }
+    return info.isDir() ? openCollection(info.absoluteFilePath())
+                        : openFile(info.absoluteFilePath());
+}
+
 bool MainWindow::openCollection(const QString &root)
 {
     if (auto opened = m_collections->open(root); !opened) {

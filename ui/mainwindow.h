@@ -59,6 +59,10 @@ public:
     //! Opens the folder \a root as a collection in the sidebar (and again at the next
     //! start); false (reason in the status bar) when it cannot be read.
     bool openCollection(const QString &root);
+    //! What a path given on the command line (or by a file manager's Open With)
+    //! means: a folder opens as a collection, a file's requests open in tabs. False,
+    //! with the reason in the status bar, when it cannot be opened.
+    bool openPath(const QString &path);
     CollectionTree *collections() const { return m_collections; }
     //! Opens request \a index of a collection file in a tab, resolved with the active
     //! environment (an open tab of the same request is focused instead).

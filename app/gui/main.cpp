@@ -84,6 +84,10 @@ int main(int argc, char *argv[])
         "a second later, and exit (tests/bench/benchgui)."_s);
     benchmark.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({ demo, screenshots, screenshot, quitAfter, benchmark });
+    parser.addPositionalArgument(u"paths"_s,
+        u"A .http file to open in tabs, or a folder to open as a collection (what a file "
+        "manager's Open With passes)."_s,
+        u"[PATH...]"_s);
     parser.process(app);
     if (parser.isSet(screenshots) && !parser.isSet(demo)) {
         std::fputs(
@@ -109,6 +113,11 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshots))
         window.resize(1440, 900);
     window.show();
+    for (const QString &path : parser.positionalArguments()) {
+        // The status bar says why; a terminal hears it too.
+        if (!window.openPath(path))
+            std::fprintf(stderr, "gatescope: cannot open %s\n", qPrintable(path));
+    }
     if (parser.isSet(demo)) {
         // With screenshots, the scripted session drives; otherwise the newcomer's
         // round trip: the streaming example goes out at once.

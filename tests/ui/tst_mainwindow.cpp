@@ -1,4 +1,5 @@
 #include "core/exchange.h"
+#include "ui/collectiontree.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
 #include "ui/largetextview.h"
@@ -14,6 +15,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void init();
     void firstRunOffersTheDemo();
     void opensExamplesInTabs();
+    void opensPathsFromTheCommandLine();
     void sendFillsEveryTab();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
@@ -90,6 +93,26 @@ void TestMainWindow::firstRunOffersTheDemo()
     QCOMPARE(page->exchange()->status(), 200);
     QTRY_VERIFY(!page->inspector()->answerText().isEmpty());
     QTRY_VERIFY(!window.models().isEmpty());
+}
+
+void TestMainWindow::opensPathsFromTheCommandLine()
+{
+    MainWindow window;
+    window.show();
+    const QString examples = QStringLiteral(GATESCOPE_SOURCE_DIR "/resources/examples");
+    // A file: each of its requests in a tab.
+    QVERIFY(window.openPath(examples + u"/gateway-requests.http"_s));
+    QCOMPARE(window.pageCount(), 4);
+    // A folder: a collection in the sidebar, nothing opened in tabs.
+    QVERIFY(window.openPath(examples));
+    QCOMPARE(window.collections()->roots().size(), 1);
+    QCOMPARE(QFileInfo(window.collections()->roots().constFirst()).canonicalFilePath(),
+        QFileInfo(examples).canonicalFilePath());
+    QCOMPARE(window.pageCount(), 4);
+    // Something that is not there: refused, and the status bar says what.
+    QVERIFY(!window.openPath(examples + u"/missing.http"_s));
+    QVERIFY(window.statusBar()->currentMessage().contains(u"missing.http: no such file"_s));
+    QCOMPARE(window.pageCount(), 4);
 }
 
 void TestMainWindow::opensExamplesInTabs()
