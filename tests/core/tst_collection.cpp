@@ -9,8 +9,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-
 using namespace gs::core;
 using namespace Qt::StringLiterals;
 using namespace gs::tests;
@@ -414,7 +412,7 @@ void TestCollection::killDuringSaveLeavesOldOrNew()
         QVERIFY(writer.waitForStarted());
         QVERIFY(writer.waitForReadyRead(10'000)); // it is saving
         QTest::qWait(int(QRandomGenerator::global()->bounded(5, 40)));
-        ::kill(pid_t(writer.processId()), SIGKILL);
+        writer.kill(); // SIGKILL on Unix, TerminateProcess on Windows: no chance to clean up
         QVERIFY(writer.waitForFinished());
         QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
         const QByteArray now = readFile(target);
