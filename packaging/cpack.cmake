@@ -48,13 +48,14 @@ else()
     set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, gnome-keyring | kwallet6")
     set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 
-    # RPM: library dependencies found by rpmbuild; the same plugin named by hand.
+    # RPM: library dependencies found by rpmbuild; the SQL plugin named by hand.
     set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
     set(CPACK_RPM_PACKAGE_RELEASE 1)
     set(CPACK_RPM_PACKAGE_LICENSE "LicenseRef-proprietary")
     set(CPACK_RPM_PACKAGE_GROUP "Development/Tools")
     set(CPACK_RPM_PACKAGE_URL "${GATESCOPE_HOMEPAGE_URL}")
-    set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtbase-sql")
+    # The SQLite driver: part of qt6-qtbase on Fedora, qt6-sql-sqlite on openSUSE.
+    set(CPACK_RPM_PACKAGE_REQUIRES "(qt6-qtbase or qt6-sql-sqlite)")
     set(CPACK_RPM_CHANGELOG_FILE ${CMAKE_CURRENT_BINARY_DIR}/changelog.rpm)
     # Directories other packages own (filesystem, hicolor-icon-theme) stay theirs.
     set(rpm_shared_dirs
