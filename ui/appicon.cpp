@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 
 using namespace Qt::StringLiterals;
 
@@ -25,27 +24,6 @@ QImage render(QSvgRenderer &svg, int size)
     painter.end();
     return image;
 }
-
-} // namespace
-
-QImage renderSvg(const QString &svgPath, int size)
-{
-    QSvgRenderer svg(svgPath);
-    if (!svg.isValid() || size <= 0)
-        return {};
-    return render(svg, size);
-}
-
-QIcon applicationIcon()
-{
-    QSvgRenderer svg(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg"));
-    QIcon icon;
-    for (int size : { 16, 24, 32, 48, 64, 128, 256 })
-        icon.addPixmap(QPixmap::fromImage(render(svg, size)));
-    return icon;
-}
-
-namespace {
 
 QByteArray png(const QImage &image)
 {
@@ -75,6 +53,23 @@ void appendBE32(QByteArray &out, quint32 value)
 }
 
 } // namespace
+
+QImage renderSvg(const QString &svgPath, int size)
+{
+    QSvgRenderer svg(svgPath);
+    if (!svg.isValid() || size <= 0)
+        return {};
+    return render(svg, size);
+}
+
+QIcon applicationIcon()
+{
+    QSvgRenderer svg(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg"));
+    QIcon icon;
+    for (int size : { 16, 24, 32, 48, 64, 128, 256 })
+        icon.addPixmap(QPixmap::fromImage(render(svg, size)));
+    return icon;
+}
 
 QByteArray icoFile(const QList<QImage> &images)
 {
