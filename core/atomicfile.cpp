@@ -74,4 +74,18 @@ Result<FileStamp> saveFileAtomically(
     return FileStamp::of(path, bytes);
 }
 
+Result<FileStamp> saveOwnerOnlyFileAtomically(const QString &path, const QByteArray &bytes)
+{
+    constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    // QSaveFile keeps the permissions of the file it replaces for its temporary file.
+    if (!QFileInfo::exists(path)) {
+        QFile create(path);
+        if (!create.open(QIODevice::WriteOnly) || !create.setPermissions(kOwnerOnly))
+            return fail(Error::Kind::Io, u"Cannot create %1: %2"_s.arg(path, create.errorString()));
+    } else if (!QFile::setPermissions(path, kOwnerOnly)) {
+        return fail(Error::Kind::Io, u"Cannot make %1 readable by its owner only."_s.arg(path));
+    }
+    return saveFileAtomically(path, bytes);
+}
+
 } // namespace gs::core

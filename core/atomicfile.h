@@ -40,4 +40,9 @@ struct FileStamp
 Result<FileStamp> saveFileAtomically(
     const QString &path, const QByteArray &bytes, const std::optional<FileStamp> &expected = {});
 
+//! saveFileAtomically() for a file that only its owner may read (secrets): the file
+//! exists with owner-only permissions before any byte is written, and the write keeps
+//! them.
+Result<FileStamp> saveOwnerOnlyFileAtomically(const QString &path, const QByteArray &bytes);
+
 } // namespace gs::core

@@ -1,7 +1,8 @@
 #include "curlimport.h"
 
-#include "requestexport.h"
+#include "httpwriter.h"
 
+#include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
 
@@ -171,10 +172,76 @@ QString percentEncoded(const QString &value)
     return QString::fromLatin1(QUrl::toPercentEncoding(value));
 }
 
+// Today's "Copy as cURL (cmd)": every quote is written ^" so that cmd passes it on,
+// and the program's C runtime then splits the line. First what cmd does (a caret
+// escapes the next character; one at a line's end joins the next line), then the
+// C runtime's rules (quotes group, \" is a quote, 2n backslashes before a quote are n).
+QStringList splitCmdCaretWords(const QString &command)
+{
+    QString line;
+    for (qsizetype i = 0; i < command.size(); ++i) {
+        if (command[i] != u'^') {
+            line += command[i];
+        } else if (command.mid(i + 1, 2) == "\r\n"_L1) {
+            i += 2;
+        } else if (i + 1 < command.size()) {
+            if (command[i + 1] != u'\n')
+                line += command[i + 1];
+            ++i;
+        }
+    }
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (c == u'\\') {
+            qsizetype n = 0;
+            while (i + n < line.size() && line[i + n] == u'\\')
+                ++n;
+            if (i + n < line.size() && line[i + n] == u'"') {
+                word += QString(n / 2, u'\\');
+                if (n % 2)
+                    word += u'"';
+                else
+                    quoted = !quoted;
+                i += n;
+            } else {
+                word += QString(n, u'\\');
+                i += n - 1;
+            }
+            inWord = true;
+        } else if (c == u'"') {
+            if (quoted && i + 1 < line.size() && line[i + 1] == u'"') {
+                word += u'"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+            inWord = true;
+        } else if (c.isSpace() && !quoted) {
+            if (inWord)
+                words << word;
+            word.clear();
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words << word;
+    return words;
+}
+
 } // namespace
 
 Result<QStringList> splitShellWords(const QString &command)
 {
+    static const QRegularExpression kCaretQuotedWord(u"(^|\\s)\\^\""_s);
+    if (kCaretQuotedWord.match(command).hasMatch())
+        return splitCmdCaretWords(command);
     QStringList words;
     QString word;
     bool inWord = false;
@@ -328,6 +395,10 @@ Result<CurlImport> importCurl(const QString &command)
                 out.notes << u"%1 @-: reads standard input; no body imported."_s.arg(option);
                 return;
             }
+            if (value.contains(u'\n') || value.contains(u'\r')) {
+                out.notes << u"%1: a file name with a line break; no body imported."_s.arg(option);
+                return;
+            }
             out.bodyFile = value.sliced(1);
             out.notes << u"%1 %2: the body is read from %3 when the request is sent (\"< %3\")."_s
                              .arg(option, value, out.bodyFile);
@@ -448,6 +519,23 @@ Result<CurlImport> importCurl(const QString &command)
         url.prepend(u"http://"_s);
     }
 
+    // user:password@ in the URL: curl sends it as Basic authentication, unless the
+    // command sets Authorization itself.
+    if (const qsizetype scheme = url.indexOf("://"_L1); scheme > 0) {
+        qsizetype end = scheme + 3;
+        while (end < url.size() && url[end] != u'/' && url[end] != u'?' && url[end] != u'#')
+            ++end;
+        if (const qsizetype at = url.lastIndexOf(u'@', end - 1); at > scheme + 2) {
+            const QByteArray userinfo
+                = QUrl::fromPercentEncoding(url.sliced(scheme + 3, at - scheme - 3).toUtf8())
+                      .toUtf8();
+            url.remove(scheme + 3, at - scheme - 2);
+            if (!std::ranges::any_of(headers,
+                    [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
+                headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
+            out.notes << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
+        }
+    }
     const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();
     const auto hasHeader = [&headers](QByteArrayView name) {
         return std::ranges::any_of(
@@ -470,14 +558,18 @@ Result<CurlImport> importCurl(const QString &command)
     if (method.isEmpty())
         method = head ? u"HEAD"_s : (hasBody && !get ? u"POST"_s : u"GET"_s);
     out.request = WireRequest { method.toUtf8(), url, headers, body };
-    if (body.contains("{{"))
-        out.notes << u"The body contains {{...}}, which a .http file reads as a variable."_s;
     return out;
 }
 
-QString toHttpText(const CurlImport &import, bool keepSecrets)
+Result<QString> toHttpText(const CurlImport &import, bool keepSecrets, Variables *secrets)
 {
-    return writeHttpRequest(import.request, keepSecrets, {}, import.bodyFile);
+    TemplateOptions options;
+    options.keepSecrets = keepSecrets;
+    options.bodyFile = import.bodyFile;
+    const TemplatedRequest templated = templateRequest(import.request, options);
+    if (secrets)
+        *secrets = templated.secrets;
+    return formatHttpRequest(templated.request);
 }
 
 } // namespace gs::core

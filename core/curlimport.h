@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "gatewayrequest.h"
+#include "variables.h"
 
 #include <QStringList>
 
@@ -32,8 +33,12 @@ Result<QStringList> splitShellWords(const QString &command);
 //! curl would send (a form Content-Type for -d without one, POST with a body).
 Result<CurlImport> importCurl(const QString &command);
 
-//! The .http text of an imported request. Credentials are replaced by {{variables}}
-//! ({{token}} for a bearer token) unless \a keepSecrets.
-QString toHttpText(const CurlImport &import, bool keepSecrets = false);
+//! The .http text of an imported request (see templateRequest()): it reads back as
+//! exactly the request curl would send. Credentials are replaced by {{variables}}
+//! ({{token}} for a bearer token) unless \a keepSecrets; \a secrets, when given,
+//! receives their values. Fails on what a .http file cannot carry (a method that is
+//! not one word, a URL with blanks or line breaks, a header with a line break).
+Result<QString> toHttpText(
+    const CurlImport &import, bool keepSecrets = false, Variables *secrets = nullptr);
 
 } // namespace gs::core

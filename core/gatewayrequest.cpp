@@ -2,6 +2,7 @@
 
 #include "jsontree.h"
 #include "jsonutil.h"
+#include "redaction.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -367,10 +368,7 @@ void applyUrl(GatewayRequest &r, const QString &url)
 
 bool isSecretHeader(QByteArrayView name)
 {
-    static constexpr std::array kSecret { "authorization", "proxy-authorization", "x-api-key",
-        "api-key", "cookie", "x-goog-api-key" };
-    return std::ranges::any_of(
-        kSecret, [name](const char *s) { return headerNameEquals(name, s); });
+    return isCredentialName(QString::fromLatin1(name));
 }
 
 QByteArray maskSecret(QByteArrayView name, QByteArrayView value)
@@ -408,11 +406,12 @@ QByteArray maskSecret(QByteArrayView name, QByteArrayView value)
 
 QByteArray WireRequest::toText(bool showSecrets) const
 {
-    QByteArray out = method + ' ' + url.toUtf8() + " HTTP/1.1\r\n";
-    for (const HttpHeader &h : headers)
-        out += h.name + ": " + (showSecrets ? h.value : maskSecret(h.name, h.value)) + "\r\n";
+    const WireRequest shown = showSecrets ? *this : Redactor().request(*this);
+    QByteArray out = shown.method + ' ' + shown.url.toUtf8() + " HTTP/1.1\r\n";
+    for (const HttpHeader &h : shown.headers)
+        out += h.name + ": " + h.value + "\r\n";
     out += "\r\n";
-    out += body;
+    out += shown.body;
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "har.h"
 
 #include "exchange.h"
+#include "redaction.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,11 +19,11 @@ double ms(qint64 micros)
     return double(micros) / 1000.0;
 }
 
-QJsonArray headerArray(const HttpHeaders &headers, bool mask)
+QJsonArray headerArray(const HttpHeaders &headers, const Redactor *redactor)
 {
     QJsonArray out;
     for (const HttpHeader &h : headers) {
-        const QByteArray value = mask ? maskSecret(h.name, h.value) : h.value;
+        const QByteArray value = redactor ? redactor->headerValue(h.name, h.value) : h.value;
         out.append(QJsonObject {
             { u"name"_s, QString::fromUtf8(h.name) }, { u"value"_s, QString::fromUtf8(value) } });
     }
@@ -74,10 +75,19 @@ HarEntry harEntry(const Exchange &exchange, const WireRequest &request)
     return e;
 }
 
-QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets)
+QJsonObject toHar(
+    const QList<HarEntry> &entries, bool showSecrets, const QStringList &secretValues)
 {
+    const Redactor redactor(secretValues);
+    const Redactor *mask = showSecrets ? nullptr : &redactor;
     QJsonArray list;
-    for (const HarEntry &e : entries) {
+    for (const HarEntry &shown : entries) {
+        HarEntry e = shown;
+        if (mask) {
+            e.request = redactor.request(e.request);
+            e.responseBody = redactor.bytes(e.responseBody);
+            e.comment = redactor.message(e.comment);
+        }
         const Timeline &t = e.timeline;
         const QUrl url(e.request.url);
         QJsonArray query;
@@ -86,7 +96,7 @@ QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets)
         QJsonObject request { { u"method"_s, QString::fromUtf8(e.request.method) },
             { u"url"_s, e.request.url }, { u"httpVersion"_s, versionText(e.httpVersion) },
             { u"cookies"_s, QJsonArray() },
-            { u"headers"_s, headerArray(e.request.headers, !showSecrets) },
+            { u"headers"_s, headerArray(e.request.headers, nullptr) },
             { u"queryString"_s, query }, { u"headersSize"_s, -1 },
             { u"bodySize"_s, qint64(e.request.body.size()) } };
         if (!e.request.body.isEmpty()) {
@@ -108,8 +118,15 @@ QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets)
         const double wait
             = t.requestSent >= 0 && t.headers >= 0 ? ms(t.headers - t.requestSent) : 0;
         const double receive = t.headers >= 0 && t.finished >= 0 ? ms(t.finished - t.headers) : 0;
-        const double total = t.finished >= 0 ? ms(t.finished) : 0;
-        const QJsonObject timings { { u"blocked"_s, -1 }, { u"dns"_s, -1 },
+        // Before the connection (or, on a reused one, before the request went out): the
+        // request waited in the client. HAR's time is the sum of the timings that
+        // happened, so it is computed as that sum, never measured apart.
+        const double blocked
+            = connectMeasured ? ms(t.connecting) : (t.requestSent >= 0 ? ms(t.requestSent) : -1);
+        double total = 0;
+        for (const double phase : { blocked, connect, send, wait, receive })
+            total += std::max(0.0, phase);
+        const QJsonObject timings { { u"blocked"_s, blocked }, { u"dns"_s, -1 },
             { u"connect"_s, connect }, { u"ssl"_s, ssl }, { u"send"_s, send }, { u"wait"_s, wait },
             { u"receive"_s, receive } };
 
@@ -117,7 +134,7 @@ QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets)
         const QJsonObject response { { u"status"_s, e.status },
             { u"statusText"_s, QString::fromUtf8(e.reason) },
             { u"httpVersion"_s, versionText(e.httpVersion) }, { u"cookies"_s, QJsonArray() },
-            { u"headers"_s, headerArray(e.responseHeaders, false) },
+            { u"headers"_s, headerArray(e.responseHeaders, mask) },
             { u"content"_s, contentOf(e.responseBody, mime) },
             { u"redirectURL"_s, QString::fromUtf8(headerValue(e.responseHeaders, "location")) },
             { u"headersSize"_s, -1 }, { u"bodySize"_s, qint64(e.responseBody.size()) } };

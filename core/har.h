@@ -28,8 +28,11 @@ struct HarEntry
 HarEntry harEntry(const Exchange &exchange, const WireRequest &request);
 
 //! An HTTP Archive 1.2 log of \a entries, with timings from the client's monotonic
-//! clock (phases that did not happen, as on a reused connection, are -1). Credentials
-//! in the request headers are masked unless \a showSecrets.
-QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets = false);
+//! clock (phases that did not happen, as on a reused connection, are -1). Unless
+//! \a showSecrets, credentials are masked wherever they stand (see Redactor): in
+//! headers by name, in the URL and query string, in the comment, and each of
+//! \a secretValues in the request's body and the response.
+QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets = false,
+    const QStringList &secretValues = {});
 
 } // namespace gs::core

@@ -1,14 +1,11 @@
 #include "httpfile.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QUuid>
 
 #include <array>
 
@@ -433,6 +430,11 @@ Result<HttpEnvironments> HttpEnvironments::loadFromDirectory(const QString &dire
             Variables &target
                 = it.key() == "$shared"_L1 ? envs.shared : envs.environments[it.key()];
             const QJsonObject vars = it.value().toObject();
+            if (fileName.contains(".private."_L1)) {
+                for (const QString &name : vars.keys())
+                    if (!envs.privateNames.contains(name))
+                        envs.privateNames << name;
+            }
             for (auto v = vars.begin(); v != vars.end(); ++v) {
                 if (v.value().isString())
                     target.insert(v.key(), v.value().toString());
@@ -493,69 +495,46 @@ QStringList referencedVariables(const HttpFileRequest &request)
     return names;
 }
 
-QString substituteVariables(const QString &text, const Variables &variables)
-{
-    static const QRegularExpression kVariable(
-        u"\\{\\{\\s*(\\$?[^{}\\s]+)((?:\\s+[^{}]*)?)\\s*\\}\\}"_s);
-    QString current = text;
-    // Values may refer to other variables; a few rounds resolve chains without
-    // looping forever on a cycle.
-    for (int round = 0; round < 8; ++round) {
-        QString out;
-        qsizetype last = 0;
-        bool changed = false;
-        auto it = kVariable.globalMatch(current);
-        while (it.hasNext()) {
-            const auto m = it.next();
-            const QString name = m.captured(1);
-            std::optional<QString> value;
-            if (variables.contains(name))
-                value = variables.value(name);
-            else if (name == "$uuid"_L1 || name == "$guid"_L1 || name == "$random.uuid"_L1)
-                value = QUuid::createUuid().toString(QUuid::WithoutBraces);
-            else if (name == "$timestamp"_L1)
-                value = QString::number(QDateTime::currentSecsSinceEpoch());
-            else if (name == "$isoTimestamp"_L1)
-                value = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-            else if (name == "$randomInt"_L1)
-                value = QString::number(QRandomGenerator::global()->bounded(1000));
-            if (!value)
-                continue;
-            out += QStringView(current).mid(last, m.capturedStart() - last) + *value;
-            last = m.capturedEnd();
-            changed = true;
-        }
-        if (!changed)
-            break;
-        out += QStringView(current).mid(last);
-        current = out;
-    }
-    return current;
-}
-
-Result<ResolvedRequest> resolve(
-    const HttpFileRequest &request, const Variables &variables, const QString &baseDirectory)
+Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables &variables,
+    const QString &baseDirectory, std::optional<BodyInclude> *include)
 {
     ResolvedRequest out;
     out.method = (request.method.isEmpty() ? u"GET"_s : request.method).toUtf8();
-    out.url = substituteVariables(request.target, variables);
-    for (const auto &[name, value] : request.headers)
-        out.headers.append({ substituteVariables(name, variables).toUtf8(),
-            substituteVariables(value, variables).toUtf8() });
+    const auto expand = [&variables](const QString &text) { return expandVariables(text, variables); };
+    const auto url = expand(request.target);
+    if (!url)
+        return std::unexpected(url.error());
+    out.url = *url;
+    for (const auto &[name, value] : request.headers) {
+        const auto expandedName = expand(name);
+        if (!expandedName)
+            return std::unexpected(expandedName.error());
+        const auto expandedValue = expand(value);
+        if (!expandedValue)
+            return std::unexpected(expandedValue.error());
+        out.headers.append({ expandedName->toUtf8(), expandedValue->toUtf8() });
+    }
     // "< ./file.json" as the whole body sends that file's content.
-    const QString body = request.body;
+    QString body = request.body;
     if (body.startsWith("< "_L1) && !body.contains(u'\n')) {
-        const QString path = QDir(baseDirectory.isEmpty() ? QDir::currentPath() : baseDirectory)
-                                 .filePath(substituteVariables(body.mid(2).trimmed(), variables));
+        const auto file = expand(body.mid(2).trimmed());
+        if (!file)
+            return std::unexpected(file.error());
+        const QString path
+            = QDir(baseDirectory.isEmpty() ? QDir::currentPath() : baseDirectory).filePath(*file);
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
             return fail(Error::Kind::Io,
                 u"Cannot read the body file %1: %2"_s.arg(
                     QFileInfo(path).filePath(), f.errorString()));
-        out.body = substituteVariables(QString::fromUtf8(f.readAll()), variables).toUtf8();
-    } else {
-        out.body = substituteVariables(body, variables).toUtf8();
+        body = QString::fromUtf8(f.readAll());
+        if (include)
+            *include = BodyInclude { QFileInfo(path).absoluteFilePath(), f.size() };
     }
+    const auto expandedBody = expand(body);
+    if (!expandedBody)
+        return std::unexpected(expandedBody.error());
+    out.body = expandedBody->toUtf8();
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "gatewayrequest.h"
 #include "httpheader.h"
+#include "variables.h"
 
 #include <QList>
 #include <QMap>
@@ -11,8 +12,6 @@
 #include <utility>
 
 namespace gs::core {
-
-using Variables = QMap<QString, QString>;
 
 //! One request in a .http file, as written (variables unresolved).
 struct HttpFileRequest
@@ -93,6 +92,9 @@ struct HttpEnvironments
 {
     QMap<QString, Variables> environments; //!< public and private values merged, private winning
     Variables shared; //!< "$shared"
+    //! The names that http-client.private.env.json defines (in any environment): their
+    //! values are secrets, masked in every output.
+    QStringList privateNames;
 
     static Result<HttpEnvironments> loadFromDirectory(const QString &directory);
     //! Where the environments of a .http file live: the nearest folder, from the
@@ -104,20 +106,25 @@ struct HttpEnvironments
     Result<Variables> variables(const QString &name) const;
 };
 
+//! A file a request's body is read from ("< path").
+struct BodyInclude
+{
+    QString path; //!< absolute
+    qint64 size = 0; //!< bytes read
+};
+
 //! A request from a file with its variables substituted: method, URL, headers and
 //! body exactly as they will be composed. Unknown {{variables}} are left in place for
-//! validation to name. "< path" bodies are read relative to \a baseDirectory. It is
-//! the wire request itself: decode() reads it into the gateway model.
+//! validation to name; a cycle or a runaway expansion fails (see expandVariables()).
+//! "< path" bodies are read relative to \a baseDirectory, and \a include, when given,
+//! says which file was read. It is the wire request itself: decode() reads it into
+//! the gateway model.
 using ResolvedRequest = WireRequest;
-Result<ResolvedRequest> resolve(
-    const HttpFileRequest &request, const Variables &variables, const QString &baseDirectory = {});
+Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables &variables,
+    const QString &baseDirectory = {}, std::optional<BodyInclude> *include = nullptr);
 
 //! The {{variables}} a request refers to (URL, headers, body), each once, in the
 //! order they first appear; dynamic ones ({{$uuid}}, ...) left out.
 QStringList referencedVariables(const HttpFileRequest &request);
-
-//! Substitutes {{name}} and the dynamic {{$uuid}}, {{$timestamp}}, {{$isoTimestamp}},
-//! {{$randomInt}} in \a text.
-QString substituteVariables(const QString &text, const Variables &variables);
 
 } // namespace gs::core

@@ -1,5 +1,9 @@
 #include "postmanimport.h"
 
+#include "atomicfile.h"
+#include "httpwriter.h"
+#include "redaction.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -97,6 +101,9 @@ QString valueOf(const QJsonArray &entries, QStringView key)
     return {};
 }
 
+// How deep folders may nest: deeper is refused as a whole, never cut.
+constexpr int kMaxDepth = 64;
+
 class Reader
 {
 public:
@@ -104,10 +111,19 @@ public:
         : m_out(out)
     { }
 
-    void folder(
-        const QJsonArray &items, const QString &dir, const QString &where, const QJsonObject &auth)
+    //! Plans \a items as files under \a dir; fails (nothing planned is written) on a
+    //! tree nested deeper than kMaxDepth.
+    Result<void> folder(const QJsonArray &items, const QString &dir, const QString &where,
+        const QJsonObject &auth, int depth = 0)
     {
+        if (depth > kMaxDepth)
+            return fail(Error::Kind::Parse,
+                u"Folders nest more than %1 deep (at %2); nothing was imported."_s.arg(kMaxDepth)
+                    .arg(where));
         QString text;
+        // Two folders of one name (or names a file system cannot take) each get a
+        // folder of their own; "requests.http" is this folder's own file.
+        QStringList taken { u"requests.http"_s };
         for (const QJsonValue v : items) {
             const QJsonObject item = v.toObject();
             const QString name = item.value("name"_L1).toString();
@@ -118,38 +134,106 @@ public:
             const QJsonObject effective
                 = ownAuth.isEmpty() || ownAuth.value("type"_L1) == "inherit"_L1 ? auth : ownAuth;
             if (item.contains("item"_L1)) {
-                folder(
-                    item.value("item"_L1).toArray(), dir + fileSafe(name) + u'/', here, effective);
+                const QString sub = uniqueName(fileSafe(name), taken);
+                if (sub != name)
+                    m_out.notes << u"%1: written to the folder \"%2\"."_s.arg(here, sub);
+                if (auto r = folder(item.value("item"_L1).toArray(), dir + sub + u'/', here,
+                        effective, depth + 1);
+                    !r)
+                    return r;
                 continue;
             }
             if (!item.contains("request"_L1)) {
                 m_out.notes << u"%1: neither a request nor a folder; left out."_s.arg(here);
                 continue;
             }
+            const auto written = request(item, here, effective);
+            if (!written) {
+                m_out.notes << u"%1: %2 Left out."_s.arg(here, written.error().message);
+                continue;
+            }
             if (!text.isEmpty())
                 text += u'\n';
-            text += request(item, here, effective);
+            text += *written;
             ++m_out.requests;
         }
         if (!text.isEmpty())
             m_out.files.insert(dir + u"requests.http"_s, text);
+        return {};
     }
 
 private:
-    QString request(const QJsonObject &item, const QString &where, const QJsonObject &auth)
+    static QString uniqueName(const QString &name, QStringList &taken)
     {
-        const QString name = item.value("name"_L1).toString();
+        QString unique = name;
+        for (int n = 2; taken.contains(unique, Qt::CaseInsensitive); ++n)
+            unique = name + u" (%1)"_s.arg(n);
+        taken << unique;
+        return unique;
+    }
+
+    // A literal credential goes to the private environment and is written as a
+    // variable; one that already is a variable stays as written.
+    QString secretReference(const QString &base, const QString &value)
+    {
+        if (value.contains("{{"_L1) || value.isEmpty())
+            return value;
+        QString name = base;
+        for (int n = 2; (m_out.privateVariables.contains(name)
+                            && m_out.privateVariables.value(name) != value)
+             || m_out.sharedVariables.contains(name);
+             ++n)
+            name = base + u'_' + QString::number(n);
+        if (!m_out.privateVariables.contains(name))
+            m_out.notes << u"A credential was moved to the variable %1 in http-client.private.env.json."_s.arg(name);
+        m_out.privateVariables.insert(name, value);
+        return u"{{"_s + name + u"}}"_s;
+    }
+
+    static QString variableBase(const QString &name)
+    {
+        QString out;
+        for (const QChar c : name.toLower())
+            out += c.isLetterOrNumber() && c.unicode() < 128 ? c : u'_';
+        return out.isEmpty() ? u"secret"_s : out;
+    }
+
+    // The URL with literal credentials in its query and userinfo moved to variables.
+    QString urlWithoutCredentials(const QString &url)
+    {
+        QString out = url;
+        const QList<QueryParameter> query = queryParameters(out);
+        for (auto it = query.rbegin(); it != query.rend(); ++it) {
+            if (it->valueStart >= 0 && isCredentialName(it->name))
+                out.replace(it->valueStart, it->value.size(),
+                    secretReference(variableBase(it->name), it->value));
+        }
+        const qsizetype scheme = out.indexOf("://"_L1);
+        if (scheme > 0) {
+            qsizetype end = scheme + 3;
+            while (end < out.size() && out[end] != u'/' && out[end] != u'?' && out[end] != u'#')
+                ++end;
+            const qsizetype at = out.lastIndexOf(u'@', end - 1);
+            if (at > scheme + 2)
+                out.replace(scheme + 3, at - scheme - 3,
+                    secretReference(u"userinfo"_s, out.sliced(scheme + 3, at - scheme - 3)));
+        }
+        return out;
+    }
+
+    Result<QString> request(const QJsonObject &item, const QString &where, const QJsonObject &auth)
+    {
         const QJsonValue requestValue = item.value("request"_L1);
         const QJsonObject r = requestValue.isString()
             ? QJsonObject { { u"url"_s, requestValue }, { u"method"_s, u"GET"_s } }
             : requestValue.toObject();
-        QString text = u"### "_s + name + u"\n# @name "_s + name + u'\n';
-        const QString description = r.value("description"_L1).toString();
-        for (const QString &line : description.split(u'\n', Qt::SkipEmptyParts))
-            text += u"# "_s + line + u'\n';
-        const QString method = r.value("method"_L1).toString(u"GET"_s).toUpper();
-        text += method + u' ' + mapDynamicVariables(urlOf(r.value("url"_L1)), where, m_out.notes)
-            + u'\n';
+        HttpFileRequest out;
+        out.name = item.value("name"_L1).toString();
+        out.method = r.value("method"_L1).toString(u"GET"_s).toUpper();
+        out.target = urlWithoutCredentials(
+            mapDynamicVariables(urlOf(r.value("url"_L1)).trimmed(), where, m_out.notes));
+        if (out.target.isEmpty())
+            return fail(Error::Kind::Parse, u"The request has no URL."_s);
 
         QStringList headerNames;
         for (const QJsonValue h : r.value("header"_L1).toArray()) {
@@ -159,21 +243,27 @@ private:
                 m_out.notes << u"%1: header %2 is disabled in Postman; left out."_s.arg(where, key);
                 continue;
             }
+            QString value = mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes);
+            if (isCredentialName(key))
+                value = credentialValue(key, value);
             headerNames << key.toLower();
-            text += key + u": "_s
-                + mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes)
-                + u'\n';
+            out.headers.append({ key, value });
         }
-        const QString authHeader = this->auth(r.value("auth"_L1).toObject().isEmpty()
+        const auto authHeader = this->auth(r.value("auth"_L1).toObject().isEmpty()
                     || r.value("auth"_L1).toObject().value("type"_L1) == "inherit"_L1
                 ? auth
                 : r.value("auth"_L1).toObject(),
             where, headerNames);
-        text += authHeader;
+        if (authHeader)
+            out.headers.append(*authHeader);
 
         const QJsonObject body = r.value("body"_L1).toObject();
         const QString mode = body.value("mode"_L1).toString();
         QString bodyText;
+        const auto contentType = [&](const QString &type) {
+            if (!headerNames.contains(u"content-type"_s))
+                out.headers.append({ u"Content-Type"_s, type });
+        };
         if (mode == "raw"_L1) {
             bodyText = body.value("raw"_L1).toString();
             const QString language = body.value("options"_L1)
@@ -182,8 +272,8 @@ private:
                                          .toObject()
                                          .value("language"_L1)
                                          .toString();
-            if (language == "json"_L1 && !headerNames.contains(u"content-type"_s))
-                text += u"Content-Type: application/json\n"_s;
+            if (language == "json"_L1)
+                contentType(u"application/json"_s);
         } else if (mode == "urlencoded"_L1) {
             QStringList pairs;
             for (const QJsonValue p : body.value("urlencoded"_L1).toArray()) {
@@ -200,8 +290,7 @@ private:
                             QUrl::toPercentEncoding(pair.value("value"_L1).toString(), "{}"));
             }
             bodyText = pairs.join(u'&');
-            if (!headerNames.contains(u"content-type"_s))
-                text += u"Content-Type: application/x-www-form-urlencoded\n"_s;
+            contentType(u"application/x-www-form-urlencoded"_s);
         } else if (mode == "graphql"_L1) {
             const QJsonObject graphql = body.value("graphql"_L1).toObject();
             QJsonObject payload { { u"query"_s, graphql.value("query"_L1) } };
@@ -211,33 +300,44 @@ private:
                 payload.insert(u"variables"_s, variables.object());
             bodyText = QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Indented))
                            .trimmed();
-            if (!headerNames.contains(u"content-type"_s))
-                text += u"Content-Type: application/json\n"_s;
+            contentType(u"application/json"_s);
         } else if (!mode.isEmpty()) {
             m_out.notes << u"%1: a %2 body is not imported (a .http request carries text bodies)."_s
                                .arg(where, mode);
         }
-        if (!bodyText.isEmpty()) {
-            bodyText = mapDynamicVariables(bodyText, where, m_out.notes);
-            if (bodyText.contains(u"\n###"_s) || bodyText.startsWith("###"_L1))
-                m_out.notes
-                    << u"%1: a body line starts with ###, which a .http file reads as the next request."_s
-                           .arg(where);
-            text += u'\n' + bodyText + u'\n';
-        }
-        return text;
+        // Postman's {{variables}} are ours too; what a file would misread is escaped.
+        out.body = escapeBodyLines(mapDynamicVariables(bodyText, where, m_out.notes));
+        HttpWriteOptions options;
+        options.separator = true;
+        options.comments << r.value("description"_L1).toString();
+        options.comments.removeAll(QString());
+        return formatHttpRequest(out, options);
     }
 
-    QString auth(const QJsonObject &a, const QString &where, const QStringList &headerNames)
+    QString credentialValue(const QString &header, const QString &value)
+    {
+        if (header.compare("authorization"_L1, Qt::CaseInsensitive) != 0)
+            return secretReference(variableBase(header), value);
+        const qsizetype space = value.indexOf(u' ');
+        if (space < 0)
+            return secretReference(u"credentials"_s, value);
+        const bool bearer = value.startsWith("Bearer "_L1, Qt::CaseInsensitive);
+        return value.first(space + 1)
+            + secretReference(bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1));
+    }
+
+    std::optional<std::pair<QString, QString>> auth(
+        const QJsonObject &a, const QString &where, const QStringList &headerNames)
     {
         const QString type = a.value("type"_L1).toString();
         if (type.isEmpty() || type == "noauth"_L1)
-            return {};
+            return std::nullopt;
         if (headerNames.contains(u"authorization"_s))
-            return {}; // an explicit header wins, as in Postman
+            return std::nullopt; // an explicit header wins, as in Postman
         const QJsonArray entries = a.value(type).toArray();
         if (type == "bearer"_L1)
-            return u"Authorization: Bearer "_s + valueOf(entries, u"token") + u'\n';
+            return std::pair(u"Authorization"_s,
+                u"Bearer "_s + secretReference(u"token"_s, valueOf(entries, u"token")));
         if (type == "basic"_L1) {
             const QString user = valueOf(entries, u"username");
             const QString password = valueOf(entries, u"password");
@@ -245,20 +345,23 @@ private:
                 m_out.notes
                     << u"%1: basic auth from variables cannot be encoded ahead of time; add an Authorization header."_s
                            .arg(where);
-                return {};
+                return std::nullopt;
             }
-            return u"Authorization: Basic "_s
-                + QString::fromLatin1((user + u':' + password).toUtf8().toBase64()) + u'\n';
+            return std::pair(u"Authorization"_s,
+                u"Basic "_s
+                    + secretReference(u"credentials"_s,
+                        QString::fromLatin1((user + u':' + password).toUtf8().toBase64())));
         }
         if (type == "apikey"_L1) {
+            const QString key = valueOf(entries, u"key");
             if (valueOf(entries, u"in") == "query"_L1) {
                 m_out.notes << u"%1: an API key in the query string is not imported."_s.arg(where);
-                return {};
+                return std::nullopt;
             }
-            return valueOf(entries, u"key") + u": "_s + valueOf(entries, u"value") + u'\n';
+            return std::pair(key, secretReference(variableBase(key), valueOf(entries, u"value")));
         }
         m_out.notes << u"%1: %2 authentication is not imported."_s.arg(where, type);
-        return {};
+        return std::nullopt;
     }
 
     PostmanImport &m_out;
@@ -270,6 +373,10 @@ Result<PostmanImport> importPostman(QByteArrayView json)
 {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error == QJsonParseError::DeepNesting)
+        return fail(Error::Kind::Parse,
+            u"The collection nests too deep to read (at character %1); nothing was imported."_s.arg(
+                error.offset));
     if (error.error != QJsonParseError::NoError)
         return fail(Error::Kind::Parse,
             u"Not a Postman collection: %1 at character %2."_s.arg(error.errorString())
@@ -306,31 +413,16 @@ Result<PostmanImport> importPostman(QByteArrayView json)
     }
     if (!root.value("event"_L1).toArray().isEmpty())
         out.notes << u"The collection's scripts are not imported."_s;
-    Reader(out).folder(root.value("item"_L1).toArray(), {}, {}, root.value("auth"_L1).toObject());
+    if (auto planned = Reader(out).folder(
+            root.value("item"_L1).toArray(), {}, {}, root.value("auth"_L1).toObject());
+        !planned)
+        return std::unexpected(planned.error());
     return out;
 }
 
 Result<QStringList> PostmanImport::writeTo(const QString &directory) const
 {
-    QStringList written;
     const QDir dir(directory);
-    const auto write
-        = [&](const QString &relative, const QByteArray &content) -> std::optional<Error> {
-        const QString path = dir.filePath(relative);
-        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-            return Error { Error::Kind::Io, u"Cannot create the folder for %1."_s.arg(path), {} };
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()
-            || !file.commit())
-            return Error { Error::Kind::Io, u"Cannot write %1: %2"_s.arg(path, file.errorString()),
-                {} };
-        written << path;
-        return std::nullopt;
-    };
-    for (auto it = files.begin(); it != files.end(); ++it) {
-        if (auto e = write(it.key(), it.value().toUtf8()))
-            return std::unexpected(*e);
-    }
     const auto environmentJson = [](const QString &environment, const Variables &variables) {
         QJsonObject values;
         for (auto it = variables.begin(); it != variables.end(); ++it)
@@ -338,14 +430,46 @@ Result<QStringList> PostmanImport::writeTo(const QString &directory) const
         return QJsonDocument(QJsonObject { { environment, values } })
             .toJson(QJsonDocument::Indented);
     };
+    // Everything is planned before the first byte is written; a write that fails
+    // takes back what this import wrote, so that nothing is left half done.
+    QList<std::tuple<QString, QByteArray, bool>> plan; // path, content, owner only
+    for (auto it = files.begin(); it != files.end(); ++it)
+        plan.append({ dir.filePath(it.key()), it.value().toUtf8(), false });
     if (!sharedVariables.isEmpty())
-        if (auto e
-            = write(u"http-client.env.json"_s, environmentJson(u"$shared"_s, sharedVariables)))
-            return std::unexpected(*e);
+        plan.append({ dir.filePath(u"http-client.env.json"_s),
+            environmentJson(u"$shared"_s, sharedVariables), false });
     if (!privateVariables.isEmpty())
-        if (auto e = write(
-                u"http-client.private.env.json"_s, environmentJson(u"$shared"_s, privateVariables)))
-            return std::unexpected(*e);
+        plan.append({ dir.filePath(u"http-client.private.env.json"_s),
+            environmentJson(u"$shared"_s, privateVariables), true });
+
+    QStringList written;
+    QStringList madeFolders;
+    const auto undo = [&] {
+        for (const QString &path : std::as_const(written))
+            QFile::remove(path);
+        for (auto it = madeFolders.rbegin(); it != madeFolders.rend(); ++it)
+            QDir().rmdir(*it);
+    };
+    for (const auto &[path, content, ownerOnly] : std::as_const(plan)) {
+        // The folders this import makes, deepest last, so that undo can remove them.
+        QStringList missing;
+        for (QFileInfo folder(QFileInfo(path).absolutePath()); !folder.exists();
+             folder = QFileInfo(folder.absolutePath()))
+            missing.prepend(folder.absoluteFilePath());
+        if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+            undo();
+            return fail(Error::Kind::Io,
+                u"Cannot create the folder for %1; nothing was written."_s.arg(path));
+        }
+        madeFolders += missing;
+        const auto saved = ownerOnly ? saveOwnerOnlyFileAtomically(path, content)
+                                     : saveFileAtomically(path, content);
+        if (!saved) {
+            undo();
+            return fail(Error::Kind::Io, saved.error().message + u"; nothing was written."_s);
+        }
+        written << path;
+    }
     return written;
 }
 

@@ -1,6 +1,8 @@
 #include "requestexport.h"
 
+#include "httpwriter.h"
 #include "jsontree.h"
+#include "redaction.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -85,12 +87,17 @@ QString quotedString(const QString &s)
     return n.toJson();
 }
 
-// A query string as a dictionary literal (the same text in Python and JavaScript).
-QString queryLiteral(const QString &query)
+// A query string as a dictionary literal (the same text in Python and JavaScript);
+// unless \a showSecrets, credentials are read from the environment.
+QString queryLiteral(const QString &query, bool python, bool showSecrets)
 {
     QStringList items;
-    for (const auto &[key, value] : QUrlQuery(query).queryItems(QUrl::FullyDecoded))
-        items << quotedString(key) + u": "_s + quotedString(value);
+    for (const auto &[key, value] : QUrlQuery(query).queryItems(QUrl::FullyDecoded)) {
+        const QString shown = showSecrets || !isCredentialName(key)
+            ? quotedString(value)
+            : (python ? u"os.environ[\"%1\"]"_s : u"process.env.%1"_s).arg(variableFor(key.toUtf8()));
+        items << quotedString(key) + u": "_s + shown;
+    }
     return u'{' + items.join(u", "_s) + u'}';
 }
 
@@ -141,10 +148,30 @@ bool isPythonIdentifier(const QString &key)
     return identifier.match(key).hasMatch() && !keywords.contains(key);
 }
 
+// The URL for a shell: credential query values read from the environment, the
+// userinfo masked.
+QString curlUrl(const QString &url, bool showSecrets)
+{
+    if (showSecrets)
+        return shellQuoted(url);
+    const QString masked = maskUserinfo(url);
+    QString out;
+    qsizetype from = 0;
+    for (const QueryParameter &p : queryParameters(masked)) {
+        const QString name = QUrl::fromPercentEncoding(p.name.toUtf8());
+        if (p.valueStart < 0 || p.value.isEmpty() || !isCredentialName(name))
+            continue;
+        out += shellQuoted(masked.mid(from, p.valueStart - from)) + u"\"$"_s
+            + variableFor(name.toUtf8()) + u'"';
+        from = p.valueStart + p.value.size();
+    }
+    return out + shellQuoted(masked.mid(from));
+}
+
 QString exportCurl(const GatewayRequest &r, bool showSecrets)
 {
     const WireRequest wire = compose(r);
-    QStringList lines { u"curl -sS "_s + shellQuoted(wire.url) };
+    QStringList lines { u"curl -sS "_s + curlUrl(wire.url, showSecrets) };
     const bool body = !wire.body.isEmpty();
     if (QString::fromUtf8(wire.method) != (body ? "POST"_L1 : "GET"_L1))
         lines << u"-X "_s + QString::fromUtf8(wire.method);
@@ -207,7 +234,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
     if (python) {
         out += u"import os\n\nfrom openai import OpenAI\n\n"_s;
         out += u"client = OpenAI(\n    base_url=%1,\n    api_key=%2,\n)\n\n"_s.arg(
-            quotedString(r.baseUrl), apiKey);
+            quotedString(showSecrets ? r.baseUrl : maskUserinfo(r.baseUrl)), apiKey);
         out += u"response = client.%1(\n"_s.arg(call->method);
         JsonNode extraBody;
         extraBody.type = JsonNode::Type::Object;
@@ -229,7 +256,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
             out += u"    extra_headers={\n"_s + headerEntries(u"        "_s) + u"    },\n"_s;
         }
         if (!r.query.isEmpty())
-            out += u"    extra_query=%1,\n"_s.arg(queryLiteral(r.query));
+            out += u"    extra_query=%1,\n"_s.arg(queryLiteral(r.query, true, showSecrets));
         out += u")\n"_s;
         if (r.endpoint == Endpoint::ChatCompletions && streaming)
             out += u"for chunk in response:\n    if chunk.choices and "
@@ -243,7 +270,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
     }
     out += u"import OpenAI from \"openai\";\n\n"_s;
     out += u"const client = new OpenAI({\n  baseURL: %1,\n  apiKey: %2,\n});\n\n"_s.arg(
-        quotedString(r.baseUrl), apiKey);
+        quotedString(showSecrets ? r.baseUrl : maskUserinfo(r.baseUrl)), apiKey);
     QString options;
     if (!headers.isEmpty() || !r.query.isEmpty()) {
         options += u"{\n"_s;
@@ -251,7 +278,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
             options += u"    headers: {\n"_s + headerEntries(u"      "_s) + u"    },\n"_s;
         }
         if (!r.query.isEmpty())
-            options += u"    query: %1,\n"_s.arg(queryLiteral(r.query));
+            options += u"    query: %1,\n"_s.arg(queryLiteral(r.query, false, showSecrets));
         options += u"  }"_s;
     }
     out += u"const response = await client.%1(\n"_s.arg(call->method);
@@ -291,45 +318,50 @@ std::optional<ExportFormat> exportFormatFromName(QStringView name)
     return std::nullopt;
 }
 
-QString writeHttpRequest(
-    const WireRequest &r, bool keepSecrets, const QString &baseUrl, const QString &bodyFile)
+Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format,
+    bool showSecrets, const Variables &secretVariables, const HttpFileRequest *source)
 {
-    QString url = r.url;
-    if (!keepSecrets && !baseUrl.isEmpty() && url.startsWith(baseUrl))
-        url = u"{{baseUrl}}"_s + url.mid(baseUrl.size());
-    QString text = QString::fromUtf8(r.method) + u' ' + url + u'\n';
-    for (const HttpHeader &h : r.headers) {
-        QString value = QString::fromUtf8(h.value);
-        if (!keepSecrets && isSecretHeader(h.name)) {
-            if (headerNameEquals(h.name, "authorization") && value.startsWith("Bearer "_L1))
-                value = u"Bearer {{token}}"_s;
-            else if (headerNameEquals(h.name, "authorization"))
-                value = value.section(u' ', 0, 0) + u" {{credentials}}"_s;
-            else
-                value = u"{{"_s + QString::fromUtf8(h.name).toLower().replace(u'-', u'_') + u"}}"_s;
+    if (format == ExportFormat::Http) {
+        TemplateOptions options;
+        options.keepSecrets = showSecrets;
+        options.baseUrl = request.baseUrl;
+        options.source = source;
+        TemplatedRequest templated = templateRequest(compose(request), options);
+        if (!showSecrets) {
+            // A secret anywhere else goes back to the variable it came from.
+            QList<std::pair<QString, QString>> byLength(secretVariables.keyValueBegin(), secretVariables.keyValueEnd());
+            std::ranges::sort(byLength, std::greater {}, [](const auto &v) { return v.second.size(); });
+            HttpFileRequest &r = templated.request;
+            for (const auto &[name, value] : std::as_const(byLength)) {
+                if (value.size() < 4)
+                    continue;
+                const QString reference = u"{{"_s + name + u"}}"_s;
+                r.target.replace(value, reference);
+                for (auto &header : r.headers)
+                    header.second.replace(value, reference);
+                r.body.replace(value, reference);
+            }
         }
-        text += QString::fromUtf8(h.name) + u": "_s + value + u'\n';
+        return formatHttpRequest(templated.request);
     }
-    if (!bodyFile.isEmpty())
-        text += u"\n< "_s + bodyFile + u'\n';
-    else if (!r.body.isEmpty())
-        text += u'\n' + QString::fromUtf8(r.body) + u'\n';
-    return text;
-}
-
-Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format, bool showSecrets)
-{
+    Result<QString> code = fail(Error::Kind::Usage, u"Unknown export format."_s);
     switch (format) {
     case ExportFormat::Curl:
-        return exportCurl(request, showSecrets);
+        code = exportCurl(request, showSecrets);
+        break;
     case ExportFormat::Python:
-        return exportSdk(request, true, showSecrets);
+        code = exportSdk(request, true, showSecrets);
+        break;
     case ExportFormat::JavaScript:
-        return exportSdk(request, false, showSecrets);
+        code = exportSdk(request, false, showSecrets);
+        break;
     case ExportFormat::Http:
-        return writeHttpRequest(compose(request), showSecrets, request.baseUrl);
+        break;
     }
-    return fail(Error::Kind::Usage, u"Unknown export format."_s);
+    if (!code || showSecrets)
+        return code;
+    // Secret values that no header or parameter name gave away, wherever they stand.
+    return Redactor(secretVariables.values()).text(*code);
 }
 
 } // namespace gs::core

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "gatewayrequest.h"
+#include "httpfile.h"
 
 namespace gs::core {
 
@@ -15,18 +16,15 @@ enum class ExportFormat {
 //! Parses "curl", "python", "javascript" (or "js") and "http".
 std::optional<ExportFormat> exportFormatFromName(QStringView name);
 
-//! The .http text of a request: request line, headers, a blank line, the body (or
-//! "< bodyFile"). Unless \a keepSecrets, a bearer token is written {{token}}, other
-//! credentials as {{header_name}}, and a URL starting with \a baseUrl as {{baseUrl}}.
-QString writeHttpRequest(const WireRequest &request, bool keepSecrets, const QString &baseUrl = {},
-    const QString &bodyFile = {});
-
-//! \a request as code for another tool. Unless \a showSecrets, credentials are read
-//! from the environment (TFY_API_KEY for the token) instead of being written out.
+//! \a request as code for another tool. Unless \a showSecrets, credentials (by
+//! header or query parameter name, a URL's userinfo, and the values of
+//! \a secretVariables wherever they stand) are read from the environment (TFY_API_KEY for the token) or, in .http
+//! text, written as variables: those \a source wrote, else named after them.
 //! Python and JavaScript cover the endpoints the SDKs have methods for (chat
 //! completions, completions, embeddings, responses, models); others fail with a
 //! message that says to use curl.
-Result<QString> exportRequest(
-    const GatewayRequest &request, ExportFormat format, bool showSecrets = false);
+Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format,
+    bool showSecrets = false, const Variables &secretVariables = {},
+    const HttpFileRequest *source = nullptr);
 
 } // namespace gs::core

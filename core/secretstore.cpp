@@ -145,20 +145,8 @@ QJsonObject readSecretsFile(const QString &path, QString *error)
 
 SecretReply writeSecretsFile(const QString &path, const QJsonObject &secrets)
 {
-    constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    // The file exists with owner-only permissions before any secret is written;
-    // QSaveFile then keeps those permissions for its temporary file.
-    if (!QFileInfo::exists(path)) {
-        QFile create(path);
-        if (!create.open(QIODevice::WriteOnly) || !create.setPermissions(kOwnerOnly))
-            return { SecretReply::Status::Failed, {},
-                u"Cannot create %1: %2"_s.arg(path, create.errorString()) };
-    } else if (!QFile::setPermissions(path, kOwnerOnly)) {
-        return { SecretReply::Status::Failed, {},
-            u"Cannot make %1 readable by its owner only."_s.arg(path) };
-    }
     const auto saved
-        = saveFileAtomically(path, QJsonDocument(secrets).toJson(QJsonDocument::Indented));
+        = saveOwnerOnlyFileAtomically(path, QJsonDocument(secrets).toJson(QJsonDocument::Indented));
     if (!saved)
         return { SecretReply::Status::Failed, {}, saved.error().message };
     return {};

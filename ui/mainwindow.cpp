@@ -8,6 +8,7 @@
 #include "core/gatewayrequest.h"
 #include "core/har.h"
 #include "core/history.h"
+#include "core/httpwriter.h"
 #include "core/requestexport.h"
 #include "core/secretstore.h"
 #include "gatewaydialog.h"
@@ -845,7 +846,14 @@ bool MainWindow::saveCurrent(const QString &path)
     // The token and the gateway's address as {{variables}}: a saved file carries no secret.
     const GatewayRequest &request = page->editor()->request();
     const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
-    file.write(writeHttpRequest(compose(request), false, baseUrl).toUtf8());
+    TemplateOptions options;
+    options.baseUrl = baseUrl;
+    const auto text = httpTextOf(compose(request), options);
+    if (!text) {
+        statusBar()->showMessage(text.error().message);
+        return false;
+    }
+    file.write(text->toUtf8());
     if (!file.commit()) {
         statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
         return false;
@@ -1237,9 +1245,13 @@ bool MainWindow::saveCurrentToCollection(
     // As Save does: the token and the gateway's address as {{variables}}.
     const GatewayRequest &request = page->editor()->request();
     const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
-    const auto parsed = HttpFile::parse(writeHttpRequest(compose(request), false, baseUrl));
+    TemplateOptions options;
+    options.baseUrl = baseUrl;
+    const auto text = httpTextOf(compose(request), options);
+    const auto parsed = text ? HttpFile::parse(*text) : Result<HttpFile>(std::unexpected(text.error()));
     if (!parsed || parsed->requests().isEmpty()) {
-        statusBar()->showMessage(tr("This request cannot be written as a .http file"));
+        statusBar()->showMessage(tr("This request cannot be written as a .http file: %1")
+                                     .arg(parsed ? QString() : parsed.error().message));
         return false;
     }
     HttpFileRequest fileRequest = parsed->requests().first();

@@ -59,11 +59,34 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     const bool json = parser.isSet(jsonOption);
 
-    const auto request = loadRequest(parser, options, u"compose"_s, err);
-    if (!request)
-        return kFailure;
+    const auto loaded = loadRequest(parser, options, u"compose"_s);
+    if (!loaded) {
+        if (json)
+            out << QJsonDocument(QJsonObject { { u"ok"_s, false },
+                                     { u"errors"_s,
+                                         QJsonArray { QJsonObject { { u"field"_s, u"file"_s },
+                                             { u"message"_s, loaded.error().message } } } },
+                                     { u"warnings"_s, QJsonArray() } })
+                       .toJson(QJsonDocument::Compact)
+                << '\n';
+        else
+            err << loaded.error().message << '\n';
+        return exitCodeFor(loaded.error());
+    }
+    for (const QString &note : loaded->notes)
+        err << "note: " << note << '\n';
+    const GatewayRequest *request = &loaded->request;
     const QList<Issue> issues = validate(*request);
     const bool showSecrets = parser.isSet(secretsOption);
+    // A body read from a file is named, so that nobody sends a file unawares.
+    QJsonArray includes;
+    if (loaded->include) {
+        includes.append(QJsonObject { { u"path"_s, loaded->include->path },
+            { u"bytes"_s, loaded->include->size } });
+        if (!json)
+            err << "note: the body is the file " << loaded->include->path << " ("
+                << loaded->include->size << " bytes)\n";
+    }
 
     if (hasErrors(issues)) {
         if (json) {
@@ -83,13 +106,12 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!json)
         printIssues(err, issues);
 
-    const WireRequest wire = compose(*request);
+    const WireRequest composed = compose(*request);
+    const WireRequest wire = showSecrets ? composed : loaded->redactor().request(composed);
     if (json) {
         QJsonArray headers;
-        for (const HttpHeader &h : wire.headers) {
-            const QByteArray value = showSecrets ? h.value : maskSecret(h.name, h.value);
-            headers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(value) });
-        }
+        for (const HttpHeader &h : wire.headers)
+            headers.append(QJsonArray { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
         out << QJsonDocument(QJsonObject {
                                  { u"ok"_s, true },
                                  { u"request"_s,
@@ -100,11 +122,12 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                          { u"body"_s, QString::fromUtf8(wire.body) },
                                      } },
                                  { u"warnings"_s, issuesJson(issues, Issue::Severity::Warning) },
+                                 { u"includes"_s, includes },
                              })
                    .toJson(QJsonDocument::Compact)
             << '\n';
     } else {
-        out << QString::fromUtf8(wire.toText(showSecrets));
+        out << QString::fromUtf8(wire.toText(true));
         if (!wire.body.isEmpty() && !wire.body.endsWith('\n'))
             out << '\n';
     }

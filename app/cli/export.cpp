@@ -58,10 +58,15 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
                "FILE.http\n";
         return kFailure;
     }
-    const auto request = loadRequest(parser, options, u"export"_s, err, positional[1]);
-    if (!request)
-        return kFailure;
-    const auto code = exportRequest(*request, *format, parser.isSet(showSecrets));
+    const auto loaded = loadRequest(parser, options, u"export"_s, positional[1]);
+    if (!loaded) {
+        err << loaded.error().message << '\n';
+        return exitCodeFor(loaded.error());
+    }
+    for (const QString &note : loaded->notes)
+        err << "note: " << note << '\n';
+    const auto code = exportRequest(
+        loaded->request, *format, parser.isSet(showSecrets), loaded->secrets, &loaded->source);
     if (!code) {
         err << "gatescope-cli export: " << code.error().message << '\n';
         return kInvalid;

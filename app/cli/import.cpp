@@ -102,14 +102,19 @@ int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kInvalid;
     }
     const bool keep = parser.isSet(keepSecrets);
-    out << toHttpText(*imported, keep);
+    Variables secrets;
+    const auto text = toHttpText(*imported, keep, &secrets);
+    if (!text) {
+        err << "gatescope-cli import: " << text.error().message << '\n';
+        return kInvalid;
+    }
+    out << *text;
     for (const QString &note : imported->notes)
         err << "note: " << note << '\n';
-    const bool secrets = std::ranges::any_of(
-        imported->request.headers, [](const HttpHeader &h) { return isSecretHeader(h.name); });
-    if (secrets && !keep)
-        err << "note: credentials were written as {{variables}}; keep their values in "
-               "http-client.private.env.json, out of version control.\n";
+    if (!secrets.isEmpty())
+        err << "note: credentials were written as variables (" << secrets.keys().join(u", "_s)
+            << "); keep their values in http-client.private.env.json or the keyring, out of "
+               "version control.\n";
     return kOk;
 }
 

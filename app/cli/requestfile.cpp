@@ -1,5 +1,6 @@
 #include "requestfile.h"
 
+#include "commands.h"
 #include "core/httpfile.h"
 
 #include <QCommandLineParser>
@@ -16,46 +17,46 @@ void RequestOptions::addTo(QCommandLineParser &parser) const
     parser.addOptions({ name, env, var });
 }
 
-std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err)
+Result<LoadedRequest> loadRequest(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command)
 {
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 1) {
-        err << "gatescope-cli " << command << ": expected one FILE.http\n";
-        return std::nullopt;
-    }
-    return loadRequest(parser, options, command, err, positional.first());
+    if (positional.size() != 1)
+        return fail(Error::Kind::Usage, u"gatescope-cli %1: expected one FILE.http"_s.arg(command));
+    return loadRequest(parser, options, command, positional.first());
 }
 
-std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err, const QString &path)
+Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const RequestOptions &options,
+    const QString &command, const QString &path)
 {
     const QString prefix = u"gatescope-cli "_s + command + u": "_s;
+    const auto failWith = [&prefix](const Error &e) {
+        return std::unexpected(Error { e.kind, prefix + e.message, e.detail });
+    };
     const auto file = HttpFile::load(path);
-    if (!file) {
-        err << prefix << file.error().message << '\n';
-        return std::nullopt;
-    }
+    if (!file)
+        return failWith(file.error());
     const QList<HttpFileRequest> requests = file->requests();
-    if (requests.isEmpty()) {
-        err << prefix << path << " has no request in it\n";
-        return std::nullopt;
-    }
+    if (requests.isEmpty())
+        return failWith(Error { Error::Kind::Parse, path + u" has no request in it"_s, {} });
     qsizetype index = 0;
+    LoadedRequest loaded;
     if (parser.isSet(options.name)) {
         index = file->indexOf(parser.value(options.name));
         if (index < 0) {
             QStringList names;
             for (const HttpFileRequest &r : requests)
                 names << (r.name.isEmpty() ? u"(unnamed, line %1)"_s.arg(r.line) : r.name);
-            err << prefix << path << " has no request named \"" << parser.value(options.name)
-                << "\"; it has: " << names.join(", "_L1) << '\n';
-            return std::nullopt;
+            return failWith(Error { Error::Kind::Usage,
+                u"%1 has no request named \"%2\"; it has: %3"_s.arg(
+                    path, parser.value(options.name), names.join(", "_L1)),
+                {} });
         }
     } else if (requests.size() > 1) {
-        err << "note: " << path << " has " << requests.size() << " requests; using the first"
-            << (requests[0].name.isEmpty() ? QString() : u" (\"%1\")"_s.arg(requests[0].name))
-            << ". Choose one with --name.\n";
+        loaded.notes << u"%1 has %2 requests; using the first%3. Choose one with --name."_s.arg(path)
+                            .arg(requests.size())
+                            .arg(requests[0].name.isEmpty() ? QString()
+                                                            : u" (\"%1\")"_s.arg(requests[0].name));
     }
 
     // "< file" bodies are read next to the .http file; environments may live in a
@@ -63,45 +64,49 @@ std::optional<GatewayRequest> loadRequest(const QCommandLineParser &parser,
     const QString directory = QFileInfo(path).absolutePath();
     const auto environments
         = HttpEnvironments::loadFromDirectory(HttpEnvironments::directoryFor(path));
-    if (!environments) {
-        err << prefix << environments.error().message << '\n';
-        return std::nullopt;
-    }
+    if (!environments)
+        return failWith(environments.error());
     const auto envVariables = environments->variables(parser.value(options.env));
-    if (!envVariables) {
-        err << prefix << envVariables.error().message << '\n';
-        return std::nullopt;
-    }
+    if (!envVariables)
+        return failWith(envVariables.error());
     // Precedence: --var, then the file's own @variables, then the environment.
     Variables variables = *envVariables;
     const Variables fileVariables = file->fileVariables();
     for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
         variables.insert(it.key(), it.value());
-    const auto overrides = variableOverrides(parser, options, command, err);
+    const auto overrides = variableOverrides(parser, options, command);
     if (!overrides)
-        return std::nullopt;
+        return failWith(overrides.error());
     for (auto it = overrides->begin(); it != overrides->end(); ++it)
         variables.insert(it.key(), it.value());
 
-    const auto resolved = resolve(requests[index], variables, directory);
-    if (!resolved) {
-        err << prefix << resolved.error().message << '\n';
-        return std::nullopt;
+    loaded.source = requests[index];
+    const auto resolved = resolve(loaded.source, variables, directory, &loaded.include);
+    if (!resolved)
+        return failWith(resolved.error());
+    loaded.request = decode(*resolved);
+    for (auto it = variables.begin(); it != variables.end(); ++it) {
+        if (environments->privateNames.contains(it.key()) || isCredentialName(it.key()))
+            loaded.secrets.insert(it.key(), substituteVariables(it.value(), variables));
     }
-    return decode(*resolved);
+    return loaded;
 }
 
-std::optional<Variables> variableOverrides(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err)
+int exitCodeFor(const Error &error)
+{
+    return error.kind == Error::Kind::Parse || error.kind == Error::Kind::Validation ? kInvalid
+                                                                                     : kFailure;
+}
+
+Result<Variables> variableOverrides(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command)
 {
     Variables variables;
     for (const QString &assignment : parser.values(options.var)) {
         const qsizetype eq = assignment.indexOf(u'=');
-        if (eq <= 0) {
-            err << "gatescope-cli " << command << ": --var expects NAME=VALUE, got \"" << assignment
-                << "\"\n";
-            return std::nullopt;
-        }
+        if (eq <= 0)
+            return fail(Error::Kind::Usage,
+                u"gatescope-cli %1: --var expects NAME=VALUE, got \"%2\""_s.arg(command, assignment));
         variables.insert(assignment.left(eq), assignment.mid(eq + 1));
     }
     return variables;

@@ -2,6 +2,7 @@
 
 #include "core/gatewayrequest.h"
 #include "core/httpfile.h"
+#include "core/redaction.h"
 #include "core/validation.h"
 
 #include <QCommandLineOption>
@@ -28,18 +29,37 @@ struct RequestOptions
     void addTo(QCommandLineParser &parser) const;
 };
 
+//! A request as a command read it from its file.
+struct LoadedRequest
+{
+    core::GatewayRequest request; //!< decoded, variables substituted
+    core::HttpFileRequest source; //!< as the file wrote it
+    //! The variables whose values are secrets (private environment file, names of
+    //! credentials): masked in every output unless the user asks to see them.
+    core::Variables secrets;
+    std::optional<core::BodyInclude> include; //!< the file a "< path" body was read from
+    QStringList notes; //!< for the user, each a line after "note: "
+
+    core::Redactor redactor() const { return core::Redactor(secrets.values()); }
+};
+
 //! Reads the request the command line names: the file, the request in it, the
 //! environment, the variables (--var over the file's @variables over the
-//! environment), decoded into the gateway model. On failure says why on \a err.
-std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err);
+//! environment), decoded into the gateway model. The error's message is for the
+//! user as it is (it starts with "gatescope-cli COMMAND: "); exitCodeFor() maps it.
+core::Result<LoadedRequest> loadRequest(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command);
 //! The same for a file named otherwise than by the only positional argument.
-std::optional<core::GatewayRequest> loadRequest(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err, const QString &path);
+core::Result<LoadedRequest> loadRequest(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, const QString &path);
 
-//! The --var NAME=VALUE assignments; on a malformed one says why on \a err.
-std::optional<core::Variables> variableOverrides(const QCommandLineParser &parser,
-    const RequestOptions &options, const QString &command, QTextStream &err);
+//! kInvalid for input that is not a valid request (a syntax error, a variable cycle),
+//! kFailure for the rest (unreadable files, usage).
+int exitCodeFor(const core::Error &error);
+
+//! The --var NAME=VALUE assignments; a malformed one fails, saying why.
+core::Result<core::Variables> variableOverrides(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command);
 
 enum class IssueFilter {
     All,

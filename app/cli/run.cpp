@@ -4,6 +4,7 @@
 #include "core/exchange.h"
 #include "core/expectation.h"
 #include "core/gatewayresponse.h"
+#include "core/redaction.h"
 #include "core/secretstore.h"
 #include "core/validation.h"
 #include "requestfile.h"
@@ -225,6 +226,7 @@ struct RunContext
     QString demoUrl; //!< set with --demo
     SecretVault &vault;
     bool vaultWarned = false;
+    Variables lastVariables; //!< what the last request was resolved with
     QNetworkAccessManager &network;
     ExchangeOptions exchangeOptions;
     QTextStream &err;
@@ -282,7 +284,8 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
     std::optional<GatewayRequest> gateway;
     if (result.problems.isEmpty()) {
         const QString directory = QFileInfo(file.path).absolutePath();
-        const auto resolved = resolve(request, variablesFor(ctx, file), directory);
+        ctx.lastVariables = variablesFor(ctx, file);
+        const auto resolved = resolve(request, ctx.lastVariables, directory);
         if (!resolved)
             result.problems << resolved.error().message;
         else
@@ -323,6 +326,20 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
             result.outcome = RunResult::Outcome::Failed;
         }
     }
+    return result;
+}
+
+// What a report may say of a result: the secrets the request used are masked (the
+// URL of a transport error, a header echoed in an expectation's actual value).
+RunResult redacted(RunResult result, const RunContext &ctx)
+{
+    QStringList names = ctx.collection.settings().secrets;
+    names += ctx.collection.environments().privateNames;
+    const Redactor redactor(secretValues(ctx.lastVariables, names));
+    for (QString &p : result.problems)
+        p = redactor.message(p);
+    for (Check &c : result.checks)
+        c.actual = redactor.text(c.actual);
     return result;
 }
 
@@ -391,9 +408,21 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli run: --max-time takes a positive number of seconds\n";
         return kFailure;
     }
-    const auto overrides = variableOverrides(parser, options, u"run"_s, err);
-    if (!overrides)
+    const auto overrides = variableOverrides(parser, options, u"run"_s);
+    if (!overrides) {
+        err << overrides.error().message << '\n';
         return kFailure;
+    }
+    // The report file can be written, before anything is sent.
+    std::unique_ptr<QSaveFile> junit;
+    if (parser.isSet(junitOption)) {
+        junit = std::make_unique<QSaveFile>(parser.value(junitOption));
+        if (!junit->open(QIODevice::WriteOnly)) {
+            err << "gatescope-cli run: cannot write " << junit->fileName() << ": "
+                << junit->errorString() << "; nothing was sent\n";
+            return kFailure;
+        }
+    }
     auto target = openTarget(parser.positionalArguments().first(), err);
     if (!target)
         return kFailure;
@@ -430,7 +459,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
     RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false,
-        network, {}, err };
+        {}, network, {}, err };
     ctx.exchangeOptions.deadlineMs = qint64(maxTime * 1000);
     ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     const bool json = parser.isSet(jsonOption);
@@ -451,7 +480,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         for (const HttpFileRequest &request : requests) {
             if (parser.isSet(options.name) && request.name != parser.value(options.name))
                 continue;
-            RunResult result = runRequest(ctx, file, request);
+            RunResult result = redacted(runRequest(ctx, file, request), ctx);
             results << result;
 
             if (!json)
@@ -495,17 +524,11 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << '\n';
         return kFailure;
     }
-    if (parser.isSet(junitOption)) {
-        QSaveFile file(parser.value(junitOption));
-        if (!file.open(QIODevice::WriteOnly)) {
-            err << "gatescope-cli run: cannot write " << file.fileName() << ": "
-                << file.errorString() << '\n';
-            return kFailure;
-        }
-        writeJUnit(&file, collection.name(), results, problems);
-        if (!file.commit()) {
-            err << "gatescope-cli run: cannot write " << file.fileName() << ": "
-                << file.errorString() << '\n';
+    if (junit) {
+        writeJUnit(junit.get(), collection.name(), results, problems);
+        if (!junit->commit()) {
+            err << "gatescope-cli run: cannot write " << junit->fileName() << ": "
+                << junit->errorString() << '\n';
             return kFailure;
         }
     }

