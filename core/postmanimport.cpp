@@ -47,6 +47,15 @@ QString mapDynamicVariables(QString text, const QString &where, QStringList &not
     return text;
 }
 
+// A name as a note may show it: on one line.
+QString printable(QString name)
+{
+    for (QChar &c : name)
+        if (c.category() == QChar::Other_Control)
+            c = u' ';
+    return name;
+}
+
 QString fileSafe(QString name)
 {
     static const QRegularExpression unsafe(u"[/\\\\:*?\"<>|\\x00-\\x1f]"_s);
@@ -127,7 +136,7 @@ public:
         for (const QJsonValue v : items) {
             const QJsonObject item = v.toObject();
             const QString name = item.value("name"_L1).toString();
-            const QString here = where.isEmpty() ? name : where + u" / "_s + name;
+            const QString here = where.isEmpty() ? printable(name) : where + u" / "_s + printable(name);
             if (item.contains("event"_L1) && !item.value("event"_L1).toArray().isEmpty())
                 m_out.notes << u"%1: its scripts are not imported."_s.arg(here);
             const QJsonObject ownAuth = item.value("auth"_L1).toObject();
@@ -244,6 +253,14 @@ private:
                 continue;
             }
             QString value = mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes);
+            if (!isHttpToken(key.toUtf8()) || key.startsWith(u'#')
+                || std::ranges::any_of(value, [](QChar c) {
+                       return c.category() == QChar::Other_Control && c != u'\t';
+                   })) {
+                m_out.notes << u"%1: header \"%2\" has a name or value no header can carry (a line break, a control character); left out."_s
+                                   .arg(where, printable(key));
+                continue;
+            }
             if (isCredentialName(key))
                 value = credentialValue(key, value);
             headerNames << key.toLower();

@@ -164,6 +164,44 @@ void printTimeline(
                "placement cannot be right)\n";
 }
 
+// The report after the answer: status, models, the inspect report, the timeline.
+void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseReport &report,
+    const GatewayRequest &request, const Redactor &redactor)
+{
+    const Timeline &t = exchange.timeline();
+    const ExchangeError &error = exchange.error();
+    const qint64 tokens = t.tokenTimes.size();
+    const double streamSeconds = t.firstToken >= 0 && t.finished > t.firstToken
+        ? double(t.finished - t.firstToken) / 1e6
+        : 0;
+    if (error.kind != ExchangeError::Kind::None)
+        out << "Transport error: " << redactor.message(error.message) << " ("
+            << redactor.message(error.detail) << ")\n";
+    if (report.response.status > 0) {
+        out << "Requested model: " << (request.model.isEmpty() ? u"(none)"_s : request.model)
+            << '\n';
+        if (!report.info.resolvedModel.isEmpty() && report.info.resolvedModel != request.model)
+            out << "                 rerouted to " << report.info.resolvedModel << '\n';
+        printReport(out, report, PrintOptions { false });
+    }
+    out << "\nTiming (client, monotonic clock):\n";
+    printTimeline(out, t, report.info.serverTiming);
+    if (t.firstToken >= 0)
+        out << "  TTFT " << ms(t.firstToken - (t.requestSent >= 0 ? t.requestSent : 0))
+            << " after the request was sent";
+    if (tokens > 1 && streamSeconds > 0)
+        out << ", " << QString::number(double(tokens - 1) / streamSeconds, 'f', 1)
+            << " token events/s";
+    if (t.firstToken >= 0)
+        out << '\n';
+    for (const QString &note : exchange.notes())
+        out << "note: " << note << '\n';
+    for (const QString &redirect : exchange.redirects())
+        out << "redirected to " << redactor.url(redirect) << '\n';
+    for (const QString &problem : exchange.tlsProblems())
+        out << "TLS: " << problem << '\n';
+}
+
 } // namespace
 
 int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -307,10 +345,6 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         report.response.body = exchange.body();
     const Timeline &t = exchange.timeline();
     const ExchangeError &error = exchange.error();
-    const qint64 tokens = t.tokenTimes.size();
-    const double streamSeconds = t.firstToken >= 0 && t.finished > t.firstToken
-        ? double(t.finished - t.firstToken) / 1e6
-        : 0;
 
     if (json) {
         QJsonObject doc = reportJson(report);
@@ -325,37 +359,19 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
             doc.insert(u"redirects"_s, QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
-        out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
+        out << redactor.text(QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Compact)))
+            << '\n';
     } else {
         if (!parser.isSet(rawOption))
             live.finish(exchange.assembled());
         out << '\n';
-        if (error.kind != ExchangeError::Kind::None)
-            out << "Transport error: " << redactor.message(error.message) << " ("
-                << redactor.message(error.detail) << ")\n";
-        if (report.response.status > 0) {
-            out << "Requested model: " << (request->model.isEmpty() ? u"(none)"_s : request->model)
-                << '\n';
-            if (!report.info.resolvedModel.isEmpty() && report.info.resolvedModel != request->model)
-                out << "                 rerouted to " << report.info.resolvedModel << '\n';
-            printReport(out, report, PrintOptions { false });
-        }
-        out << "\nTiming (client, monotonic clock):\n";
-        printTimeline(out, t, report.info.serverTiming);
-        if (t.firstToken >= 0)
-            out << "  TTFT " << ms(t.firstToken - (t.requestSent >= 0 ? t.requestSent : 0))
-                << " after the request was sent";
-        if (tokens > 1 && streamSeconds > 0)
-            out << ", " << QString::number(double(tokens - 1) / streamSeconds, 'f', 1)
-                << " token events/s";
-        if (t.firstToken >= 0)
-            out << '\n';
-        for (const QString &note : exchange.notes())
-            out << "note: " << note << '\n';
-        for (const QString &redirect : exchange.redirects())
-            out << "redirected to " << redactor.url(redirect) << '\n';
-        for (const QString &problem : exchange.tlsProblems())
-            out << "TLS: " << problem << '\n';
+        // The report names what the gateway echoed (metadata, headers): it is written
+        // whole, then masked, so that no secret the request used comes back out.
+        QString reportText;
+        QTextStream reportStream(&reportText);
+        printSendReport(reportStream, exchange, report, *request, redactor);
+        reportStream.flush();
+        out << redactor.text(reportText);
     }
     out.flush();
     if (parser.isSet(harOption)) {

@@ -1,3 +1,5 @@
+#include "tests/testfiles.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -7,6 +9,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QXmlStreamReader>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void importCurl();
     void exportFormats();
     void usage();
+    void canarySecretsInEveryOutput();
 
 private:
     struct Run
@@ -684,6 +688,87 @@ void TestCli::exportFormats()
     QVERIFY(models.out.contains("client.models.list("));
     QCOMPARE(run({ u"export"_s, u"ruby"_s, file }).exitCode, 1);
     QCOMPARE(run({ u"export"_s, u"curl"_s, u"/nonexistent.http"_s }).exitCode, 1);
+}
+
+// Secrets outside Authorization: a query parameter, an X-Auth-Token header, and a
+// private environment value used in a gateway header and the body. Every command
+// that writes or prints the request is run, and every output and file searched for
+// each canary in plain, base64 and percent-encoded form.
+void TestCli::canarySecretsInEveryOutput()
+{
+    const QStringList canaries { u"CANARYquery1234"_s, u"CANARYheader5678"_s,
+        u"CANARY private 9999"_s, u"CANARYuser4321"_s };
+    const auto leaks = [&canaries](const QByteArray &bytes) {
+        QStringList found;
+        for (const QString &c : canaries) {
+            const QByteArray plain = c.toUtf8();
+            for (const QByteArray &form : { plain, plain.toBase64(), QUrl::toPercentEncoding(c),
+                     QByteArray(plain).replace(' ', '+') })
+                if (bytes.contains(form))
+                    found << c + u" as "_s + QString::fromLatin1(form);
+        }
+        return found.join(u", "_s);
+    };
+    QDir(m_dir.path()).mkpath(u"canary"_s);
+    writeFile(u"canary/http-client.env.json"_s,
+        R"({"local": {"baseUrl": "http://127.0.0.1:9/api/llm", "token": "unused-token"}})");
+    writeFile(u"canary/http-client.private.env.json"_s,
+        R"({"local": {"queryKey": "CANARYquery1234", "authToken": "CANARYheader5678", "team": "CANARY private 9999"}})");
+    const QString file = writeFile(u"canary/chat.http"_s, R"(# @name chat
+POST {{baseUrl}}/chat/completions?api_key={{queryKey}}&trace=1
+Authorization: Bearer {{token}}
+X-Auth-Token: {{authToken}}
+x-tfy-metadata: {"team":"{{team}}"}
+Content-Type: application/json
+
+{"model": "openai-main/gpt-4o-mini", "messages": [{"role": "user", "content": "for {{team}}"}]}
+)"_ba);
+    const QString har = m_dir.filePath(u"canary/out.har"_s);
+    const QString junit = m_dir.filePath(u"canary/results.xml"_s);
+    const QString junitRefused = m_dir.filePath(u"canary/refused.xml"_s);
+    const QStringList env { u"--env"_s, u"local"_s };
+    QList<std::pair<QString, QStringList>> commands {
+        { u"send --demo --har"_s, QStringList { u"send"_s, file, u"--demo"_s, u"--har"_s, har } + env },
+        { u"send --demo --json"_s, QStringList { u"send"_s, file, u"--demo"_s, u"--json"_s } + env },
+        { u"send (refused)"_s, QStringList { u"send"_s, file } + env },
+        { u"compose"_s, QStringList { u"compose"_s, file } + env },
+        { u"compose --json"_s, QStringList { u"compose"_s, file, u"--json"_s } + env },
+        { u"run --demo --junit"_s,
+            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--demo"_s, u"--junit"_s, junit } + env },
+        { u"run --junit (refused)"_s,
+            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--junit"_s, junitRefused } + env },
+    };
+    for (const QString &format : { u"curl"_s, u"python"_s, u"javascript"_s, u"http"_s })
+        commands.append({ u"export "_s + format, QStringList { u"export"_s, format, file } + env });
+    for (const auto &[label, args] : std::as_const(commands)) {
+        const Run r = run(args);
+        QVERIFY2(r.exitCode >= 0, qPrintable(label));
+        const QString found = leaks(r.out + r.err);
+        QVERIFY2(found.isEmpty(), qPrintable(label + u": "_s + found + u"\n"_s + QString::fromUtf8(r.out + r.err)));
+    }
+    for (const QString &written : { har, junit, junitRefused }) {
+        const QByteArray bytes = gs::tests::readFile(written);
+        QVERIFY2(bytes != "<missing>", qPrintable(written));
+        QVERIFY2(leaks(bytes).isEmpty(), qPrintable(written + u": "_s + leaks(bytes)));
+    }
+    // The refused run says where it went, with the key masked.
+    QVERIFY(gs::tests::readFile(junitRefused).contains("api_key=********"));
+    // export http writes the variables the file used, not new names.
+    const Run http = run(QStringList { u"export"_s, u"http"_s, file } + env);
+    QVERIFY2(http.out.contains("api_key={{queryKey}}"), http.out.constData());
+    QVERIFY2(http.out.contains("X-Auth-Token: {{authToken}}"), http.out.constData());
+
+    // Imports move credentials into variables.
+    const Run curl = run({ u"import"_s, u"curl"_s, u"-"_s },
+        "curl -H 'X-Auth-Token: CANARYheader5678' 'https://CANARYuser4321@gw.example/v1?api_key=CANARYquery1234'\n");
+    QVERIFY2(curl.exitCode == 0, curl.err.constData());
+    QVERIFY2(leaks(curl.out + curl.err).isEmpty(), qPrintable(leaks(curl.out + curl.err)));
+    QVERIFY(curl.err.contains("x_auth_token") && curl.err.contains("api_key"));
+
+    // Every check above can fail: with --show-secrets the values are there.
+    const Run shown = run(QStringList { u"compose"_s, file, u"--show-secrets"_s } + env);
+    QVERIFY(leaks(shown.out).contains(u"CANARYquery1234"_s));
+    QVERIFY(leaks(shown.out).contains(u"CANARY private 9999"_s));
 }
 
 void TestCli::usage()

