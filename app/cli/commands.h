@@ -13,6 +13,8 @@ enum ExitCode : int {
     kInvalid = 2, //!< the request is not fit to be sent
     kTransport = 3, //!< send: the exchange failed on the wire or hit --max-time
     kTestsFailed = 4, //!< run: a request failed its expectations or could not be sent
+    kInterrupted = 130, //!< Ctrl+C or SIGTERM (128 + SIGINT, as shells report it)
+    kBrokenPipe = 141, //!< standard output was closed (128 + SIGPIPE)
 };
 
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);

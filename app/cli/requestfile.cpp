@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 using namespace gs::core;
 
@@ -90,6 +92,26 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
             loaded.secrets.insert(it.key(), substituteVariables(it.value(), variables));
     }
     return loaded;
+}
+
+Result<double> secondsOption(
+    const QCommandLineParser &parser, const QCommandLineOption &option, bool zeroMeansNever)
+{
+    const QString name = u"--"_s + option.names().first();
+    const QString text = parser.value(option).trimmed();
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    // toDouble() takes "nan" and "inf"; a deadline must be a real, reachable time.
+    if (ok && zeroMeansNever && value == 0)
+        return 0.0;
+    if (!ok || !std::isfinite(value) || value < seconds::kMin || value > seconds::kMax)
+        return fail(Error::Kind::Usage,
+            u"%1 takes a number of seconds from %2 to %3%4; got \"%5\""_s.arg(name)
+                .arg(seconds::kMin)
+                .arg(seconds::kMax)
+                .arg(zeroMeansNever ? u" (0: never)"_s : QString())
+                .arg(text.left(40)));
+    return value;
 }
 
 int exitCodeFor(const Error &error)

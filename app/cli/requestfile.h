@@ -61,6 +61,17 @@ int exitCodeFor(const core::Error &error);
 core::Result<core::Variables> variableOverrides(
     const QCommandLineParser &parser, const RequestOptions &options, const QString &command);
 
+namespace seconds {
+inline constexpr double kMin = 0.001; //!< one millisecond
+inline constexpr double kMax = 86400; //!< one day
+} // namespace seconds
+
+//! The value of a duration option (--max-time, --idle-timeout): a finite number of
+//! seconds from seconds::kMin to seconds::kMax, or 0 where \a zeroMeansNever. Fails
+//! with a message naming the option and the range.
+core::Result<double> secondsOption(
+    const QCommandLineParser &parser, const QCommandLineOption &option, bool zeroMeansNever = false);
+
 enum class IssueFilter {
     All,
     ErrorsOnly

@@ -7,6 +7,7 @@
 #include "core/redaction.h"
 #include "core/secretstore.h"
 #include "core/validation.h"
+#include "interrupts.h"
 #include "requestfile.h"
 
 #include <QCommandLineParser>
@@ -227,6 +228,7 @@ struct RunContext
     SecretVault &vault;
     bool vaultWarned = false;
     Variables lastVariables; //!< what the last request was resolved with
+    Interrupts &interrupts;
     QNetworkAccessManager &network;
     ExchangeOptions exchangeOptions;
     QTextStream &err;
@@ -307,6 +309,8 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         Exchange exchange(&ctx.network, ctx.exchangeOptions);
         QEventLoop loop;
         QObject::connect(&exchange, &Exchange::finished, &loop, &QEventLoop::quit);
+        QObject::connect(
+            &ctx.interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
         exchange.start(compose(*gateway));
         if (!exchange.isFinished())
             loop.exec();
@@ -402,10 +406,9 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli run: expected one PATH (a collection folder or a .http file)\n";
         return kFailure;
     }
-    bool ok = false;
-    const double maxTime = parser.value(maxTimeOption).toDouble(&ok);
-    if (!ok || maxTime <= 0) {
-        err << "gatescope-cli run: --max-time takes a positive number of seconds\n";
+    const auto maxTime = secondsOption(parser, maxTimeOption);
+    if (!maxTime) {
+        err << "gatescope-cli run: " << maxTime.error().message << '\n';
         return kFailure;
     }
     const auto overrides = variableOverrides(parser, options, u"run"_s);
@@ -458,14 +461,17 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     SecretVault vault(std::make_unique<KeychainSecretStore>());
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
+    Interrupts interrupts;
     RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false,
-        {}, network, {}, err };
-    ctx.exchangeOptions.deadlineMs = qint64(maxTime * 1000);
+        {}, interrupts, network, {}, err };
+    ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
     ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     const bool json = parser.isSet(jsonOption);
     QList<RunResult> results;
 
     for (const CollectionFile &file : collection.files()) {
+        if (interrupts.happened())
+            break;
         if (file.isBroken()
             || (!target->onlyFile.isEmpty() && file.relativePath != target->onlyFile))
             continue;
@@ -478,6 +484,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
         const QList<HttpFileRequest> requests = parsed->requests();
         for (const HttpFileRequest &request : requests) {
+            if (interrupts.happened())
+                break;
             if (parser.isSet(options.name) && request.name != parser.value(options.name))
                 continue;
             RunResult result = redacted(runRequest(ctx, file, request), ctx);
@@ -505,7 +513,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
             unreadable.append(e.message);
         const QJsonObject doc { { u"collection"_s, collection.name() },
             { u"environment"_s, environment }, { u"passed"_s, passed }, { u"failed"_s, failed },
-            { u"errors"_s, errors }, { u"results"_s, list }, { u"unreadableFiles"_s, unreadable } };
+            { u"errors"_s, errors }, { u"results"_s, list }, { u"unreadableFiles"_s, unreadable },
+            { u"interrupted"_s, interrupts.happened() } };
         out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
     } else {
         out << '\n'
@@ -517,7 +526,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         out << '\n';
     }
     out.flush();
-    if (results.isEmpty() && problems.isEmpty()) {
+    if (results.isEmpty() && problems.isEmpty() && !interrupts.happened()) {
         err << "gatescope-cli run: no request to run"
             << (parser.isSet(options.name) ? u" named \"%1\""_s.arg(parser.value(options.name))
                                            : QString())
@@ -531,6 +540,10 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 << junit->errorString() << '\n';
             return kFailure;
         }
+    }
+    if (interrupts.happened()) {
+        err << "gatescope-cli run: interrupted; the requests after it were not run.\n";
+        return kInterrupted;
     }
     return passed == results.size() && problems.isEmpty() ? kOk : kTestsFailed;
 }

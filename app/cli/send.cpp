@@ -4,6 +4,7 @@
 #include "core/har.h"
 #include "core/validation.h"
 #include "core/waterfall.h"
+#include "interrupts.h"
 #include "report.h"
 #include "requestfile.h"
 
@@ -244,19 +245,23 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kOk;
     }
     const bool json = parser.isSet(jsonOption);
+    if (json && parser.isSet(rawOption)) {
+        err << "gatescope-cli send: --json and --raw both decide what goes to standard output; "
+               "choose one\n";
+        return kFailure;
+    }
     double maxTime = 0;
     if (parser.isSet(maxTimeOption)) {
-        bool ok = false;
-        maxTime = parser.value(maxTimeOption).toDouble(&ok);
-        if (!ok || maxTime <= 0) {
-            err << "gatescope-cli send: --max-time takes a positive number of seconds\n";
+        const auto value = secondsOption(parser, maxTimeOption);
+        if (!value) {
+            err << "gatescope-cli send: " << value.error().message << '\n';
             return kFailure;
         }
+        maxTime = *value;
     }
-    bool idleOk = false;
-    const double idle = parser.value(idleOption).toDouble(&idleOk);
-    if (!idleOk || idle < 0) {
-        err << "gatescope-cli send: --idle-timeout takes a number of seconds (0: never)\n";
+    const auto idle = secondsOption(parser, idleOption, true);
+    if (!idle) {
+        err << "gatescope-cli send: " << idle.error().message << '\n';
         return kFailure;
     }
     auto loaded = loadRequest(parser, options, u"send"_s);
@@ -293,7 +298,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkAccessManager network;
     ExchangeOptions exchangeOptions;
     exchangeOptions.deadlineMs = qint64(maxTime * 1000);
-    exchangeOptions.idleTimeoutMs = qint64(idle * 1000);
+    exchangeOptions.idleTimeoutMs = qint64(*idle * 1000);
     exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     // The report uses a stream's events and answer, never its raw bytes (--raw prints
     // them as they arrive): keeping a copy would only cost time, unless a HAR wants it.
@@ -308,26 +313,44 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
 #endif
     const bool colour = !json && terminal && qEnvironmentVariableIsEmpty("NO_COLOR");
     LivePrinter live(out, colour);
+    // A closed standard output (| head) stops the exchange at once, with one line.
+    bool brokenPipe = false;
+    const auto checkOutput = [&] {
+        if (!brokenPipe && out.status() != QTextStream::Ok) {
+            brokenPipe = true;
+            exchange.cancel();
+        }
+    };
     QList<SseEvent> events;
     if (json) {
         QObject::connect(&exchange, &Exchange::eventsArrived, &exchange,
             [&events](const QList<SseEvent> &batch) { events += batch; });
     } else if (parser.isSet(rawOption)) {
         QObject::connect(
-            &exchange, &Exchange::dataArrived, &exchange, [&out](const QByteArray &chunk) {
+            &exchange, &Exchange::dataArrived, &exchange, [&out, &checkOutput](const QByteArray &chunk) {
                 out << QString::fromUtf8(chunk);
                 out.flush();
+                checkOutput();
             });
     } else {
         err << "> " << QString::fromUtf8(wire.method) << ' ' << redactor.url(wire.url) << '\n';
         err.flush();
-        QObject::connect(
-            &exchange, &Exchange::progress, &exchange, [&] { live.update(exchange.assembled()); });
+        QObject::connect(&exchange, &Exchange::progress, &exchange, [&] {
+            live.update(exchange.assembled());
+            checkOutput();
+        });
     }
+    // Ctrl+C or SIGTERM: stop, and report what arrived.
+    Interrupts interrupts;
+    QObject::connect(&interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
     QObject::connect(&exchange, &Exchange::finished, &exchange, [] { QCoreApplication::quit(); });
     exchange.start(wire);
     if (!exchange.isFinished())
         QCoreApplication::exec();
+    if (brokenPipe) {
+        err << "gatescope-cli send: standard output was closed; the exchange was stopped.\n";
+        return kBrokenPipe;
+    }
 
     ResponseReport report;
     report.response.httpVersion = exchange.httpVersion();
@@ -348,6 +371,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
 
     if (json) {
         QJsonObject doc = reportJson(report);
+        doc.insert(u"interrupted"_s, interrupts.happened());
         doc.insert(u"requestedModel"_s, request->model);
         doc.insert(u"timeline"_s, timelineJson(t));
         if (error.kind != ExchangeError::Kind::None) {
@@ -384,6 +408,10 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 << har.errorString() << '\n';
             return kFailure;
         }
+    }
+    if (interrupts.happened()) {
+        err << "gatescope-cli send: interrupted; the report above has what arrived.\n";
+        return kInterrupted;
     }
     return error.kind == ExchangeError::Kind::None ? kOk : kTransport;
 }

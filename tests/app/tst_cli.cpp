@@ -12,6 +12,10 @@
 #include <QUrl>
 #include <QXmlStreamReader>
 
+#include <csignal>
+
+#include <sys/types.h>
+
 using namespace Qt::StringLiterals;
 
 // Runs the real gatescope-cli binary, as a user or a CI script would.
@@ -46,6 +50,11 @@ private Q_SLOTS:
     void exportFormats();
     void usage();
     void canarySecretsInEveryOutput();
+    void interruptFinishesTheOutputs_data();
+    void interruptFinishesTheOutputs();
+    void brokenPipeStopsAtOnce();
+    void durationsOutOfRangeAreRefused_data();
+    void durationsOutOfRangeAreRefused();
 
 private:
     struct Run
@@ -769,6 +778,115 @@ Content-Type: application/json
     const Run shown = run(QStringList { u"compose"_s, file, u"--show-secrets"_s } + env);
     QVERIFY(leaks(shown.out).contains(u"CANARYquery1234"_s));
     QVERIFY(leaks(shown.out).contains(u"CANARY private 9999"_s));
+}
+
+namespace {
+
+// A stream that would take half an hour: only an interrupt or a closed pipe ends it.
+constexpr auto kEndlessStream = R"(POST https://unused.example/api/llm/chat/completions
+Content-Type: application/json
+x-gatescope-token-interval-ms: 20
+
+{"model": "openai-main/gpt-4o-mini", "stream": true, "max_tokens": 100000,
+ "messages": [{"role": "user", "content": "go on"}]}
+)";
+
+} // namespace
+
+void TestCli::interruptFinishesTheOutputs_data()
+{
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<int>("signal");
+    QTest::newRow("send, SIGINT") << QStringList {} << int(SIGINT);
+    QTest::newRow("send --json, SIGTERM") << QStringList { u"--json"_s } << int(SIGTERM);
+}
+
+// Ctrl+C after the first token: the exchange stops, the report and the HAR file are
+// written with what arrived, and the exit status says it was interrupted.
+void TestCli::interruptFinishesTheOutputs()
+{
+    QFETCH(QStringList, extra);
+    QFETCH(int, signal);
+    const QString file = writeFile(u"endless.http"_s, kEndlessStream);
+    const QString har = m_dir.filePath(u"interrupted.har"_s);
+    QFile::remove(har);
+    QProcess p;
+    p.start(QStringLiteral(GATESCOPE_CLI),
+        QStringList { u"send"_s, file, u"--demo"_s, u"--har"_s, har } + extra);
+    QVERIFY(p.waitForStarted());
+    const bool json = extra.contains(u"--json"_s);
+    // Without --json the answer streams to stdout: the signal follows its first bytes.
+    // With --json nothing is printed before the end, so there is no event to wait for;
+    // the process must simply still be running, and the assertions below hold whenever
+    // the signal lands (before the first byte or after).
+    if (!json)
+        QVERIFY(p.waitForReadyRead(20000));
+    else
+        QVERIFY(!p.waitForFinished(500));
+    ::kill(pid_t(p.processId()), signal);
+    QVERIFY2(p.waitForFinished(20000), "did not stop after the signal");
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 130);
+    const QByteArray out = p.readAllStandardOutput();
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("interrupted"), err.constData());
+    if (json) {
+        const QJsonObject doc = QJsonDocument::fromJson(out).object();
+        QVERIFY2(!doc.isEmpty(), out.constData());
+        QCOMPARE(doc.value(u"interrupted"_s).toBool(), true);
+        QVERIFY(doc.value(u"transportError"_s).toObject().value(u"message"_s).toString().contains(u"Canceled"_s));
+    } else {
+        QVERIFY2(out.contains("Transport error: Canceled"), out.constData());
+        QVERIFY2(out.contains("Timing (client, monotonic clock)"), out.constData());
+        QVERIFY(!out.contains("\x1b[2m")); // not a terminal: no colour, nothing left dim
+    }
+    const QJsonObject harDoc = QJsonDocument::fromJson(gs::tests::readFile(har)).object();
+    const QJsonArray entries = harDoc.value(u"log"_s).toObject().value(u"entries"_s).toArray();
+    QCOMPARE(entries.size(), 1);
+    QVERIFY(entries.first().toObject().value(u"comment"_s).toString().contains(u"Canceled"_s));
+}
+
+void TestCli::brokenPipeStopsAtOnce()
+{
+    const QString file = writeFile(u"endless.http"_s, kEndlessStream);
+    for (const QStringList &mode : { QStringList {}, QStringList { u"--raw"_s } }) {
+        QProcess p;
+        p.start(u"bash"_s,
+            { u"-c"_s,
+                u"\"$0\" send \"$1\" --demo $2 | head -c 50 >/dev/null; echo \"exit=${PIPESTATUS[0]}\" >&2"_s,
+                QStringLiteral(GATESCOPE_CLI), file, mode.join(u' ') });
+        QVERIFY(p.waitForStarted());
+        QVERIFY2(p.waitForFinished(30000), "the exchange went on after the pipe closed");
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("exit=141"), err.constData());
+        QVERIFY2(err.contains("standard output was closed"), err.constData());
+        QVERIFY2(err.count('\n') <= 4, err.constData()); // one line, not a storm
+    }
+}
+
+void TestCli::durationsOutOfRangeAreRefused_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("value");
+    for (const char *option : { "--max-time", "--idle-timeout" })
+        for (const char *value : { "0.0004", "nan", "inf", "1e308", "3000000", "-1", "abc", "" })
+            QTest::addRow("%s %s", option, value) << QString::fromLatin1(option) << QString::fromLatin1(value);
+    QTest::addRow("run --max-time 0") << u"run --max-time"_s << u"0"_s;
+    QTest::addRow("run --max-time nan") << u"run --max-time"_s << u"nan"_s;
+}
+
+void TestCli::durationsOutOfRangeAreRefused()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, value);
+    const bool runCommand = option.startsWith(u"run "_s);
+    const QString flag = runCommand ? option.mid(4) : option;
+    const Run r = run({ runCommand ? u"run"_s : u"send"_s, m_examples + u"/chat-stream.http"_s,
+        u"--demo"_s, flag + u'=' + value });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QByteArray(flag.toUtf8() + " takes a number of seconds from 0.001 to 86400")),
+        r.err.constData());
+    QVERIFY(!r.out.contains("Requested model")); // nothing was sent
 }
 
 void TestCli::usage()
