@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <algorithm>
 #include <expected>
 
 namespace gs::core {
@@ -24,6 +25,20 @@ struct Error
 };
 
 template <typename T> using Result = std::expected<T, Error>;
+
+//! \a text as a message may quote it: at most \a limit characters (then "… (N
+//! characters)"), control characters shown as '?', so that neither a 5 MB line nor a
+//! terminal escape from a file reaches the terminal whole.
+inline QString quotedForMessage(QStringView text, qsizetype limit = 80)
+{
+    QString out = text.first(std::min(text.size(), limit)).toString();
+    for (QChar &c : out)
+        if (c.category() == QChar::Other_Control)
+            c = u'?';
+    if (text.size() > limit)
+        out += QStringLiteral("… (%1 characters)").arg(text.size());
+    return out;
+}
 
 inline std::unexpected<Error> fail(Error::Kind kind, QString message, QString detail = {})
 {

@@ -10,30 +10,44 @@ namespace gs::core {
 
 namespace {
 
+QString shownLine(QByteArrayView line)
+{
+    return quotedForMessage(QString::fromUtf8(line));
+}
+
 struct Dechunked
 {
     QByteArray body;
     HttpHeaders trailers;
 };
 
-// Removes the chunked transfer coding; nullopt when the body is not well-formed chunks.
-std::optional<Dechunked> dechunk(QByteArrayView body)
+// Removes the chunked transfer coding; fails, saying what is wrong, when the body is
+// not well-formed chunks.
+Result<Dechunked> dechunk(QByteArrayView body)
 {
     QByteArray out;
     qsizetype pos = 0;
-    for (;;) {
+    for (int chunk = 1;; ++chunk) {
         const qsizetype eol = body.indexOf('\n', pos);
         if (eol < 0)
-            return std::nullopt;
+            return fail(Error::Kind::Parse,
+                pos >= body.size()
+                    ? u"the chunked body ends after chunk %1 without the last, empty chunk: it was cut short"_s.arg(chunk - 1)
+                    : u"the chunked body ends inside the size line of chunk %1: it was cut short"_s.arg(chunk),
+                chunk == 1 ? u"not chunked"_s : QString());
         QByteArrayView sizeLine = body.sliced(pos, eol - pos);
         if (sizeLine.endsWith('\r'))
             sizeLine.chop(1);
         if (const qsizetype ext = sizeLine.indexOf(';'); ext >= 0)
             sizeLine.truncate(ext);
         bool ok = false;
-        const qlonglong size = sizeLine.trimmed().toLongLong(&ok, 16);
-        if (!ok || size < 0)
-            return std::nullopt;
+        const QByteArrayView digits = sizeLine.trimmed();
+        const qlonglong size = digits.toLongLong(&ok, 16);
+        if (!ok || size < 0 || digits.isEmpty() || digits.startsWith('-') || digits.startsWith('+'))
+            return fail(Error::Kind::Parse,
+                u"chunk %1 has no valid size (\"%2\" is not a hexadecimal number)"_s.arg(chunk).arg(
+                    quotedForMessage(QString::fromUtf8(digits), 20)),
+                chunk == 1 ? u"not chunked"_s : QString());
         pos = eol + 1;
         if (size == 0) {
             // Trailer fields (Server-Timing may arrive here) up to the final blank line.
@@ -50,8 +64,11 @@ std::optional<Dechunked> dechunk(QByteArrayView body)
             }
             return Dechunked { out, trailers };
         }
-        if (pos + size > body.size())
-            return std::nullopt;
+        if (size > body.size() - pos)
+            return fail(Error::Kind::Parse,
+                u"chunk %1 announces %2 bytes but only %3 arrived: the body was cut short"_s.arg(chunk)
+                    .arg(size)
+                    .arg(body.size() - pos));
         out += body.sliced(pos, size);
         pos += size;
         if (body.sliced(pos).startsWith("\r\n"))
@@ -59,14 +76,25 @@ std::optional<Dechunked> dechunk(QByteArrayView body)
         else if (body.sliced(pos).startsWith("\n"))
             pos += 1;
         else
-            return std::nullopt;
+            return fail(Error::Kind::Parse,
+                u"chunk %1 is longer than its size says (no line end after %2 bytes)"_s.arg(chunk).arg(size));
     }
 }
 
 } // namespace
 
-Result<RawResponse> parseRawResponse(QByteArrayView bytes)
+Result<RawResponse> parseRawResponse(QByteArrayView input)
 {
+    // Bare CR line ends (old Mac editors) are read as line ends, and said.
+    QByteArray normalized;
+    QByteArrayView bytes = input;
+    const QByteArrayView head = input.first(std::min<qsizetype>(input.size(), 64 * 1024));
+    const bool bareCr = !head.contains('\n') && head.contains('\r');
+    if (bareCr) {
+        normalized = input.toByteArray();
+        normalized.replace('\r', '\n');
+        bytes = normalized;
+    }
     RawResponse r;
     qsizetype pos = 0;
     const auto nextLine = [&]() -> std::optional<QByteArrayView> {
@@ -91,14 +119,21 @@ Result<RawResponse> parseRawResponse(QByteArrayView bytes)
             u"The input is empty: expected an HTTP response starting with a status line like \"HTTP/1.1 200 OK\"."_s);
     const QByteArrayView status = *statusLine;
     const qsizetype sp1 = status.indexOf(' ');
-    bool ok = false;
-    const int code = sp1 > 0
-        ? status.sliced(sp1 + 1).first(std::min<qsizetype>(3, status.size() - sp1 - 1)).toInt(&ok)
-        : 0;
-    if (!status.startsWith("HTTP/") || sp1 < 0 || !ok || code < 100 || code > 999)
+    const QByteArrayView codeText = sp1 > 0 ? status.sliced(sp1 + 1).first(
+                                                  std::min<qsizetype>(3, status.size() - sp1 - 1))
+                                            : QByteArrayView();
+    bool ok = codeText.size() == 3
+        && std::ranges::all_of(codeText, [](char c) { return c >= '0' && c <= '9'; })
+        && (status.size() == sp1 + 4 || status[sp1 + 4] == ' ');
+    const int code = ok ? codeText.toInt() : 0;
+    if (!status.startsWith("HTTP/") || sp1 < 0 || !ok)
         return fail(Error::Kind::Parse,
             u"Line 1 is not an HTTP status line (expected e.g. \"HTTP/1.1 200 OK\"): %1"_s.arg(
-                QString::fromUtf8(status.first(std::min<qsizetype>(status.size(), 80)))));
+                shownLine(status)));
+    if (code < 100 || code > 599)
+        r.problems << u"The status code %1 is outside HTTP's 100 to 599."_s.arg(code);
+    if (bareCr)
+        r.problems << u"Lines end in a bare CR, not CRLF as HTTP's do; read as line ends."_s;
     r.httpVersion = status.first(sp1).toByteArray();
     r.status = code;
     r.reason = status.sliced(sp1 + 1)
@@ -122,8 +157,7 @@ Result<RawResponse> parseRawResponse(QByteArrayView bytes)
         const qsizetype colon = line->indexOf(':');
         if (colon <= 0)
             return fail(Error::Kind::Parse,
-                u"Line %1 is not a header (\"Name: value\"): %2"_s.arg(lineNo).arg(
-                    QString::fromUtf8(*line)));
+                u"Line %1 is not a header (\"Name: value\"): %2"_s.arg(lineNo).arg(shownLine(*line)));
         r.headers.append({ line->first(colon).trimmed().toByteArray(),
             line->sliced(colon + 1).trimmed().toByteArray() });
     }
@@ -139,8 +173,31 @@ Result<RawResponse> parseRawResponse(QByteArrayView bytes)
         if (auto plain = dechunk(r.body)) {
             r.body = plain->body;
             r.trailers = plain->trailers;
+        } else if (plain.error().detail.isEmpty()) {
+            // Not chunks from the start: the tool that saved it (curl -i) removed the
+            // chunking already. Broken framing after a first good chunk is a problem.
+            r.problems << u"The body is not well-formed chunks: %1. It is shown as it arrived."_s.arg(
+                plain.error().message);
         }
+    } else if (const QByteArray length = headerValue(r.headers, "content-length"); !length.isNull()) {
+        bool isNumber = false;
+        const qint64 announced = length.trimmed().toLongLong(&isNumber);
+        if (!isNumber || announced < 0)
+            r.problems << u"Content-Length \"%1\" is not a number of bytes."_s.arg(
+                shownLine(length));
+        else if (announced > r.body.size())
+            r.problems << u"The body was cut short: Content-Length announces %1 bytes, the capture has %2."_s
+                              .arg(announced)
+                              .arg(r.body.size());
+        else if (announced < r.body.size() && r.status != 304 && r.status != 204)
+            r.problems << u"The capture has %1 bytes after the %2 that Content-Length announces."_s
+                              .arg(r.body.size() - announced)
+                              .arg(announced);
     }
+    const QByteArray coding = headerValue(r.headers, "content-encoding").trimmed().toLower();
+    if (!coding.isEmpty() && coding != "identity")
+        r.problems << u"The body is %1-encoded and was not decoded (curl --compressed saves it decoded); what follows reads it as it is."_s
+                          .arg(QString::fromLatin1(coding));
     return r;
 }
 

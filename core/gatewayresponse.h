@@ -6,6 +6,7 @@
 
 #include <QJsonValue>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -20,6 +21,10 @@ struct RawResponse
     HttpHeaders headers;
     QByteArray body; //!< chunked transfer coding removed when the capture used it
     HttpHeaders trailers; //!< trailer fields of a chunked body
+    //! What is wrong with the capture though it could be read: a body cut short or
+    //! longer than announced, chunks that do not add up, an encoding not decoded, a
+    //! status code out of range, bare CR line ends. Empty for a sound capture.
+    QStringList problems;
 
     //! Headers, then trailers: what the gateway said, wherever it said it.
     HttpHeaders allFields() const { return headers + trailers; }
@@ -28,7 +33,8 @@ struct RawResponse
 //! Reads a captured HTTP/1.x response (CRLF or bare LF line ends), as curl -i or a
 //! proxy saves it: interim responses (1xx, a proxy's "Connection established") before
 //! the final one are skipped. A body sent with "Transfer-Encoding: chunked" is
-//! de-chunked when it is well formed, kept as it is otherwise.
+//! de-chunked when it is well formed, kept as it is otherwise; what does not add up
+//! is in RawResponse::problems.
 Result<RawResponse> parseRawResponse(QByteArrayView bytes);
 
 //! x-tfy-feedback-target-id decoded: base64 of {"spanId":..., "traceId":...}.

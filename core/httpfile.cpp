@@ -177,7 +177,7 @@ Result<HttpFile> HttpFile::parse(const QString &text)
                     if (!kMethod.match(r.method).hasMatch())
                         return std::unexpected(parseError(lineNo, line.indexOf(r.method) + 1,
                             u"expected a request line like \"POST {{baseUrl}}/chat/completions\", found %1"_s
-                                .arg(u'"' + trimmed + u'"')));
+                                .arg(u'"' + quotedForMessage(trimmed) + u'"')));
                 }
                 if (words.isEmpty())
                     return std::unexpected(
@@ -190,7 +190,7 @@ Result<HttpFile> HttpFile::parse(const QString &text)
                         ++column;
                     return std::unexpected(parseError(lineNo, column + 1,
                         u"unexpected text after the URL: %1 (spaces in a URL must be written %20)"_s
-                            .arg(u'"' + words.mid(1).join(u' ') + u'"')));
+                            .arg(u'"' + quotedForMessage(words.mid(1).join(u' ')) + u'"')));
                 }
                 r.target = words[0];
                 block.hasRequest = true;
@@ -222,7 +222,7 @@ Result<HttpFile> HttpFile::parse(const QString &text)
                 if (colon <= 0)
                     return std::unexpected(parseError(lineNo, 1,
                         u"expected a header \"Name: value\" or a blank line before the body, found %1"_s
-                            .arg(u'"' + trimmed + u'"')));
+                            .arg(u'"' + quotedForMessage(trimmed) + u'"')));
                 block.request.headers.append(
                     { line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
                 continue;

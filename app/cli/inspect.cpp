@@ -52,10 +52,21 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     const ResponseReport report = ResponseReport::from(*response,
         parser.isSet(forceStreamOption) ? std::optional(BodyFraming::Sse) : std::nullopt);
-    if (parser.isSet(jsonOption))
+    if (parser.isSet(jsonOption)) {
         out << QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented);
-    else
-        printReport(out, report);
+    } else {
+        QString text;
+        QTextStream stream(&text);
+        printReport(stream, report);
+        stream.flush();
+        out << terminalSafe(text);
+    }
+    // A capture that was cut short or does not add up is reported, and said in the
+    // exit status: 2, as for other input that is not what it should be.
+    if (!report.problems.isEmpty()) {
+        err << "gatescope-cli inspect: " << path << ": the capture has problems (see the report)\n";
+        return kInvalid;
+    }
     return kOk;
 }
 

@@ -126,8 +126,28 @@ ResponseReport ResponseReport::from(RawResponse response, std::optional<BodyFram
     r.body = decodeBody(response.headers, response.body, framing);
     r.bodyBytes = response.body.size();
     r.eventCount = r.body.events.size();
+    r.problems = response.problems;
+    // W3C Server-Timing takes any number; a duration of more than a day, or below zero,
+    // is not one a gateway measured.
+    for (const ServerTimingMetric &m : std::as_const(r.info.serverTiming)) {
+        if (m.duration < 0 || m.duration > 86'400'000.0)
+            r.problems << u"server-timing %1 has dur=%2 ms, which is not a plausible duration."_s
+                              .arg(quotedForMessage(m.name))
+                              .arg(m.duration);
+    }
     r.response = std::move(response);
     return r;
+}
+
+QString terminalSafe(const QString &text)
+{
+    QString out = text;
+    for (QChar &c : out) {
+        const char16_t u = c.unicode();
+        if ((c.category() == QChar::Other_Control && u != u'\n' && u != u'\t'))
+            c = QChar(0xFFFD);
+    }
+    return out;
 }
 
 QJsonObject reportJson(const ResponseReport &r)
@@ -177,6 +197,7 @@ QJsonObject reportJson(const ResponseReport &r)
         { u"usage"_s, a.usage.isUndefined() ? QJsonValue(QJsonValue::Null) : a.usage },
         { u"finishReason"_s, orNull(a.finishReason()) },
         { u"error"_s, errorJson(r) },
+        { u"problems"_s, QJsonArray::fromStringList(r.problems) },
     };
 }
 
@@ -188,6 +209,8 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
     out << "Status:          " << response.status << (response.reason.isEmpty() ? "" : " ")
         << QString::fromUtf8(response.reason) << " (" << QString::fromUtf8(response.httpVersion)
         << ")\n";
+    for (const QString &problem : r.problems)
+        out << "Problem:         " << problem << '\n';
     out << "Resolved model:  "
         << (info.resolvedModel.isEmpty() ? u"(not reported)"_s : info.resolvedModel) << '\n';
     out << "Body:            " << r.bodyBytes << " bytes";

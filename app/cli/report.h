@@ -17,6 +17,8 @@ struct ResponseReport
     core::DecodedBody body;
     qint64 bodyBytes = 0; //!< may exceed response.body when the body was not kept
     qint64 eventCount = 0; //!< may exceed body.events when the events were not kept
+    //! What does not add up (RawResponse::problems, implausible server timing).
+    QStringList problems;
 
     static ResponseReport from(
         core::RawResponse response, std::optional<core::BodyFraming> framing = {});
@@ -26,6 +28,10 @@ struct PrintOptions
 {
     bool answer = true; //!< the answer, reasoning and tool calls (send prints them live instead)
 };
+
+//! \a text with control characters other than line breaks and tabs replaced (U+FFFD),
+//! so that escape sequences from a response or a file never reach the terminal.
+QString terminalSafe(const QString &text);
 
 //! The JSON keys shared by `inspect --json` and `send --json` (see README).
 QJsonObject reportJson(const ResponseReport &report);

@@ -64,7 +64,7 @@ public:
                 m_out << (m_colour ? "\x1b[2m[reasoning] " : "[reasoning] ");
             else if (m_colour && m_inAnswer)
                 m_out << "\x1b[2m";
-            m_out << QStringView(c.reasoning).sliced(m_reasoning);
+            m_out << terminalSafe(c.reasoning.sliced(m_reasoning));
             m_reasoning = c.reasoning.size();
             m_inAnswer = false;
         }
@@ -75,7 +75,7 @@ public:
                 if (m_reasoning > 0)
                     m_out << "\n\n";
             }
-            m_out << QStringView(c.text).sliced(m_text);
+            m_out << terminalSafe(c.text.sliced(m_text));
             m_text = c.text.size();
             m_inAnswer = true;
         }
@@ -395,7 +395,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QTextStream reportStream(&reportText);
         printSendReport(reportStream, exchange, report, *request, redactor);
         reportStream.flush();
-        out << redactor.text(reportText);
+        out << terminalSafe(redactor.text(reportText));
     }
     out.flush();
     if (parser.isSet(harOption)) {

@@ -293,6 +293,29 @@ void TestCli::inspectBadInput()
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains("not an HTTP status line"));
     QCOMPARE(run({ u"inspect"_s, u"/nonexistent"_s }).exitCode, 1);
+
+    // A capture cut short is reported as such, in text and JSON, and exits 2.
+    const QString truncated = writeFile(u"truncated.txt"_s,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"id\":"_ba);
+    const Run text = run({ u"inspect"_s, truncated });
+    QCOMPARE(text.exitCode, 2);
+    QVERIFY2(text.out.contains("Problem:         The body was cut short"), text.out.constData());
+    const Run json = run({ u"inspect"_s, truncated, u"--json"_s });
+    QCOMPARE(json.exitCode, 2);
+    const QJsonArray problems = QJsonDocument::fromJson(json.out).object().value(u"problems"_s).toArray();
+    QCOMPARE(problems.size(), 1);
+
+    // A 5 MB line is quoted, not echoed; escape sequences never reach the terminal.
+    const Run huge = run({ u"inspect"_s,
+        writeFile(u"huge.txt"_s, "HTTP/1.1 200 OK\r\n" + QByteArray(5'000'000, 'x') + "\r\n\r\n") });
+    QCOMPARE(huge.exitCode, 1);
+    QVERIFY2(huge.err.size() < 400, huge.err.left(400).constData());
+    const Run escapes = run({ u"inspect"_s,
+        writeFile(u"escapes.txt"_s,
+            "HTTP/1.1 200 OK\r\nx-tfy-resolved-model: \x1b]0;owned\x07\x1b[31mred\r\n\r\n"_ba) });
+    QCOMPARE(escapes.exitCode, 0);
+    QVERIFY(escapes.out.contains("red"));
+    QVERIFY2(!escapes.out.contains('\x1b') && !escapes.out.contains('\x07'), escapes.out.constData());
 }
 
 void TestCli::inspectStream()

@@ -17,6 +17,8 @@ private Q_SLOTS:
     void rejectsWhatIsNoResponse_data();
     void rejectsWhatIsNoResponse();
     void dechunksWellFormedBodiesOnly();
+    void captureProblems_data();
+    void captureProblems();
     void appliedConfigurations_data();
     void appliedConfigurations();
     void serverTimingFieldsAreCombined();
@@ -65,6 +67,8 @@ void TestGatewayResponse::rejectsWhatIsNoResponse_data()
     QTest::newRow("json") << "{\"a\":1}"_ba;
     QTest::newRow("status not a number") << "HTTP/1.1 OK\r\n\r\n"_ba;
     QTest::newRow("header without colon") << "HTTP/1.1 200 OK\r\nbroken header\r\n\r\n"_ba;
+    QTest::newRow("four-digit status") << "HTTP/1.1 2000 OK\r\n\r\n"_ba;
+    QTest::newRow("two-digit status") << "HTTP/1.1 20 OK\r\n\r\n"_ba;
 }
 
 void TestGatewayResponse::rejectsWhatIsNoResponse()
@@ -98,6 +102,50 @@ void TestGatewayResponse::dechunksWellFormedBodiesOnly()
         = parseRawResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello world"_ba);
     QVERIFY(plain);
     QCOMPARE(plain->body, "hello world"_ba);
+}
+
+void TestGatewayResponse::captureProblems_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QString>("problem"); // empty: a sound capture
+    QTest::newRow("sound") << "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"_ba << QString();
+    QTest::newRow("sound chunks")
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"_ba << QString();
+    QTest::newRow("de-chunked by curl")
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello world"_ba << QString();
+    QTest::newRow("content-length longer than the body")
+        << "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"_ba
+        << u"cut short: Content-Length announces 100 bytes, the capture has 3"_s;
+    QTest::newRow("body longer than content-length")
+        << "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nabc"_ba << u"2 bytes after the 1"_s;
+    QTest::newRow("content-length not a number")
+        << "HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\nabc"_ba << u"not a number"_s;
+    QTest::newRow("chunk announces more than arrives")
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n10\r\nabc"_ba
+        << u"chunk 2 announces 16 bytes but only 3 arrived"_s;
+    QTest::newRow("bad chunk size")
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\nabc\r\n0\r\n\r\n"_ba
+        << u"chunk 2 has no valid size"_s;
+    QTest::newRow("no last chunk")
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n"_ba
+        << u"without the last, empty chunk"_s;
+    QTest::newRow("gzip not decoded")
+        << "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\x1f\x8b\x08"_ba << u"gzip-encoded"_s;
+    QTest::newRow("bare CR") << "HTTP/1.1 200 OK\rContent-Length: 2\r\rok"_ba << u"bare CR"_s;
+    QTest::newRow("status out of range") << "HTTP/1.1 700 Odd\r\n\r\n"_ba << u"outside HTTP's 100 to 599"_s;
+}
+
+void TestGatewayResponse::captureProblems()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(QString, problem);
+    const auto r = parseRawResponse(raw);
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+    const QString problems = r->problems.join(u'\n');
+    if (problem.isEmpty())
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+    else
+        QVERIFY2(problems.contains(problem), qPrintable(problems));
 }
 
 void TestGatewayResponse::appliedConfigurations_data()
