@@ -161,6 +161,9 @@ void Exchange::start(const WireRequest &wire)
             m_timeline.connecting = now();
     });
     connect(reply, &QNetworkReply::encrypted, this, [this] { m_timeline.encrypted = now(); });
+    m_uploadTotal = wire.body.size();
+    connect(reply, &QNetworkReply::uploadProgress, this,
+        [this](qint64 sent, qint64) { m_uploaded = std::max(m_uploaded, sent); });
     connect(reply, &QNetworkReply::requestSent, this, [this, reply] {
         // Qt's HTTP thread applies a read buffer size to the connection only when it
         // changes after the request has started (QTBUG-15065's neighbourhood): set
@@ -383,7 +386,24 @@ void Exchange::onFinished()
                 m_tlsProblems.join(u"; "_s));
         if (m_status != 0 && kind == ExchangeError::Kind::Other)
             kind = ExchangeError::Kind::Protocol;
-        fail(kind, message, m_reply->errorString());
+        // A server that refuses a body (413) often answers and closes while the body
+        // is still going out; Qt then says only that the write failed ("Unknown
+        // error"), and its requestSent means "queued", not "delivered".
+        const bool refusedBody = m_uploadTotal > 0 && m_timeline.headers < 0
+            && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
+        if (m_uploadTotal > 0 && m_status >= 400) {
+            m_notes << u"The server answered %1 and closed the connection; %2 of the body's %3 bytes had gone out."_s
+                           .arg(m_status)
+                           .arg(m_uploaded)
+                           .arg(m_uploadTotal);
+        } else {
+            if (refusedBody) {
+                kind = ExchangeError::Kind::ConnectionReset;
+                message = u"The server closed the connection before answering, while the %1-byte body was being sent; it may refuse bodies this large (413)."_s
+                              .arg(m_uploadTotal);
+            }
+            fail(kind, message, m_reply->errorString());
+        }
     }
     // The stream is over: an event without its blank line is dropped, a last NDJSON
     // line without its newline counts, and a plain JSON body is assembled whole.

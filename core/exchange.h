@@ -160,6 +160,8 @@ private:
     bool m_idleHit = false;
     bool m_drainQueued = false;
     bool m_idleBeforeHeaders = false;
+    qint64 m_uploaded = 0; //!< request body bytes that went out
+    qint64 m_uploadTotal = 0;
     bool m_idleHeadersUnreadable = false;
 };
 

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void largeBodySpillsToAFile();
     void streamBodyCanBeLeftOut();
     void forceStreamDecodesAMislabelledStream();
+    void refusedUploadSaysSo();
 
 private:
     struct Run
@@ -149,6 +150,25 @@ void TestExchange::nonStreamingWithServerTiming()
     QVERIFY(headerValue(r.exchange->responseHeaders(), "server-timing").contains("model_call"));
     QCOMPARE(r.exchange->assembled().text().split(u' ', Qt::SkipEmptyParts).size(), 5);
     QCOMPARE(r.exchange->timeline().tokenTimes.size(), 0); // no stream, no token arrivals
+}
+
+// 50 MB to a gateway that takes 32 MiB: it answers 413 and closes while the body is
+// still going out. Whichever Qt saw first, the report says what happened, never
+// "Unknown error".
+void TestExchange::refusedUploadSaysSo()
+{
+    const Run r = send(QByteArray(50 * 1024 * 1024, 'x'));
+    QVERIFY(r.exchange->isFinished());
+    if (r.exchange->status() == 413) {
+        QCOMPARE(r.exchange->error().kind, ExchangeError::Kind::None);
+    } else {
+        QCOMPARE(r.exchange->status(), 0);
+        QVERIFY2(r.exchange->error().kind == ExchangeError::Kind::ConnectionReset,
+            qPrintable(r.exchange->error().message + u" / "_s + r.exchange->error().detail + u" sent at "_s
+                + QString::number(r.exchange->timeline().requestSent)));
+        QVERIFY2(r.exchange->error().message.contains(u"closed the connection before answering, while the 52428800-byte body was being sent"_s),
+            qPrintable(r.exchange->error().message));
+    }
 }
 
 void TestExchange::httpErrorsAreResults()
