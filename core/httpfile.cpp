@@ -263,6 +263,31 @@ Result<HttpFile> HttpFile::parseFile(
     const QByteArray &bytes, const QString &shownName, const QString &path)
 {
     auto parsed = parse(QString::fromUtf8(bytes));
+    if (parsed) {
+        // Bytes that are not UTF-8 become U+FFFD, and so does what is sent: say where.
+        int lineNo = 1;
+        qsizetype start = 0;
+        QList<int> bad;
+        while (start <= bytes.size()) {
+            qsizetype end = bytes.indexOf('\n', start);
+            if (end < 0)
+                end = bytes.size();
+            if (!QUtf8StringView(bytes.sliced(start, end - start)).isValidUtf8())
+                bad << lineNo;
+            start = end + 1;
+            ++lineNo;
+        }
+        if (!bad.isEmpty()) {
+            QStringList lines;
+            for (const int n : bad.first(std::min<qsizetype>(bad.size(), 5)))
+                lines << QString::number(n);
+            parsed->m_warnings << u"%1: line%2 %3%4 %5 not UTF-8; each such byte is read, and sent, as U+FFFD."_s
+                                      .arg(shownName, bad.size() > 1 ? u"s"_s : QString(),
+                                          lines.join(u", "_s),
+                                          bad.size() > 5 ? u" and %1 more"_s.arg(bad.size() - 5) : QString(),
+                                          bad.size() > 1 ? u"are"_s : u"is"_s);
+        }
+    }
     if (!parsed) {
         Error e = parsed.error();
         e.message = shownName + u": "_s + e.message;

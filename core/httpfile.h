@@ -58,6 +58,9 @@ public:
     void removeRequest(qsizetype index);
     //! Variables defined in the file with "@name = value".
     Variables fileVariables() const { return m_fileVariables; }
+    //! What parseFile() noticed that does not stop the file from being read (lines
+    //! that are not UTF-8), each a sentence for the user.
+    QStringList warnings() const { return m_warnings; }
 
     QString toText() const;
 
@@ -84,6 +87,7 @@ private:
 
     QList<Block> m_blocks;
     Variables m_fileVariables;
+    QStringList m_warnings;
     QString m_eol = QStringLiteral("\n");
 };
 

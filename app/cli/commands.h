@@ -2,6 +2,7 @@
 
 #include <QStringList>
 
+class QCommandLineParser;
 class QTextStream;
 
 namespace gs::cli {
@@ -16,6 +17,15 @@ enum ExitCode : int {
     kInterrupted = 130, //!< Ctrl+C or SIGTERM (128 + SIGINT, as shells report it)
     kBrokenPipe = 141, //!< standard output was closed (128 + SIGPIPE)
 };
+
+//! A command's --help: its usage line as "gatescope-cli COMMAND", whatever path the
+//! binary was started from, then its options and the exit codes it uses.
+QString commandHelp(const QCommandLineParser &parser, const QString &command);
+
+//! Writes \a lines, each after \a prefix ("note: "), on one line each: a line that
+//! comes again is counted ("(3 times)"), not repeated, and after 50 distinct lines
+//! the rest are counted in one more.
+void printNotes(QTextStream &out, const QStringList &lines, const char *prefix = "note: ");
 
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -49,12 +49,12 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"compose"_s);
         return kOk;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        err << "gatescope-cli compose: expected one FILE.http\n" << parser.helpText();
+        err << "gatescope-cli compose: expected one FILE.http\n" << commandHelp(parser, u"compose"_s);
         return kFailure;
     }
     const bool json = parser.isSet(jsonOption);
@@ -73,8 +73,7 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
             err << loaded.error().message << '\n';
         return exitCodeFor(loaded.error());
     }
-    for (const QString &note : loaded->notes)
-        err << "note: " << note << '\n';
+    loaded->printNotes(err);
     const GatewayRequest *request = &loaded->request;
     const QList<Issue> issues = validate(*request);
     const bool showSecrets = parser.isSet(secretsOption);

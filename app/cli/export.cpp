@@ -33,7 +33,7 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"export"_s);
         return kOk;
     }
     const QStringList positional = parser.positionalArguments();
@@ -47,8 +47,7 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return kFailure;
         }
         out << *json;
-        for (const QString &note : notes)
-            err << "note: " << note << '\n';
+        printNotes(err, notes);
         return kOk;
     }
     const auto format
@@ -63,8 +62,7 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << loaded.error().message << '\n';
         return exitCodeFor(loaded.error());
     }
-    for (const QString &note : loaded->notes)
-        err << "note: " << note << '\n';
+    loaded->printNotes(err);
     const auto code = exportRequest(
         loaded->request, *format, parser.isSet(showSecrets), loaded->secrets, &loaded->source);
     if (!code) {

@@ -45,8 +45,7 @@ int importPostmanTo(
     out << "Imported \"" << imported->name << "\": " << imported->requests << " requests\n";
     for (const QString &f : *written)
         out << "  " << f << '\n';
-    for (const QString &note : imported->notes)
-        err << "note: " << note << '\n';
+    printNotes(err, imported->notes);
     return kOk;
 }
 
@@ -75,7 +74,7 @@ int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"import"_s);
         return kOk;
     }
     const QStringList positional = parser.positionalArguments();
@@ -109,8 +108,7 @@ int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kInvalid;
     }
     out << *text;
-    for (const QString &note : imported->notes)
-        err << "note: " << note << '\n';
+    printNotes(err, imported->notes);
     if (!secrets.isEmpty())
         err << "note: credentials were written as variables (" << secrets.keys().join(u", "_s)
             << "); keep their values in http-client.private.env.json or the keyring, out of "

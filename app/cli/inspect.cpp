@@ -30,7 +30,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"inspect"_s);
         return kOk;
     }
     if (parser.positionalArguments().size() != 1) {

@@ -1,6 +1,9 @@
 #include "commands.h"
+#include "core/error.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHash>
 #include <QTextStream>
 
 #include <cstdio>
@@ -28,6 +31,60 @@ Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
 
 } // namespace
+
+namespace gs::cli {
+
+QString commandHelp(const QCommandLineParser &parser, const QString &command)
+{
+    QString text = parser.helpText();
+    // Qt names the program by the path it was started from.
+    const qsizetype usageEnd = text.indexOf(u" [options]"_s);
+    if (text.startsWith(u"Usage: "_s) && usageEnd > 0)
+        text.replace(7, usageEnd - 7, u"gatescope-cli "_s + command);
+    struct Code
+    {
+        int code;
+        const char *meaning;
+        QStringList commands; // empty: every command
+    };
+    const QList<Code> codes {
+        { kOk, "success", {} },
+        { kFailure, "usage, unreadable or unwritable files", {} },
+        { kInvalid, "invalid input: a .http syntax error, an invalid request (nothing sent), "
+                    "a curl command that is no request, a capture with problems",
+            { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s } },
+        { kTransport, "the exchange failed on the wire or hit --max-time", { u"send"_s } },
+        { kTestsFailed, "a request failed its expectations or was not sent", { u"run"_s } },
+        { kInterrupted, "interrupted (Ctrl+C, SIGTERM): outputs written with what arrived",
+            { u"send"_s, u"run"_s } },
+        { kBrokenPipe, "standard output was closed; the exchange was stopped", { u"send"_s } },
+    };
+    text += u"\nExit codes:\n"_s;
+    for (const Code &c : codes)
+        if (c.commands.isEmpty() || c.commands.contains(command))
+            text += u"  %1  %2\n"_s.arg(c.code, 3).arg(QString::fromLatin1(c.meaning));
+    return text;
+}
+
+void printNotes(QTextStream &out, const QStringList &lines, const char *prefix)
+{
+    constexpr qsizetype kMaxDistinct = 50;
+    QStringList distinct;
+    QHash<QString, qsizetype> count;
+    for (const QString &line : lines) {
+        if (count[line]++ == 0)
+            distinct << line;
+    }
+    for (qsizetype i = 0; i < std::min(distinct.size(), kMaxDistinct); ++i) {
+        const qsizetype n = count.value(distinct[i]);
+        out << prefix << core::quotedForMessage(distinct[i], 400)
+            << (n > 1 ? u" (%1 times)"_s.arg(n) : QString()) << '\n';
+    }
+    if (distinct.size() > kMaxDistinct)
+        out << prefix << "and " << distinct.size() - kMaxDistinct << " more different notes\n";
+}
+
+} // namespace gs::cli
 
 int main(int argc, char *argv[])
 {

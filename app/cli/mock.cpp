@@ -32,7 +32,7 @@ int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"mock"_s);
         return kOk;
     }
     bool portOk = false;

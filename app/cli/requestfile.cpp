@@ -43,6 +43,7 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
         return failWith(Error { Error::Kind::Parse, path + u" has no request in it"_s, {} });
     qsizetype index = 0;
     LoadedRequest loaded;
+    loaded.warnings += file->warnings();
     if (parser.isSet(options.name)) {
         index = file->indexOf(parser.value(options.name));
         if (index < 0) {
@@ -112,6 +113,12 @@ Result<double> secondsOption(
                 .arg(zeroMeansNever ? u" (0: never)"_s : QString())
                 .arg(text.left(40)));
     return value;
+}
+
+void LoadedRequest::printNotes(QTextStream &err) const
+{
+    cli::printNotes(err, warnings, "warning: ");
+    cli::printNotes(err, notes);
 }
 
 int exitCodeFor(const Error &error)

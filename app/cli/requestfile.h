@@ -39,6 +39,10 @@ struct LoadedRequest
     core::Variables secrets;
     std::optional<core::BodyInclude> include; //!< the file a "< path" body was read from
     QStringList notes; //!< for the user, each a line after "note: "
+    QStringList warnings; //!< for the user, each a line after "warning: "
+
+    //! The notes and warnings, one line each.
+    void printNotes(QTextStream &err) const;
 
     core::Redactor redactor() const { return core::Redactor(secrets.values()); }
 };

@@ -399,7 +399,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"run"_s);
         return kOk;
     }
     if (parser.positionalArguments().size() != 1) {

@@ -195,8 +195,7 @@ void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseR
             << " token events/s";
     if (t.firstToken >= 0)
         out << '\n';
-    for (const QString &note : exchange.notes())
-        out << "note: " << note << '\n';
+    printNotes(out, exchange.notes());
     for (const QString &redirect : exchange.redirects())
         out << "redirected to " << redactor.url(redirect) << '\n';
     for (const QString &problem : exchange.tlsProblems())
@@ -241,13 +240,20 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
+        out << commandHelp(parser, u"send"_s);
         return kOk;
     }
     const bool json = parser.isSet(jsonOption);
     if (json && parser.isSet(rawOption)) {
         err << "gatescope-cli send: --json and --raw both decide what goes to standard output; "
                "choose one\n";
+        return kFailure;
+    }
+    bool seedOk = false;
+    const quint64 seed = parser.value(seedOption).toULongLong(&seedOk);
+    if (!seedOk) {
+        err << "gatescope-cli send: --seed takes a non-negative integer; got \""
+            << quotedForMessage(parser.value(seedOption)) << "\"\n";
         return kFailure;
     }
     double maxTime = 0;
@@ -269,14 +275,13 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << loaded.error().message << '\n';
         return exitCodeFor(loaded.error());
     }
-    for (const QString &note : loaded->notes)
-        err << "note: " << note << '\n';
+    loaded->printNotes(err);
     GatewayRequest *request = &loaded->request;
     const Redactor redactor = loaded->redactor();
 
     std::unique_ptr<DemoGateway> demo;
     if (parser.isSet(demoOption)) {
-        demo = std::make_unique<DemoGateway>(parser.value(seedOption).toULongLong());
+        demo = std::make_unique<DemoGateway>(seed);
         const auto url = demo->listen();
         if (!url) {
             err << "gatescope-cli send: " << url.error().message << '\n';

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void brokenPipeStopsAtOnce();
     void durationsOutOfRangeAreRefused_data();
     void durationsOutOfRangeAreRefused();
+    void inputErrorsAndTheirExitCodes();
 
 private:
     struct Run
@@ -910,6 +911,54 @@ void TestCli::durationsOutOfRangeAreRefused()
     QVERIFY2(r.err.contains(QByteArray(flag.toUtf8() + " takes a number of seconds from 0.001 to 86400")),
         r.err.constData());
     QVERIFY(!r.out.contains("Requested model")); // nothing was sent
+}
+
+void TestCli::inputErrorsAndTheirExitCodes()
+{
+    // A .http syntax error is invalid input: exit 2, and JSON for scripts.
+    const QString broken = writeFile(u"syntax.http"_s, "POST https://a.example/x\nnot a header\n"_ba);
+    const Run text = run({ u"compose"_s, broken });
+    QCOMPARE(text.exitCode, 2);
+    QVERIFY2(text.err.contains("line 2, column 1"), text.err.constData());
+    const Run json = run({ u"compose"_s, broken, u"--json"_s });
+    QCOMPARE(json.exitCode, 2);
+    const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(doc.value(u"ok"_s).toBool(true), false);
+    QVERIFY(doc.value(u"errors"_s).toArray().first().toObject().value(u"message"_s).toString().contains(u"line 2"_s));
+    // A variable that refers to itself, likewise.
+    QCOMPARE(run({ u"compose"_s, writeFile(u"cycle.http"_s, "@a = {{a}}\nGET https://a.example/{{a}}\n"_ba) })
+                 .exitCode,
+        2);
+    // Bytes that are not UTF-8 are named with their line.
+    const Run latin1 = run({ u"compose"_s,
+        writeFile(u"latin1.http"_s, "POST https://a.example/x\nContent-Type: text/plain\n\ncaf\xe9\n"_ba) });
+    QCOMPARE(latin1.exitCode, 0);
+    QVERIFY2(latin1.err.contains("warning: ") && latin1.err.contains("line 4 is not UTF-8"), latin1.err.constData());
+    // --seed takes a number, with or without --demo; --json and --raw conflict.
+    for (const QStringList &args : { QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--seed"_s, u"abc"_s },
+             QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--seed"_s, u"abc"_s },
+             QStringList { u"mock"_s, u"--seed"_s, u"abc"_s } }) {
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--seed"), r.err.constData());
+    }
+    const Run both = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--json"_s, u"--raw"_s });
+    QCOMPARE(both.exitCode, 1);
+    QVERIFY(both.err.contains("choose one"));
+    // Each command's help names it as a user types it and lists its exit codes.
+    for (const QString &command : { u"compose"_s, u"send"_s, u"run"_s, u"inspect"_s, u"import"_s, u"export"_s, u"mock"_s }) {
+        const Run help = run({ command, u"--help"_s });
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(QByteArray("Usage: gatescope-cli " + command.toUtf8() + " [options]")), help.out.constData());
+        QVERIFY2(help.out.contains("Exit codes:\n    0  success"), help.out.constData());
+    }
+    QVERIFY(run({ u"send"_s, u"--help"_s }).out.contains("130  interrupted"));
+    // A note that comes 1,000 times is counted on one line.
+    const Run many = run({ u"import"_s, u"curl"_s, u"-"_s },
+        "curl https://a.example/" + QByteArray(" --frobnicate").repeated(1000) + "\n");
+    QCOMPARE(many.exitCode, 0);
+    QVERIFY2(many.err.contains("(1000 times)"), many.err.left(500).constData());
+    QVERIFY2(many.err.count('\n') <= 3, many.err.left(500).constData());
 }
 
 void TestCli::usage()
