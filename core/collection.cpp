@@ -100,13 +100,14 @@ bool unchangedOnDisk(const CollectionFile &f)
 
 } // namespace
 
-Result<Collection> Collection::open(const QString &root)
+Result<Collection> Collection::open(const QString &root, const QString &onlyFile)
 {
     const QFileInfo info(root);
     if (!info.isDir())
         return fail(Error::Kind::Io, u"%1 is not a folder"_s.arg(root));
     Collection c;
     c.m_root = info.canonicalFilePath();
+    c.m_onlyFile = onlyFile;
     if (auto scanned = c.rescan(); !scanned)
         return std::unexpected(scanned.error());
     return c;
@@ -137,7 +138,9 @@ Result<void> Collection::rescan()
                 pending << e.absoluteFilePath();
             } else if (e.suffix().compare("http"_L1, Qt::CaseInsensitive) == 0
                 || e.suffix().compare("rest"_L1, Qt::CaseInsensitive) == 0) {
-                httpFiles << rootDir.relativeFilePath(e.absoluteFilePath());
+                const QString relative = rootDir.relativeFilePath(e.absoluteFilePath());
+                if (m_onlyFile.isEmpty() || relative == m_onlyFile)
+                    httpFiles << relative;
             }
         }
     }

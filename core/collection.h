@@ -57,8 +57,10 @@ class Collection final
 {
 public:
     //! Reads the folder \a root: every .http file below it (hidden folders and
-    //! node_modules skipped), the environments, the settings.
-    static Result<Collection> open(const QString &root);
+    //! node_modules skipped), the environments, the settings. With \a onlyFile (a path
+    //! relative to \a root), that file is the only one read: running one request
+    //! never parses its neighbours.
+    static Result<Collection> open(const QString &root, const QString &onlyFile = {});
 
     QString root() const { return m_root; }
     //! The folder's name, or the settings' name when there is one.
@@ -136,6 +138,7 @@ private:
     Result<QString> renameTo(const QString &from, const QString &to);
 
     QString m_root;
+    QString m_onlyFile; //!< when set, the one file read (see open())
     CollectionSettings m_settings;
     QStringList m_folders;
     QList<CollectionFile> m_files;

@@ -337,7 +337,10 @@ QByteArray Exchange::body() const
 
 QString Exchange::bodyFile() const
 {
-    return m_spill ? m_spill->fileName() : QString();
+    if (!m_spill)
+        return {};
+    m_spill->flush(); // whoever reads the file sees every byte that arrived
+    return m_spill->fileName();
 }
 
 void Exchange::onFinished()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "error.h"
 #include "gatewayrequest.h"
 #include "timeline.h"
 
@@ -21,6 +22,9 @@ struct HarEntry
     QByteArray httpVersion;
     HttpHeaders responseHeaders;
     QByteArray responseBody;
+    //! Where the response body is when it was too large to keep in memory (the
+    //! exchange's spill file); responseBody is empty then.
+    QString responseBodyFile;
     QString comment; //!< a transport error, redirects, TLS problems
 };
 
@@ -33,6 +37,11 @@ HarEntry harEntry(const Exchange &exchange, const WireRequest &request);
 //! headers by name, in the URL and query string, in the comment, and each of
 //! \a secretValues in the request's body and the response.
 QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets = false,
+    const QStringList &secretValues = {});
+
+//! toHar() written to \a out, with the response bodies kept in files read and written
+//! a slice at a time: a large body is never held whole, neither as bytes nor as JSON.
+Result<void> writeHar(QIODevice &out, const QList<HarEntry> &entries, bool showSecrets = false,
     const QStringList &secretValues = {});
 
 } // namespace gs::core

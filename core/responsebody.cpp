@@ -32,31 +32,55 @@ BodyFraming framingFor(QByteArrayView contentType, QByteArrayView bodyStart)
     return BodyFraming::Other;
 }
 
-DecodedBody decodeBody(
-    const HttpHeaders &headers, QByteArrayView body, std::optional<BodyFraming> framing)
+DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body,
+    std::optional<BodyFraming> framing, const EventSink &sink)
 {
     DecodedBody out;
     out.framing = framing.value_or(framingFor(
         headerValue(headers, "content-type"), body.first(std::min<qsizetype>(body.size(), 4096))));
     OpenAiAssembler assembler;
+    const auto take = [&](QList<SseEvent> &batch) {
+        for (const SseEvent &e : std::as_const(batch)) {
+            assembler.addEvent(e.type, e.data);
+            if (sink)
+                sink(e);
+        }
+        out.eventCount += batch.size();
+        if (sink)
+            batch.clear();
+        else
+            out.events += std::move(batch);
+        batch.clear();
+    };
+    // In slices, so that the events of one slice are all that is held at a time when
+    // they go to a sink.
+    constexpr qsizetype kSlice = 1024 * 1024;
+    QList<SseEvent> batch;
     switch (out.framing) {
     case BodyFraming::Sse: {
         SseParser parser;
-        parser.feed(body, out.events);
+        for (qsizetype at = 0; at < body.size(); at += kSlice) {
+            parser.feed(body.sliced(at, std::min(kSlice, body.size() - at)), batch);
+            take(batch);
+        }
         out.unterminatedEvent = parser.finish();
-        for (const SseEvent &e : out.events)
-            assembler.addEvent(e.type, e.data);
         break;
     }
     case BodyFraming::Ndjson: {
         NdjsonSplitter splitter;
         QList<QByteArray> records;
-        splitter.feed(body, records);
-        splitter.finish(records);
-        for (const QByteArray &record : records) {
-            out.events.append({ "ndjson", record, {} });
-            assembler.addEvent("ndjson", record);
+        const auto recordsToEvents = [&] {
+            for (QByteArray &record : records)
+                batch.append({ "ndjson", std::move(record), {} });
+            records.clear();
+            take(batch);
+        };
+        for (qsizetype at = 0; at < body.size(); at += kSlice) {
+            splitter.feed(body.sliced(at, std::min(kSlice, body.size() - at)), records);
+            recordsToEvents();
         }
+        splitter.finish(records);
+        recordsToEvents();
         break;
     }
     case BodyFraming::Json:

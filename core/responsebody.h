@@ -4,6 +4,7 @@
 #include "openaiassembler.h"
 #include "sseparser.h"
 
+#include <functional>
 #include <optional>
 
 namespace gs::core {
@@ -25,13 +26,19 @@ struct DecodedBody
 {
     BodyFraming framing = BodyFraming::Other;
     QList<SseEvent> events; //!< SSE events; NDJSON records as events of type "ndjson"
+    qint64 eventCount = 0; //!< how many there were, kept or not
     AssembledResponse assembled;
     bool unterminatedEvent = false; //!< the stream ended inside an event, which was dropped
 };
 
+//! Receives each event as it is decoded.
+using EventSink = std::function<void(const SseEvent &)>;
+
 //! Decodes \a body as its headers say, or as \a framing when given (a "force stream"
-//! switch for servers that send a stream with the wrong Content-Type).
-DecodedBody decodeBody(
-    const HttpHeaders &headers, QByteArrayView body, std::optional<BodyFraming> framing = {});
+//! switch for servers that send a stream with the wrong Content-Type). With \a sink,
+//! the events go there one by one and DecodedBody::events stays empty, so that a
+//! large stream is never held twice.
+DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body,
+    std::optional<BodyFraming> framing = {}, const EventSink &sink = {});
 
 } // namespace gs::core

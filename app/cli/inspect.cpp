@@ -45,16 +45,32 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli inspect: cannot read " << path << ": " << file.errorString() << '\n';
         return kFailure;
     }
-    const auto response = parseRawResponse(file.readAll());
+    // A file is mapped rather than read: the capture is not held twice.
+    QByteArray input;
+    QByteArrayView bytes;
+    if (const uchar *mapped = path == "-"_L1 ? nullptr : file.map(0, file.size())) {
+        bytes = QByteArrayView(mapped, file.size());
+    } else {
+        input = file.readAll();
+        bytes = input;
+    }
+    auto response = parseRawResponse(bytes);
     if (!response) {
         err << "gatescope-cli inspect: " << path << ": " << response.error().message << '\n';
         return kFailure;
     }
-    const ResponseReport report = ResponseReport::from(*response,
-        parser.isSet(forceStreamOption) ? std::optional(BodyFraming::Sse) : std::nullopt);
+    const std::optional<BodyFraming> framing
+        = parser.isSet(forceStreamOption) ? std::optional(BodyFraming::Sse) : std::nullopt;
+    ResponseReport report;
     if (parser.isSet(jsonOption)) {
-        out << QJsonDocument(reportJson(report)).toJson(QJsonDocument::Indented);
+        // The events go out as they are decoded, then the rest of the report.
+        JsonEventsWriter writer(out, true);
+        report = ResponseReport::from(
+            std::move(*response), framing, [&writer](const SseEvent &e) { writer.add(e); });
+        writer.finish(reportJson(report));
     } else {
+        report = ResponseReport::from(
+            std::move(*response), framing, [](const SseEvent &) { });
         QString text;
         QTextStream stream(&text);
         printReport(stream, report);

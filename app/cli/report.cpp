@@ -119,13 +119,14 @@ void printIndented(QTextStream &out, const QString &text)
 
 } // namespace
 
-ResponseReport ResponseReport::from(RawResponse response, std::optional<BodyFraming> framing)
+ResponseReport ResponseReport::from(
+    RawResponse response, std::optional<BodyFraming> framing, const EventSink &sink)
 {
     ResponseReport r;
     r.info = GatewayResponseInfo::fromHeaders(response.allFields());
-    r.body = decodeBody(response.headers, response.body, framing);
+    r.body = decodeBody(response.headers, response.body, framing, sink);
     r.bodyBytes = response.body.size();
-    r.eventCount = r.body.events.size();
+    r.eventCount = r.body.eventCount;
     r.problems = response.problems;
     // W3C Server-Timing takes any number; a duration of more than a day, or below zero,
     // is not one a gateway measured.
@@ -150,6 +151,42 @@ QString terminalSafe(const QString &text)
     return out;
 }
 
+QJsonObject eventJson(const SseEvent &e)
+{
+    return QJsonObject { { u"event"_s, QString::fromUtf8(e.type) },
+        { u"data"_s, QString::fromUtf8(e.data) }, { u"id"_s, QString::fromUtf8(e.lastEventId) } };
+}
+
+JsonEventsWriter::JsonEventsWriter(QTextStream &out, bool indented, Redactor redactor)
+    : m_out(out)
+    , m_indented(indented)
+    , m_redactor(std::move(redactor))
+{
+    m_out << (m_indented ? "{\n    \"events\": [" : "{\"events\":[");
+}
+
+void JsonEventsWriter::add(const SseEvent &event)
+{
+    if (m_count++ > 0)
+        m_out << ',';
+    if (m_indented)
+        m_out << "\n        ";
+    m_out << m_redactor.text(
+        QString::fromUtf8(QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact)));
+}
+
+void JsonEventsWriter::finish(QJsonObject rest)
+{
+    rest.remove(u"events"_s);
+    const QString text = m_redactor.text(QString::fromUtf8(
+        QJsonDocument(rest).toJson(m_indented ? QJsonDocument::Indented : QJsonDocument::Compact)));
+    // The rest without its opening brace, after the events.
+    m_out << (m_indented && m_count > 0 ? "\n    ]," : "],") << QStringView(text).sliced(1);
+    if (!m_indented)
+        m_out << '\n';
+    m_out.flush();
+}
+
 QJsonObject reportJson(const ResponseReport &r)
 {
     const GatewayResponseInfo &info = r.info;
@@ -168,11 +205,8 @@ QJsonObject reportJson(const ResponseReport &r)
         feedback = f;
     }
     QJsonArray events;
-    for (const SseEvent &e : r.body.events) {
-        events.append(QJsonObject { { u"event"_s, QString::fromUtf8(e.type) },
-            { u"data"_s, QString::fromUtf8(e.data) },
-            { u"id"_s, QString::fromUtf8(e.lastEventId) } });
-    }
+    for (const SseEvent &e : r.body.events)
+        events.append(eventJson(e));
     QJsonArray toolCalls;
     for (const ToolCall &t : a.toolCalls()) {
         toolCalls.append(QJsonObject { { u"index"_s, t.index }, { u"id"_s, t.id },

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/gatewayresponse.h"
+#include "core/redaction.h"
 #include "core/responsebody.h"
 
 #include <QJsonObject>
@@ -20,8 +21,9 @@ struct ResponseReport
     //! What does not add up (RawResponse::problems, implausible server timing).
     QStringList problems;
 
-    static ResponseReport from(
-        core::RawResponse response, std::optional<core::BodyFraming> framing = {});
+    //! With \a sink, the events go there as they are decoded instead of into body.events.
+    static ResponseReport from(core::RawResponse response,
+        std::optional<core::BodyFraming> framing = {}, const core::EventSink &sink = {});
 };
 
 struct PrintOptions
@@ -32,6 +34,28 @@ struct PrintOptions
 //! \a text with control characters other than line breaks and tabs replaced (U+FFFD),
 //! so that escape sequences from a response or a file never reach the terminal.
 QString terminalSafe(const QString &text);
+
+//! One event as the report's "events" list has it.
+QJsonObject eventJson(const core::SseEvent &event);
+
+//! The report's JSON written with its events one at a time, as they come, so that a
+//! long stream is never held as JSON: the events first, then the rest of the keys.
+//! Every secret of \a redactor is masked.
+class JsonEventsWriter final
+{
+public:
+    JsonEventsWriter(QTextStream &out, bool indented, core::Redactor redactor = core::Redactor());
+    void add(const core::SseEvent &event);
+    //! The keys of \a rest but "events" (reportJson() of what remains), and the end.
+    void finish(QJsonObject rest);
+    qint64 count() const { return m_count; }
+
+private:
+    QTextStream &m_out;
+    bool m_indented;
+    core::Redactor m_redactor;
+    qint64 m_count = 0;
+};
 
 //! The JSON keys shared by `inspect --json` and `send --json` (see README).
 QJsonObject reportJson(const ResponseReport &report);

@@ -203,17 +203,19 @@ std::optional<Target> openTarget(const QString &path, QTextStream &err)
         err << "gatescope-cli run: " << path << " does not exist\n";
         return std::nullopt;
     }
-    // A file runs inside the collection whose environments it uses.
+    // A file runs inside the collection whose environments it uses, and is the only
+    // file of it that is read.
     const QString root
         = info.isDir() ? info.absoluteFilePath() : HttpEnvironments::directoryFor(path);
-    auto collection = Collection::open(root);
+    const QString onlyFile = info.isDir()
+        ? QString()
+        : QDir(QFileInfo(root).canonicalFilePath()).relativeFilePath(info.canonicalFilePath());
+    auto collection = Collection::open(root, onlyFile);
     if (!collection) {
         err << "gatescope-cli run: " << collection.error().message << '\n';
         return std::nullopt;
     }
-    Target target { std::move(*collection), {} };
-    if (!info.isDir())
-        target.onlyFile = QDir(target.collection.root()).relativeFilePath(info.canonicalFilePath());
+    Target target { std::move(*collection), onlyFile };
     return target;
 }
 

@@ -298,6 +298,16 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kInvalid;
     }
     const WireRequest wire = compose(*request);
+    // The HAR file can be written, before anything is sent.
+    std::unique_ptr<QSaveFile> har;
+    if (parser.isSet(harOption)) {
+        har = std::make_unique<QSaveFile>(parser.value(harOption));
+        if (!har->open(QIODevice::WriteOnly)) {
+            err << "gatescope-cli send: cannot write " << har->fileName() << ": "
+                << har->errorString() << "; nothing was sent\n";
+            return kFailure;
+        }
+    }
 
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
@@ -326,10 +336,16 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
             exchange.cancel();
         }
     };
-    QList<SseEvent> events;
+    // --json: the events are written as they arrive (never all held), then the rest.
+    std::optional<JsonEventsWriter> jsonWriter;
     if (json) {
+        jsonWriter.emplace(out, false, redactor);
         QObject::connect(&exchange, &Exchange::eventsArrived, &exchange,
-            [&events](const QList<SseEvent> &batch) { events += batch; });
+            [&](const QList<SseEvent> &batch) {
+                for (const SseEvent &e : batch)
+                    jsonWriter->add(e);
+                checkOutput();
+            });
     } else if (parser.isSet(rawOption)) {
         QObject::connect(
             &exchange, &Exchange::dataArrived, &exchange, [&out, &checkOutput](const QByteArray &chunk) {
@@ -364,7 +380,6 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     report.response.headers = exchange.responseHeaders();
     report.info = GatewayResponseInfo::fromHeaders(exchange.responseHeaders());
     report.body.framing = exchange.framing();
-    report.body.events = events;
     report.body.assembled = exchange.assembled();
     report.body.unterminatedEvent = exchange.unterminatedEvent();
     report.bodyBytes = exchange.timeline().bytes;
@@ -388,8 +403,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
             doc.insert(u"redirects"_s, QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
-        out << redactor.text(QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Compact)))
-            << '\n';
+        jsonWriter->finish(doc);
     } else {
         if (!parser.isSet(rawOption))
             live.finish(exchange.assembled());
@@ -403,14 +417,12 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         out << terminalSafe(redactor.text(reportText));
     }
     out.flush();
-    if (parser.isSet(harOption)) {
-        QSaveFile har(parser.value(harOption));
-        const QByteArray text
-            = QJsonDocument(toHar({ harEntry(exchange, wire) }, false, loaded->secrets.values()))
-                  .toJson();
-        if (!har.open(QIODevice::WriteOnly) || har.write(text) != text.size() || !har.commit()) {
-            err << "gatescope-cli send: cannot write " << har.fileName() << ": "
-                << har.errorString() << '\n';
+    if (har) {
+        const auto written
+            = writeHar(*har, { harEntry(exchange, wire) }, false, loaded->secrets.values());
+        if (!written || !har->commit()) {
+            err << "gatescope-cli send: cannot write " << har->fileName() << ": "
+                << (written ? har->errorString() : written.error().message) << '\n';
             return kFailure;
         }
     }

@@ -2,10 +2,12 @@
 #include "core/exchange.h"
 #include "core/har.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace gs::core;
@@ -21,6 +23,8 @@ private Q_SLOTS:
     void exchangeAsHar();
     void reusedConnectionHasNoConnectTiming();
     void binaryBodiesAreBase64();
+    void largeBodiesAreWrittenFromTheirFile_data();
+    void largeBodiesAreWrittenFromTheirFile();
 
 private:
     HarEntry run(QNetworkAccessManager &network);
@@ -141,6 +145,57 @@ void TestHar::binaryBodiesAreBase64()
     QCOMPARE(content.value(u"encoding"_s).toString(), u"base64"_s);
     QCOMPARE(
         QByteArray::fromBase64(content.value(u"text"_s).toString().toLatin1()), e.responseBody);
+}
+
+void TestHar::largeBodiesAreWrittenFromTheirFile_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    // Text with everything JSON escapes, a secret across the 1 MiB slice boundary and
+    // a UTF-8 sequence across it too; and bytes that are not UTF-8.
+    QByteArray text = QByteArray(1024 * 1024 - 5, 'a') + "SECRET-VALUE" + "\"\\\n\r\t\x01"
+        + QByteArray(1024 * 1024 - 2, 'b') + "\xE2\x82\xAC" + "tail";
+    QTest::newRow("utf-8 text") << text;
+    QByteArray binary(3 * 1024 * 1024 + 1, '\0');
+    for (qsizetype i = 0; i < binary.size(); ++i)
+        binary[i] = char(i * 7 % 256);
+    QTest::newRow("binary") << binary;
+}
+
+// A body in a file goes into the HAR a slice at a time, and reads back as the same
+// document toHar() would give, the secret masked.
+void TestHar::largeBodiesAreWrittenFromTheirFile()
+{
+    QFETCH(QByteArray, body);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"body"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(body);
+    f.close();
+    HarEntry fromFile;
+    fromFile.request = WireRequest { "GET", u"https://gw.example/x"_s, {}, {} };
+    fromFile.startedAt = QDateTime::currentDateTimeUtc();
+    fromFile.status = 200;
+    fromFile.responseHeaders = { { "Content-Type", "text/plain" } };
+    fromFile.responseBodyFile = path;
+    HarEntry inMemory = fromFile;
+    inMemory.responseBodyFile.clear();
+    inMemory.responseBody = body;
+
+    QBuffer streamed;
+    streamed.open(QIODevice::WriteOnly);
+    const QStringList secrets { u"SECRET-VALUE"_s };
+    QVERIFY(writeHar(streamed, { fromFile }, false, secrets));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(streamed.data(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    const QJsonObject expected = toHar({ inMemory }, false, secrets);
+    const auto content = [](const QJsonObject &har) {
+        return har[u"log"_s][u"entries"_s][0][u"response"_s][u"content"_s].toObject();
+    };
+    QCOMPARE(content(doc.object()), content(expected));
+    QCOMPARE(content(doc.object())[u"size"_s].toInteger(), body.size());
+    QVERIFY(!streamed.data().contains("SECRET-VALUE"));
 }
 
 QTEST_GUILESS_MAIN(TestHar)
