@@ -1,5 +1,7 @@
 #include "collection.h"
 
+#include "httpwriter.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -571,7 +573,10 @@ HttpFileRequest unresolve(const HttpFileRequest &source, const WireRequest &open
     HttpFileRequest out = source;
     out.method = QString::fromUtf8(edited.method);
     out.target = back(edited.url);
-    out.body = back(QString::fromUtf8(edited.body));
+    // The body as sent is literal: what a file would misread (a line "### x", "< path")
+    // is escaped, so that the file reads back as what was sent. Its trailing line
+    // breaks go, as they do from any hand-written body.
+    out.body = escapeBodyLines(back(QString::fromUtf8(edited.body)), BodyEnd::Trimmed);
     out.headers.clear();
     for (const HttpHeader &h : edited.headers) {
         const QString name = QString::fromUtf8(h.name);

@@ -83,7 +83,7 @@ Result<Dechunked> dechunk(QByteArrayView body)
 
 } // namespace
 
-Result<RawResponse> parseRawResponse(QByteArrayView input)
+Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
 {
     // Bare CR line ends (old Mac editors) are read as line ends, and said.
     QByteArray normalized;
@@ -167,8 +167,9 @@ Result<RawResponse> parseRawResponse(QByteArrayView input)
     const bool interim = (r.status >= 100 && r.status < 200)
         || (r.status == 200 && r.reason.toLower() == "connection established");
     if (interim && rest.startsWith("HTTP/"))
-        return parseRawResponse(rest);
-    r.body = rest.toByteArray();
+        return parseRawResponse(rest, borrowBody && !bareCr);
+    r.body = borrowBody && !bareCr ? QByteArray::fromRawData(rest.data(), rest.size())
+                                   : rest.toByteArray();
     if (headerValue(r.headers, "transfer-encoding").toLower().contains("chunked")) {
         if (auto plain = dechunk(r.body)) {
             r.body = plain->body;

@@ -35,7 +35,9 @@ struct RawResponse
 //! the final one are skipped. A body sent with "Transfer-Encoding: chunked" is
 //! de-chunked when it is well formed, kept as it is otherwise; what does not add up
 //! is in RawResponse::problems.
-Result<RawResponse> parseRawResponse(QByteArrayView bytes);
+//! With \a borrowBody the body refers to \a bytes instead of copying them (a mapped
+//! file): they must outlive the response.
+Result<RawResponse> parseRawResponse(QByteArrayView bytes, bool borrowBody = false);
 
 //! x-tfy-feedback-target-id decoded: base64 of {"spanId":..., "traceId":...}.
 struct FeedbackTarget

@@ -21,6 +21,18 @@ bool isLineBreak(QChar c)
     return c == u'\n' || c == u'\r';
 }
 
+// httpyac starts a new request at any line that reads like a request line, ###
+// or not: "POST https://...", "GET /x", "https://...", and its other protocols.
+bool looksLikeRequestLine(QStringView line)
+{
+    static const QRegularExpression kRequestLine(
+        u"^(?:(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|CONNECT|PROPFIND|PROPPATCH|MKCOL|"
+        "COPY|MOVE|LOCK|UNLOCK|CHECKOUT|REPORT|SEARCH|GRAPHQL|GRPC|WS|SSE|MQTT|AMQP|RPC)[ \\t]"
+        "|[a-z][a-z0-9+.-]*://)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return kRequestLine.matchView(line.first(std::min<qsizetype>(line.size(), 40))).hasMatch();
+}
+
 // Names and comments are not sent: a control character there becomes a space, so
 // that it cannot start a line of its own.
 QString singleLine(const QString &text)
@@ -112,7 +124,7 @@ QString escapeLiteralBraces(QStringView text)
     return out;
 }
 
-QString escapeBodyLines(QStringView body)
+QString escapeBodyLines(QStringView body, BodyEnd bodyEnd)
 {
     // Where the text ends: what follows (line breaks, blanks) is written escaped.
     qsizetype end = body.size();
@@ -131,12 +143,20 @@ QString escapeBodyLines(QStringView body)
                 out += literalEscape(c);
                 continue;
             }
+            if (looksLikeRequestLine(body.sliced(i))) {
+                out += codePointEscape(c);
+                continue;
+            }
         }
         if (isLineBreak(c))
             lineStart = true;
         out += c;
     }
     // The tail, and a body of blanks only: nothing of it may be left bare.
+    if (bodyEnd == BodyEnd::Trimmed) {
+        out += body.sliced(end);
+        return out;
+    }
     for (qsizetype i = end; i < body.size(); ++i) {
         const QChar c = body[i];
         out += isLineBreak(c) || end == 0 ? literalEscape(c) : QString(c);

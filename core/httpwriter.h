@@ -14,12 +14,18 @@ namespace gs::core {
 //! text that no variable may enter.
 QString escapeLiteralBraces(QStringView text);
 
+//! What happens to the line breaks and blanks that end a body.
+enum class BodyEnd {
+    Exact, //!< escaped, so that they are sent (imports: the request as it was)
+    Trimmed, //!< left bare, so that a file drops them as it does a hand-written body's
+};
+
 //! \a body with what a .http file would misread escaped (literalEscape()): the
 //! first non-blank character of a line when it is '<' (a file include), '>' (a
-//! response handler), '#' or "//" (a comment, or "###", the next request); the line
-//! breaks and blanks after the last line with text, which a file drops; a body of
-//! blanks only. "{{" is left alone: see escapeLiteralBraces().
-QString escapeBodyLines(QStringView body);
+//! response handler), '#' or "//" (a comment, or "###", the next request); with
+//! BodyEnd::Exact, the line breaks and blanks after the last line with text, and a
+//! body of blanks only. "{{" is left alone: see escapeLiteralBraces().
+QString escapeBodyLines(QStringView body, BodyEnd end = BodyEnd::Exact);
 
 struct HttpWriteOptions
 {

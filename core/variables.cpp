@@ -41,6 +41,13 @@ std::optional<QString> dynamicValue(const QString &name)
         if (name == e.name)
             return QString(e.character);
     }
+    // {{$char.u0050}}: any character by its code point.
+    if (name.size() == 11 && name.startsWith("$char.u"_L1)) {
+        bool ok = false;
+        const uint code = QStringView(name).sliced(7).toUInt(&ok, 16);
+        if (ok && code > 0 && !QChar::isSurrogate(code))
+            return QString(QChar(char16_t(code)));
+    }
     return std::nullopt;
 }
 
@@ -143,6 +150,11 @@ QString literalEscape(QChar c)
             return u"{{"_s + e.name + u"}}"_s;
     }
     return {};
+}
+
+QString codePointEscape(QChar c)
+{
+    return u"{{$char.u%1}}"_s.arg(c.unicode(), 4, 16, QChar(u'0'));
 }
 
 } // namespace gs::core

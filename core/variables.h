@@ -37,4 +37,8 @@ QString substituteVariables(const QString &text, const Variables &variables);
 //! these names and refuse or keep them as text, which is safe. Null for others.
 QString literalEscape(QChar c);
 
+//! "{{$char.u0050}}" for 'P': any character (but NUL and surrogates) by its code point,
+//! for the first letter of a body line that another tool would take for a request line.
+QString codePointEscape(QChar c);
+
 } // namespace gs::core

@@ -724,13 +724,16 @@ RequestPage *MainWindow::newRequest()
 void MainWindow::openRequest(const HttpFileRequest &request, const Variables &variables,
     const QString &directory, const QString &title)
 {
-    const auto resolved = resolve(request, variables, directory);
+    std::optional<BodyInclude> include;
+    const auto resolved = resolve(request, variables, directory, &include);
     if (!resolved) {
         statusBar()->showMessage(tr("%1: %2").arg(title, resolved.error().message));
         return;
     }
     RequestPage *page = addPage(title);
     page->editor()->setRequest(decode(*resolved));
+    if (include)
+        page->setBodyInclude(include->path, include->size);
 }
 
 QStringList MainWindow::exampleNames() const
@@ -1093,7 +1096,8 @@ bool MainWindow::openCollectionRequest(
     }
     source.variables = variables;
 
-    const auto resolved = resolve(source.request, variables, directory);
+    std::optional<BodyInclude> include;
+    const auto resolved = resolve(source.request, variables, directory, &include);
     if (!resolved) {
         statusBar()->showMessage(resolved.error().message);
         return false;
@@ -1102,6 +1106,8 @@ bool MainWindow::openCollectionRequest(
                                                         : source.request.name;
     RequestPage *page = addPage(title);
     page->editor()->setRequest(decode(*resolved));
+    if (include)
+        page->setBodyInclude(include->path, include->size);
     source.opened = compose(page->editor()->request());
     page->setSource(source);
     const QString preview = variablePreview(source.request, variables, c->settings().secrets);

@@ -21,7 +21,14 @@ RequestPage::RequestPage(
     , m_inspector(new ResponseInspector(repository))
     , m_splitter(new QSplitter(Qt::Horizontal))
     , m_variables(new QLabel)
+    , m_include(new QLabel)
 {
+    m_include->setObjectName(u"bodyInclude"_s);
+    m_include->setTextFormat(Qt::PlainText);
+    m_include->setWordWrap(true);
+    m_include->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_include->setContentsMargins(6, 2, 6, 2);
+    m_include->hide();
     m_variables->setObjectName(u"variablePreview"_s);
     m_variables->setTextFormat(Qt::PlainText);
     m_variables->setWordWrap(true);
@@ -38,6 +45,7 @@ RequestPage::RequestPage(
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_variables);
+    layout->addWidget(m_include);
     layout->addWidget(m_splitter, 1);
     connect(m_editor, &RequestEditor::sendRequested, this, &RequestPage::send);
     connect(m_inspector, &ResponseInspector::cancelRequested, this, &RequestPage::cancel);
@@ -54,6 +62,24 @@ void RequestPage::setVariablePreview(const QString &text, const QString &toolTip
     m_variables->setText(text);
     m_variables->setToolTip(toolTip);
     m_variables->setVisible(!text.isEmpty());
+}
+
+void RequestPage::setBodyInclude(const QString &path, qint64 bytes)
+{
+    m_include->setText(path.isEmpty()
+            ? QString()
+            : tr("Body: the file %1 (%2 bytes), read when the request was opened; Send sends "
+                 "its content.")
+                  .arg(path)
+                  .arg(bytes));
+    m_include->setToolTip(
+        tr("The request's file says \"< %1\": its body is that file's content.").arg(path));
+    m_include->setVisible(!path.isEmpty());
+}
+
+QString RequestPage::bodyInclude() const
+{
+    return m_include->text();
 }
 
 QString RequestPage::variablePreview() const

@@ -72,6 +72,10 @@ public:
     //! to (secrets masked); hidden when empty.
     void setVariablePreview(const QString &text, const QString &toolTip = {});
     QString variablePreview() const;
+    //! Says above the editor that the body was read from \a path (\a bytes long), so
+    //! that nobody sends a file unawares; an empty path hides it.
+    void setBodyInclude(const QString &path, qint64 bytes);
+    QString bodyInclude() const;
 
     //! Sends the request as edited; false (with the reason emitted) when it may not go.
     bool send();
@@ -88,6 +92,7 @@ private:
     ResponseInspector *m_inspector;
     QSplitter *m_splitter;
     QLabel *m_variables;
+    QLabel *m_include;
     std::unique_ptr<core::Exchange> m_exchange;
     core::WireRequest m_sent;
     QString m_filePath;

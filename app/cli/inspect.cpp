@@ -54,7 +54,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
         input = file.readAll();
         bytes = input;
     }
-    auto response = parseRawResponse(bytes);
+    auto response = parseRawResponse(bytes, true); // the body stays in the mapped file
     if (!response) {
         err << "gatescope-cli inspect: " << path << ": " << response.error().message << '\n';
         return kFailure;

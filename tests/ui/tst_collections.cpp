@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScopeGuard>
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void sidebarOperations();
     void withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest();
     void contextMenus();
+    void bodyFromAFileIsNamed();
     void screenshot();
 
 private:
@@ -176,6 +178,26 @@ void TestCollections::opensWithTheChosenEnvironment()
     MainWindow later;
     QTRY_VERIFY(!later.collections()->roots().isEmpty());
     QCOMPARE(later.environment(m_root), QString());
+}
+
+// A request whose body is "< file" (an imported one, say) names that file and its size
+// above the editor before anything is sent; one written inline says nothing.
+void TestCollections::bodyFromAFileIsNamed()
+{
+    writeFile(path(u"team/payload.json"_s), R"({"model":"openai-main/gpt-4o","messages":[]})"_ba);
+    writeFile(path(u"team/included.http"_s),
+        "POST {{baseUrl}}/chat/completions\nContent-Type: application/json\n\n< ./payload.json\n"_ba);
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    QVERIFY(window.openCollectionRequest(m_root, u"included.http"_s, 0));
+    const QString shown = window.currentPage()->bodyInclude();
+    QVERIFY2(shown.contains(QFileInfo(path(u"team/payload.json"_s)).absoluteFilePath()), qPrintable(shown));
+    QVERIFY2(shown.contains(u"(44 bytes)"_s), qPrintable(shown));
+    QVERIFY(window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
+    QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
+    QVERIFY(window.currentPage()->bodyInclude().isEmpty());
+    QVERIFY(!window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
 }
 
 void TestCollections::savesEditsBackByteForByte()
