@@ -1,6 +1,7 @@
 #include "history.h"
 
 #include "exchange.h"
+#include "redaction.h"
 
 #include <QAtomicInt>
 #include <QJsonArray>
@@ -41,6 +42,8 @@ QString timelineJson(const Timeline &t)
 QString maskRequestText(const QString &text)
 {
     QStringList lines = text.split(u'\n');
+    if (!lines.isEmpty())
+        lines[0] = Redactor().message(lines[0]); // the request line's URL
     for (qsizetype i = 1; i < lines.size(); ++i) {
         if (lines[i].trimmed().isEmpty())
             break; // the body starts
@@ -201,6 +204,7 @@ Result<qint64> History::record(HistoryEntry e)
     if (e.body.size() > m_limits.bodyCopyBytes)
         e.body.truncate(m_limits.bodyCopyBytes);
     e.requestText = maskRequestText(e.requestText);
+    e.url = Redactor().url(e.url);
     QSqlQuery q(db);
     q.prepare(u"INSERT INTO exchanges (at, method, url, request, status, requested_model, "
               "resolved_model, applied, timeline, usage, duration_ms, body_bytes, body, error) "

@@ -304,7 +304,21 @@ void TestCli::inspectBadInput()
     const Run json = run({ u"inspect"_s, truncated, u"--json"_s });
     QCOMPARE(json.exitCode, 2);
     const QJsonArray problems = QJsonDocument::fromJson(json.out).object().value(u"problems"_s).toArray();
-    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems.size(), 2); // cut short, and so the JSON it announces does not read
+    QVERIFY(problems.first().toString().startsWith(u"The body was cut short"_s));
+
+    // JSON nested too deep to read: text and JSON say the same.
+    const QByteArray deep = QByteArray("{\"a\":").repeated(3000) + "1" + QByteArray("}").repeated(3000);
+    const QString deepFile = writeFile(u"deep.txt"_s,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(deep.size()) + "\r\n\r\n" + deep);
+    const Run deepText = run({ u"inspect"_s, deepFile });
+    const Run deepJson = run({ u"inspect"_s, deepFile, u"--json"_s });
+    QCOMPARE(deepText.exitCode, 2);
+    QCOMPARE(deepJson.exitCode, 2);
+    const QString deepProblem = QJsonDocument::fromJson(deepJson.out).object().value(u"problems"_s).toArray().first().toString();
+    QVERIFY2(deepProblem.contains(u"nests deeper"_s), qPrintable(deepProblem));
+    QVERIFY(deepText.out.contains(deepProblem.toUtf8()));
 
     // A 5 MB line is quoted, not echoed; escape sequences never reach the terminal.
     const Run huge = run({ u"inspect"_s,
@@ -367,13 +381,15 @@ void TestCli::inspectNdjson()
 void TestCli::inspectForceStream()
 {
     // A stream that a misconfigured proxy labelled as JSON: the label wins, unless
-    // the user says it is a stream.
+    // the user says it is a stream. The body does not read as the JSON it claims to
+    // be: a problem of the capture (exit 2) whose message suggests --force-stream.
     const QString path = writeFile(u"mislabelled.txt"_s,
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
         "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
         "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\ndata: [DONE]\n\n"_ba);
     const Run labelled = run({ u"inspect"_s, path, u"--json"_s });
-    QCOMPARE(labelled.exitCode, 0);
+    QCOMPARE(labelled.exitCode, 2);
+    QVERIFY(labelled.out.contains("try --force-stream"));
     const QJsonObject asJson = QJsonDocument::fromJson(labelled.out).object();
     QCOMPARE(asJson.value(u"framing"_s).toString(), u"json"_s);
     QVERIFY(asJson.value(u"text"_s).toString().isEmpty());

@@ -146,11 +146,11 @@ void TestHistory::noTokenReachesTheFile()
     {
         auto history = History::open(path);
         QVERIFY(history);
-        HistoryEntry e = entry(
-            u"https://gw.example/chat/completions"_s, 200, u"m"_s, QDateTime::currentDateTimeUtc());
-        // Even a caller that forgot to mask: the history masks.
+        HistoryEntry e = entry(u"https://u:pw-very-secret-66@gw.example/chat/completions?api_key=q-very-secret-55"_s,
+            200, u"m"_s, QDateTime::currentDateTimeUtc());
+        // Even a caller that forgot to mask: the history masks, in headers, query and userinfo.
         e.requestText
-            = u"POST https://gw.example/chat/completions HTTP/1.1\r\nAuthorization: Bearer tok-very-secret-77\r\nx-api-key: key-very-secret-88\r\n\r\n{}"_s;
+            = u"POST https://u:pw-very-secret-66@gw.example/chat/completions?api_key=q-very-secret-55 HTTP/1.1\r\nAuthorization: Bearer tok-very-secret-77\r\nx-api-key: key-very-secret-88\r\nX-Auth-Token: xt-very-secret-99\r\n\r\n{}"_s;
         QVERIFY((*history)->record(e));
     }
     for (const QString &file : { path, QString(path + u"-wal"_s) }) {
@@ -158,8 +158,9 @@ void TestHistory::noTokenReachesTheFile()
         if (!f.open(QIODevice::ReadOnly))
             continue;
         const QByteArray bytes = f.readAll();
-        QVERIFY(!bytes.contains("tok-very-secret-77"));
-        QVERIFY(!bytes.contains("key-very-secret-88"));
+        for (const char *secret : { "tok-very-secret-77", "key-very-secret-88", "xt-very-secret-99",
+                 "q-very-secret-55", "pw-very-secret-66" })
+            QVERIFY2(!bytes.contains(secret), secret);
     }
 }
 
