@@ -533,7 +533,8 @@ Result<CurlImport> importCurl(const QString &command)
             if (!std::ranges::any_of(headers,
                     [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
                 headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
-            out.notes << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
+            out.notes
+                << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
         }
     }
     const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();

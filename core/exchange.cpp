@@ -395,15 +395,17 @@ void Exchange::onFinished()
         const bool refusedBody = m_uploadTotal > 0 && m_timeline.headers < 0
             && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
         if (m_uploadTotal > 0 && m_status >= 400) {
-            m_notes << u"The server answered %1 and closed the connection; %2 of the body's %3 bytes had gone out."_s
-                           .arg(m_status)
-                           .arg(m_uploaded)
-                           .arg(m_uploadTotal);
+            m_notes
+                << u"The server answered %1 and closed the connection; %2 of the body's %3 bytes had gone out."_s
+                       .arg(m_status)
+                       .arg(m_uploaded)
+                       .arg(m_uploadTotal);
         } else {
             if (refusedBody) {
                 kind = ExchangeError::Kind::ConnectionReset;
-                message = u"The server closed the connection before answering, while the %1-byte body was being sent; it may refuse bodies this large (413)."_s
-                              .arg(m_uploadTotal);
+                message
+                    = u"The server closed the connection before answering, while the %1-byte body was being sent; it may refuse bodies this large (413)."_s
+                          .arg(m_uploadTotal);
             }
             fail(kind, message, m_reply->errorString());
         }

@@ -32,8 +32,10 @@ Result<Dechunked> dechunk(QByteArrayView body)
         if (eol < 0)
             return fail(Error::Kind::Parse,
                 pos >= body.size()
-                    ? u"the chunked body ends after chunk %1 without the last, empty chunk: it was cut short"_s.arg(chunk - 1)
-                    : u"the chunked body ends inside the size line of chunk %1: it was cut short"_s.arg(chunk),
+                    ? u"the chunked body ends after chunk %1 without the last, empty chunk: it was cut short"_s
+                          .arg(chunk - 1)
+                    : u"the chunked body ends inside the size line of chunk %1: it was cut short"_s
+                          .arg(chunk),
                 chunk == 1 ? u"not chunked"_s : QString());
         QByteArrayView sizeLine = body.sliced(pos, eol - pos);
         if (sizeLine.endsWith('\r'))
@@ -66,7 +68,8 @@ Result<Dechunked> dechunk(QByteArrayView body)
         }
         if (size > body.size() - pos)
             return fail(Error::Kind::Parse,
-                u"chunk %1 announces %2 bytes but only %3 arrived: the body was cut short"_s.arg(chunk)
+                u"chunk %1 announces %2 bytes but only %3 arrived: the body was cut short"_s
+                    .arg(chunk)
                     .arg(size)
                     .arg(body.size() - pos));
         out += body.sliced(pos, size);
@@ -77,7 +80,8 @@ Result<Dechunked> dechunk(QByteArrayView body)
             pos += 1;
         else
             return fail(Error::Kind::Parse,
-                u"chunk %1 is longer than its size says (no line end after %2 bytes)"_s.arg(chunk).arg(size));
+                u"chunk %1 is longer than its size says (no line end after %2 bytes)"_s.arg(chunk)
+                    .arg(size));
     }
 }
 
@@ -119,9 +123,9 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
             u"The input is empty: expected an HTTP response starting with a status line like \"HTTP/1.1 200 OK\"."_s);
     const QByteArrayView status = *statusLine;
     const qsizetype sp1 = status.indexOf(' ');
-    const QByteArrayView codeText = sp1 > 0 ? status.sliced(sp1 + 1).first(
-                                                  std::min<qsizetype>(3, status.size() - sp1 - 1))
-                                            : QByteArrayView();
+    const QByteArrayView codeText = sp1 > 0
+        ? status.sliced(sp1 + 1).first(std::min<qsizetype>(3, status.size() - sp1 - 1))
+        : QByteArrayView();
     bool ok = codeText.size() == 3
         && std::ranges::all_of(codeText, [](char c) { return c >= '0' && c <= '9'; })
         && (status.size() == sp1 + 4 || status[sp1 + 4] == ' ');
@@ -157,7 +161,8 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
         const qsizetype colon = line->indexOf(':');
         if (colon <= 0)
             return fail(Error::Kind::Parse,
-                u"Line %1 is not a header (\"Name: value\"): %2"_s.arg(lineNo).arg(shownLine(*line)));
+                u"Line %1 is not a header (\"Name: value\"): %2"_s.arg(lineNo).arg(
+                    shownLine(*line)));
         r.headers.append({ line->first(colon).trimmed().toByteArray(),
             line->sliced(colon + 1).trimmed().toByteArray() });
     }
@@ -177,19 +182,21 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
         } else if (plain.error().detail.isEmpty()) {
             // Not chunks from the start: the tool that saved it (curl -i) removed the
             // chunking already. Broken framing after a first good chunk is a problem.
-            r.problems << u"The body is not well-formed chunks: %1. It is shown as it arrived."_s.arg(
-                plain.error().message);
+            r.problems << u"The body is not well-formed chunks: %1. It is shown as it arrived."_s
+                              .arg(plain.error().message);
         }
-    } else if (const QByteArray length = headerValue(r.headers, "content-length"); !length.isNull()) {
+    } else if (const QByteArray length = headerValue(r.headers, "content-length");
+        !length.isNull()) {
         bool isNumber = false;
         const qint64 announced = length.trimmed().toLongLong(&isNumber);
         if (!isNumber || announced < 0)
             r.problems << u"Content-Length \"%1\" is not a number of bytes."_s.arg(
                 shownLine(length));
         else if (announced > r.body.size())
-            r.problems << u"The body was cut short: Content-Length announces %1 bytes, the capture has %2."_s
-                              .arg(announced)
-                              .arg(r.body.size());
+            r.problems
+                << u"The body was cut short: Content-Length announces %1 bytes, the capture has %2."_s
+                       .arg(announced)
+                       .arg(r.body.size());
         else if (announced < r.body.size() && r.status != 304 && r.status != 204)
             r.problems << u"The capture has %1 bytes after the %2 that Content-Length announces."_s
                               .arg(r.body.size() - announced)
@@ -197,8 +204,9 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
     }
     const QByteArray coding = headerValue(r.headers, "content-encoding").trimmed().toLower();
     if (!coding.isEmpty() && coding != "identity")
-        r.problems << u"The body is %1-encoded and was not decoded (curl --compressed saves it decoded); what follows reads it as it is."_s
-                          .arg(QString::fromLatin1(coding));
+        r.problems
+            << u"The body is %1-encoded and was not decoded (curl --compressed saves it decoded); what follows reads it as it is."_s
+                   .arg(QString::fromLatin1(coding));
     return r;
 }
 

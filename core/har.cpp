@@ -6,9 +6,9 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringDecoder>
-#include <QJsonArray>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -82,8 +82,7 @@ HarEntry harEntry(const Exchange &exchange, const WireRequest &request)
     return e;
 }
 
-QJsonObject toHar(
-    const QList<HarEntry> &entries, bool showSecrets, const QStringList &secretValues)
+QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets, const QStringList &secretValues)
 {
     const Redactor redactor(secretValues);
     const Redactor *mask = showSecrets ? nullptr : &redactor;
@@ -110,9 +109,8 @@ QJsonObject toHar(
         QJsonObject request { { u"method"_s, QString::fromUtf8(e.request.method) },
             { u"url"_s, e.request.url }, { u"httpVersion"_s, versionText(e.httpVersion) },
             { u"cookies"_s, QJsonArray() },
-            { u"headers"_s, headerArray(e.request.headers, nullptr) },
-            { u"queryString"_s, query }, { u"headersSize"_s, -1 },
-            { u"bodySize"_s, qint64(e.request.body.size()) } };
+            { u"headers"_s, headerArray(e.request.headers, nullptr) }, { u"queryString"_s, query },
+            { u"headersSize"_s, -1 }, { u"bodySize"_s, qint64(e.request.body.size()) } };
         if (!e.request.body.isEmpty()) {
             const QString mime = QString::fromUtf8(headerValue(e.request.headers, "content-type"));
             request.insert(u"postData"_s,
@@ -219,7 +217,9 @@ bool streamBody(QFile &f, QIODevice &out, bool base64, const Redactor *redactor,
                 break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20)
-                    json += QByteArray("\\u00") + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
+                    json += QByteArray("\\u00")
+                        + QByteArray::number(static_cast<unsigned char>(c), 16)
+                              .rightJustified(2, '0');
                 else
                     json += c;
             }
@@ -245,7 +245,8 @@ bool streamBody(QFile &f, QIODevice &out, bool base64, const Redactor *redactor,
                 pending = redactor->bytes(pending);
             qsizetype n = last ? pending.size() : std::max<qsizetype>(0, pending.size() - holdBack);
             // Never cut inside a UTF-8 sequence: back up to the start of one.
-            while (n > 0 && n < pending.size() && (static_cast<unsigned char>(pending[n]) & 0xC0) == 0x80)
+            while (n > 0 && n < pending.size()
+                && (static_cast<unsigned char>(pending[n]) & 0xC0) == 0x80)
                 --n;
             ready = pending.first(n);
             pending.remove(0, n);
@@ -262,8 +263,8 @@ bool streamBody(QFile &f, QIODevice &out, bool base64, const Redactor *redactor,
 
 } // namespace
 
-Result<void> writeHar(
-    QIODevice &out, const QList<HarEntry> &entries, bool showSecrets, const QStringList &secretValues)
+Result<void> writeHar(QIODevice &out, const QList<HarEntry> &entries, bool showSecrets,
+    const QStringList &secretValues)
 {
     // Bodies in files are written in place of a marker that the rest of the document
     // (built as toHar() builds it) carries where their text goes.
@@ -281,7 +282,8 @@ Result<void> writeHar(
             continue;
         QFile f(e.responseBodyFile);
         if (!f.open(QIODevice::ReadOnly))
-            return fail(Error::Kind::Io, u"Cannot read %1: %2"_s.arg(f.fileName(), f.errorString()));
+            return fail(
+                Error::Kind::Io, u"Cannot read %1: %2"_s.arg(f.fileName(), f.errorString()));
         const QString marker = u"\uE000gatescope-body-%1\uE000"_s.arg(i);
         streamed.append({ marker.toUtf8(), e.responseBodyFile, !fileIsUtf8(f) });
         e.responseBodyFile.clear();
@@ -325,7 +327,8 @@ Result<void> writeHar(
         QFile f(b.path);
         if (!f.open(QIODevice::ReadOnly)
             || !streamBody(f, out, b.base64, showSecrets ? nullptr : &redactor, holdBack))
-            return fail(Error::Kind::Io, u"Cannot copy the body from %1: %2"_s.arg(b.path, f.errorString()));
+            return fail(Error::Kind::Io,
+                u"Cannot copy the body from %1: %2"_s.arg(b.path, f.errorString()));
         from = at + b.marker.size();
     }
     if (out.write(text.sliced(from)) < 0)

@@ -36,8 +36,8 @@ HarEntry harEntry(const Exchange &exchange, const WireRequest &request);
 //! \a showSecrets, credentials are masked wherever they stand (see Redactor): in
 //! headers by name, in the URL and query string, in the comment, and each of
 //! \a secretValues in the request's body and the response.
-QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets = false,
-    const QStringList &secretValues = {});
+QJsonObject toHar(
+    const QList<HarEntry> &entries, bool showSecrets = false, const QStringList &secretValues = {});
 
 //! toHar() written to \a out, with the response bodies kept in files read and written
 //! a slice at a time: a large body is never held whole, neither as bytes nor as JSON.

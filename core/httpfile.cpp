@@ -281,11 +281,11 @@ Result<HttpFile> HttpFile::parseFile(
             QStringList lines;
             for (const int n : bad.first(std::min<qsizetype>(bad.size(), 5)))
                 lines << QString::number(n);
-            parsed->m_warnings << u"%1: line%2 %3%4 %5 not UTF-8; each such byte is read, and sent, as U+FFFD."_s
-                                      .arg(shownName, bad.size() > 1 ? u"s"_s : QString(),
-                                          lines.join(u", "_s),
-                                          bad.size() > 5 ? u" and %1 more"_s.arg(bad.size() - 5) : QString(),
-                                          bad.size() > 1 ? u"are"_s : u"is"_s);
+            parsed->m_warnings
+                << u"%1: line%2 %3%4 %5 not UTF-8; each such byte is read, and sent, as U+FFFD."_s
+                       .arg(shownName, bad.size() > 1 ? u"s"_s : QString(), lines.join(u", "_s),
+                           bad.size() > 5 ? u" and %1 more"_s.arg(bad.size() - 5) : QString(),
+                           bad.size() > 1 ? u"are"_s : u"is"_s);
         }
     }
     if (!parsed) {
@@ -525,7 +525,8 @@ Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables 
 {
     ResolvedRequest out;
     out.method = (request.method.isEmpty() ? u"GET"_s : request.method).toUtf8();
-    const auto expand = [&variables](const QString &text) { return expandVariables(text, variables); };
+    const auto expand
+        = [&variables](const QString &text) { return expandVariables(text, variables); };
     const auto url = expand(request.target);
     if (!url)
         return std::unexpected(url.error());

@@ -174,7 +174,8 @@ Result<QString> formatHttpRequest(const HttpFileRequest &r, const HttpWriteOptio
                 .arg(singleLine(method)));
     if (r.target.isEmpty())
         return fail(Error::Kind::Validation, u"The request has no URL."_s);
-    if (std::ranges::any_of(r.target, [](QChar c) { return c.isSpace(); }) || hasControl(r.target, false))
+    if (std::ranges::any_of(r.target, [](QChar c) { return c.isSpace(); })
+        || hasControl(r.target, false))
         return fail(Error::Kind::Validation,
             u"The URL \"%1\" has blanks or control characters, which a request line cannot carry."_s
                 .arg(singleLine(r.target)));
@@ -212,7 +213,8 @@ Result<QString> formatHttpRequest(const HttpFileRequest &r, const HttpWriteOptio
     expected.method = method;
     for (auto &header : expected.headers)
         header.second = header.second.trimmed();
-    if (!parsed || parsed->requests().size() != 1 || !parsed->requests().first().sameContent(expected))
+    if (!parsed || parsed->requests().size() != 1
+        || !parsed->requests().first().sameContent(expected))
         return fail(Error::Kind::Validation,
             u"The request cannot be written as a .http request that reads back the same; nothing was written."_s);
     return text;
@@ -263,8 +265,9 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
     r.target = url;
 
     HttpHeaders headers = wire.headers;
-    if (!userinfo.isEmpty()
-        && !std::ranges::any_of(headers, [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
+    if (!userinfo.isEmpty() && !std::ranges::any_of(headers, [](const HttpHeader &h) {
+            return headerNameEquals(h.name, "authorization");
+        }))
         headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toUtf8().toBase64() });
     for (const HttpHeader &h : headers) {
         const QString name = QString::fromUtf8(h.name);
@@ -283,7 +286,8 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
             const bool bearer = value.startsWith("Bearer "_L1, Qt::CaseInsensitive);
             if (space > 0)
                 templated = value.first(space + 1)
-                    + names.reference(bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1).trimmed());
+                    + names.reference(
+                        bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1).trimmed());
             else
                 templated = names.reference(u"credentials"_s, value);
         } else {

@@ -40,7 +40,8 @@ struct HttpWriteOptions
 //! a header name that is not a token (or starts with '#'), a header value with a line
 //! break or a control character, and, as a last guard, anything that does not parse
 //! back to exactly \a request.
-Result<QString> formatHttpRequest(const HttpFileRequest &request, const HttpWriteOptions &options = {});
+Result<QString> formatHttpRequest(
+    const HttpFileRequest &request, const HttpWriteOptions &options = {});
 
 //! A request read from elsewhere (a curl command, a composed request) as file text.
 struct TemplatedRequest

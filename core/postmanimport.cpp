@@ -136,7 +136,8 @@ public:
         for (const QJsonValue v : items) {
             const QJsonObject item = v.toObject();
             const QString name = item.value("name"_L1).toString();
-            const QString here = where.isEmpty() ? printable(name) : where + u" / "_s + printable(name);
+            const QString here
+                = where.isEmpty() ? printable(name) : where + u" / "_s + printable(name);
             if (item.contains("event"_L1) && !item.value("event"_L1).toArray().isEmpty())
                 m_out.notes << u"%1: its scripts are not imported."_s.arg(here);
             const QJsonObject ownAuth = item.value("auth"_L1).toObject();
@@ -188,13 +189,15 @@ private:
         if (value.contains("{{"_L1) || value.isEmpty())
             return value;
         QString name = base;
-        for (int n = 2; (m_out.privateVariables.contains(name)
-                            && m_out.privateVariables.value(name) != value)
-             || m_out.sharedVariables.contains(name);
-             ++n)
+        for (int n = 2;
+            (m_out.privateVariables.contains(name) && m_out.privateVariables.value(name) != value)
+            || m_out.sharedVariables.contains(name);
+            ++n)
             name = base + u'_' + QString::number(n);
         if (!m_out.privateVariables.contains(name))
-            m_out.notes << u"A credential was moved to the variable %1 in http-client.private.env.json."_s.arg(name);
+            m_out.notes
+                << u"A credential was moved to the variable %1 in http-client.private.env.json."_s
+                       .arg(name);
         m_out.privateVariables.insert(name, value);
         return u"{{"_s + name + u"}}"_s;
     }
@@ -252,13 +255,14 @@ private:
                 m_out.notes << u"%1: header %2 is disabled in Postman; left out."_s.arg(where, key);
                 continue;
             }
-            QString value = mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes);
+            QString value
+                = mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes);
             if (!isHttpToken(key.toUtf8()) || key.startsWith(u'#')
-                || std::ranges::any_of(value, [](QChar c) {
-                       return c.category() == QChar::Other_Control && c != u'\t';
-                   })) {
-                m_out.notes << u"%1: header \"%2\" has a name or value no header can carry (a line break, a control character); left out."_s
-                                   .arg(where, printable(key));
+                || std::ranges::any_of(value,
+                    [](QChar c) { return c.category() == QChar::Other_Control && c != u'\t'; })) {
+                m_out.notes
+                    << u"%1: header \"%2\" has a name or value no header can carry (a line break, a control character); left out."_s
+                           .arg(where, printable(key));
                 continue;
             }
             if (isCredentialName(key))
@@ -471,7 +475,7 @@ Result<QStringList> PostmanImport::writeTo(const QString &directory) const
         // The folders this import makes, deepest last, so that undo can remove them.
         QStringList missing;
         for (QFileInfo folder(QFileInfo(path).absolutePath()); !folder.exists();
-             folder = QFileInfo(folder.absolutePath()))
+            folder = QFileInfo(folder.absolutePath()))
             missing.prepend(folder.absoluteFilePath());
         if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
             undo();

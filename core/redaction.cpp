@@ -29,11 +29,11 @@ QString folded(QStringView name)
 
 bool isCredentialName(QStringView name)
 {
-    static const QSet<QString> kNames { u"authorization"_s, u"proxyauthorization"_s,
-        u"apikey"_s, u"xapikey"_s, u"xgoogapikey"_s, u"token"_s, u"xauthtoken"_s,
-        u"accesstoken"_s, u"password"_s, u"passwd"_s, u"secret"_s, u"clientsecret"_s,
-        u"cookie"_s, u"key"_s, u"credentials"_s, u"credential"_s, u"sessionid"_s,
-        u"ocpapimsubscriptionkey"_s, u"privatekey"_s, u"signature"_s, u"sig"_s };
+    static const QSet<QString> kNames { u"authorization"_s, u"proxyauthorization"_s, u"apikey"_s,
+        u"xapikey"_s, u"xgoogapikey"_s, u"token"_s, u"xauthtoken"_s, u"accesstoken"_s,
+        u"password"_s, u"passwd"_s, u"secret"_s, u"clientsecret"_s, u"cookie"_s, u"key"_s,
+        u"credentials"_s, u"credential"_s, u"sessionid"_s, u"ocpapimsubscriptionkey"_s,
+        u"privatekey"_s, u"signature"_s, u"sig"_s };
     static constexpr std::array kSuffixes { "token"_L1, "secret"_L1, "password"_L1, "apikey"_L1 };
     const QString f = folded(name);
     if (f.isEmpty())
@@ -98,7 +98,8 @@ QList<QueryParameter> queryParameters(const QString &url)
         const qsizetype eq = pair.indexOf(u'=');
         if (!pair.isEmpty()) {
             out.append(QueryParameter { (eq < 0 ? pair : pair.first(eq)).toString(),
-                eq < 0 ? QString() : pair.sliced(eq + 1).toString(), eq < 0 ? -1 : start + eq + 1 });
+                eq < 0 ? QString() : pair.sliced(eq + 1).toString(),
+                eq < 0 ? -1 : start + eq + 1 });
         }
         start = amp + 1;
     }

@@ -95,7 +95,8 @@ QString queryLiteral(const QString &query, bool python, bool showSecrets)
     for (const auto &[key, value] : QUrlQuery(query).queryItems(QUrl::FullyDecoded)) {
         const QString shown = showSecrets || !isCredentialName(key)
             ? quotedString(value)
-            : (python ? u"os.environ[\"%1\"]"_s : u"process.env.%1"_s).arg(variableFor(key.toUtf8()));
+            : (python ? u"os.environ[\"%1\"]"_s : u"process.env.%1"_s)
+                  .arg(variableFor(key.toUtf8()));
         items << quotedString(key) + u": "_s + shown;
     }
     return u'{' + items.join(u", "_s) + u'}';
@@ -318,8 +319,8 @@ std::optional<ExportFormat> exportFormatFromName(QStringView name)
     return std::nullopt;
 }
 
-Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format,
-    bool showSecrets, const Variables &secretVariables, const HttpFileRequest *source)
+Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format, bool showSecrets,
+    const Variables &secretVariables, const HttpFileRequest *source)
 {
     if (format == ExportFormat::Http) {
         TemplateOptions options;
@@ -329,8 +330,10 @@ Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format
         TemplatedRequest templated = templateRequest(compose(request), options);
         if (!showSecrets) {
             // A secret anywhere else goes back to the variable it came from.
-            QList<std::pair<QString, QString>> byLength(secretVariables.keyValueBegin(), secretVariables.keyValueEnd());
-            std::ranges::sort(byLength, std::greater {}, [](const auto &v) { return v.second.size(); });
+            QList<std::pair<QString, QString>> byLength(
+                secretVariables.keyValueBegin(), secretVariables.keyValueEnd());
+            std::ranges::sort(
+                byLength, std::greater {}, [](const auto &v) { return v.second.size(); });
             HttpFileRequest &r = templated.request;
             for (const auto &[name, value] : std::as_const(byLength)) {
                 if (value.size() < 4)

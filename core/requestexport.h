@@ -18,8 +18,8 @@ std::optional<ExportFormat> exportFormatFromName(QStringView name);
 
 //! \a request as code for another tool. Unless \a showSecrets, credentials (by
 //! header or query parameter name, a URL's userinfo, and the values of
-//! \a secretVariables wherever they stand) are read from the environment (TFY_API_KEY for the token) or, in .http
-//! text, written as variables: those \a source wrote, else named after them.
+//! \a secretVariables wherever they stand) are read from the environment (TFY_API_KEY for the
+//! token) or, in .http text, written as variables: those \a source wrote, else named after them.
 //! Python and JavaScript cover the endpoints the SDKs have methods for (chat
 //! completions, completions, embeddings, responses, models); others fail with a
 //! message that says to use curl.

@@ -98,8 +98,8 @@ private:
                 return fail(Error::Kind::Validation,
                     u"The variable %1 refers to itself."_s.arg(name), name);
             const QString cycle = (m_stack.mid(at) << name).join(u" → "_s);
-            return fail(
-                Error::Kind::Validation, u"Variables refer to each other in a loop: %1."_s.arg(cycle), cycle);
+            return fail(Error::Kind::Validation,
+                u"Variables refer to each other in a loop: %1."_s.arg(cycle), cycle);
         }
         if (m_stack.size() >= expansion::kMaxDepth)
             return fail(Error::Kind::Validation,

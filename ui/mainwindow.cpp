@@ -1254,10 +1254,11 @@ bool MainWindow::saveCurrentToCollection(
     TemplateOptions options;
     options.baseUrl = baseUrl;
     const auto text = httpTextOf(compose(request), options);
-    const auto parsed = text ? HttpFile::parse(*text) : Result<HttpFile>(std::unexpected(text.error()));
+    const auto parsed
+        = text ? HttpFile::parse(*text) : Result<HttpFile>(std::unexpected(text.error()));
     if (!parsed || parsed->requests().isEmpty()) {
         statusBar()->showMessage(tr("This request cannot be written as a .http file: %1")
-                                     .arg(parsed ? QString() : parsed.error().message));
+                .arg(parsed ? QString() : parsed.error().message));
         return false;
     }
     HttpFileRequest fileRequest = parsed->requests().first();

@@ -54,7 +54,8 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        err << "gatescope-cli compose: expected one FILE.http\n" << commandHelp(parser, u"compose"_s);
+        err << "gatescope-cli compose: expected one FILE.http\n"
+            << commandHelp(parser, u"compose"_s);
         return kFailure;
     }
     const bool json = parser.isSet(jsonOption);
@@ -80,8 +81,8 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     // A body read from a file is named, so that nobody sends a file unawares.
     QJsonArray includes;
     if (loaded->include) {
-        includes.append(QJsonObject { { u"path"_s, loaded->include->path },
-            { u"bytes"_s, loaded->include->size } });
+        includes.append(QJsonObject {
+            { u"path"_s, loaded->include->path }, { u"bytes"_s, loaded->include->size } });
         if (!json)
             err << "note: the body is the file " << loaded->include->path << " ("
                 << loaded->include->size << " bytes)\n";

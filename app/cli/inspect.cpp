@@ -69,8 +69,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
             std::move(*response), framing, [&writer](const SseEvent &e) { writer.add(e); });
         writer.finish(reportJson(report));
     } else {
-        report = ResponseReport::from(
-            std::move(*response), framing, [](const SseEvent &) { });
+        report = ResponseReport::from(std::move(*response), framing, [](const SseEvent &) { });
         QString text;
         QTextStream stream(&text);
         printReport(stream, report);

@@ -50,8 +50,9 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command)
     const QList<Code> codes {
         { kOk, "success", {} },
         { kFailure, "usage, unreadable or unwritable files", {} },
-        { kInvalid, "invalid input: a .http syntax error, an invalid request (nothing sent), "
-                    "a curl command that is no request, a capture with problems",
+        { kInvalid,
+            "invalid input: a .http syntax error, an invalid request (nothing sent), "
+            "a curl command that is no request, a capture with problems",
             { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s } },
         { kTransport, "the exchange failed on the wire or hit --max-time", { u"send"_s } },
         { kTestsFailed, "a request failed its expectations or was not sent", { u"run"_s } },

@@ -133,14 +133,17 @@ ResponseReport ResponseReport::from(
         (void)QJsonDocument::fromJson(response.body, &error);
         r.problems << (error.error == QJsonParseError::NoError
                 ? u"The body is announced as JSON but is not a JSON object."_s
-                : u"The body is announced as JSON but cannot be read: %1 at byte %2."_s.arg(
-                      error.error == QJsonParseError::DeepNesting
-                          ? u"it nests deeper than a JSON reader goes"_s
-                          : error.errorString())
+                : u"The body is announced as JSON but cannot be read: %1 at byte %2."_s
+                      .arg(error.error == QJsonParseError::DeepNesting
+                              ? u"it nests deeper than a JSON reader goes"_s
+                              : error.errorString())
                       .arg(error.offset));
-        if (framingFor("text/event-stream", response.body.first(std::min<qsizetype>(response.body.size(), 4096)))
-            == BodyFraming::Sse && response.body.startsWith("data:"))
-            r.problems.last() += u" It reads like an event stream sent as JSON: try --force-stream."_s;
+        if (framingFor("text/event-stream",
+                response.body.first(std::min<qsizetype>(response.body.size(), 4096)))
+                == BodyFraming::Sse
+            && response.body.startsWith("data:"))
+            r.problems.last()
+                += u" It reads like an event stream sent as JSON: try --force-stream."_s;
     }
     // W3C Server-Timing takes any number; a duration of more than a day, or below zero,
     // is not one a gateway measured.

@@ -56,7 +56,8 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
                 {} });
         }
     } else if (requests.size() > 1) {
-        loaded.notes << u"%1 has %2 requests; using the first%3. Choose one with --name."_s.arg(path)
+        loaded.notes << u"%1 has %2 requests; using the first%3. Choose one with --name."_s
+                            .arg(path)
                             .arg(requests.size())
                             .arg(requests[0].name.isEmpty() ? QString()
                                                             : u" (\"%1\")"_s.arg(requests[0].name));
@@ -135,7 +136,8 @@ Result<Variables> variableOverrides(
         const qsizetype eq = assignment.indexOf(u'=');
         if (eq <= 0)
             return fail(Error::Kind::Usage,
-                u"gatescope-cli %1: --var expects NAME=VALUE, got \"%2\""_s.arg(command, assignment));
+                u"gatescope-cli %1: --var expects NAME=VALUE, got \"%2\""_s.arg(
+                    command, assignment));
         variables.insert(assignment.left(eq), assignment.mid(eq + 1));
     }
     return variables;

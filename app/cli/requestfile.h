@@ -73,8 +73,8 @@ inline constexpr double kMax = 86400; //!< one day
 //! The value of a duration option (--max-time, --idle-timeout): a finite number of
 //! seconds from seconds::kMin to seconds::kMax, or 0 where \a zeroMeansNever. Fails
 //! with a message naming the option and the range.
-core::Result<double> secondsOption(
-    const QCommandLineParser &parser, const QCommandLineOption &option, bool zeroMeansNever = false);
+core::Result<double> secondsOption(const QCommandLineParser &parser,
+    const QCommandLineOption &option, bool zeroMeansNever = false);
 
 enum class IssueFilter {
     All,

@@ -311,8 +311,8 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         Exchange exchange(&ctx.network, ctx.exchangeOptions);
         QEventLoop loop;
         QObject::connect(&exchange, &Exchange::finished, &loop, &QEventLoop::quit);
-        QObject::connect(
-            &ctx.interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
+        QObject::connect(&ctx.interrupts, &Interrupts::interrupted, &exchange,
+            [&exchange] { exchange.cancel(); });
         exchange.start(compose(*gateway));
         if (!exchange.isFinished())
             loop.exec();
@@ -464,8 +464,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
     Interrupts interrupts;
-    RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false,
-        {}, interrupts, network, {}, err };
+    RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false, {},
+        interrupts, network, {}, err };
     ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
     ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     const bool json = parser.isSet(jsonOption);

@@ -340,15 +340,15 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     std::optional<JsonEventsWriter> jsonWriter;
     if (json) {
         jsonWriter.emplace(out, false, redactor);
-        QObject::connect(&exchange, &Exchange::eventsArrived, &exchange,
-            [&](const QList<SseEvent> &batch) {
+        QObject::connect(
+            &exchange, &Exchange::eventsArrived, &exchange, [&](const QList<SseEvent> &batch) {
                 for (const SseEvent &e : batch)
                     jsonWriter->add(e);
                 checkOutput();
             });
     } else if (parser.isSet(rawOption)) {
-        QObject::connect(
-            &exchange, &Exchange::dataArrived, &exchange, [&out, &checkOutput](const QByteArray &chunk) {
+        QObject::connect(&exchange, &Exchange::dataArrived, &exchange,
+            [&out, &checkOutput](const QByteArray &chunk) {
                 out << QString::fromUtf8(chunk);
                 out.flush();
                 checkOutput();
@@ -363,7 +363,8 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     // Ctrl+C or SIGTERM: stop, and report what arrived.
     Interrupts interrupts;
-    QObject::connect(&interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
+    QObject::connect(
+        &interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
     QObject::connect(&exchange, &Exchange::finished, &exchange, [] { QCoreApplication::quit(); });
     exchange.start(wire);
     if (!exchange.isFinished())
@@ -400,7 +401,8 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
                     { u"detail"_s, redactor.message(error.detail) } });
         }
         if (!exchange.redirects().isEmpty())
-            doc.insert(u"redirects"_s, QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
+            doc.insert(u"redirects"_s,
+                QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
         jsonWriter->finish(doc);

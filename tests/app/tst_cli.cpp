@@ -13,7 +13,6 @@
 #include <QXmlStreamReader>
 
 #include <csignal>
-
 #include <sys/types.h>
 
 using namespace Qt::StringLiterals;
@@ -303,12 +302,14 @@ void TestCli::inspectBadInput()
     QVERIFY2(text.out.contains("Problem:         The body was cut short"), text.out.constData());
     const Run json = run({ u"inspect"_s, truncated, u"--json"_s });
     QCOMPARE(json.exitCode, 2);
-    const QJsonArray problems = QJsonDocument::fromJson(json.out).object().value(u"problems"_s).toArray();
+    const QJsonArray problems
+        = QJsonDocument::fromJson(json.out).object().value(u"problems"_s).toArray();
     QCOMPARE(problems.size(), 2); // cut short, and so the JSON it announces does not read
     QVERIFY(problems.first().toString().startsWith(u"The body was cut short"_s));
 
     // JSON nested too deep to read: text and JSON say the same.
-    const QByteArray deep = QByteArray("{\"a\":").repeated(3000) + "1" + QByteArray("}").repeated(3000);
+    const QByteArray deep
+        = QByteArray("{\"a\":").repeated(3000) + "1" + QByteArray("}").repeated(3000);
     const QString deepFile = writeFile(u"deep.txt"_s,
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(deep.size()) + "\r\n\r\n" + deep);
@@ -316,13 +317,19 @@ void TestCli::inspectBadInput()
     const Run deepJson = run({ u"inspect"_s, deepFile, u"--json"_s });
     QCOMPARE(deepText.exitCode, 2);
     QCOMPARE(deepJson.exitCode, 2);
-    const QString deepProblem = QJsonDocument::fromJson(deepJson.out).object().value(u"problems"_s).toArray().first().toString();
+    const QString deepProblem = QJsonDocument::fromJson(deepJson.out)
+                                    .object()
+                                    .value(u"problems"_s)
+                                    .toArray()
+                                    .first()
+                                    .toString();
     QVERIFY2(deepProblem.contains(u"nests deeper"_s), qPrintable(deepProblem));
     QVERIFY(deepText.out.contains(deepProblem.toUtf8()));
 
     // A 5 MB line is quoted, not echoed; escape sequences never reach the terminal.
     const Run huge = run({ u"inspect"_s,
-        writeFile(u"huge.txt"_s, "HTTP/1.1 200 OK\r\n" + QByteArray(5'000'000, 'x') + "\r\n\r\n") });
+        writeFile(
+            u"huge.txt"_s, "HTTP/1.1 200 OK\r\n" + QByteArray(5'000'000, 'x') + "\r\n\r\n") });
     QCOMPARE(huge.exitCode, 1);
     QVERIFY2(huge.err.size() < 400, huge.err.left(400).constData());
     const Run escapes = run({ u"inspect"_s,
@@ -330,7 +337,8 @@ void TestCli::inspectBadInput()
             "HTTP/1.1 200 OK\r\nx-tfy-resolved-model: \x1b]0;owned\x07\x1b[31mred\r\n\r\n"_ba) });
     QCOMPARE(escapes.exitCode, 0);
     QVERIFY(escapes.out.contains("red"));
-    QVERIFY2(!escapes.out.contains('\x1b') && !escapes.out.contains('\x07'), escapes.out.constData());
+    QVERIFY2(
+        !escapes.out.contains('\x1b') && !escapes.out.contains('\x07'), escapes.out.constData());
 }
 
 void TestCli::inspectStream()
@@ -777,15 +785,19 @@ Content-Type: application/json
     const QString junitRefused = m_dir.filePath(u"canary/refused.xml"_s);
     const QStringList env { u"--env"_s, u"local"_s };
     QList<std::pair<QString, QStringList>> commands {
-        { u"send --demo --har"_s, QStringList { u"send"_s, file, u"--demo"_s, u"--har"_s, har } + env },
-        { u"send --demo --json"_s, QStringList { u"send"_s, file, u"--demo"_s, u"--json"_s } + env },
+        { u"send --demo --har"_s,
+            QStringList { u"send"_s, file, u"--demo"_s, u"--har"_s, har } + env },
+        { u"send --demo --json"_s,
+            QStringList { u"send"_s, file, u"--demo"_s, u"--json"_s } + env },
         { u"send (refused)"_s, QStringList { u"send"_s, file } + env },
         { u"compose"_s, QStringList { u"compose"_s, file } + env },
         { u"compose --json"_s, QStringList { u"compose"_s, file, u"--json"_s } + env },
         { u"run --demo --junit"_s,
-            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--demo"_s, u"--junit"_s, junit } + env },
+            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--demo"_s, u"--junit"_s, junit }
+                + env },
         { u"run --junit (refused)"_s,
-            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--junit"_s, junitRefused } + env },
+            QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--junit"_s, junitRefused }
+                + env },
     };
     for (const QString &format : { u"curl"_s, u"python"_s, u"javascript"_s, u"http"_s })
         commands.append({ u"export "_s + format, QStringList { u"export"_s, format, file } + env });
@@ -793,7 +805,8 @@ Content-Type: application/json
         const Run r = run(args);
         QVERIFY2(r.exitCode >= 0, qPrintable(label));
         const QString found = leaks(r.out + r.err);
-        QVERIFY2(found.isEmpty(), qPrintable(label + u": "_s + found + u"\n"_s + QString::fromUtf8(r.out + r.err)));
+        QVERIFY2(found.isEmpty(),
+            qPrintable(label + u": "_s + found + u"\n"_s + QString::fromUtf8(r.out + r.err)));
     }
     for (const QString &written : { har, junit, junitRefused }) {
         const QByteArray bytes = gs::tests::readFile(written);
@@ -809,7 +822,8 @@ Content-Type: application/json
 
     // Imports move credentials into variables.
     const Run curl = run({ u"import"_s, u"curl"_s, u"-"_s },
-        "curl -H 'X-Auth-Token: CANARYheader5678' 'https://CANARYuser4321@gw.example/v1?api_key=CANARYquery1234'\n");
+        "curl -H 'X-Auth-Token: CANARYheader5678' "
+        "'https://CANARYuser4321@gw.example/v1?api_key=CANARYquery1234'\n");
     QVERIFY2(curl.exitCode == 0, curl.err.constData());
     QVERIFY2(leaks(curl.out + curl.err).isEmpty(), qPrintable(leaks(curl.out + curl.err)));
     QVERIFY(curl.err.contains("x_auth_token") && curl.err.contains("api_key"));
@@ -874,7 +888,11 @@ void TestCli::interruptFinishesTheOutputs()
         const QJsonObject doc = QJsonDocument::fromJson(out).object();
         QVERIFY2(!doc.isEmpty(), out.constData());
         QCOMPARE(doc.value(u"interrupted"_s).toBool(), true);
-        QVERIFY(doc.value(u"transportError"_s).toObject().value(u"message"_s).toString().contains(u"Canceled"_s));
+        QVERIFY(doc.value(u"transportError"_s)
+                .toObject()
+                .value(u"message"_s)
+                .toString()
+                .contains(u"Canceled"_s));
     } else {
         QVERIFY2(out.contains("Transport error: Canceled"), out.constData());
         QVERIFY2(out.contains("Timing (client, monotonic clock)"), out.constData());
@@ -910,7 +928,8 @@ void TestCli::durationsOutOfRangeAreRefused_data()
     QTest::addColumn<QString>("value");
     for (const char *option : { "--max-time", "--idle-timeout" })
         for (const char *value : { "0.0004", "nan", "inf", "1e308", "3000000", "-1", "abc", "" })
-            QTest::addRow("%s %s", option, value) << QString::fromLatin1(option) << QString::fromLatin1(value);
+            QTest::addRow("%s %s", option, value)
+                << QString::fromLatin1(option) << QString::fromLatin1(value);
     QTest::addRow("run --max-time 0") << u"run --max-time"_s << u"0"_s;
     QTest::addRow("run --max-time nan") << u"run --max-time"_s << u"nan"_s;
 }
@@ -924,7 +943,8 @@ void TestCli::durationsOutOfRangeAreRefused()
     const Run r = run({ runCommand ? u"run"_s : u"send"_s, m_examples + u"/chat-stream.http"_s,
         u"--demo"_s, flag + u'=' + value });
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains(QByteArray(flag.toUtf8() + " takes a number of seconds from 0.001 to 86400")),
+    QVERIFY2(r.err.contains(
+                 QByteArray(flag.toUtf8() + " takes a number of seconds from 0.001 to 86400")),
         r.err.constData());
     QVERIFY(!r.out.contains("Requested model")); // nothing was sent
 }
@@ -932,7 +952,8 @@ void TestCli::durationsOutOfRangeAreRefused()
 void TestCli::inputErrorsAndTheirExitCodes()
 {
     // A .http syntax error is invalid input: exit 2, and JSON for scripts.
-    const QString broken = writeFile(u"syntax.http"_s, "POST https://a.example/x\nnot a header\n"_ba);
+    const QString broken
+        = writeFile(u"syntax.http"_s, "POST https://a.example/x\nnot a header\n"_ba);
     const Run text = run({ u"compose"_s, broken });
     QCOMPARE(text.exitCode, 2);
     QVERIFY2(text.err.contains("line 2, column 1"), text.err.constData());
@@ -940,32 +961,47 @@ void TestCli::inputErrorsAndTheirExitCodes()
     QCOMPARE(json.exitCode, 2);
     const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
     QCOMPARE(doc.value(u"ok"_s).toBool(true), false);
-    QVERIFY(doc.value(u"errors"_s).toArray().first().toObject().value(u"message"_s).toString().contains(u"line 2"_s));
+    QVERIFY(doc.value(u"errors"_s)
+            .toArray()
+            .first()
+            .toObject()
+            .value(u"message"_s)
+            .toString()
+            .contains(u"line 2"_s));
     // A variable that refers to itself, likewise.
-    QCOMPARE(run({ u"compose"_s, writeFile(u"cycle.http"_s, "@a = {{a}}\nGET https://a.example/{{a}}\n"_ba) })
+    QCOMPARE(run({ u"compose"_s,
+                     writeFile(u"cycle.http"_s, "@a = {{a}}\nGET https://a.example/{{a}}\n"_ba) })
                  .exitCode,
         2);
     // Bytes that are not UTF-8 are named with their line.
     const Run latin1 = run({ u"compose"_s,
-        writeFile(u"latin1.http"_s, "POST https://a.example/x\nContent-Type: text/plain\n\ncaf\xe9\n"_ba) });
+        writeFile(u"latin1.http"_s,
+            "POST https://a.example/x\nContent-Type: text/plain\n\ncaf\xe9\n"_ba) });
     QCOMPARE(latin1.exitCode, 0);
-    QVERIFY2(latin1.err.contains("warning: ") && latin1.err.contains("line 4 is not UTF-8"), latin1.err.constData());
+    QVERIFY2(latin1.err.contains("warning: ") && latin1.err.contains("line 4 is not UTF-8"),
+        latin1.err.constData());
     // --seed takes a number, with or without --demo; --json and --raw conflict.
-    for (const QStringList &args : { QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--seed"_s, u"abc"_s },
-             QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--seed"_s, u"abc"_s },
-             QStringList { u"mock"_s, u"--seed"_s, u"abc"_s } }) {
+    for (const QStringList &args :
+        { QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--seed"_s, u"abc"_s },
+            QStringList { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--seed"_s,
+                u"abc"_s },
+            QStringList { u"mock"_s, u"--seed"_s, u"abc"_s } }) {
         const Run r = run(args);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("--seed"), r.err.constData());
     }
-    const Run both = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--json"_s, u"--raw"_s });
+    const Run both = run(
+        { u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--json"_s, u"--raw"_s });
     QCOMPARE(both.exitCode, 1);
     QVERIFY(both.err.contains("choose one"));
     // Each command's help names it as a user types it and lists its exit codes.
-    for (const QString &command : { u"compose"_s, u"send"_s, u"run"_s, u"inspect"_s, u"import"_s, u"export"_s, u"mock"_s }) {
+    for (const QString &command :
+        { u"compose"_s, u"send"_s, u"run"_s, u"inspect"_s, u"import"_s, u"export"_s, u"mock"_s }) {
         const Run help = run({ command, u"--help"_s });
         QCOMPARE(help.exitCode, 0);
-        QVERIFY2(help.out.startsWith(QByteArray("Usage: gatescope-cli " + command.toUtf8() + " [options]")), help.out.constData());
+        QVERIFY2(help.out.startsWith(
+                     QByteArray("Usage: gatescope-cli " + command.toUtf8() + " [options]")),
+            help.out.constData());
         QVERIFY2(help.out.contains("Exit codes:\n    0  success"), help.out.constData());
     }
     QVERIFY(run({ u"send"_s, u"--help"_s }).out.contains("130  interrupted"));

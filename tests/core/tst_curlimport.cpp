@@ -286,7 +286,8 @@ void TestCurlImport::hostileInputReadsBackExactly_data()
     QTest::newRow("output redirect") << u"curl -d $'a\n>> /tmp/out' https://a.example/"_s;
     QTest::newRow("comments") << u"curl -d $'# one\n// two\n/ three' https://a.example/"_s;
     QTest::newRow("variable in body") << u"curl -d '{\"a\":\"{{token}}\"}' https://a.example/"_s;
-    QTest::newRow("brace runs") << u"curl -d '{{{token}}} {{ token }} {{$uuid}}' https://a.example/"_s;
+    QTest::newRow("brace runs")
+        << u"curl -d '{{{token}}} {{ token }} {{$uuid}}' https://a.example/"_s;
     QTest::newRow("variable in URL") << u"curl 'https://a.example/?q={{token}}'"_s;
     QTest::newRow("variable in header") << u"curl -H 'X-A: {{token}}' https://a.example/"_s;
     QTest::newRow("escape written literally")
@@ -338,13 +339,13 @@ void TestCurlImport::whatNoHttpFileCanCarryIsRefused_data()
 {
     QTest::addColumn<QString>("command");
     QTest::addColumn<QString>("message");
-    QTest::newRow("method with blanks") << u"curl -X 'GET /x HTTP/1.1' https://a.example/"_s
-                                        << u"method"_s;
-    QTest::newRow("URL with a line break") << u"curl $'https://a.example/\nGET https://evil/'"_s
-                                           << u"URL"_s;
+    QTest::newRow("method with blanks")
+        << u"curl -X 'GET /x HTTP/1.1' https://a.example/"_s << u"method"_s;
+    QTest::newRow("URL with a line break")
+        << u"curl $'https://a.example/\nGET https://evil/'"_s << u"URL"_s;
     QTest::newRow("URL with a blank") << u"curl 'https://a.example/a b'"_s << u"URL"_s;
-    QTest::newRow("header injection") << u"curl -H $'X-A: a\r\nEvil: b' https://a.example/"_s
-                                      << u"line break"_s;
+    QTest::newRow("header injection")
+        << u"curl -H $'X-A: a\r\nEvil: b' https://a.example/"_s << u"line break"_s;
 }
 
 void TestCurlImport::whatNoHttpFileCanCarryIsRefused()

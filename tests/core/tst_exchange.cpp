@@ -164,9 +164,11 @@ void TestExchange::refusedUploadSaysSo()
     } else {
         QCOMPARE(r.exchange->status(), 0);
         QVERIFY2(r.exchange->error().kind == ExchangeError::Kind::ConnectionReset,
-            qPrintable(r.exchange->error().message + u" / "_s + r.exchange->error().detail + u" sent at "_s
-                + QString::number(r.exchange->timeline().requestSent)));
-        QVERIFY2(r.exchange->error().message.contains(u"closed the connection before answering, while the 52428800-byte body was being sent"_s),
+            qPrintable(r.exchange->error().message + u" / "_s + r.exchange->error().detail
+                + u" sent at "_s + QString::number(r.exchange->timeline().requestSent)));
+        QVERIFY2(
+            r.exchange->error().message.contains(
+                u"closed the connection before answering, while the 52428800-byte body was being sent"_s),
             qPrintable(r.exchange->error().message));
     }
 }

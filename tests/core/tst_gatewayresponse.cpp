@@ -110,7 +110,8 @@ void TestGatewayResponse::captureProblems_data()
     QTest::addColumn<QString>("problem"); // empty: a sound capture
     QTest::newRow("sound") << "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"_ba << QString();
     QTest::newRow("sound chunks")
-        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"_ba << QString();
+        << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"_ba
+        << QString();
     QTest::newRow("de-chunked by curl")
         << "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello world"_ba << QString();
     QTest::newRow("content-length longer than the body")
@@ -132,7 +133,8 @@ void TestGatewayResponse::captureProblems_data()
     QTest::newRow("gzip not decoded")
         << "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\x1f\x8b\x08"_ba << u"gzip-encoded"_s;
     QTest::newRow("bare CR") << "HTTP/1.1 200 OK\rContent-Length: 2\r\rok"_ba << u"bare CR"_s;
-    QTest::newRow("status out of range") << "HTTP/1.1 700 Odd\r\n\r\n"_ba << u"outside HTTP's 100 to 599"_s;
+    QTest::newRow("status out of range")
+        << "HTTP/1.1 700 Odd\r\n\r\n"_ba << u"outside HTTP's 100 to 599"_s;
 }
 
 void TestGatewayResponse::captureProblems()

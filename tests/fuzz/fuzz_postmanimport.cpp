@@ -11,7 +11,8 @@ using namespace gs::core;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const auto imported = importPostman(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
+    const auto imported
+        = importPostman(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
     if (!imported) {
         if (imported.error().message.isEmpty())
             std::abort();

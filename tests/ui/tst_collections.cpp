@@ -192,7 +192,8 @@ void TestCollections::bodyFromAFileIsNamed()
     QVERIFY(window.openCollection(path(u"team"_s)));
     QVERIFY(window.openCollectionRequest(m_root, u"included.http"_s, 0));
     const QString shown = window.currentPage()->bodyInclude();
-    QVERIFY2(shown.contains(QFileInfo(path(u"team/payload.json"_s)).absoluteFilePath()), qPrintable(shown));
+    QVERIFY2(shown.contains(QFileInfo(path(u"team/payload.json"_s)).absoluteFilePath()),
+        qPrintable(shown));
     QVERIFY2(shown.contains(u"(44 bytes)"_s), qPrintable(shown));
     QVERIFY(window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
