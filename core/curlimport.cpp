@@ -1,6 +1,7 @@
 #include "curlimport.h"
 
 #include "httpwriter.h"
+#include "redaction.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -484,14 +485,15 @@ Result<CurlImport> importCurl(const QString &command)
                 headers.append(
                     HttpHeader { "Authorization", "Basic " + value.toUtf8().toBase64() });
             } else if (name == "--oauth2-bearer"_L1) {
-                headers.append(HttpHeader { "Authorization", "Bearer " + value.toUtf8() });
+                headers.append(
+                    HttpHeader { "Authorization", "Bearer " + value.trimmed().toUtf8() });
             } else if (name == "-A"_L1 || name == "--user-agent"_L1) {
-                headers.append(HttpHeader { "User-Agent", value.toUtf8() });
+                headers.append(HttpHeader { "User-Agent", value.trimmed().toUtf8() });
             } else if (name == "-e"_L1 || name == "--referer"_L1) {
-                headers.append(HttpHeader { "Referer", value.toUtf8() });
+                headers.append(HttpHeader { "Referer", value.trimmed().toUtf8() });
             } else if (name == "-b"_L1 || name == "--cookie"_L1) {
                 if (value.contains(u'='))
-                    headers.append(HttpHeader { "Cookie", value.toUtf8() });
+                    headers.append(HttpHeader { "Cookie", value.trimmed().toUtf8() });
                 else
                     out.notes << u"%1 %2: reads cookies from a file; not imported."_s.arg(
                         name, value);
@@ -514,22 +516,21 @@ Result<CurlImport> importCurl(const QString &command)
     for (qsizetype i = 1; i < urls.size(); ++i)
         out.notes << u"%1: curl would fetch this too; only the first URL is imported."_s.arg(
             urls[i]);
-    if (!url.contains("://"_L1)) {
+    if (schemeEnd(url) < 0) {
         out.notes << u"%1 has no scheme; curl assumes http://."_s.arg(url);
         url.prepend(u"http://"_s);
     }
 
     // user:password@ in the URL: curl sends it as Basic authentication, unless the
     // command sets Authorization itself.
-    if (const qsizetype scheme = url.indexOf("://"_L1); scheme > 0) {
-        qsizetype end = scheme + 3;
+    if (const qsizetype start = schemeEnd(url); start > 0) {
+        qsizetype end = start;
         while (end < url.size() && url[end] != u'/' && url[end] != u'?' && url[end] != u'#')
             ++end;
-        if (const qsizetype at = url.lastIndexOf(u'@', end - 1); at > scheme + 2) {
+        if (const qsizetype at = url.lastIndexOf(u'@', end - 1); at > start) {
             const QByteArray userinfo
-                = QUrl::fromPercentEncoding(url.sliced(scheme + 3, at - scheme - 3).toUtf8())
-                      .toUtf8();
-            url.remove(scheme + 3, at - scheme - 2);
+                = QUrl::fromPercentEncoding(url.sliced(start, at - start).toUtf8()).toUtf8();
+            url.remove(start, at + 1 - start);
             if (!std::ranges::any_of(headers,
                     [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
                 headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
@@ -537,6 +538,9 @@ Result<CurlImport> importCurl(const QString &command)
                 << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
         }
     }
+    // A field value has no leading or trailing blanks (RFC 9110 5.5).
+    for (HttpHeader &h : headers)
+        h.value = h.value.trimmed();
     const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();
     const auto hasHeader = [&headers](QByteArrayView name) {
         return std::ranges::any_of(

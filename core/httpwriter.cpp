@@ -73,12 +73,15 @@ public:
     { }
 
     //! "{{name}}" for \a value, \a base or base_2, base_3... where base holds another.
+    //! The value is kept with its "{{" escaped: a variable's value is expanded, and a
+    //! literal credential must stay literal.
     QString reference(const QString &base, const QString &value)
     {
+        const QString stored = escapeLiteralBraces(value);
         QString name = base;
-        for (int n = 2; m_secrets.contains(name) && m_secrets.value(name) != value; ++n)
+        for (int n = 2; m_secrets.contains(name) && m_secrets.value(name) != stored; ++n)
             name = base + u'_' + QString::number(n);
-        m_secrets.insert(name, value);
+        m_secrets.insert(name, stored);
         return u"{{"_s + name + u"}}"_s;
     }
 
@@ -232,14 +235,14 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
     // rest is escaped.
     QString url = wire.url;
     QString userinfo;
-    if (const qsizetype scheme = url.indexOf("://"_L1); scheme > 0) {
-        qsizetype authorityEnd = scheme + 3;
+    if (const qsizetype start = schemeEnd(url); start > 0) {
+        qsizetype authorityEnd = start;
         while (authorityEnd < url.size() && url[authorityEnd] != u'/' && url[authorityEnd] != u'?'
             && url[authorityEnd] != u'#')
             ++authorityEnd;
-        if (const qsizetype at = url.lastIndexOf(u'@', authorityEnd - 1); at > scheme + 2) {
-            userinfo = QUrl::fromPercentEncoding(url.sliced(scheme + 3, at - scheme - 3).toUtf8());
-            url.remove(scheme + 3, at - scheme - 2);
+        if (const qsizetype at = url.lastIndexOf(u'@', authorityEnd - 1); at > start) {
+            userinfo = QUrl::fromPercentEncoding(url.sliced(start, at - start).toUtf8());
+            url.remove(start, at + 1 - start);
         }
     }
     QStringList replacements;
@@ -287,7 +290,7 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
             if (space > 0)
                 templated = value.first(space + 1)
                     + names.reference(
-                        bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1).trimmed());
+                        bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1));
             else
                 templated = names.reference(u"credentials"_s, value);
         } else {

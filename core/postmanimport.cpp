@@ -220,15 +220,13 @@ private:
                 out.replace(it->valueStart, it->value.size(),
                     secretReference(variableBase(it->name), it->value));
         }
-        const qsizetype scheme = out.indexOf("://"_L1);
-        if (scheme > 0) {
-            qsizetype end = scheme + 3;
+        if (const qsizetype start = schemeEnd(out); start > 0) {
+            qsizetype end = start;
             while (end < out.size() && out[end] != u'/' && out[end] != u'?' && out[end] != u'#')
                 ++end;
-            const qsizetype at = out.lastIndexOf(u'@', end - 1);
-            if (at > scheme + 2)
-                out.replace(scheme + 3, at - scheme - 3,
-                    secretReference(u"userinfo"_s, out.sliced(scheme + 3, at - scheme - 3)));
+            if (const qsizetype at = out.lastIndexOf(u'@', end - 1); at > start)
+                out.replace(start, at - start,
+                    secretReference(u"userinfo"_s, out.sliced(start, at - start)));
         }
         return out;
     }

@@ -106,13 +106,25 @@ QList<QueryParameter> queryParameters(const QString &url)
     return out;
 }
 
+qsizetype schemeEnd(QStringView url)
+{
+    // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://".
+    qsizetype i = 0;
+    if (url.isEmpty() || !(url[0].isLetter() && url[0].unicode() < 128))
+        return -1;
+    while (i < url.size()
+        && ((url[i].unicode() < 128 && url[i].isLetterOrNumber()) || url[i] == u'+'
+            || url[i] == u'-' || url[i] == u'.'))
+        ++i;
+    return url.sliced(i).startsWith("://"_L1) ? i + 3 : -1;
+}
+
 QString maskUserinfo(const QString &url)
 {
     QString out = url;
-    const qsizetype scheme = out.indexOf("://"_L1);
-    if (scheme <= 0)
+    const qsizetype authorityStart = schemeEnd(out);
+    if (authorityStart < 0)
         return out;
-    const qsizetype authorityStart = scheme + 3;
     qsizetype authorityEnd = authorityStart;
     while (authorityEnd < out.size() && out[authorityEnd] != u'/' && out[authorityEnd] != u'?'
         && out[authorityEnd] != u'#')

@@ -57,6 +57,10 @@ struct QueryParameter
 };
 QList<QueryParameter> queryParameters(const QString &url);
 
+//! Where "scheme://" ends in \a url, or -1 when it does not start with a scheme: a
+//! "://" further on (in a query, say) is not one.
+qsizetype schemeEnd(QStringView url);
+
 //! \a url with the password of its userinfo masked (a lone user name, often a token,
 //! is masked whole); the rest kept character for character.
 QString maskUserinfo(const QString &url);

@@ -298,6 +298,12 @@ void TestCurlImport::hostileInputReadsBackExactly_data()
     QTest::newRow("line breaks only") << u"curl -d $'\n\r\n' https://a.example/"_s;
     QTest::newRow("leading blank lines") << u"curl -d $'\n\nabc' https://a.example/"_s;
     QTest::newRow("carriage returns") << u"curl -d $'a\rb\r\nc' https://a.example/"_s;
+    QTest::newRow("fuzz: options run together")
+        << uR"(curl -s-ale" -ura{}" https:/SG -d q=1 -d-ale" -ura{}" https:/)"_s;
+    QTest::newRow("fuzz: empty userinfo") << u"curl http://@a.example/ -G -d q=1"_s;
+    QTest::newRow("fuzz: 8937563d") << QString::fromUtf8(QByteArray::fromBase64(
+        "Y3VybCAxIC1tZGEgOnV9IEcgLSAtAABHIXVybCAtc1NHczp1ICIiID0yIC1tZGEgOnVybCAwJAkkCSQJJAkkCSQJJA"
+        "kkCSAtbWRhIC1tYWN1cmwgQSIydHRscy8vIi8KIC1hTExMKUxMW0xMTCA6dyBM1Uw6LQBoPXNzMnNzcw=="));
     QTest::newRow("credentials everywhere")
         << u"curl -H 'X-Auth-Token: xt-1' -H 'Authorization: SECRET' 'https://u:p@a.example/?api_key=k1&x=1'"_s;
 }

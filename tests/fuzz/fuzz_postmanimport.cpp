@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             std::optional<BodyInclude> include;
             // A missing variable is left in place; a cycle (Postman's own values may
             // refer to each other) is an error, never a crash.
-            const auto resolved = resolve(r, variables, u"/nonexistent"_qs, &include);
+            const auto resolved = resolve(r, variables, QStringLiteral("/nonexistent"), &include);
             if (include)
                 std::abort();
             (void)resolved;

@@ -196,6 +196,9 @@ void TestCollections::bodyFromAFileIsNamed()
         qPrintable(shown));
     QVERIFY2(shown.contains(u"(44 bytes)"_s), qPrintable(shown));
     QVERIFY(window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.grab().save(
+        QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"body-include.png"_s)));
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     QVERIFY(window.currentPage()->bodyInclude().isEmpty());
     QVERIFY(!window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
