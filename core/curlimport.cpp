@@ -523,20 +523,15 @@ Result<CurlImport> importCurl(const QString &command)
 
     // user:password@ in the URL: curl sends it as Basic authentication, unless the
     // command sets Authorization itself.
-    if (const qsizetype start = schemeEnd(url); start > 0) {
-        qsizetype end = start;
-        while (end < url.size() && url[end] != u'/' && url[end] != u'?' && url[end] != u'#')
-            ++end;
-        if (const qsizetype at = url.lastIndexOf(u'@', end - 1); at > start) {
-            const QByteArray userinfo
-                = QUrl::fromPercentEncoding(url.sliced(start, at - start).toUtf8()).toUtf8();
-            url.remove(start, at + 1 - start);
-            if (!std::ranges::any_of(headers,
-                    [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
-                headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
-            out.notes
-                << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
-        }
+    if (const auto span = userinfoSpan(url)) {
+        const QByteArray userinfo
+            = QUrl::fromPercentEncoding(url.sliced(span->start, span->length).toUtf8()).toUtf8();
+        url.remove(span->start, span->length + 1); // with its '@'
+        if (!std::ranges::any_of(headers,
+                [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
+            headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
+        out.notes
+            << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
     }
     // A field value has no leading or trailing blanks (RFC 9110 5.5).
     for (HttpHeader &h : headers)

@@ -235,15 +235,9 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
     // rest is escaped.
     QString url = wire.url;
     QString userinfo;
-    if (const qsizetype start = schemeEnd(url); start > 0) {
-        qsizetype authorityEnd = start;
-        while (authorityEnd < url.size() && url[authorityEnd] != u'/' && url[authorityEnd] != u'?'
-            && url[authorityEnd] != u'#')
-            ++authorityEnd;
-        if (const qsizetype at = url.lastIndexOf(u'@', authorityEnd - 1); at > start) {
-            userinfo = QUrl::fromPercentEncoding(url.sliced(start, at - start).toUtf8());
-            url.remove(start, at + 1 - start);
-        }
+    if (const auto span = userinfoSpan(url)) {
+        userinfo = QUrl::fromPercentEncoding(url.sliced(span->start, span->length).toUtf8());
+        url.remove(span->start, span->length + 1); // with its '@'
     }
     QStringList replacements;
     const QList<QueryParameter> query = queryParameters(url);

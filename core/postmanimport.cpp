@@ -220,14 +220,9 @@ private:
                 out.replace(it->valueStart, it->value.size(),
                     secretReference(variableBase(it->name), it->value));
         }
-        if (const qsizetype start = schemeEnd(out); start > 0) {
-            qsizetype end = start;
-            while (end < out.size() && out[end] != u'/' && out[end] != u'?' && out[end] != u'#')
-                ++end;
-            if (const qsizetype at = out.lastIndexOf(u'@', end - 1); at > start)
-                out.replace(start, at - start,
-                    secretReference(u"userinfo"_s, out.sliced(start, at - start)));
-        }
+        if (const auto span = userinfoSpan(out))
+            out.replace(span->start, span->length,
+                secretReference(u"userinfo"_s, out.sliced(span->start, span->length)));
         return out;
     }
 

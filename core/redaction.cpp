@@ -119,21 +119,28 @@ qsizetype schemeEnd(QStringView url)
     return url.sliced(i).startsWith("://"_L1) ? i + 3 : -1;
 }
 
+std::optional<TextSpan> userinfoSpan(QStringView url)
+{
+    const qsizetype start = schemeEnd(url);
+    if (start < 0)
+        return std::nullopt;
+    qsizetype end = start;
+    while (end < url.size() && url[end] != u'/' && url[end] != u'?' && url[end] != u'#')
+        ++end;
+    const qsizetype at = url.first(end).lastIndexOf(u'@');
+    if (at <= start)
+        return std::nullopt;
+    return TextSpan { start, at - start };
+}
+
 QString maskUserinfo(const QString &url)
 {
     QString out = url;
-    const qsizetype authorityStart = schemeEnd(out);
-    if (authorityStart < 0)
-        return out;
-    qsizetype authorityEnd = authorityStart;
-    while (authorityEnd < out.size() && out[authorityEnd] != u'/' && out[authorityEnd] != u'?'
-        && out[authorityEnd] != u'#')
-        ++authorityEnd;
-    const qsizetype at = out.lastIndexOf(u'@', authorityEnd - 1);
-    if (at >= authorityStart) {
-        const qsizetype colon = out.indexOf(u':', authorityStart);
-        const qsizetype from = colon >= 0 && colon < at ? colon + 1 : authorityStart;
-        out.replace(from, at - from, kMask);
+    if (const auto span = userinfoSpan(url)) {
+        // The password, or a lone user name (often a token) whole.
+        const qsizetype colon = QStringView(url).sliced(span->start, span->length).indexOf(u':');
+        const qsizetype from = colon >= 0 ? span->start + colon + 1 : span->start;
+        out.replace(from, span->start + span->length - from, kMask);
     }
     return out;
 }

@@ -5,6 +5,8 @@
 
 #include <QStringList>
 
+#include <optional>
+
 namespace gs::core {
 
 //! The text that stands in every output for a value that is not shown.
@@ -60,6 +62,15 @@ QList<QueryParameter> queryParameters(const QString &url);
 //! Where "scheme://" ends in \a url, or -1 when it does not start with a scheme: a
 //! "://" further on (in a query, say) is not one.
 qsizetype schemeEnd(QStringView url);
+
+//! Where the userinfo of \a url stands ("user:password" in scheme://user:password@host),
+//! when it has one that is not empty.
+struct TextSpan
+{
+    qsizetype start = 0;
+    qsizetype length = 0;
+};
+std::optional<TextSpan> userinfoSpan(QStringView url);
 
 //! \a url with the password of its userinfo masked (a lone user name, often a token,
 //! is masked whole); the rest kept character for character.
