@@ -263,7 +263,7 @@ Result<HttpFile> HttpFile::parseFile(
     const QByteArray &bytes, const QString &shownName, const QString &path)
 {
     auto parsed = parse(QString::fromUtf8(bytes));
-    if (parsed) {
+    if (parsed && !QUtf8StringView(bytes).isValidUtf8()) {
         // Bytes that are not UTF-8 become U+FFFD, and so does what is sent: say where.
         int lineNo = 1;
         qsizetype start = 0;
