@@ -199,6 +199,9 @@ void TestCollections::bodyFromAFileIsNamed()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.grab().save(
         QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"body-include.png"_s)));
+    window.resize(window.minimumSizeHint());
+    QVERIFY(window.grab().save(
+        QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"body-include-small.png"_s)));
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     QVERIFY(window.currentPage()->bodyInclude().isEmpty());
     QVERIFY(!window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
