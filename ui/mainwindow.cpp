@@ -851,7 +851,8 @@ bool MainWindow::saveCurrent(const QString &path)
     const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
     TemplateOptions options;
     options.baseUrl = baseUrl;
-    const auto text = httpTextOf(compose(request), options);
+    const TemplatedRequest templated = templateRequest(compose(request), options);
+    const auto text = formatHttpRequest(templated.request);
     if (!text) {
         statusBar()->showMessage(text.error().message);
         return false;
@@ -864,8 +865,15 @@ bool MainWindow::saveCurrent(const QString &path)
     page->setFilePath(target);
     page->setTitle(QFileInfo(target).completeBaseName());
     m_tabs->setTabText(m_tabs->indexOf(page), page->title());
-    statusBar()->showMessage(
-        tr("Saved %1 (the token is written as {{token}}, never as itself)").arg(target));
+    // A file outside a collection has no keyring entry: the user defines the names.
+    QStringList names;
+    for (const QString &name : templated.secrets.keys())
+        names << u"{{"_s + name + u"}}"_s;
+    statusBar()->showMessage(names.isEmpty()
+            ? tr("Saved %1").arg(target)
+            : tr("Saved %1 (credentials are written as %2, never as themselves; define them in "
+                 "http-client.private.env.json)")
+                  .arg(target, names.join(u", "_s)));
     return true;
 }
 
@@ -1134,26 +1142,8 @@ bool MainWindow::saveToCollection(RequestPage *page)
     Variables newSecrets;
     const HttpFileRequest back
         = unresolve(src.request, src.opened, edited, src.variables, &newSecrets);
-    // A credential typed into the editor goes to the keyring, and its name into the
-    // collection's list of secrets (the settings file gets an id of its own for that).
-    if (!newSecrets.isEmpty()) {
-        CollectionSettings settings = c->settings();
-        for (auto it = newSecrets.begin(); it != newSecrets.end(); ++it)
-            if (!settings.secrets.contains(it.key()))
-                settings.secrets << it.key();
-        if (auto saved = c->saveSettings(settings); !saved) {
-            statusBar()->showMessage(saved.error().message);
-            return false;
-        }
-        for (auto it = newSecrets.begin(); it != newSecrets.end(); ++it) {
-            const SecretReply reply
-                = m_vault->writeNow({ c->settings().id, src.environment, it.key() }, it.value());
-            if (reply.status != SecretReply::Status::Ok) {
-                statusBar()->showMessage(reply.message);
-                return false;
-            }
-        }
-    }
+    if (!storeCollectionSecrets(c, src.environment, newSecrets))
+        return false;
     auto saved = c->saveRequest(src.relativePath, src.index, back);
     if (!saved && saved.error().kind == Error::Kind::Conflict) {
         const QString question = tr("%1 was changed on disk since you opened this request. "
@@ -1241,6 +1231,32 @@ void MainWindow::keepSecretsInFile(const QString &path)
         tr("Where no keyring answers, secrets now go to %1 (readable by you only)").arg(path));
 }
 
+bool MainWindow::storeCollectionSecrets(
+    Collection *c, const QString &environment, const Variables &secrets)
+{
+    // A credential typed into the editor goes to the keyring, and its name into the
+    // collection's list of secrets (the settings file gets an id of its own for that).
+    if (secrets.isEmpty())
+        return true;
+    CollectionSettings settings = c->settings();
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        if (!settings.secrets.contains(it.key()))
+            settings.secrets << it.key();
+    if (auto saved = c->saveSettings(settings); !saved) {
+        statusBar()->showMessage(saved.error().message);
+        return false;
+    }
+    for (auto it = secrets.begin(); it != secrets.end(); ++it) {
+        const SecretReply reply
+            = m_vault->writeNow({ c->settings().id, environment, it.key() }, it.value());
+        if (reply.status != SecretReply::Status::Ok) {
+            statusBar()->showMessage(reply.message);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool MainWindow::saveCurrentToCollection(
     const QString &root, const QString &folder, const QString &name)
 {
@@ -1253,7 +1269,8 @@ bool MainWindow::saveCurrentToCollection(
     const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
     TemplateOptions options;
     options.baseUrl = baseUrl;
-    const auto text = httpTextOf(compose(request), options);
+    const TemplatedRequest templated = templateRequest(compose(request), options);
+    const auto text = formatHttpRequest(templated.request);
     const auto parsed
         = text ? HttpFile::parse(*text) : Result<HttpFile>(std::unexpected(text.error()));
     if (!parsed || parsed->requests().isEmpty()) {
@@ -1265,6 +1282,13 @@ bool MainWindow::saveCurrentToCollection(
     fileRequest.name = page->title();
     QString fileName = name;
     fileName.replace(u'/', u'-');
+    // Credentials other than the gateway's own token (which stays the gateway's) go to
+    // the keyring, the file says their {{names}}.
+    Variables secrets = templated.secrets;
+    if (secrets.value(u"token"_s) == m_token)
+        secrets.remove(u"token"_s);
+    if (!storeCollectionSecrets(c, environment(root), secrets))
+        return false;
     const auto created = c->createFile(folder, fileName, fileRequest);
     if (!created) {
         statusBar()->showMessage(created.error().message);
@@ -1282,6 +1306,8 @@ bool MainWindow::saveCurrentToCollection(
         source.variables.insert(u"baseUrl"_s, baseUrl);
     if (!request.bearerToken.isEmpty())
         source.variables.insert(u"token"_s, request.bearerToken);
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        source.variables.insert(it.key(), it.value());
     source.opened = compose(request);
     page->setSource(source);
     statusBar()->showMessage(

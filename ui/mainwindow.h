@@ -24,6 +24,7 @@ class Repository;
 }
 
 namespace gs::core {
+class Collection;
 class DemoGateway;
 class History;
 class SecretVault;
@@ -136,6 +137,10 @@ private:
     void updateActions();
     void configureGateway();
     bool saveToCollection(RequestPage *page);
+    //! Puts \a secrets into the credential store for \a c and names them in its settings;
+    //! says why on the status bar and returns false when it cannot.
+    bool storeCollectionSecrets(
+        core::Collection *c, const QString &environment, const core::Variables &secrets);
     std::optional<core::HttpFile> loadCollectionFile(
         const QString &root, const QString &relativePath);
     void onCollectionFilesChanged(const QString &root, const QStringList &paths);

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void withoutAKeyringSecretsStayInTheSessionOrAFileOnRequest();
     void contextMenus();
     void bodyFromAFileIsNamed();
+    void savedIntoACollectionCredentialsGoToTheVault();
     void screenshot();
 
 private:
@@ -205,6 +206,32 @@ void TestCollections::bodyFromAFileIsNamed()
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     QVERIFY(window.currentPage()->bodyInclude().isEmpty());
     QVERIFY(!window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
+}
+
+// A new request saved into a collection: a credential header other than the
+// gateway's token goes to the keyring under the name the file now says.
+void TestCollections::savedIntoACollectionCredentialsGoToTheVault()
+{
+    MainWindow window;
+    window.show();
+    window.setGateway(u"https://gw.example/api/llm"_s, u"tok-gateway-secret-1"_s);
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    RequestPage *page = window.newRequest();
+    GatewayRequest r = page->editor()->request();
+    r.extraHeaders.append(HttpHeader { "X-Auth-Token", "xt-typed-secret-77" });
+    page->editor()->setRequest(r);
+    QVERIFY(window.saveCurrentToCollection(m_root, u"tools"_s, u"authed"_s));
+    const QByteArray text = gs::tests::readFile(path(u"team/tools/authed.http"_s));
+    QVERIFY2(text.contains("X-Auth-Token: {{x_auth_token}}"), text.constData());
+    QVERIFY(!text.contains("xt-typed-secret-77"));
+    QVERIFY(!text.contains("tok-gateway-secret-1"));
+    const QString id = window.collections()->collection(m_root)->settings().id;
+    QVERIFY(
+        window.collections()->collection(m_root)->settings().secrets.contains(u"x_auth_token"_s));
+    QCOMPARE(window.vault()->readNow({ id, u"prod"_s, u"x_auth_token"_s }).value,
+        u"xt-typed-secret-77"_s);
+    // The gateway's own token stays the gateway's.
+    QVERIFY(!window.collections()->collection(m_root)->settings().secrets.contains(u"token"_s));
 }
 
 void TestCollections::savesEditsBackByteForByte()
