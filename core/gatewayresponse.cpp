@@ -173,6 +173,7 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
         || (r.status == 200 && r.reason.toLower() == "connection established");
     if (interim && rest.startsWith("HTTP/"))
         return parseRawResponse(rest, borrowBody && !bareCr);
+    const QByteArray length = headerValue(r.headers, "content-length");
     r.body = borrowBody && !bareCr ? QByteArray::fromRawData(rest.data(), rest.size())
                                    : rest.toByteArray();
     if (headerValue(r.headers, "transfer-encoding").toLower().contains("chunked")) {
@@ -185,8 +186,7 @@ Result<RawResponse> parseRawResponse(QByteArrayView input, bool borrowBody)
             r.problems << u"The body is not well-formed chunks: %1. It is shown as it arrived."_s
                               .arg(plain.error().message);
         }
-    } else if (const QByteArray length = headerValue(r.headers, "content-length");
-        !length.isNull()) {
+    } else if (!length.isNull()) {
         bool isNumber = false;
         const qint64 announced = length.trimmed().toLongLong(&isNumber);
         if (!isNumber || announced < 0)

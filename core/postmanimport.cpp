@@ -188,11 +188,14 @@ private:
     {
         if (value.contains("{{"_L1) || value.isEmpty())
             return value;
+        // A name is free when nothing holds it, or the private file holds this value.
+        const auto taken = [this, &value](const QString &name) {
+            const bool otherValue = m_out.privateVariables.contains(name)
+                && m_out.privateVariables.value(name) != value;
+            return otherValue || m_out.sharedVariables.contains(name);
+        };
         QString name = base;
-        for (int n = 2;
-            (m_out.privateVariables.contains(name) && m_out.privateVariables.value(name) != value)
-            || m_out.sharedVariables.contains(name);
-            ++n)
+        for (int n = 2; taken(name); ++n)
             name = base + u'_' + QString::number(n);
         if (!m_out.privateVariables.contains(name))
             m_out.notes
@@ -467,9 +470,11 @@ Result<QStringList> PostmanImport::writeTo(const QString &directory) const
     for (const auto &[path, content, ownerOnly] : std::as_const(plan)) {
         // The folders this import makes, deepest last, so that undo can remove them.
         QStringList missing;
-        for (QFileInfo folder(QFileInfo(path).absolutePath()); !folder.exists();
-            folder = QFileInfo(folder.absolutePath()))
+        QFileInfo folder(QFileInfo(path).absolutePath());
+        while (!folder.exists()) {
             missing.prepend(folder.absoluteFilePath());
+            folder = QFileInfo(folder.absolutePath());
+        }
         if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
             undo();
             return fail(Error::Kind::Io,

@@ -1271,14 +1271,13 @@ bool MainWindow::saveCurrentToCollection(
     options.baseUrl = baseUrl;
     const TemplatedRequest templated = templateRequest(compose(request), options);
     const auto text = formatHttpRequest(templated.request);
-    const auto parsed
-        = text ? HttpFile::parse(*text) : Result<HttpFile>(std::unexpected(text.error()));
-    if (!parsed || parsed->requests().isEmpty()) {
-        statusBar()->showMessage(tr("This request cannot be written as a .http file: %1")
-                .arg(parsed ? QString() : parsed.error().message));
+    if (!text) {
+        const QString why = text.error().message;
+        statusBar()->showMessage(tr("This request cannot be written as a .http file: %1").arg(why));
         return false;
     }
-    HttpFileRequest fileRequest = parsed->requests().first();
+    // The writer checked that its text reads back as exactly one request.
+    HttpFileRequest fileRequest = HttpFile::parse(*text)->requests().first();
     fileRequest.name = page->title();
     QString fileName = name;
     fileName.replace(u'/', u'-');

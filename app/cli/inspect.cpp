@@ -13,6 +13,16 @@ using namespace gs::core;
 
 namespace gs::cli {
 
+namespace {
+
+// The text report counts a stream's events but does not list them: none is kept.
+void forgetEvent(const SseEvent &event)
+{
+    Q_UNUSED(event);
+}
+
+} // namespace
+
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
@@ -69,7 +79,7 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
             std::move(*response), framing, [&writer](const SseEvent &e) { writer.add(e); });
         writer.finish(reportJson(report));
     } else {
-        report = ResponseReport::from(std::move(*response), framing, [](const SseEvent &) { });
+        report = ResponseReport::from(std::move(*response), framing, forgetEvent);
         QString text;
         QTextStream stream(&text);
         printReport(stream, report);

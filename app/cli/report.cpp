@@ -138,10 +138,7 @@ ResponseReport ResponseReport::from(
                               ? u"it nests deeper than a JSON reader goes"_s
                               : error.errorString())
                       .arg(error.offset));
-        if (framingFor("text/event-stream",
-                response.body.first(std::min<qsizetype>(response.body.size(), 4096)))
-                == BodyFraming::Sse
-            && response.body.startsWith("data:"))
+        if (response.body.startsWith("data:"))
             r.problems.last()
                 += u" It reads like an event stream sent as JSON: try --force-stream."_s;
     }
@@ -161,8 +158,7 @@ QString terminalSafe(const QString &text)
 {
     QString out = text;
     for (QChar &c : out) {
-        const char16_t u = c.unicode();
-        if ((c.category() == QChar::Other_Control && u != u'\n' && u != u'\t'))
+        if (c.category() == QChar::Other_Control && c != u'\n' && c != u'\t')
             c = QChar(0xFFFD);
     }
     return out;

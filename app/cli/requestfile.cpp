@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QTextStream>
 
 #include <cmath>
@@ -120,6 +121,19 @@ void LoadedRequest::printNotes(QTextStream &err) const
 {
     cli::printNotes(err, warnings, "warning: ");
     cli::printNotes(err, notes);
+}
+
+Result<std::unique_ptr<QSaveFile>> openReportFile(
+    const QCommandLineParser &parser, const QCommandLineOption &option, const QString &command)
+{
+    if (!parser.isSet(option))
+        return nullptr;
+    auto file = std::make_unique<QSaveFile>(parser.value(option));
+    if (!file->open(QIODevice::WriteOnly))
+        return fail(Error::Kind::Io,
+            u"gatescope-cli %1: cannot write %2: %3; nothing was sent"_s.arg(
+                command, file->fileName(), file->errorString()));
+    return file;
 }
 
 int exitCodeFor(const Error &error)

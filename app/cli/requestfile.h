@@ -7,9 +7,11 @@
 
 #include <QCommandLineOption>
 
+#include <memory>
 #include <optional>
 
 class QCommandLineParser;
+class QSaveFile;
 class QTextStream;
 
 namespace gs::cli {
@@ -75,6 +77,12 @@ inline constexpr double kMax = 86400; //!< one day
 //! with a message naming the option and the range.
 core::Result<double> secondsOption(const QCommandLineParser &parser,
     const QCommandLineOption &option, bool zeroMeansNever = false);
+
+//! The report file \a option names (--junit, --har), opened before anything is sent, so
+//! that a path that cannot be written stops the command at once; null when the option
+//! is not given. Committed by the caller when the report is whole.
+core::Result<std::unique_ptr<QSaveFile>> openReportFile(
+    const QCommandLineParser &parser, const QCommandLineOption &option, const QString &command);
 
 enum class IssueFilter {
     All,

@@ -418,16 +418,12 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << overrides.error().message << '\n';
         return kFailure;
     }
-    // The report file can be written, before anything is sent.
-    std::unique_ptr<QSaveFile> junit;
-    if (parser.isSet(junitOption)) {
-        junit = std::make_unique<QSaveFile>(parser.value(junitOption));
-        if (!junit->open(QIODevice::WriteOnly)) {
-            err << "gatescope-cli run: cannot write " << junit->fileName() << ": "
-                << junit->errorString() << "; nothing was sent\n";
-            return kFailure;
-        }
+    auto opened = openReportFile(parser, junitOption, u"run"_s);
+    if (!opened) {
+        err << opened.error().message << '\n';
+        return kFailure;
     }
+    const std::unique_ptr<QSaveFile> junit = std::move(*opened);
     auto target = openTarget(parser.positionalArguments().first(), err);
     if (!target)
         return kFailure;

@@ -298,16 +298,12 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kInvalid;
     }
     const WireRequest wire = compose(*request);
-    // The HAR file can be written, before anything is sent.
-    std::unique_ptr<QSaveFile> har;
-    if (parser.isSet(harOption)) {
-        har = std::make_unique<QSaveFile>(parser.value(harOption));
-        if (!har->open(QIODevice::WriteOnly)) {
-            err << "gatescope-cli send: cannot write " << har->fileName() << ": "
-                << har->errorString() << "; nothing was sent\n";
-            return kFailure;
-        }
+    auto opened = openReportFile(parser, harOption, u"send"_s);
+    if (!opened) {
+        err << opened.error().message << '\n';
+        return kFailure;
     }
+    const std::unique_ptr<QSaveFile> har = std::move(*opened);
 
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;

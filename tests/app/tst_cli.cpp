@@ -888,11 +888,8 @@ void TestCli::interruptFinishesTheOutputs()
         const QJsonObject doc = QJsonDocument::fromJson(out).object();
         QVERIFY2(!doc.isEmpty(), out.constData());
         QCOMPARE(doc.value(u"interrupted"_s).toBool(), true);
-        QVERIFY(doc.value(u"transportError"_s)
-                .toObject()
-                .value(u"message"_s)
-                .toString()
-                .contains(u"Canceled"_s));
+        const QJsonObject transportError = doc.value(u"transportError"_s).toObject();
+        QVERIFY(transportError.value(u"message"_s).toString().contains(u"Canceled"_s));
     } else {
         QVERIFY2(out.contains("Transport error: Canceled"), out.constData());
         QVERIFY2(out.contains("Timing (client, monotonic clock)"), out.constData());
@@ -961,13 +958,8 @@ void TestCli::inputErrorsAndTheirExitCodes()
     QCOMPARE(json.exitCode, 2);
     const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
     QCOMPARE(doc.value(u"ok"_s).toBool(true), false);
-    QVERIFY(doc.value(u"errors"_s)
-            .toArray()
-            .first()
-            .toObject()
-            .value(u"message"_s)
-            .toString()
-            .contains(u"line 2"_s));
+    const QJsonObject firstError = doc.value(u"errors"_s).toArray().first().toObject();
+    QVERIFY(firstError.value(u"message"_s).toString().contains(u"line 2"_s));
     // A variable that refers to itself, likewise.
     QCOMPARE(run({ u"compose"_s,
                      writeFile(u"cycle.http"_s, "@a = {{a}}\nGET https://a.example/{{a}}\n"_ba) })

@@ -145,11 +145,12 @@ std::unique_ptr<Exchange> TestTlsAndRedirects::run(
     m_network.clearConnectionCache();
     auto exchange = std::make_unique<Exchange>(&m_network, options);
     QSignalSpy finished(exchange.get(), &Exchange::finished);
-    exchange->start(get
-            ? WireRequest { "GET", url, { { "Authorization", "Bearer t" } }, {} }
-            : WireRequest { "POST", url,
-                  { { "Content-Type", "application/json" }, { "Authorization", "Bearer t" } },
-                  R"({"model":"m","messages":[]})" });
+    WireRequest request { "POST", url,
+        { { "Content-Type", "application/json" }, { "Authorization", "Bearer t" } },
+        R"({"model":"m","messages":[]})" };
+    if (get)
+        request = WireRequest { "GET", url, { { "Authorization", "Bearer t" } }, {} };
+    exchange->start(request);
     if (!exchange->isFinished())
         finished.wait(20000);
     return exchange;

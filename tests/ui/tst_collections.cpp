@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPalette>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QStatusBar>
@@ -203,6 +204,19 @@ void TestCollections::bodyFromAFileIsNamed()
     window.resize(window.minimumSizeHint());
     QVERIFY(window.grab().save(
         QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"body-include-small.png"_s)));
+    // And in a dark palette: the line follows it like the rest of the window.
+    const QPalette light = QApplication::palette();
+    QPalette dark = light;
+    dark.setColor(QPalette::Window, QColor(40, 40, 44));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(25, 25, 28));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    QApplication::setPalette(dark);
+    QCoreApplication::sendPostedEvents();
+    QVERIFY(window.palette().color(QPalette::Window).lightness() < 60);
+    QVERIFY(window.grab().save(
+        QDir(QStringLiteral(GATESCOPE_BINARY_DIR)).filePath(u"body-include-dark.png"_s)));
+    QApplication::setPalette(light);
     QVERIFY(window.openCollectionRequest(m_root, u"chat.http"_s, 0));
     QVERIFY(window.currentPage()->bodyInclude().isEmpty());
     QVERIFY(!window.currentPage()->findChild<QLabel *>(u"bodyInclude"_s)->isVisible());
