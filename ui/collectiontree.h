@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/collection.h"
+#include "core/store/collection.h"
 
 #include <QObject>
 

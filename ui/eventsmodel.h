@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/sseparser.h"
+#include "core/stream/sseparser.h"
 
 #include <QAbstractTableModel>
 

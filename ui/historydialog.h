@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/history.h"
+#include "core/store/history.h"
 
 #include <QDialog>
 

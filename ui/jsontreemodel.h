@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/jsontree.h"
+#include "core/json/jsontree.h"
 
 #include <QAbstractItemModel>
 #include <QJsonValue>

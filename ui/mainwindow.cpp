@@ -1,16 +1,16 @@
 #include "mainwindow.h"
 
 #include "collectiontree.h"
-#include "core/collection.h"
-#include "core/demogateway.h"
-#include "core/demorouter.h"
-#include "core/exchange.h"
-#include "core/gatewayrequest.h"
-#include "core/har.h"
-#include "core/history.h"
-#include "core/httpwriter.h"
-#include "core/requestexport.h"
-#include "core/secretstore.h"
+#include "core/httpfile/httpwriter.h"
+#include "core/interop/har.h"
+#include "core/interop/requestexport.h"
+#include "core/model/gatewayrequest.h"
+#include "core/net/exchange.h"
+#include "core/store/collection.h"
+#include "core/store/history.h"
+#include "core/store/secretstore.h"
+#include "demo/demogateway.h"
+#include "demo/demorouter.h"
 #include "gatewaydialog.h"
 #include "historydialog.h"
 #include "requesteditor.h"
@@ -57,6 +57,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
+using namespace gs::demo;
 
 namespace gs::ui {
 

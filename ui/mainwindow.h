@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/history.h"
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
+#include "core/store/history.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -25,10 +25,13 @@ class Repository;
 
 namespace gs::core {
 class Collection;
-class DemoGateway;
 class History;
 class SecretVault;
 } // namespace gs::core
+
+namespace gs::demo {
+class DemoGateway;
+}
 
 namespace gs::ui {
 
@@ -150,7 +153,7 @@ private:
 
     KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
-    std::unique_ptr<core::DemoGateway> m_demo;
+    std::unique_ptr<demo::DemoGateway> m_demo;
     QString m_baseUrl;
     QString m_token;
     QStringList m_models;

@@ -1,6 +1,6 @@
 #include "requesteditor.h"
 
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
 #include "highlighting.h"
 
 #include <KSyntaxHighlighting/Definition>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/gatewayrequest.h"
-#include "core/validation.h"
+#include "core/model/gatewayrequest.h"
+#include "core/model/validation.h"
 
 #include <QHash>
 #include <QWidget>

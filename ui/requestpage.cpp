@@ -1,6 +1,6 @@
 #include "requestpage.h"
 
-#include "core/exchange.h"
+#include "core/net/exchange.h"
 #include "requesteditor.h"
 #include "responseinspector.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/gatewayrequest.h"
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
+#include "core/model/gatewayrequest.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 #include "responseinspector.h"
 
-#include "core/exchange.h"
-#include "core/gatewayresponse.h"
-#include "core/history.h"
-#include "core/waterfall.h"
+#include "core/net/exchange.h"
+#include "core/net/waterfall.h"
+#include "core/store/history.h"
+#include "core/stream/gatewayresponse.h"
 #include "eventsmodel.h"
 #include "highlighting.h"
 #include "jsontreemodel.h"

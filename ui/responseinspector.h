@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/httpheader.h"
+#include "core/model/httpheader.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/waterfall.h"
+#include "core/net/waterfall.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 #include "commands.h"
-#include "core/gatewayrequest.h"
-#include "core/httpfile.h"
-#include "core/validation.h"
+#include "core/httpfile/httpfile.h"
+#include "core/model/gatewayrequest.h"
+#include "core/model/validation.h"
 #include "requestfile.h"
 
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
 #include "commands.h"
-#include "core/postmanimport.h"
-#include "core/requestexport.h"
+#include "core/interop/postmanimport.h"
+#include "core/interop/requestexport.h"
 #include "requestfile.h"
 
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
 #include "commands.h"
-#include "core/curlimport.h"
-#include "core/postmanimport.h"
+#include "core/interop/curlimport.h"
+#include "core/interop/postmanimport.h"
 
 #include <QCommandLineParser>
 #include <QDir>

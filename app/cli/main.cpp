@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "core/error.h"
+#include "core/model/error.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "core/demogateway.h"
+#include "demo/demogateway.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,6 +13,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
+using namespace gs::demo;
 
 namespace gs::cli {
 

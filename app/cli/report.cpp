@@ -1,6 +1,6 @@
 #include "report.h"
 
-#include "core/jsontree.h"
+#include "core/json/jsontree.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/gatewayresponse.h"
-#include "core/redaction.h"
-#include "core/responsebody.h"
+#include "core/model/redaction.h"
+#include "core/stream/gatewayresponse.h"
+#include "core/stream/responsebody.h"
 
 #include <QJsonObject>
 

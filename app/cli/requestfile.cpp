@@ -1,7 +1,7 @@
 #include "requestfile.h"
 
 #include "commands.h"
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

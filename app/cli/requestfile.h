@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/gatewayrequest.h"
-#include "core/httpfile.h"
-#include "core/redaction.h"
-#include "core/validation.h"
+#include "core/httpfile/httpfile.h"
+#include "core/model/gatewayrequest.h"
+#include "core/model/redaction.h"
+#include "core/model/validation.h"
 
 #include <QCommandLineOption>
 

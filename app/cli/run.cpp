@@ -1,12 +1,12 @@
 #include "commands.h"
-#include "core/collection.h"
-#include "core/demogateway.h"
-#include "core/exchange.h"
-#include "core/expectation.h"
-#include "core/gatewayresponse.h"
-#include "core/redaction.h"
-#include "core/secretstore.h"
-#include "core/validation.h"
+#include "core/httpfile/expectation.h"
+#include "core/model/redaction.h"
+#include "core/model/validation.h"
+#include "core/net/exchange.h"
+#include "core/store/collection.h"
+#include "core/store/secretstore.h"
+#include "core/stream/gatewayresponse.h"
+#include "demo/demogateway.h"
 #include "interrupts.h"
 #include "requestfile.h"
 
@@ -26,6 +26,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
+using namespace gs::demo;
 
 namespace gs::cli {
 

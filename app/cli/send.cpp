@@ -1,9 +1,9 @@
 #include "commands.h"
-#include "core/demogateway.h"
-#include "core/exchange.h"
-#include "core/har.h"
-#include "core/validation.h"
-#include "core/waterfall.h"
+#include "core/interop/har.h"
+#include "core/model/validation.h"
+#include "core/net/exchange.h"
+#include "core/net/waterfall.h"
+#include "demo/demogateway.h"
 #include "interrupts.h"
 #include "report.h"
 #include "requestfile.h"
@@ -27,6 +27,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
+using namespace gs::demo;
 
 namespace gs::cli {
 

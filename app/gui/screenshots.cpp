@@ -1,6 +1,6 @@
 #include "screenshots.h"
 
-#include "core/exchange.h"
+#include "core/net/exchange.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"

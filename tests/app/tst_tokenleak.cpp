@@ -2,9 +2,9 @@
 // search of every file written under $HOME (settings, history database, collection,
 // exports, logs, the keyring's own files) for that token in any common encoding.
 // CTest runs it through tests/with-keyring: a private HOME and a real Secret Service.
-#include "core/demogateway.h"
-#include "core/exchange.h"
-#include "core/secretstore.h"
+#include "core/net/exchange.h"
+#include "core/store/secretstore.h"
+#include "demo/demogateway.h"
 #include "tests/testfiles.h"
 #include "ui/collectiontree.h"
 #include "ui/mainwindow.h"
@@ -28,6 +28,7 @@
 #include <QUuid>
 
 using namespace gs::core;
+using namespace gs::demo;
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
 using namespace gs::tests;

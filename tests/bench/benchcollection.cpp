@@ -3,7 +3,7 @@
 // the tree built and painted) against just reading the same bytes in this process,
 // and the memory it holds. Goal: under 300 ms and under 50 MB.
 #include "benchutil.h"
-#include "core/collection.h"
+#include "core/store/collection.h"
 #include "ui/collectiontree.h"
 
 #include <QApplication>

@@ -11,7 +11,7 @@
 //   tools/dev run tools/bench-gui
 
 #include "benchutil.h"
-#include "core/exchange.h"
+#include "core/net/exchange.h"
 #include "ui/largetextview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"

@@ -1,6 +1,6 @@
 // libFuzzer harness: response headers with any x-tfy-applied-configurations,
 // feedback target and body: a value or an error, never a crash.
-#include "core/gatewayresponse.h"
+#include "core/stream/gatewayresponse.h"
 
 #include <cstdint>
 #include <cstdlib>

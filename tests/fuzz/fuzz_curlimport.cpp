@@ -1,8 +1,8 @@
 // libFuzzer harness: any pasted text either fails with a message or gives a request
 // with a method and a URL whose .http text, when it can be written, reads back as
 // exactly that request (no include, no second request, no variable it did not have).
-#include "core/curlimport.h"
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
+#include "core/interop/curlimport.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -2,7 +2,7 @@
 // with a reason, never crashes; one that parses is checked against the rest of the
 // input as a JSON body, and a JSON path that finds a value finds the same value again
 // when "== value" is asked of it.
-#include "core/expectation.h"
+#include "core/httpfile/expectation.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

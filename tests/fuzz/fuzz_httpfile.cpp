@@ -1,7 +1,7 @@
 // libFuzzer harness: a .http file that parses writes back byte for byte, and
 // re-setting every request to itself changes nothing; a request appended reads back
 // as itself after everything that was there, and removing it again leaves the rest.
-#include "core/httpfile.h"
+#include "core/httpfile/httpfile.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // libFuzzer harness: a JSON tree written out reads back as the same tree.
-#include "core/jsontree.h"
+#include "core/json/jsontree.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // libFuzzer harness: NDJSON records do not depend on where the stream is cut.
-#include "core/ndjsonsplitter.h"
+#include "core/stream/ndjsonsplitter.h"
 
 #include <cstdint>
 #include <cstdlib>

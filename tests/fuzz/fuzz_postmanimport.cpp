@@ -1,8 +1,8 @@
 // libFuzzer harness: any text either is refused with a message or gives files that
 // each parse, hold as many requests as were counted, and read back without a file
 // include, every request resolvable with the variables the import wrote.
-#include "core/httpfile.h"
-#include "core/postmanimport.h"
+#include "core/httpfile/httpfile.h"
+#include "core/interop/postmanimport.h"
 
 #include <cstdint>
 #include <cstdlib>

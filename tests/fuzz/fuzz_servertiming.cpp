@@ -1,5 +1,5 @@
 // libFuzzer harness: Server-Timing never fails and never yields a nameless metric.
-#include "core/servertiming.h"
+#include "core/stream/servertiming.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // libFuzzer harness: the event-stream parser must give the same events however the
 // stream is cut, never crash, and only ever emit valid UTF-8.
-#include "core/sseparser.h"
+#include "core/stream/sseparser.h"
 
 #include <QUtf8StringView>
 

@@ -1,5 +1,5 @@
-#include "core/collection.h"
-#include "core/secretstore.h"
+#include "core/store/collection.h"
+#include "core/store/secretstore.h"
 #include "tests/testfiles.h"
 #include "ui/collectiontree.h"
 #include "ui/mainwindow.h"

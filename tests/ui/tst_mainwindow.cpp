@@ -1,4 +1,4 @@
-#include "core/exchange.h"
+#include "core/net/exchange.h"
 #include "ui/collectiontree.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/model/error.h"
+
+#include <QMap>
+#include <QString>
+
+namespace gs::core {
+
+using Variables = QMap<QString, QString>;
+
+//! How far {{variables}} may take a text: a request stops with an error past these,
+//! instead of growing until memory runs out.
+namespace expansion {
+//! The most characters the values put into one text may add up to (8 MiB).
+inline constexpr qsizetype kMaxAddedSize = 8 * 1024 * 1024;
+//! The longest chain of variables whose values refer to other variables.
+inline constexpr int kMaxDepth = 64;
+} // namespace expansion
+
+//! Replaces each {{name}} in \a text once: a variable's value is itself expanded
+//! (chains of any depth up to expansion::kMaxDepth), the result is never read again,
+//! so a value cannot build a reference out of the text around it. Also replaces the
+//! dynamic {{$uuid}} ({{$guid}}, {{$random.uuid}}), {{$timestamp}},
+//! {{$isoTimestamp}}, {{$randomInt}}, and the escapes of literalEscape(). Names that
+//! nothing defines are left in place for validation to name.
+//! Fails, naming the variables, on a cycle (a value that refers back to itself) and
+//! when the values would add more than expansion::kMaxAddedSize characters.
+Result<QString> expandVariables(const QString &text, const Variables &variables);
+
+//! expandVariables(), or \a text unchanged where it fails.
+QString substituteVariables(const QString &text, const Variables &variables);
+
+//! The escape Gatescope writes for a character that would change the meaning of a
+//! .http file where it stands ("{{$char.lt}}" for '<'): '{', '<', '>', '#', '/',
+//! '\n', '\r', ' ', '\t'. Expansion turns it back into the character. Other tools do not know
+//! these names and refuse or keep them as text, which is safe. Null for others.
+QString literalEscape(QChar c);
+
+//! "{{$char.u0050}}" for 'P': any character (but NUL and surrogates) by its code point,
+//! for the first letter of a body line that another tool would take for a request line.
+QString codePointEscape(QChar c);
+
+} // namespace gs::core

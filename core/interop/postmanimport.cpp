@@ -1,0 +1,596 @@
+#include "core/interop/postmanimport.h"
+
+#include "core/httpfile/httpwriter.h"
+#include "core/model/redaction.h"
+#include "core/store/atomicfile.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+bool looksSecret(const QString &name)
+{
+    static const QRegularExpression secret(
+        u"(token|secret|password|passwd|api[_-]?key|apikey|auth|credential)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return secret.match(name).hasMatch();
+}
+
+// Postman's dynamic variables that have a JetBrains counterpart.
+QString mapDynamicVariables(QString text, const QString &where, QStringList &notes)
+{
+    static const QList<std::pair<QString, QString>> known { { u"{{$guid}}"_s, u"{{$uuid}}"_s },
+        { u"{{$randomUUID}}"_s, u"{{$uuid}}"_s }, { u"{{$timestamp}}"_s, u"{{$timestamp}}"_s },
+        { u"{{$isoTimestamp}}"_s, u"{{$isoTimestamp}}"_s },
+        { u"{{$randomInt}}"_s, u"{{$randomInt}}"_s } };
+    for (const auto &[from, to] : known)
+        text.replace(from, to);
+    static const QRegularExpression other(u"\\{\\{\\$([A-Za-z]+)\\}\\}"_s);
+    for (auto it = other.globalMatch(text); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        if (name != "uuid"_L1 && name != "timestamp"_L1 && name != "isoTimestamp"_L1
+            && name != "randomInt"_L1)
+            notes << u"%1: Postman's {{$%2}} has no .http equivalent; left as written."_s.arg(
+                where, name);
+    }
+    return text;
+}
+
+// A name as a note may show it: on one line.
+QString printable(QString name)
+{
+    for (QChar &c : name)
+        if (c.category() == QChar::Other_Control)
+            c = u' ';
+    return name;
+}
+
+QString fileSafe(QString name)
+{
+    static const QRegularExpression unsafe(u"[/\\\\:*?\"<>|\\x00-\\x1f]"_s);
+    name.replace(unsafe, u"-"_s);
+    name = name.trimmed();
+    if (name.isEmpty() || name == "."_L1 || name == ".."_L1)
+        name = u"folder"_s;
+    return name;
+}
+
+QString urlOf(const QJsonValue &url)
+{
+    if (url.isString())
+        return url.toString();
+    const QJsonObject o = url.toObject();
+    if (o.contains("raw"_L1))
+        return o.value("raw"_L1).toString();
+    QString out;
+    if (o.contains("protocol"_L1))
+        out += o.value("protocol"_L1).toString() + u"://"_s;
+    const auto join = [](const QJsonValue &v, QChar sep) {
+        if (v.isString())
+            return v.toString();
+        QStringList parts;
+        for (const QJsonValue p : v.toArray())
+            parts << (p.isObject() ? p.toObject().value("value"_L1).toString() : p.toString());
+        return parts.join(sep);
+    };
+    out += join(o.value("host"_L1), u'.');
+    if (o.contains("port"_L1))
+        out += u':' + o.value("port"_L1).toString();
+    const QString path = join(o.value("path"_L1), u'/');
+    if (!path.isEmpty())
+        out += u'/' + path;
+    QStringList query;
+    for (const QJsonValue q : o.value("query"_L1).toArray()) {
+        if (!q.toObject().value("disabled"_L1).toBool())
+            query << q.toObject().value("key"_L1).toString() + u'='
+                    + q.toObject().value("value"_L1).toString();
+    }
+    if (!query.isEmpty())
+        out += u'?' + query.join(u'&');
+    return out;
+}
+
+QString valueOf(const QJsonArray &entries, QStringView key)
+{
+    for (const QJsonValue e : entries) {
+        if (e.toObject().value("key"_L1).toString() == key)
+            return e.toObject().value("value"_L1).toVariant().toString();
+    }
+    return {};
+}
+
+// How deep folders may nest: deeper is refused as a whole, never cut.
+constexpr int kMaxDepth = 64;
+
+class Reader
+{
+public:
+    explicit Reader(PostmanImport &out)
+        : m_out(out)
+    { }
+
+    //! Plans \a items as files under \a dir; fails (nothing planned is written) on a
+    //! tree nested deeper than kMaxDepth.
+    Result<void> folder(const QJsonArray &items, const QString &dir, const QString &where,
+        const QJsonObject &auth, int depth = 0)
+    {
+        if (depth > kMaxDepth)
+            return fail(Error::Kind::Parse,
+                u"Folders nest more than %1 deep (at %2); nothing was imported."_s.arg(kMaxDepth)
+                    .arg(where));
+        QString text;
+        // Two folders of one name (or names a file system cannot take) each get a
+        // folder of their own; "requests.http" is this folder's own file.
+        QStringList taken { u"requests.http"_s };
+        for (const QJsonValue v : items) {
+            const QJsonObject item = v.toObject();
+            const QString name = item.value("name"_L1).toString();
+            const QString here
+                = where.isEmpty() ? printable(name) : where + u" / "_s + printable(name);
+            if (item.contains("event"_L1) && !item.value("event"_L1).toArray().isEmpty())
+                m_out.notes << u"%1: its scripts are not imported."_s.arg(here);
+            const QJsonObject ownAuth = item.value("auth"_L1).toObject();
+            const QJsonObject effective
+                = ownAuth.isEmpty() || ownAuth.value("type"_L1) == "inherit"_L1 ? auth : ownAuth;
+            if (item.contains("item"_L1)) {
+                const QString sub = uniqueName(fileSafe(name), taken);
+                if (sub != name)
+                    m_out.notes << u"%1: written to the folder \"%2\"."_s.arg(here, sub);
+                if (auto r = folder(item.value("item"_L1).toArray(), dir + sub + u'/', here,
+                        effective, depth + 1);
+                    !r)
+                    return r;
+                continue;
+            }
+            if (!item.contains("request"_L1)) {
+                m_out.notes << u"%1: neither a request nor a folder; left out."_s.arg(here);
+                continue;
+            }
+            const auto written = request(item, here, effective);
+            if (!written) {
+                m_out.notes << u"%1: %2 Left out."_s.arg(here, written.error().message);
+                continue;
+            }
+            if (!text.isEmpty())
+                text += u'\n';
+            text += *written;
+            ++m_out.requests;
+        }
+        if (!text.isEmpty())
+            m_out.files.insert(dir + u"requests.http"_s, text);
+        return {};
+    }
+
+private:
+    static QString uniqueName(const QString &name, QStringList &taken)
+    {
+        QString unique = name;
+        for (int n = 2; taken.contains(unique, Qt::CaseInsensitive); ++n)
+            unique = name + u" (%1)"_s.arg(n);
+        taken << unique;
+        return unique;
+    }
+
+    // A literal credential goes to the private environment and is written as a
+    // variable; one that already is a variable stays as written.
+    QString secretReference(const QString &base, const QString &value)
+    {
+        if (value.contains("{{"_L1) || value.isEmpty())
+            return value;
+        // A name is free when nothing holds it, or the private file holds this value.
+        const auto taken = [this, &value](const QString &name) {
+            const bool otherValue = m_out.privateVariables.contains(name)
+                && m_out.privateVariables.value(name) != value;
+            return otherValue || m_out.sharedVariables.contains(name);
+        };
+        QString name = base;
+        for (int n = 2; taken(name); ++n)
+            name = base + u'_' + QString::number(n);
+        if (!m_out.privateVariables.contains(name))
+            m_out.notes
+                << u"A credential was moved to the variable %1 in http-client.private.env.json."_s
+                       .arg(name);
+        m_out.privateVariables.insert(name, value);
+        return u"{{"_s + name + u"}}"_s;
+    }
+
+    static QString variableBase(const QString &name)
+    {
+        QString out;
+        for (const QChar c : name.toLower())
+            out += c.isLetterOrNumber() && c.unicode() < 128 ? c : u'_';
+        return out.isEmpty() ? u"secret"_s : out;
+    }
+
+    // The URL with literal credentials in its query and userinfo moved to variables.
+    QString urlWithoutCredentials(const QString &url)
+    {
+        QString out = url;
+        const QList<QueryParameter> query = queryParameters(out);
+        for (auto it = query.rbegin(); it != query.rend(); ++it) {
+            if (it->valueStart >= 0 && isCredentialName(it->name))
+                out.replace(it->valueStart, it->value.size(),
+                    secretReference(variableBase(it->name), it->value));
+        }
+        if (const auto span = userinfoSpan(out))
+            out.replace(span->start, span->length,
+                secretReference(u"userinfo"_s, out.sliced(span->start, span->length)));
+        return out;
+    }
+
+    Result<QString> request(const QJsonObject &item, const QString &where, const QJsonObject &auth)
+    {
+        const QJsonValue requestValue = item.value("request"_L1);
+        const QJsonObject r = requestValue.isString()
+            ? QJsonObject { { u"url"_s, requestValue }, { u"method"_s, u"GET"_s } }
+            : requestValue.toObject();
+        HttpFileRequest out;
+        out.name = item.value("name"_L1).toString();
+        out.method = r.value("method"_L1).toString(u"GET"_s).toUpper();
+        out.target = urlWithoutCredentials(
+            mapDynamicVariables(urlOf(r.value("url"_L1)).trimmed(), where, m_out.notes));
+        if (out.target.isEmpty())
+            return fail(Error::Kind::Parse, u"The request has no URL."_s);
+
+        QStringList headerNames;
+        for (const QJsonValue h : r.value("header"_L1).toArray()) {
+            const QJsonObject header = h.toObject();
+            const QString key = header.value("key"_L1).toString();
+            if (header.value("disabled"_L1).toBool()) {
+                m_out.notes << u"%1: header %2 is disabled in Postman; left out."_s.arg(where, key);
+                continue;
+            }
+            QString value
+                = mapDynamicVariables(header.value("value"_L1).toString(), where, m_out.notes);
+            if (!isHttpToken(key.toUtf8()) || key.startsWith(u'#')
+                || std::ranges::any_of(value,
+                    [](QChar c) { return c.category() == QChar::Other_Control && c != u'\t'; })) {
+                m_out.notes
+                    << u"%1: header \"%2\" has a name or value no header can carry (a line break, a control character); left out."_s
+                           .arg(where, printable(key));
+                continue;
+            }
+            if (isCredentialName(key))
+                value = credentialValue(key, value);
+            headerNames << key.toLower();
+            out.headers.append({ key, value });
+        }
+        const auto authHeader = this->auth(r.value("auth"_L1).toObject().isEmpty()
+                    || r.value("auth"_L1).toObject().value("type"_L1) == "inherit"_L1
+                ? auth
+                : r.value("auth"_L1).toObject(),
+            where, headerNames);
+        if (authHeader)
+            out.headers.append(*authHeader);
+
+        const QJsonObject body = r.value("body"_L1).toObject();
+        const QString mode = body.value("mode"_L1).toString();
+        QString bodyText;
+        const auto contentType = [&](const QString &type) {
+            if (!headerNames.contains(u"content-type"_s))
+                out.headers.append({ u"Content-Type"_s, type });
+        };
+        if (mode == "raw"_L1) {
+            bodyText = body.value("raw"_L1).toString();
+            const QString language = body.value("options"_L1)
+                                         .toObject()
+                                         .value("raw"_L1)
+                                         .toObject()
+                                         .value("language"_L1)
+                                         .toString();
+            if (language == "json"_L1)
+                contentType(u"application/json"_s);
+        } else if (mode == "urlencoded"_L1) {
+            QStringList pairs;
+            for (const QJsonValue p : body.value("urlencoded"_L1).toArray()) {
+                const QJsonObject pair = p.toObject();
+                if (pair.value("disabled"_L1).toBool()) {
+                    m_out.notes << u"%1: form field %2 is disabled in Postman; left out."_s.arg(
+                        where, pair.value("key"_L1).toString());
+                    continue;
+                }
+                pairs << QString::fromLatin1(
+                             QUrl::toPercentEncoding(pair.value("key"_L1).toString()))
+                        + u'='
+                        + QString::fromLatin1(
+                            QUrl::toPercentEncoding(pair.value("value"_L1).toString(), "{}"));
+            }
+            bodyText = pairs.join(u'&');
+            contentType(u"application/x-www-form-urlencoded"_s);
+        } else if (mode == "graphql"_L1) {
+            const QJsonObject graphql = body.value("graphql"_L1).toObject();
+            QJsonObject payload { { u"query"_s, graphql.value("query"_L1) } };
+            const QJsonDocument variables
+                = QJsonDocument::fromJson(graphql.value("variables"_L1).toString().toUtf8());
+            if (variables.isObject())
+                payload.insert(u"variables"_s, variables.object());
+            bodyText = QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Indented))
+                           .trimmed();
+            contentType(u"application/json"_s);
+        } else if (!mode.isEmpty()) {
+            m_out.notes << u"%1: a %2 body is not imported (a .http request carries text bodies)."_s
+                               .arg(where, mode);
+        }
+        // Postman's {{variables}} are ours too; what a file would misread is escaped.
+        out.body = escapeBodyLines(mapDynamicVariables(bodyText, where, m_out.notes));
+        HttpWriteOptions options;
+        options.separator = true;
+        options.comments << r.value("description"_L1).toString();
+        options.comments.removeAll(QString());
+        return formatHttpRequest(out, options);
+    }
+
+    QString credentialValue(const QString &header, const QString &value)
+    {
+        if (header.compare("authorization"_L1, Qt::CaseInsensitive) != 0)
+            return secretReference(variableBase(header), value);
+        const qsizetype space = value.indexOf(u' ');
+        if (space < 0)
+            return secretReference(u"credentials"_s, value);
+        const bool bearer = value.startsWith("Bearer "_L1, Qt::CaseInsensitive);
+        return value.first(space + 1)
+            + secretReference(bearer ? u"token"_s : u"credentials"_s, value.sliced(space + 1));
+    }
+
+    std::optional<std::pair<QString, QString>> auth(
+        const QJsonObject &a, const QString &where, const QStringList &headerNames)
+    {
+        const QString type = a.value("type"_L1).toString();
+        if (type.isEmpty() || type == "noauth"_L1)
+            return std::nullopt;
+        if (headerNames.contains(u"authorization"_s))
+            return std::nullopt; // an explicit header wins, as in Postman
+        const QJsonArray entries = a.value(type).toArray();
+        if (type == "bearer"_L1)
+            return std::pair(u"Authorization"_s,
+                u"Bearer "_s + secretReference(u"token"_s, valueOf(entries, u"token")));
+        if (type == "basic"_L1) {
+            const QString user = valueOf(entries, u"username");
+            const QString password = valueOf(entries, u"password");
+            if (user.contains(u"{{"_s) || password.contains(u"{{"_s)) {
+                m_out.notes
+                    << u"%1: basic auth from variables cannot be encoded ahead of time; add an Authorization header."_s
+                           .arg(where);
+                return std::nullopt;
+            }
+            return std::pair(u"Authorization"_s,
+                u"Basic "_s
+                    + secretReference(u"credentials"_s,
+                        QString::fromLatin1((user + u':' + password).toUtf8().toBase64())));
+        }
+        if (type == "apikey"_L1) {
+            const QString key = valueOf(entries, u"key");
+            if (valueOf(entries, u"in") == "query"_L1) {
+                m_out.notes << u"%1: an API key in the query string is not imported."_s.arg(where);
+                return std::nullopt;
+            }
+            return std::pair(key, secretReference(variableBase(key), valueOf(entries, u"value")));
+        }
+        m_out.notes << u"%1: %2 authentication is not imported."_s.arg(where, type);
+        return std::nullopt;
+    }
+
+    PostmanImport &m_out;
+};
+
+} // namespace
+
+Result<PostmanImport> importPostman(QByteArrayView json)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error == QJsonParseError::DeepNesting)
+        return fail(Error::Kind::Parse,
+            u"The collection nests too deep to read (at character %1); nothing was imported."_s.arg(
+                error.offset));
+    if (error.error != QJsonParseError::NoError)
+        return fail(Error::Kind::Parse,
+            u"Not a Postman collection: %1 at character %2."_s.arg(error.errorString())
+                .arg(error.offset));
+    const QJsonObject root = doc.object();
+    const QString schema = root.value("info"_L1).toObject().value("schema"_L1).toString();
+    if (!root.value("item"_L1).isArray() || !schema.contains("collection"_L1))
+        return fail(Error::Kind::Parse,
+            u"Not a Postman collection v2: it has no info.schema and item list."_s);
+    if (!schema.contains("v2.1"_L1) && !schema.contains("v2.0"_L1))
+        return fail(Error::Kind::Parse,
+            u"Only Postman collections v2.0 and v2.1 are read (this is %1)."_s.arg(schema));
+
+    PostmanImport out;
+    out.name = root.value("info"_L1).toObject().value("name"_L1).toString(u"Postman collection"_s);
+    for (const QJsonValue v : root.value("variable"_L1).toArray()) {
+        const QJsonObject variable = v.toObject();
+        const QString key = variable.value("key"_L1).toString();
+        if (key.isEmpty())
+            continue;
+        if (variable.value("disabled"_L1).toBool()) {
+            out.notes << u"Variable %1 is disabled in Postman; left out."_s.arg(key);
+            continue;
+        }
+        const QString value = variable.value("value"_L1).toVariant().toString();
+        if (looksSecret(key) || variable.value("type"_L1) == "secret"_L1) {
+            out.privateVariables.insert(key, value);
+            out.notes
+                << u"Variable %1 looks like a credential: it goes to http-client.private.env.json, which stays out of version control."_s
+                       .arg(key);
+        } else {
+            out.sharedVariables.insert(key, value);
+        }
+    }
+    if (!root.value("event"_L1).toArray().isEmpty())
+        out.notes << u"The collection's scripts are not imported."_s;
+    if (auto planned = Reader(out).folder(
+            root.value("item"_L1).toArray(), {}, {}, root.value("auth"_L1).toObject());
+        !planned)
+        return std::unexpected(planned.error());
+    return out;
+}
+
+Result<QStringList> PostmanImport::writeTo(const QString &directory) const
+{
+    const QDir dir(directory);
+    const auto environmentJson = [](const QString &environment, const Variables &variables) {
+        QJsonObject values;
+        for (auto it = variables.begin(); it != variables.end(); ++it)
+            values.insert(it.key(), it.value());
+        return QJsonDocument(QJsonObject { { environment, values } })
+            .toJson(QJsonDocument::Indented);
+    };
+    // Everything is planned before the first byte is written; a write that fails
+    // takes back what this import wrote, so that nothing is left half done.
+    QList<std::tuple<QString, QByteArray, bool>> plan; // path, content, owner only
+    for (auto it = files.begin(); it != files.end(); ++it)
+        plan.append({ dir.filePath(it.key()), it.value().toUtf8(), false });
+    if (!sharedVariables.isEmpty())
+        plan.append({ dir.filePath(u"http-client.env.json"_s),
+            environmentJson(u"$shared"_s, sharedVariables), false });
+    if (!privateVariables.isEmpty())
+        plan.append({ dir.filePath(u"http-client.private.env.json"_s),
+            environmentJson(u"$shared"_s, privateVariables), true });
+
+    QStringList written;
+    QStringList madeFolders;
+    const auto undo = [&] {
+        for (const QString &path : std::as_const(written))
+            QFile::remove(path);
+        for (auto it = madeFolders.rbegin(); it != madeFolders.rend(); ++it)
+            QDir().rmdir(*it);
+    };
+    for (const auto &[path, content, ownerOnly] : std::as_const(plan)) {
+        // The folders this import makes, deepest last, so that undo can remove them.
+        QStringList missing;
+        QFileInfo folder(QFileInfo(path).absolutePath());
+        while (!folder.exists()) {
+            missing.prepend(folder.absoluteFilePath());
+            folder = QFileInfo(folder.absolutePath());
+        }
+        if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+            undo();
+            return fail(Error::Kind::Io,
+                u"Cannot create the folder for %1; nothing was written."_s.arg(path));
+        }
+        madeFolders += missing;
+        const auto saved = ownerOnly ? saveOwnerOnlyFileAtomically(path, content)
+                                     : saveFileAtomically(path, content);
+        if (!saved) {
+            undo();
+            return fail(Error::Kind::Io, saved.error().message + u"; nothing was written."_s);
+        }
+        written << path;
+    }
+    return written;
+}
+
+namespace {
+
+QJsonObject postmanRequest(const HttpFileRequest &r)
+{
+    QJsonArray headers;
+    bool json = false;
+    for (const auto &[key, value] : r.headers) {
+        headers.append(
+            QJsonObject { { u"key"_s, key }, { u"value"_s, value }, { u"type"_s, u"text"_s } });
+        json = json
+            || (key.compare("content-type"_L1, Qt::CaseInsensitive) == 0
+                && value.contains("json"_L1));
+    }
+    QJsonObject request { { u"method"_s, r.method.isEmpty() ? u"GET"_s : r.method.toUpper() },
+        { u"header"_s, headers }, { u"url"_s, QJsonObject { { u"raw"_s, r.target } } } };
+    if (!r.body.isEmpty()) {
+        QJsonObject body { { u"mode"_s, u"raw"_s }, { u"raw"_s, r.body } };
+        if (json)
+            body.insert(u"options"_s,
+                QJsonObject { { u"raw"_s, QJsonObject { { u"language"_s, u"json"_s } } } });
+        request.insert(u"body"_s, body);
+    }
+    return request;
+}
+
+QJsonArray folderItems(const QDir &dir, QStringList &notes)
+{
+    QJsonArray items;
+    const auto requestsOf = [&notes](const QString &path) {
+        QJsonArray out;
+        const auto file = HttpFile::load(path);
+        if (!file) {
+            notes << u"%1: %2; not exported."_s.arg(path, file.error().message);
+            return out;
+        }
+        for (const HttpFileRequest &r : file->requests()) {
+            HttpFileRequest request = r;
+            if (request.body.startsWith(u'<')) {
+                notes << u"%1: %2 reads its body from a file; exported without a body."_s.arg(
+                    path, r.name);
+                request.body.clear();
+            }
+            out.append(
+                QJsonObject { { u"name"_s, r.name.isEmpty() ? r.method + u' ' + r.target : r.name },
+                    { u"request"_s, postmanRequest(request) }, { u"response"_s, QJsonArray() } });
+        }
+        return out;
+    };
+    for (const QString &sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QJsonArray inner = folderItems(QDir(dir.filePath(sub)), notes);
+        if (!inner.isEmpty())
+            items.append(QJsonObject { { u"name"_s, sub }, { u"item"_s, inner } });
+    }
+    for (const QString &fileName :
+        dir.entryList({ u"*.http"_s, u"*.rest"_s }, QDir::Files, QDir::Name)) {
+        const QJsonArray requests = requestsOf(dir.filePath(fileName));
+        if (fileName == "requests.http"_L1) {
+            for (const QJsonValue r : requests)
+                items.append(r);
+        } else if (!requests.isEmpty()) {
+            items.append(QJsonObject {
+                { u"name"_s, QFileInfo(fileName).completeBaseName() }, { u"item"_s, requests } });
+        }
+    }
+    return items;
+}
+
+} // namespace
+
+Result<QByteArray> exportPostman(const QString &directory, const QString &name, QStringList *notes)
+{
+    const QDir dir(directory);
+    if (!dir.exists())
+        return fail(Error::Kind::Io, u"No folder %1."_s.arg(directory));
+    QStringList collected;
+    const QJsonArray items = folderItems(dir, collected);
+    // The shared environment of the public file only: the private one stays here.
+    QJsonArray variables;
+    QFile publicFile(dir.filePath(u"http-client.env.json"_s));
+    if (publicFile.open(QIODevice::ReadOnly)) {
+        const QJsonObject shared
+            = QJsonDocument::fromJson(publicFile.readAll()).object().value("$shared"_L1).toObject();
+        for (auto it = shared.begin(); it != shared.end(); ++it)
+            variables.append(QJsonObject { { u"key"_s, it.key() },
+                { u"value"_s, it.value().toVariant().toString() }, { u"type"_s, u"string"_s } });
+    }
+    if (QFileInfo::exists(dir.filePath(u"http-client.private.env.json"_s)))
+        collected
+            << u"http-client.private.env.json is not exported: its values stay on this machine."_s;
+    if (notes)
+        *notes = collected;
+    const QJsonObject collection {
+        { u"info"_s,
+            QJsonObject { { u"name"_s, name },
+                { u"schema"_s,
+                    u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
+        { u"item"_s, items }, { u"variable"_s, variables }
+    };
+    return QJsonDocument(collection).toJson(QJsonDocument::Indented);
+}
+
+} // namespace gs::core

@@ -1,0 +1,168 @@
+#pragma once
+
+#include "core/model/gatewayrequest.h"
+#include "core/net/timeline.h"
+#include "core/stream/ndjsonsplitter.h"
+#include "core/stream/openaiassembler.h"
+#include "core/stream/responsebody.h"
+#include "core/stream/sseparser.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTemporaryFile;
+class QTimer;
+
+namespace gs::core {
+
+//! How an exchange failed on the transport level. An HTTP 4xx/5xx is not a failure.
+struct ExchangeError
+{
+    enum class Kind {
+        None,
+        Canceled,
+        Deadline,
+        ConnectionRefused,
+        HostNotFound,
+        ConnectionReset,
+        Timeout,
+        Tls,
+        TooManyRedirects,
+        Protocol,
+        Other
+    };
+    Kind kind = Kind::None;
+    QString message; //!< for the user
+    QString detail; //!< Qt's own words
+};
+
+struct ExchangeOptions
+{
+    qint64 deadlineMs = 0; //!< client-side limit for the whole exchange; 0: none
+    qint64 idleTimeoutMs = 0; //!< give up when nothing at all arrives for this long; 0: never
+    int maxRedirects = 5;
+    bool allowInsecureTls
+        = false; //!< accept certificate problems (self-hosted gateways); they are still reported
+    qint64 spillThreshold
+        = 8 * 1024 * 1024; //!< body bytes kept in memory before the body moves to a temporary file
+    bool forceStream = false; //!< parse the body as SSE whatever its Content-Type says
+    //! Keep the raw bytes of an SSE or NDJSON body too. A caller that only uses the
+    //! decoded events and the assembled answer (a terminal) turns this off and saves
+    //! writing a long stream to a temporary file; other bodies are always kept.
+    bool keepStreamBody = true;
+};
+
+//! Sends one composed request and streams the reply: records the timeline, decodes
+//! SSE or NDJSON as bytes arrive, assembles the answer, and keeps the whole body
+//! (in memory up to a threshold, then in a temporary file). Never blocks.
+//!
+//! Signals: headersReceived() at most once, then eventsArrived()/progress() any
+//! number of times, then exactly one finished().
+class Exchange final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Exchange)
+
+public:
+    Exchange(
+        QNetworkAccessManager *network, ExchangeOptions options = {}, QObject *parent = nullptr);
+    ~Exchange() override;
+
+    void start(const WireRequest &request);
+    //! Stops at once; finished() follows with a Canceled error and what had arrived.
+    void cancel();
+
+    bool isFinished() const { return m_finished; }
+    //! The wall-clock time start() was called (the timeline itself is monotonic).
+    QDateTime startedAt() const { return m_startedAt; }
+    //! Microseconds since start(), on the clock the timeline uses.
+    qint64 elapsedUs() const { return now(); }
+    const Timeline &timeline() const { return m_timeline; }
+    const ExchangeError &error() const { return m_error; }
+
+    int status() const { return m_status; }
+    QByteArray reason() const { return m_reason; }
+    QByteArray httpVersion() const { return m_httpVersion; }
+    const HttpHeaders &responseHeaders() const { return m_headers; }
+    BodyFraming framing() const { return m_framing; }
+    const AssembledResponse &assembled() const { return m_assembler.result(); }
+    //! Redirects followed, in order.
+    const QStringList &redirects() const { return m_redirects; }
+    //! Certificate problems seen (and ignored only when allowInsecureTls).
+    const QStringList &tlsProblems() const { return m_tlsProblems; }
+    //! Things the user should know about how the request was sent.
+    const QStringList &notes() const { return m_notes; }
+    //! Whether the stream ended inside an event (which was dropped).
+    bool unterminatedEvent() const { return m_unterminatedEvent; }
+
+    //! The body received so far: all of it, read back from the temporary file when it
+    //! spilled (empty for a stream when keepStreamBody is off). Meant for the end of
+    //! an exchange.
+    QByteArray body() const;
+    //! Where the body went once it passed the spill threshold; empty while in memory.
+    QString bodyFile() const;
+
+Q_SIGNALS:
+    void headersReceived();
+    //! Body bytes as they arrive (after decompression), for raw views.
+    void dataArrived(const QByteArray &chunk);
+    void eventsArrived(const QList<gs::core::SseEvent> &events);
+    void progress();
+    void finished();
+
+private:
+    qint64 now() const { return m_clock.nsecsElapsed() / 1000; }
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void consume(QByteArrayView bytes);
+    void handleEvents();
+    void storeBody(QByteArrayView bytes);
+    void fail(ExchangeError::Kind kind, const QString &message, const QString &detail = {});
+    void finish();
+
+    QNetworkAccessManager *m_network;
+    ExchangeOptions m_options;
+    QPointer<QNetworkReply> m_reply;
+    QTimer *m_deadline;
+    QTimer *m_idle;
+    QElapsedTimer m_clock;
+    QDateTime m_startedAt;
+    Timeline m_timeline;
+    ExchangeError m_error;
+    int m_status = 0;
+    QByteArray m_reason;
+    QByteArray m_httpVersion;
+    HttpHeaders m_headers;
+    BodyFraming m_framing = BodyFraming::Other;
+    bool m_framingDecided = false;
+    SseParser m_sse;
+    NdjsonSplitter m_ndjson;
+    QList<SseEvent> m_pending;
+    QList<QByteArray> m_records;
+    OpenAiAssembler m_assembler;
+    QByteArray m_body;
+    std::unique_ptr<QTemporaryFile> m_spill;
+    QStringList m_redirects;
+    QStringList m_tlsProblems;
+    QStringList m_notes;
+    bool m_unterminatedEvent = false;
+    bool m_finished = false;
+    bool m_canceled = false;
+    bool m_deadlineHit = false;
+    bool m_idleHit = false;
+    bool m_drainQueued = false;
+    bool m_idleBeforeHeaders = false;
+    qint64 m_uploaded = 0; //!< request body bytes that went out
+    qint64 m_uploadTotal = 0;
+    bool m_idleHeadersUnreadable = false;
+};
+
+} // namespace gs::core

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "core/model/error.h"
+#include "core/model/gatewayrequest.h"
+#include "core/net/timeline.h"
+
+#include <QDateTime>
+
+#include <memory>
+#include <optional>
+
+namespace gs::core {
+
+class Exchange;
+
+//! One exchange as the history keeps it: the request as sent with its credentials
+//! masked, what came back, and a bounded copy of the body.
+struct HistoryEntry
+{
+    qint64 id = 0;
+    QDateTime at; //!< when it was sent (UTC)
+    QString method;
+    QString url;
+    QString requestText; //!< the wire request, credentials masked
+    int status = 0; //!< 0: no response
+    QString requestedModel;
+    QString resolvedModel;
+    QString appliedConfigurations; //!< the header's JSON text
+    QString timeline; //!< compact JSON of the client's timeline
+    QString usage; //!< compact JSON, when the response reported usage
+    qint64 durationMs = 0;
+    qint64 bodyBytes = 0; //!< the whole body's size
+    QByteArray body; //!< its first bytes (HistoryLimits::bodyCopyBytes)
+    QString error; //!< a transport failure, if any
+
+    bool bodyTruncated() const { return body.size() < bodyBytes; }
+};
+
+struct HistoryLimits
+{
+    int maxEntries = 2000;
+    int maxAgeDays = 30;
+    qint64 maxBytes = 200LL * 1024 * 1024; //!< request texts and body copies together
+    qint64 bodyCopyBytes = 256 * 1024;
+};
+
+//! The client's timeline as a history entry keeps it (milliseconds, no token times).
+Timeline timelineFromJson(const QString &json);
+
+//! What an exchange sent and received, for the history (credentials masked).
+HistoryEntry historyEntry(
+    const Exchange &exchange, const WireRequest &request, const QString &requestedModel);
+
+//! Every exchange, in a local SQLite database (Qt Sql): searchable by text, model,
+//! status and date, kept within count, age and size limits.
+class History final
+{
+public:
+    ~History();
+    History(const History &) = delete;
+    History &operator=(const History &) = delete;
+
+    //! Opens (creating if needed) the database at \a path.
+    static Result<std::unique_ptr<History>> open(const QString &path, HistoryLimits limits = {});
+
+    //! Records \a entry (its body cut to the limit, its request text masked again
+    //! for safety), then applies the retention limits. Returns the new entry's id.
+    Result<qint64> record(HistoryEntry entry);
+
+    struct Query
+    {
+        QString text; //!< in the URL, request, body copy or models
+        QString model; //!< requested or resolved, exactly
+        std::optional<int> status;
+        QDateTime from; //!< inclusive; invalid: no bound
+        QDateTime to; //!< exclusive; invalid: no bound
+        int limit = 500;
+    };
+    //! Newest first.
+    QList<HistoryEntry> search(const Query &query) const;
+    std::optional<HistoryEntry> entry(qint64 id) const;
+    qint64 count() const;
+    //! Deletes what is past the limits, oldest first; returns how many went.
+    Result<int> applyRetention();
+    void setLimits(const HistoryLimits &limits) { m_limits = limits; }
+    QString path() const { return m_path; }
+
+private:
+    History(QString connection, QString path, HistoryLimits limits);
+    QString m_connection;
+    QString m_path;
+    HistoryLimits m_limits;
+};
+
+} // namespace gs::core

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "core/model/error.h"
+#include "core/model/httpheader.h"
+#include "core/stream/servertiming.h"
+
+#include <QJsonValue>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace gs::core {
+
+//! A response as captured off the wire: status line, headers, body.
+struct RawResponse
+{
+    QByteArray httpVersion;
+    int status = 0;
+    QByteArray reason;
+    HttpHeaders headers;
+    QByteArray body; //!< chunked transfer coding removed when the capture used it
+    HttpHeaders trailers; //!< trailer fields of a chunked body
+    //! What is wrong with the capture though it could be read: a body cut short or
+    //! longer than announced, chunks that do not add up, an encoding not decoded, a
+    //! status code out of range, bare CR line ends. Empty for a sound capture.
+    QStringList problems;
+
+    //! Headers, then trailers: what the gateway said, wherever it said it.
+    HttpHeaders allFields() const { return headers + trailers; }
+};
+
+//! Reads a captured HTTP/1.x response (CRLF or bare LF line ends), as curl -i or a
+//! proxy saves it: interim responses (1xx, a proxy's "Connection established") before
+//! the final one are skipped. A body sent with "Transfer-Encoding: chunked" is
+//! de-chunked when it is well formed, kept as it is otherwise; what does not add up
+//! is in RawResponse::problems.
+//! With \a borrowBody the body refers to \a bytes instead of copying them (a mapped
+//! file): they must outlive the response.
+Result<RawResponse> parseRawResponse(QByteArrayView bytes, bool borrowBody = false);
+
+//! x-tfy-feedback-target-id decoded: base64 of {"spanId":..., "traceId":...}.
+struct FeedbackTarget
+{
+    QString spanId;
+    QString traceId;
+    QString raw;
+    QString error; //!< set when the value is not base64 JSON of that shape
+};
+
+//! What the gateway said about a request through its response headers.
+struct GatewayResponseInfo
+{
+    QString resolvedModel; //!< x-tfy-resolved-model, empty when absent
+    //! x-tfy-applied-configurations as JSON; null when absent or invalid.
+    QJsonValue appliedConfigurations = QJsonValue::Null;
+    QString appliedConfigurationsRaw;
+    QString appliedConfigurationsError; //!< why the raw text is not JSON
+    QList<ServerTimingMetric> serverTiming;
+    std::optional<FeedbackTarget> feedbackTarget;
+    HttpHeaders gatewayHeaders; //!< every x-tfy-* header, in order
+
+    static GatewayResponseInfo fromHeaders(const HttpHeaders &headers);
+};
+
+FeedbackTarget decodeFeedbackTarget(QByteArrayView value);
+
+//! The error a gateway or provider put in a JSON body: OpenAI style
+//! {"error":{"message","type","param","code"}}, {"error":"text"}, or {"message":...}.
+struct BodyError
+{
+    QString message;
+    QString type;
+    QString code;
+    QJsonValue raw; //!< the error value as sent
+};
+std::optional<BodyError> errorFromBody(QByteArrayView body);
+
+} // namespace gs::core

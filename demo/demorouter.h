@@ -1,0 +1,89 @@
+#pragma once
+
+#include "core/model/httpheader.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace gs::demo {
+
+using core::HttpHeaders;
+
+//! Tokens the demo gateway accepts: the first may use every model, the second only
+//! openai-main/* models (others answer 403).
+inline constexpr QByteArrayView kDemoToken = "gs-demo-token";
+inline constexpr QByteArrayView kDemoLimitedToken = "gs-limited-token";
+
+//! Misbehaviours the demo gateway can put on a response, chosen per request with the
+//! header "x-gatescope-fault: NAME" or a path segment: BASE/fault/NAME/chat/completions.
+enum class DemoFault {
+    None,
+    ResetMidStream, //!< "reset": the connection is reset after a few events
+    TruncatedChunked, //!< "truncated-chunked": a chunk announces more bytes than arrive
+    Stall, //!< "stall": the stream stops sending and stays open
+    MalformedSse, //!< "malformed-sse": broken event syntax and non-JSON data among good events
+    SplitUtf8, //!< "split-utf8": multi-byte characters cut across writes, one invalid byte
+    RateLimit, //!< "rate-limit": 429 with Retry-After
+    Unavailable, //!< "unavailable": 503 "no healthy upstream" with Retry-After
+    OversizedHeader, //!< "oversized-header": a 128 KiB response header
+    Gzip, //!< "gzip": the stream is gzip-compressed, flushed per event
+    Drip, //!< "drip": one byte at a time
+};
+std::optional<DemoFault> demoFaultFromName(QByteArrayView name);
+QByteArray demoFaultName(DemoFault fault);
+
+//! One request as the demo gateway's HTTP layer received it.
+struct DemoRequest
+{
+    QByteArray method;
+    QByteArray target; //!< path and query as on the request line
+    HttpHeaders headers;
+    QByteArray body;
+};
+
+//! Produces a streamed body one event (already framed) at a time.
+class DemoEventSource
+{
+public:
+    virtual ~DemoEventSource() = default;
+    //! The next event's bytes, or nullopt after the last.
+    virtual std::optional<QByteArray> next() = 0;
+};
+
+//! What the demo gateway answers, and how the HTTP layer must deliver it.
+struct DemoResponse
+{
+    int status = 200;
+    HttpHeaders headers;
+    QByteArray body; //!< for non-streamed responses
+    std::shared_ptr<DemoEventSource> stream; //!< for streamed responses (chunked)
+    int headerDelayMs
+        = 0; //!< held before the status line, as the gateway holds it until the provider answers
+    int eventIntervalMs = 0; //!< pacing between streamed events
+    DemoFault fault = DemoFault::None;
+};
+
+//! The demo gateway's behaviour without any networking: authentication, the models,
+//! metadata and header validation, a small routing configuration (weight-based load
+//! balancing, fallback, retries, per-attempt timeouts, TTFT timeouts) and simulated
+//! providers. Deterministic for a given seed and request. See docs/demo-gateway.md.
+class DemoRouter final
+{
+public:
+    explicit DemoRouter(quint64 seed = 1);
+
+    DemoResponse handle(const DemoRequest &request);
+
+    //! Models the demo gateway lists (GET /models).
+    static QStringList modelIds();
+
+private:
+    quint64 m_seed;
+    qint64 m_requestCount = 0;
+};
+
+} // namespace gs::demo

