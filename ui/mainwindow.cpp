@@ -98,7 +98,7 @@ constexpr int kHistoryRole = Qt::UserRole + 3;
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
     : QMainWindow(parent)
     , m_repository(new KSyntaxHighlighting::Repository)
     , m_network(new QNetworkAccessManager(this))
@@ -108,9 +108,9 @@ MainWindow::MainWindow(QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
-    // Secrets go to the system keyring; GATESCOPE_SECRET_STORE=session keeps them in
-    // memory (tests and screenshot runs must not touch the user's keyring).
-    if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
+    if (vault)
+        m_vault = std::move(vault);
+    else if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
         m_vault = std::make_unique<SecretVault>(std::make_unique<SessionSecretStore>());
     else
         m_vault = std::make_unique<SecretVault>(std::make_unique<KeychainSecretStore>());
@@ -198,7 +198,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_welcome->setVisible(m_baseUrl.isEmpty());
     // The token of the gateway set up last time comes from the keyring, when it answers.
     if (!m_baseUrl.isEmpty()) {
-        m_vault->read({ u"gateway"_s, m_baseUrl, u"token"_s }, [this](const SecretReply &r) {
+        const SecretKey key { u"gateway"_s, m_baseUrl, u"token"_s };
+        m_vault->read(key, this, [this](const SecretReply &r) {
             if (r.status == SecretReply::Status::Ok && m_token.isEmpty())
                 m_token = r.value;
             updateGatewayLabel();
@@ -608,7 +609,7 @@ void MainWindow::setGateway(const QString &baseUrl, const QString &token)
     QSettings().setValue(u"gateway/baseUrl"_s, baseUrl);
     // The token in the system keyring (or this session only, which the vault says).
     if (!token.isEmpty())
-        m_vault->write({ u"gateway"_s, baseUrl, u"token"_s }, token, ignoreReply);
+        m_vault->write({ u"gateway"_s, baseUrl, u"token"_s }, token, this, ignoreReply);
     m_welcome->hide();
     updateGatewayLabel();
     fetchModels();
@@ -662,23 +663,23 @@ void MainWindow::fetchModels()
     });
 }
 
-Variables MainWindow::gatewayVariables(const QString &directory) const
+VariableLayers MainWindow::gatewayVariables(const QString &directory) const
 {
-    Variables variables;
+    VariableLayers layers;
+    if (!m_baseUrl.isEmpty())
+        layers.gateway.insert(u"baseUrl"_s, m_baseUrl);
+    if (!m_token.isEmpty())
+        layers.gateway.insert(u"token"_s, m_token);
     if (auto envs = HttpEnvironments::loadFromDirectory(directory); envs) {
-        variables = envs->shared;
+        layers.environment = envs->shared;
         // Without an active gateway, the first environment (the demo one for the
         // bundled examples) fills in the rest.
         if (m_baseUrl.isEmpty() && !envs->environments.isEmpty()) {
             if (auto v = envs->variables(envs->environments.firstKey()); v)
-                variables = *v;
+                layers.environment = *v;
         }
     }
-    if (!m_baseUrl.isEmpty())
-        variables.insert(u"baseUrl"_s, m_baseUrl);
-    if (!m_token.isEmpty())
-        variables.insert(u"token"_s, m_token);
-    return variables;
+    return layers;
 }
 
 RequestPage *MainWindow::addPage(const QString &title)
@@ -765,11 +766,9 @@ bool MainWindow::openExample(const QString &fileName, const QString &name)
             return true;
         }
     }
-    Variables variables = gatewayVariables(kExamplesPath);
-    const Variables own = file->fileVariables();
-    for (auto it = own.begin(); it != own.end(); ++it)
-        variables.insert(it.key(), it.value());
-    openRequest(request, variables, kExamplesPath, title);
+    VariableLayers layers = gatewayVariables(kExamplesPath);
+    layers.file = file->fileVariables();
+    openRequest(request, layers.merged(), kExamplesPath, title);
     return true;
 }
 
@@ -781,10 +780,9 @@ bool MainWindow::openFile(const QString &path)
         return false;
     }
     const QString directory = QFileInfo(path).absolutePath();
-    Variables variables = gatewayVariables(HttpEnvironments::directoryFor(path));
-    const Variables own = file->fileVariables();
-    for (auto it = own.begin(); it != own.end(); ++it)
-        variables.insert(it.key(), it.value());
+    VariableLayers layers = gatewayVariables(HttpEnvironments::directoryFor(path));
+    layers.file = file->fileVariables();
+    const Variables variables = layers.merged();
     const QList<HttpFileRequest> requests = file->requests();
     for (const HttpFileRequest &r : requests) {
         openRequest(r, variables, directory,
@@ -1059,57 +1057,80 @@ bool MainWindow::openCollectionRequest(
             file && file->error ? file->error->message : tr("No such request in the collection"));
         return false;
     }
-    // Loading may rescan the collection (a file changed on disk) and reading secrets
-    // may turn the event loop: nothing of \a file is used after this.
+    // Loading may rescan the collection (a file changed on disk): nothing of \a file
+    // is used after this.
     const QString directory = QFileInfo(file->path).absolutePath();
     file = nullptr;
     const auto parsed = loadCollectionFile(root, relativePath);
     if (!parsed || index >= parsed->requests().size())
         return false;
+    if (focusCollectionTab(c->root(), relativePath, index))
+        return true;
+    const QString env = environment(root);
+    // The active gateway, under the collection's variables (its environment wins),
+    // under the file's own; secrets from the vault for what is still missing.
+    VariableLayers layers;
+    if (!m_baseUrl.isEmpty())
+        layers.gateway.insert(u"baseUrl"_s, m_baseUrl);
+    if (!m_token.isEmpty())
+        layers.gateway.insert(u"token"_s, m_token);
+    if (const auto own = c->variables(env); own)
+        layers.environment = *own;
+    layers.file = parsed->fileVariables();
+    QList<SecretKey> keys;
+    for (const QString &name : layers.unsetSecrets(c->settings().secrets))
+        keys << SecretKey { c->settings().id, env, name };
+    const HttpFileRequest request = parsed->requests().at(index);
+    // The keyring may take its time (or ask the user to unlock it): the window goes
+    // on, and the tab opens when the answers are in.
+    m_vault->readAll(keys, this,
+        [this, root, relativePath, index, request, env, layers, directory](
+            const QHash<QString, SecretReply> &replies) mutable {
+            for (auto it = replies.begin(); it != replies.end(); ++it)
+                if (it->status == SecretReply::Status::Ok)
+                    layers.secrets.insert(it.key(), it->value);
+            showCollectionRequest(
+                root, relativePath, index, request, env, layers.merged(), directory);
+        });
+    return true;
+}
+
+bool MainWindow::focusCollectionTab(
+    const QString &root, const QString &relativePath, qsizetype index)
+{
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
         const auto &src = page->source();
-        if (src && src->root == c->root() && src->relativePath == relativePath
-            && src->index == index) {
+        if (src && src->root == root && src->relativePath == relativePath && src->index == index) {
             m_tabs->setCurrentIndex(i);
             return true;
         }
     }
-    const QString env = environment(root);
+    return false;
+}
+
+void MainWindow::showCollectionRequest(const QString &root, const QString &relativePath,
+    qsizetype index, const HttpFileRequest &request, const QString &environment,
+    const Variables &variables, const QString &directory)
+{
+    // While the vault answered, the collection may have closed or the same request
+    // opened in another tab.
+    const Collection *c = m_collections->collection(root);
+    if (!c || focusCollectionTab(c->root(), relativePath, index))
+        return;
     RequestPage::Source source;
     source.root = c->root();
     source.relativePath = relativePath;
     source.index = index;
-    source.environment = env;
-    source.request = parsed->requests().at(index);
-    // The active gateway, under the collection's variables (its environment wins),
-    // under the file's own; secrets from the keyring for what is still missing.
-    Variables variables;
-    if (!m_baseUrl.isEmpty())
-        variables.insert(u"baseUrl"_s, m_baseUrl);
-    if (!m_token.isEmpty())
-        variables.insert(u"token"_s, m_token);
-    if (const auto own = c->variables(env); own) {
-        for (auto it = own->begin(); it != own->end(); ++it)
-            variables.insert(it.key(), it.value());
-    }
-    const Variables fileVariables = parsed->fileVariables();
-    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
-        variables.insert(it.key(), it.value());
-    for (const QString &secret : c->settings().secrets) {
-        if (variables.contains(secret))
-            continue;
-        const SecretReply reply = m_vault->readNow({ c->settings().id, env, secret });
-        if (reply.status == SecretReply::Status::Ok)
-            variables.insert(secret, reply.value);
-    }
+    source.environment = environment;
+    source.request = request;
     source.variables = variables;
 
     std::optional<BodyInclude> include;
     const auto resolved = resolve(source.request, variables, directory, &include);
     if (!resolved) {
         statusBar()->showMessage(resolved.error().message);
-        return false;
+        return;
     }
     const QString title = source.request.name.isEmpty() ? QFileInfo(relativePath).completeBaseName()
                                                         : source.request.name;
@@ -1122,13 +1143,13 @@ bool MainWindow::openCollectionRequest(
     const QString preview = variablePreview(source.request, variables, c->settings().secrets);
     if (!preview.isEmpty())
         page->setVariablePreview(
-            (env.isEmpty() ? tr("Variables: ") : tr("Variables (%1): ").arg(env)) + preview,
+            (environment.isEmpty() ? tr("Variables: ") : tr("Variables (%1): ").arg(environment))
+                + preview,
             tr("What the {{variables}} of this request resolved to: the active gateway, then "
                "the collection's defaults and environment, then the file's @variables. "
                "Secrets are masked."));
     m_tabs->setTabToolTip(m_tabs->indexOf(page), c->name() + u" › "_s + relativePath);
     updateEnvironmentPicker();
-    return true;
 }
 
 bool MainWindow::saveToCollection(RequestPage *page)
@@ -1171,7 +1192,7 @@ bool MainWindow::saveToCollection(RequestPage *page)
     m_collections->refresh(src.root);
     statusBar()->showMessage(newSecrets.isEmpty()
             ? tr("Saved %1").arg(src.relativePath)
-            : tr("Saved %1; the credential went to %2, the file says {{%3}}")
+            : tr("Saved %1; the credential goes to %2, the file says {{%3}}")
                   .arg(src.relativePath, m_vault->description(), newSecrets.firstKey()));
     return true;
 }
@@ -1247,13 +1268,15 @@ bool MainWindow::storeCollectionSecrets(
         statusBar()->showMessage(saved.error().message);
         return false;
     }
+    // The keyring answers later; the file only ever says {{name}}, so nothing waits.
+    const QString id = c->settings().id;
     for (auto it = secrets.begin(); it != secrets.end(); ++it) {
-        const SecretReply reply
-            = m_vault->writeNow({ c->settings().id, environment, it.key() }, it.value());
-        if (reply.status != SecretReply::Status::Ok) {
-            statusBar()->showMessage(reply.message);
-            return false;
-        }
+        m_vault->write(
+            { id, environment, it.key() }, it.value(), this, [this](const SecretReply &reply) {
+                // Kept somewhere else than asked (the session, a file), or not at all.
+                if (!reply.message.isEmpty())
+                    statusBar()->showMessage(reply.message);
+            });
     }
     return true;
 }
@@ -1331,14 +1354,16 @@ bool MainWindow::setCollectionSecret(const QString &root, const QString &name, c
         return false;
     }
     const QString env = environment(root);
-    const SecretReply reply = m_vault->writeNow({ c->settings().id, env, name }, value);
-    if (reply.status != SecretReply::Status::Ok) {
-        statusBar()->showMessage(reply.message);
-        return false;
-    }
     const QString where = env.isEmpty() ? c->name() : c->name() + u" / "_s + env;
-    const QString message = tr("{{%1}} of %2 is kept in %3");
-    statusBar()->showMessage(message.arg(name, where, m_vault->description()));
+    m_vault->write({ c->settings().id, env, name }, value, this,
+        [this, name, where](const SecretReply &reply) {
+            if (reply.status != SecretReply::Status::Ok) {
+                statusBar()->showMessage(reply.message);
+                return;
+            }
+            const QString message = tr("{{%1}} of %2 is kept in %3");
+            statusBar()->showMessage(message.arg(name, where, m_vault->description()));
+        });
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/httpfile/httpfile.h"
 #include "core/store/history.h"
+#include "core/store/secretstore.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -26,7 +27,6 @@ class Repository;
 namespace gs::core {
 class Collection;
 class History;
-class SecretVault;
 } // namespace gs::core
 
 namespace gs::demo {
@@ -48,7 +48,10 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    //! Secrets go to \a vault; without one, to the system keyring (or, with
+    //! GATESCOPE_SECRET_STORE=session, memory: tests and screenshot runs must not touch
+    //! the user's keyring).
+    explicit MainWindow(std::unique_ptr<core::SecretVault> vault = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     //! The bundled example files ("chat-stream.http", ...).
@@ -69,7 +72,10 @@ public:
     bool openPath(const QString &path);
     CollectionTree *collections() const { return m_collections; }
     //! Opens request \a index of a collection file in a tab, resolved with the active
-    //! environment (an open tab of the same request is focused instead).
+    //! environment (an open tab of the same request is focused instead). Secrets the
+    //! request needs come from the vault first: the tab opens when they are in (at
+    //! once when none is needed), and the window goes on meanwhile. False, with the
+    //! reason in the status bar, when the request cannot be opened at all.
     bool openCollectionRequest(const QString &root, const QString &relativePath, qsizetype index);
     //! Saves the current tab's request as a new file \a name in \a folder of an open
     //! collection (the token and the gateway's address as {{variables}}) and ties the
@@ -77,7 +83,8 @@ public:
     bool saveCurrentToCollection(const QString &root, const QString &folder, const QString &name);
     //! Keeps \a value for variable \a name of \a root's collection, in its active
     //! environment, in the keyring (or where the vault says), and lists the name in
-    //! the collection's secrets; the collection's files never see the value.
+    //! the collection's secrets; the collection's files never see the value. The
+    //! keyring answers later; the status bar tells where the value went.
     bool setCollectionSecret(const QString &root, const QString &name, const QString &value);
     //! The environment chosen for \a root's collection (its default when none was).
     QString environment(const QString &root) const;
@@ -131,7 +138,14 @@ private:
     void recordExchange(RequestPage *page);
     QFrame *buildWelcome();
     RequestPage *addPage(const QString &title);
-    core::Variables gatewayVariables(const QString &directory) const;
+    //! The active gateway and the environment file of \a directory, for a request of
+    //! the examples or of a plain file.
+    core::VariableLayers gatewayVariables(const QString &directory) const;
+    //! Focuses the tab of this collection request, if one is open.
+    bool focusCollectionTab(const QString &root, const QString &relativePath, qsizetype index);
+    void showCollectionRequest(const QString &root, const QString &relativePath, qsizetype index,
+        const core::HttpFileRequest &request, const QString &environment,
+        const core::Variables &variables, const QString &directory);
     void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
         const QString &directory, const QString &title);
     void applyTheme();
@@ -140,8 +154,9 @@ private:
     void updateActions();
     void configureGateway();
     bool saveToCollection(RequestPage *page);
-    //! Puts \a secrets into the credential store for \a c and names them in its settings;
-    //! says why on the status bar and returns false when it cannot.
+    //! Names \a secrets in \a c's settings, then writes their values to the vault in
+    //! the background. False, with the reason on the status bar, when the settings
+    //! cannot be saved; the vault's own failures are told there when they come.
     bool storeCollectionSecrets(
         core::Collection *c, const QString &environment, const core::Variables &secrets);
     std::optional<core::HttpFile> loadCollectionFile(

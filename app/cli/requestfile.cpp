@@ -74,16 +74,14 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
     const auto envVariables = environments->variables(parser.value(options.env));
     if (!envVariables)
         return failWith(envVariables.error());
-    // Precedence: --var, then the file's own @variables, then the environment.
-    Variables variables = *envVariables;
-    const Variables fileVariables = file->fileVariables();
-    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
-        variables.insert(it.key(), it.value());
     const auto overrides = variableOverrides(parser, options, command);
     if (!overrides)
         return failWith(overrides.error());
-    for (auto it = overrides->begin(); it != overrides->end(); ++it)
-        variables.insert(it.key(), it.value());
+    VariableLayers layers;
+    layers.environment = *envVariables;
+    layers.file = file->fileVariables();
+    layers.overrides = *overrides;
+    const Variables variables = layers.merged();
 
     loaded.source = requests[index];
     const auto resolved = resolve(loaded.source, variables, directory, &loaded.include);

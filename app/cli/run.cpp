@@ -241,26 +241,22 @@ struct RunContext
 // --var; secrets from the credential store for the names still missing.
 Variables variablesFor(RunContext &ctx, const CollectionFile &file)
 {
-    Variables variables = ctx.baseVariables;
-    const Variables fileVariables = file.fileVariables;
-    for (auto it = fileVariables.begin(); it != fileVariables.end(); ++it)
-        variables.insert(it.key(), it.value());
-    for (auto it = ctx.overrides.begin(); it != ctx.overrides.end(); ++it)
-        variables.insert(it.key(), it.value());
-    for (const QString &secret : ctx.collection.settings().secrets) {
-        if (variables.contains(secret))
-            continue;
+    VariableLayers layers;
+    layers.environment = ctx.baseVariables;
+    layers.file = file.fileVariables;
+    layers.overrides = ctx.overrides;
+    for (const QString &secret : layers.unsetSecrets(ctx.collection.settings().secrets)) {
         const SecretReply reply
             = ctx.vault.readNow({ ctx.collection.settings().id, ctx.environment, secret });
         if (reply.status == SecretReply::Status::Ok) {
-            variables.insert(secret, reply.value);
+            layers.secrets.insert(secret, reply.value);
         } else if (!ctx.vault.fallbackReason().isEmpty() && !ctx.vaultWarned) {
             ctx.err << "note: " << ctx.vault.fallbackReason()
                     << " Pass secrets with --var NAME=VALUE.\n";
             ctx.vaultWarned = true;
         }
     }
-    return variables;
+    return layers.merged();
 }
 
 RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFileRequest &request)

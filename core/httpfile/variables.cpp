@@ -7,11 +7,36 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <algorithm>
 #include <array>
 
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
+
+Variables VariableLayers::merged() const
+{
+    Variables out = gateway;
+    for (const Variables *layer : { &environment, &file, &overrides })
+        out.insert(*layer);
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        if (!out.contains(it.key()))
+            out.insert(it.key(), it.value());
+    return out;
+}
+
+QStringList VariableLayers::unsetSecrets(const QStringList &secretNames) const
+{
+    QStringList out;
+    for (const QString &name : secretNames) {
+        const bool set = std::ranges::any_of(
+            std::initializer_list<const Variables *> { &gateway, &environment, &file, &overrides },
+            [&name](const Variables *layer) { return layer->contains(name); });
+        if (!set && !out.contains(name))
+            out << name;
+    }
+    return out;
+}
 
 namespace {
 

@@ -4,10 +4,31 @@
 
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace gs::core {
 
 using Variables = QMap<QString, QString>;
+
+//! Where a request's {{variables}} come from, weakest first: each layer wins over the
+//! ones before it for the names it sets. The window, `send`/`compose` and `run` all
+//! merge them here, so that a name means the same thing everywhere
+//! (docs/http-files.md, "Variables").
+struct VariableLayers
+{
+    Variables gateway; //!< the window's active gateway: baseUrl, token
+    Variables environment; //!< a collection's defaults, "$shared", then the chosen environment
+    Variables file; //!< the file's own "@name = value" lines
+    Variables overrides; //!< --var NAME=VALUE
+    //! From the credential store; only for names no other layer sets, so that a value
+    //! the user typed or passed is never replaced by a stored one.
+    Variables secrets;
+
+    Variables merged() const;
+    //! The names in \a secretNames that no layer but secrets sets: what to ask the
+    //! credential store for.
+    QStringList unsetSecrets(const QStringList &secretNames) const;
+};
 
 //! How far {{variables}} may take a text: a request stops with an error past these,
 //! instead of growing until memory runs out.

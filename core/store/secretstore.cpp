@@ -241,6 +241,62 @@ void SecretVault::noteUnavailable(const QString &message)
     Q_EMIT fallbackChanged(reason);
 }
 
+namespace {
+
+// \a done, or nothing once \a context is gone.
+SecretStore::Callback guarded(const QObject *context, SecretStore::Callback done)
+{
+    return
+        [context = QPointer<const QObject>(context), done = std::move(done)](const SecretReply &r) {
+            if (context)
+                done(r);
+        };
+}
+
+} // namespace
+
+void SecretVault::read(const SecretKey &key, const QObject *context, SecretStore::Callback done)
+{
+    read(key, guarded(context, std::move(done)));
+}
+
+void SecretVault::write(
+    const SecretKey &key, const QString &value, const QObject *context, SecretStore::Callback done)
+{
+    write(key, value, guarded(context, std::move(done)));
+}
+
+void SecretVault::remove(const SecretKey &key, const QObject *context, SecretStore::Callback done)
+{
+    remove(key, guarded(context, std::move(done)));
+}
+
+void SecretVault::readAll(const QList<SecretKey> &keys, const QObject *context,
+    std::function<void(const QHash<QString, SecretReply> &)> done)
+{
+    struct Pending
+    {
+        QHash<QString, SecretReply> replies;
+        qsizetype waiting = 0;
+        std::function<void(const QHash<QString, SecretReply> &)> done;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->waiting = keys.size();
+    pending->done = std::move(done);
+    if (keys.isEmpty()) {
+        if (QPointer<const QObject>(context))
+            pending->done({});
+        return;
+    }
+    for (const SecretKey &key : keys) {
+        read(key, context, [pending, name = key.name](const SecretReply &r) {
+            pending->replies.insert(name, r);
+            if (--pending->waiting == 0)
+                pending->done(pending->replies);
+        });
+    }
+}
+
 void SecretVault::read(const SecretKey &key, SecretStore::Callback done)
 {
     // A secret set in this session while the store did not answer comes first.

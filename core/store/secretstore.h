@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -115,13 +116,20 @@ public:
     //! Where secrets are kept now.
     QString description() const;
 
-    void read(const SecretKey &key, SecretStore::Callback done);
+    //! Each call answers exactly once, possibly later, and only while \a context
+    //! lives: a window closed or a collection removed in between never hears back.
+    void read(const SecretKey &key, const QObject *context, SecretStore::Callback done);
     //! The reply's message says where the secret went when it was not the credential
     //! store.
-    void write(const SecretKey &key, const QString &value, SecretStore::Callback done);
-    void remove(const SecretKey &key, SecretStore::Callback done);
+    void write(const SecretKey &key, const QString &value, const QObject *context,
+        SecretStore::Callback done);
+    void remove(const SecretKey &key, const QObject *context, SecretStore::Callback done);
+    //! Reads every key in \a keys; \a done gets the replies by name once all answered.
+    void readAll(const QList<SecretKey> &keys, const QObject *context,
+        std::function<void(const QHash<QString, SecretReply> &)> done);
 
-    //! Reads waiting for each reply in a local event loop (for the command line).
+    //! Waits for the reply in a local event loop, for callers that may block (the
+    //! command line and tests). Never in the window: it would stall for up to 30 s.
     SecretReply readNow(const SecretKey &key);
     SecretReply writeNow(const SecretKey &key, const QString &value);
 
@@ -130,6 +138,9 @@ Q_SIGNALS:
     void fallbackChanged(const QString &reason);
 
 private:
+    void read(const SecretKey &key, SecretStore::Callback done);
+    void write(const SecretKey &key, const QString &value, SecretStore::Callback done);
+    void remove(const SecretKey &key, SecretStore::Callback done);
     SecretStore &fallback();
     void readAnswered(
         const SecretKey &key, const SecretReply &r, const SecretStore::Callback &done);

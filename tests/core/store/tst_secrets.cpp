@@ -56,6 +56,8 @@ private Q_SLOTS:
     void vaultKeepsSecretsForTheSessionWhenNoStoreAnswers();
     void fileFallbackOnlyWhenAskedAndOwnerOnly();
     void fileStoreLeavesAForeignFileAlone();
+    void answersNeverReachAContextThatIsGone();
+    void readAllAnswersOnceWithEveryName();
     void realCredentialStore();
 };
 
@@ -119,14 +121,10 @@ void TestSecrets::fileFallbackOnlyWhenAskedAndOwnerOnly()
     SecretVault later(std::make_unique<SilentStore>());
     later.setFileFallback(std::make_unique<FileSecretStore>(path));
     QCOMPARE(later.readNow(kToken).value, u"sk-file-2"_s);
-    SecretReply removed;
-    QEventLoop loop;
-    later.remove(kToken, [&](const SecretReply &r) {
-        removed = r;
-        loop.quit();
-    });
-    loop.exec();
-    QCOMPARE(removed.status, SecretReply::Status::Ok);
+    std::optional<SecretReply> removed;
+    later.remove(kToken, this, [&](const SecretReply &r) { removed = r; });
+    QTRY_VERIFY(removed);
+    QCOMPARE(removed->status, SecretReply::Status::Ok);
     QCOMPARE(later.readNow(kToken).status, SecretReply::Status::NotFound);
 }
 
@@ -147,6 +145,52 @@ void TestSecrets::fileStoreLeavesAForeignFileAlone()
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("my notes, not JSON"));
+}
+
+void TestSecrets::answersNeverReachAContextThatIsGone()
+{
+    // The store answers later, in the order it was asked: once the second answer is
+    // in, the first one has been delivered or dropped.
+    SecretVault vault(std::make_unique<SilentStore>());
+    auto *closedWindow = new QObject;
+    bool late = false;
+    vault.read(kToken, closedWindow, [&late](const SecretReply &) { late = true; });
+    vault.write(kToken, u"x"_s, closedWindow, [&late](const SecretReply &) { late = true; });
+    delete closedWindow;
+    QObject window;
+    std::optional<SecretReply> answered;
+    vault.read(kToken, &window, [&answered](const SecretReply &r) { answered = r; });
+    QTRY_VERIFY(answered);
+    QVERIFY(!late);
+    // The write was still kept (for the session), only its answer went nowhere.
+    QCOMPARE(vault.readNow(kToken).value, u"x"_s);
+}
+
+void TestSecrets::readAllAnswersOnceWithEveryName()
+{
+    SecretVault vault(std::make_unique<SilentStore>());
+    QCOMPARE(vault.writeNow(kToken, u"sk-1"_s).status, SecretReply::Status::Ok);
+    const SecretKey other { kToken.collection, kToken.environment, u"x_auth"_s };
+    const SecretKey missing { kToken.collection, kToken.environment, u"missing"_s };
+    QCOMPARE(vault.writeNow(other, u"xa-2"_s).status, SecretReply::Status::Ok);
+
+    int calls = 0;
+    QHash<QString, SecretReply> replies;
+    vault.readAll({ kToken, other, missing }, this, [&](const QHash<QString, SecretReply> &r) {
+        ++calls;
+        replies = r;
+    });
+    QTRY_COMPARE(calls, 1);
+    QCOMPARE(replies.size(), 3);
+    QCOMPARE(replies.value(u"token"_s).value, u"sk-1"_s);
+    QCOMPARE(replies.value(u"x_auth"_s).value, u"xa-2"_s);
+    QCOMPARE(replies.value(u"missing"_s).status, SecretReply::Status::NotFound);
+
+    // Nothing to read still answers, once.
+    int empty = 0;
+    vault.readAll(
+        {}, this, [&empty](const QHash<QString, SecretReply> &r) { empty += 1 + r.size(); });
+    QCOMPARE(empty, 1);
 }
 
 void TestSecrets::realCredentialStore()
@@ -172,9 +216,9 @@ void TestSecrets::realCredentialStore()
         // And a second vault (a new session of the app) reads it back.
         SecretVault next(std::make_unique<KeychainSecretStore>(u"Gatescope-test"_s));
         QCOMPARE(next.readNow(kToken).value, u"sk-real-store-77"_s);
-        QEventLoop loop;
-        next.remove(kToken, [&](const SecretReply &) { loop.quit(); });
-        loop.exec();
+        bool removed = false;
+        next.remove(kToken, this, [&](const SecretReply &) { removed = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(removed, 30'000);
         QCOMPARE(next.readNow(kToken).status, SecretReply::Status::NotFound);
     } else {
         // "none": no D-Bus at all; "locked": D-Bus starts a keyring nobody can unlock
