@@ -430,4 +430,13 @@ QString DemoGateway::baseUrl() const
     return u"http://%1:%2/api/llm"_s.arg(host).arg(m_server->serverPort());
 }
 
+Result<LocalGateway> startLocalGateway()
+{
+    auto gateway = std::make_unique<DemoGateway>();
+    const auto url = gateway->listen();
+    if (!url)
+        return std::unexpected(url.error());
+    return LocalGateway { std::move(gateway), *url, QString::fromLatin1(kDemoToken) };
+}
+
 } // namespace gs::demo

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model/error.h"
+#include "core/net/gatewaysession.h"
 #include "demo/demorouter.h"
 
 #include <QHostAddress>
@@ -39,5 +40,9 @@ private:
     QTcpServer *m_server;
     DemoRouter m_router;
 };
+
+//! Starts a DemoGateway on a free loopback port, for core::GatewaySession (the
+//! window's "Use the Demo Gateway").
+Result<core::LocalGateway> startLocalGateway();
 
 } // namespace gs::demo

@@ -6,11 +6,10 @@
 #include "core/interop/requestexport.h"
 #include "core/model/gatewayrequest.h"
 #include "core/net/exchange.h"
+#include "core/net/gatewaysession.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
-#include "demo/demogateway.h"
-#include "demo/demorouter.h"
 #include "gatewaydialog.h"
 #include "historydialog.h"
 #include "requesteditor.h"
@@ -57,16 +56,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
-using namespace gs::demo;
 
 namespace gs::ui {
 
 namespace {
-
-void ignoreReply(const SecretReply &reply)
-{
-    Q_UNUSED(reply);
-}
 
 // "baseUrl = https://… · token = •••• · team: not set" for the variables a collection
 // request uses. Secrets (the collection's, and whatever goes into a credential
@@ -98,7 +91,7 @@ constexpr int kHistoryRole = Qt::UserRole + 3;
 
 } // namespace
 
-MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
+MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     : QMainWindow(parent)
     , m_repository(new KSyntaxHighlighting::Repository)
     , m_network(new QNetworkAccessManager(this))
@@ -108,8 +101,8 @@ MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
-    if (vault)
-        m_vault = std::move(vault);
+    if (parts.vault)
+        m_vault = std::move(parts.vault);
     else if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
         m_vault = std::make_unique<SecretVault>(std::make_unique<SessionSecretStore>());
     else
@@ -120,6 +113,19 @@ MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
     });
     if (const QString file = QSettings().value(u"secrets/file"_s).toString(); !file.isEmpty())
         m_vault->setFileFallback(std::make_unique<FileSecretStore>(file));
+    m_session = new GatewaySession(m_network, m_vault.get(), this);
+    m_session->setDemoFactory(std::move(parts.demoGateway));
+    connect(m_session, &GatewaySession::changed, this, [this] {
+        if (m_session->isSet())
+            m_welcome->hide();
+        updateGatewayLabel();
+    });
+    connect(m_session, &GatewaySession::message, this,
+        [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_session, &GatewaySession::modelsChanged, this, [this](const QStringList &models) {
+        for (int i = 0; i < m_tabs->count(); ++i)
+            static_cast<RequestPage *>(m_tabs->widget(i))->editor()->setModelSuggestions(models);
+    });
     keepMyEdits = [this](const QString &question) {
         QMessageBox box(
             QMessageBox::Question, tr("Gatescope"), question, QMessageBox::NoButton, this);
@@ -194,17 +200,9 @@ MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
     // A geometry saved on another screen (or by an offscreen run) can be tiny.
     if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
-    m_baseUrl = settings.value(u"gateway/baseUrl"_s).toString();
-    m_welcome->setVisible(m_baseUrl.isEmpty());
-    // The token of the gateway set up last time comes from the keyring, when it answers.
-    if (!m_baseUrl.isEmpty()) {
-        const SecretKey key { u"gateway"_s, m_baseUrl, u"token"_s };
-        m_vault->read(key, this, [this](const SecretReply &r) {
-            if (r.status == SecretReply::Status::Ok && m_token.isEmpty())
-                m_token = r.value;
-            updateGatewayLabel();
-        });
-    }
+    // The gateway of the last session; its token comes from the keyring when it answers.
+    m_session->restore();
+    m_welcome->setVisible(!m_session->isSet());
     // The collections of the last session open right after the first frame: reading a
     // large one takes a noticeable moment that the window should not wait for.
     updateEnvironmentPicker();
@@ -222,7 +220,7 @@ MainWindow::MainWindow(std::unique_ptr<SecretVault> vault, QWidget *parent)
         &MainWindow::applyTheme);
     updateGatewayLabel();
     updateActions();
-    statusBar()->showMessage(m_baseUrl.isEmpty() ? tr("No gateway set up: try the demo gateway, or "
+    statusBar()->showMessage(!m_session->isSet() ? tr("No gateway set up: try the demo gateway, or "
                                                       "set one up in Gateway ▸ Set Up Gateway.")
                                                  : tr("Ready"));
 }
@@ -351,7 +349,9 @@ void MainWindow::buildMenus()
     }
 
     QMenu *gateway = menuBar()->addMenu(tr("&Gateway"));
-    gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
+    QAction *useDemo
+        = gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
+    useDemo->setEnabled(m_session->canStartDemo());
     gateway->addAction(tr("&Set Up Gateway…"), this, &MainWindow::configureGateway);
     gateway->addAction(tr("Keep Secrets in a &File…"), this, [this] {
         const QString path = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
@@ -369,7 +369,7 @@ void MainWindow::buildMenus()
             keepSecretsInFile(path);
     });
     gateway->addAction(tr("&Refresh Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
-        &MainWindow::fetchModels);
+        [this] { m_session->fetchModels(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Gatescope"), this, [this] {
@@ -522,7 +522,7 @@ bool MainWindow::openHistoryEntry(qint64 id)
     }
     GatewayRequest request = decode(*resolved);
     // The history keeps no token: the active gateway's stands in for the mask.
-    request.bearerToken = m_token;
+    request.bearerToken = m_session->token();
     RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
     page->editor()->setRequest(request);
     page->inspector()->showRecorded(*e);
@@ -556,6 +556,7 @@ QFrame *MainWindow::buildWelcome()
     auto *demo = new QPushButton(tr("Try the &Demo Gateway"));
     demo->setObjectName(u"tryDemo"_s);
     connect(demo, &QPushButton::clicked, this, &MainWindow::tryDemo);
+    demo->setVisible(m_session->canStartDemo());
     auto *setUp = new QPushButton(tr("Set Up a Gateway…"));
     connect(setUp, &QPushButton::clicked, this, &MainWindow::configureGateway);
     auto *close = new QToolButton;
@@ -583,98 +584,56 @@ bool MainWindow::tryDemo()
 
 bool MainWindow::useDemoGateway()
 {
-    if (!m_demo) {
-        auto demo = std::make_unique<DemoGateway>();
-        const auto url = demo->listen();
-        if (!url) {
-            statusBar()->showMessage(
-                tr("The demo gateway could not start: %1").arg(url.error().message));
-            return false;
-        }
-        m_demo = std::move(demo);
+    const auto used = m_session->useDemo();
+    if (!used) {
+        statusBar()->showMessage(
+            tr("The demo gateway could not start: %1").arg(used.error().message));
+        return false;
     }
-    m_baseUrl = m_demo->baseUrl();
-    m_token = QString::fromLatin1(kDemoToken);
-    m_welcome->hide();
-    updateGatewayLabel();
-    fetchModels();
-    statusBar()->showMessage(tr("Demo gateway running at %1").arg(m_baseUrl));
+    statusBar()->showMessage(tr("Demo gateway running at %1").arg(m_session->baseUrl()));
     return true;
 }
 
 void MainWindow::setGateway(const QString &baseUrl, const QString &token)
 {
-    m_baseUrl = baseUrl;
-    m_token = token;
-    QSettings().setValue(u"gateway/baseUrl"_s, baseUrl);
-    // The token in the system keyring (or this session only, which the vault says).
-    if (!token.isEmpty())
-        m_vault->write({ u"gateway"_s, baseUrl, u"token"_s }, token, this, ignoreReply);
-    m_welcome->hide();
-    updateGatewayLabel();
-    fetchModels();
+    m_session->setGateway(baseUrl, token);
 }
 
 void MainWindow::configureGateway()
 {
     GatewayDialog dialog(this);
-    dialog.setBaseUrl(m_demo && m_baseUrl == m_demo->baseUrl() ? QString() : m_baseUrl);
-    dialog.setToken(m_demo && m_baseUrl == m_demo->baseUrl() ? QString() : m_token);
+    // The demo's address and token are not the user's to edit.
+    if (!m_session->isDemo()) {
+        dialog.setBaseUrl(m_session->baseUrl());
+        dialog.setToken(m_session->token());
+    }
     if (dialog.exec() == QDialog::Accepted)
         setGateway(dialog.baseUrl(), dialog.token());
 }
 
 void MainWindow::updateGatewayLabel()
 {
-    if (m_baseUrl.isEmpty())
+    const QString baseUrl = m_session->baseUrl();
+    if (baseUrl.isEmpty())
         m_gatewayLabel->setText(tr("Gateway: none"));
-    else if (m_demo && m_baseUrl == m_demo->baseUrl())
-        m_gatewayLabel->setText(tr("Gateway: demo at %1").arg(m_baseUrl));
+    else if (m_session->isDemo())
+        m_gatewayLabel->setText(tr("Gateway: demo at %1").arg(baseUrl));
     else {
-        const QString noToken = m_token.isEmpty() ? tr(" (no token for this session)") : QString();
-        m_gatewayLabel->setText(tr("Gateway: %1%2").arg(m_baseUrl, noToken));
+        const QString noToken
+            = m_session->token().isEmpty() ? tr(" (no token for this session)") : QString();
+        m_gatewayLabel->setText(tr("Gateway: %1%2").arg(baseUrl, noToken));
     }
-}
-
-void MainWindow::fetchModels()
-{
-    if (m_baseUrl.isEmpty())
-        return;
-    QNetworkRequest request(QUrl(m_baseUrl + u"/models"_s));
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    request.setTransferTimeout(15000);
-    QNetworkReply *reply = m_network->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        const QJsonArray list
-            = QJsonDocument::fromJson(reply->readAll()).object().value("data"_L1).toArray();
-        if (reply->error() != QNetworkReply::NoError || list.isEmpty()) {
-            statusBar()->showMessage(
-                tr("No model list from %1: %2").arg(m_baseUrl, reply->errorString()));
-            return;
-        }
-        m_models.clear();
-        for (const QJsonValue &m : list)
-            m_models << m.toObject().value("id"_L1).toString();
-        m_models.sort();
-        for (int i = 0; i < m_tabs->count(); ++i)
-            static_cast<RequestPage *>(m_tabs->widget(i))->editor()->setModelSuggestions(m_models);
-    });
 }
 
 VariableLayers MainWindow::gatewayVariables(const QString &directory) const
 {
     VariableLayers layers;
-    if (!m_baseUrl.isEmpty())
-        layers.gateway.insert(u"baseUrl"_s, m_baseUrl);
-    if (!m_token.isEmpty())
-        layers.gateway.insert(u"token"_s, m_token);
+    layers.gateway = m_session->variables();
     if (auto envs = HttpEnvironments::loadFromDirectory(directory); envs) {
         layers.environment = envs->shared;
         // Without an active gateway, the first environment (the demo one for the
         // bundled examples) fills in the rest.
-        if (m_baseUrl.isEmpty() && !envs->environments.isEmpty()) {
+        if (!m_session->isSet() && !envs->environments.isEmpty()) {
             if (auto v = envs->variables(envs->environments.firstKey()); v)
                 layers.environment = *v;
         }
@@ -687,7 +646,7 @@ RequestPage *MainWindow::addPage(const QString &title)
     auto *page = new RequestPage(m_repository, m_network);
     page->setTitle(title);
     page->setTheme(m_repository->themeForPalette(palette()));
-    page->editor()->setModelSuggestions(m_models);
+    page->editor()->setModelSuggestions(m_session->models());
     // Every named splitter of a page opens as the user last left one like it.
     for (QSplitter *splitter : page->findChildren<QSplitter *>()) {
         const QString key = splitter->objectName();
@@ -715,8 +674,8 @@ RequestPage *MainWindow::newRequest()
 {
     RequestPage *page = addPage(tr("New request"));
     GatewayRequest r;
-    r.baseUrl = m_baseUrl;
-    r.bearerToken = m_token;
+    r.baseUrl = m_session->baseUrl();
+    r.bearerToken = m_session->token();
     r.body = "{\n  \"model\": \"\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"\"}]\n}";
     page->editor()->setRequest(r);
     page->editor()->focusUrl();
@@ -847,7 +806,7 @@ bool MainWindow::saveCurrent(const QString &path)
     }
     // The token and the gateway's address as {{variables}}: a saved file carries no secret.
     const GatewayRequest &request = page->editor()->request();
-    const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
+    const QString baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
     TemplateOptions options;
     options.baseUrl = baseUrl;
     const TemplatedRequest templated = templateRequest(compose(request), options);
@@ -1070,10 +1029,7 @@ bool MainWindow::openCollectionRequest(
     // The active gateway, under the collection's variables (its environment wins),
     // under the file's own; secrets from the vault for what is still missing.
     VariableLayers layers;
-    if (!m_baseUrl.isEmpty())
-        layers.gateway.insert(u"baseUrl"_s, m_baseUrl);
-    if (!m_token.isEmpty())
-        layers.gateway.insert(u"token"_s, m_token);
+    layers.gateway = m_session->variables();
     if (const auto own = c->variables(env); own)
         layers.environment = *own;
     layers.file = parsed->fileVariables();
@@ -1290,7 +1246,7 @@ bool MainWindow::saveCurrentToCollection(
         return false;
     // As Save does: the token and the gateway's address as {{variables}}.
     const GatewayRequest &request = page->editor()->request();
-    const QString baseUrl = request.baseUrl.isEmpty() ? m_baseUrl : request.baseUrl;
+    const QString baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
     TemplateOptions options;
     options.baseUrl = baseUrl;
     const TemplatedRequest templated = templateRequest(compose(request), options);
@@ -1308,7 +1264,7 @@ bool MainWindow::saveCurrentToCollection(
     // Credentials other than the gateway's own token (which stays the gateway's) go to
     // the keyring, the file says their {{names}}.
     Variables secrets = templated.secrets;
-    if (secrets.value(u"token"_s) == m_token)
+    if (secrets.value(u"token"_s) == m_session->token())
         secrets.remove(u"token"_s);
     if (!storeCollectionSecrets(c, environment(root), secrets))
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/httpfile/httpfile.h"
+#include "core/net/gatewaysession.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
 
@@ -29,14 +30,21 @@ class Collection;
 class History;
 } // namespace gs::core
 
-namespace gs::demo {
-class DemoGateway;
-}
-
 namespace gs::ui {
 
 class CollectionTree;
 class RequestPage;
+
+//! What the window is built from; app/gui/main.cpp, the composition root, makes them.
+struct WindowParts
+{
+    //! Where secrets go. Null: the system keyring (or, with
+    //! GATESCOPE_SECRET_STORE=session, memory: tests and screenshot runs must not
+    //! touch the user's keyring).
+    std::unique_ptr<core::SecretVault> vault;
+    //! Starts the embedded demo gateway. Null: the window offers none.
+    core::LocalGatewayFactory demoGateway;
+};
 
 //! The main window: a sidebar of requests (open collections, the bundled examples,
 //! the history) with the environment picker, tabs of open requests, each an editor
@@ -48,10 +56,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    //! Secrets go to \a vault; without one, to the system keyring (or, with
-    //! GATESCOPE_SECRET_STORE=session, memory: tests and screenshot runs must not touch
-    //! the user's keyring).
-    explicit MainWindow(std::unique_ptr<core::SecretVault> vault = {}, QWidget *parent = nullptr);
+    explicit MainWindow(WindowParts parts = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     //! The bundled example files ("chat-stream.http", ...).
@@ -103,9 +108,9 @@ public:
     //! The newcomer's round trip: the demo gateway, the streaming example, sent.
     bool tryDemo();
     void setGateway(const QString &baseUrl, const QString &token);
-    QString gatewayBaseUrl() const { return m_baseUrl; }
-    bool demoRunning() const { return m_demo != nullptr; }
-    QStringList models() const { return m_models; }
+    QString gatewayBaseUrl() const { return m_session->baseUrl(); }
+    bool demoRunning() const { return m_session->demoRunning(); }
+    QStringList models() const { return m_session->models(); }
 
     RequestPage *currentPage() const;
     int pageCount() const;
@@ -149,7 +154,6 @@ private:
     void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
         const QString &directory, const QString &title);
     void applyTheme();
-    void fetchModels();
     void updateGatewayLabel();
     void updateActions();
     void configureGateway();
@@ -168,10 +172,7 @@ private:
 
     KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
-    std::unique_ptr<demo::DemoGateway> m_demo;
-    QString m_baseUrl;
-    QString m_token;
-    QStringList m_models;
+    core::GatewaySession *m_session = nullptr;
 
     QSplitter *m_splitter;
     QTreeWidget *m_sidebar;

@@ -1,3 +1,4 @@
+#include "demo/demogateway.h"
 #include "screenshots.h"
 #include "ui/appicon.h"
 #include "ui/mainwindow.h"
@@ -104,7 +105,9 @@ int main(int argc, char *argv[])
         qputenv("GATESCOPE_SECRET_STORE", "session");
     }
 
-    gs::ui::MainWindow window;
+    gs::ui::WindowParts parts;
+    parts.demoGateway = gs::demo::startLocalGateway;
+    gs::ui::MainWindow window(std::move(parts));
     // The history of exchanges: the user's own, or a scratch one for a scripted session.
     window.openHistory(parser.isSet(screenshots)
             ? scratchSettings.filePath(u"history.sqlite"_s)

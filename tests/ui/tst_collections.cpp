@@ -309,8 +309,9 @@ void TestCollections::aSlowKeyringNeverHoldsTheWindow()
     writeFile(path(u"team/.gatescope.json"_s),
         R"({"schemaVersion": 1, "defaultEnvironment": "prod", "id": "c-1", "secrets": ["token"]})");
     auto keyring = std::make_shared<Keyring>();
-    auto window = std::make_unique<MainWindow>(
-        std::make_unique<SecretVault>(std::make_unique<LateStore>(keyring)));
+    WindowParts parts;
+    parts.vault = std::make_unique<SecretVault>(std::make_unique<LateStore>(keyring));
+    auto window = std::make_unique<MainWindow>(std::move(parts));
     window->show();
     QVERIFY(window->openCollection(path(u"team"_s)));
 

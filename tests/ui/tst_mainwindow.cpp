@@ -1,4 +1,5 @@
 #include "core/net/exchange.h"
+#include "demo/demogateway.h"
 #include "ui/collectiontree.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
@@ -38,6 +39,18 @@
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// A window as the application builds it: with the embedded demo gateway to start.
+WindowParts withDemo()
+{
+    WindowParts parts;
+    parts.demoGateway = gs::demo::startLocalGateway;
+    return parts;
+}
+
+} // namespace
+
 // The whole window against the embedded demo gateway over real loopback HTTP.
 class TestMainWindow final : public QObject
 {
@@ -75,7 +88,7 @@ void TestMainWindow::init()
 
 void TestMainWindow::firstRunOffersTheDemo()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.welcomeShown());
@@ -97,7 +110,7 @@ void TestMainWindow::firstRunOffersTheDemo()
 
 void TestMainWindow::opensPathsFromTheCommandLine()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     const QString examples = QStringLiteral(GATESCOPE_SOURCE_DIR "/resources/examples");
     // A file: each of its requests in a tab.
@@ -117,7 +130,7 @@ void TestMainWindow::opensPathsFromTheCommandLine()
 
 void TestMainWindow::opensExamplesInTabs()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     QVERIFY(window.exampleNames().contains(u"chat-stream.http"_s));
     QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -137,7 +150,7 @@ void TestMainWindow::opensExamplesInTabs()
 
 void TestMainWindow::sendFillsEveryTab()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.resize(1400, 900);
     window.show();
     QVERIFY(window.useDemoGateway());
@@ -203,7 +216,7 @@ void TestMainWindow::sendFillsEveryTab()
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     QVERIFY(window.useDemoGateway());
     QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -230,7 +243,7 @@ void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
 
 void TestMainWindow::invalidRequestIsNotSent()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     RequestPage *page = window.currentPage();
@@ -244,7 +257,7 @@ void TestMainWindow::invalidRequestIsNotSent()
 
 void TestMainWindow::keyboardToolCallsChoicesAndCopying()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.resize(1400, 900);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -327,7 +340,7 @@ void TestMainWindow::certificateProblemsAreShown()
                 + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         });
     });
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     window.setGateway(u"https://127.0.0.1:%1"_s.arg(server.serverPort()), u"tok"_s);
     QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -348,7 +361,7 @@ void TestMainWindow::certificateProblemsAreShown()
 void TestMainWindow::savedFileCarriesNoToken()
 {
     QTemporaryDir dir;
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     window.setGateway(u"https://gw.example/api/llm"_s, u"tok-very-secret-42"_s);
     QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -370,7 +383,7 @@ void TestMainWindow::rendersText()
 {
     // Offscreen rendering with fonts: the body editor must show glyphs, not an empty
     // box, once the highlighter has run.
-    MainWindow window;
+    MainWindow window(withDemo());
     window.resize(1200, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -390,7 +403,7 @@ void TestMainWindow::rendersText()
 
 void TestMainWindow::followsADarkPalette()
 {
-    MainWindow window;
+    MainWindow window(withDemo());
     window.resize(1200, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -440,7 +453,7 @@ void TestMainWindow::splittersAreRemembered()
 {
     QList<int> sizes;
     {
-        MainWindow window;
+        MainWindow window(withDemo());
         window.resize(1400, 900);
         window.show();
         QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -460,7 +473,7 @@ void TestMainWindow::splittersAreRemembered()
 void TestMainWindow::historyRecordsSearchesAndReopens()
 {
     QTemporaryDir dir;
-    MainWindow window;
+    MainWindow window(withDemo());
     window.show();
     QVERIFY(window.openHistory(dir.filePath(u"history.sqlite"_s)));
     QCOMPARE(window.filterHistory({}), 0);
@@ -539,7 +552,7 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
 
 void TestMainWindow::closesCleanly()
 {
-    auto *window = new MainWindow;
+    auto *window = new MainWindow(withDemo());
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
     QVERIFY(window->useDemoGateway());

@@ -1,0 +1,132 @@
+#include "core/net/gatewaysession.h"
+
+#include "core/store/secretstore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+const auto kBaseUrlSetting = u"gateway/baseUrl"_s;
+
+SecretKey tokenKey(const QString &baseUrl)
+{
+    return { u"gateway"_s, baseUrl, u"token"_s };
+}
+
+void ignoreReply(const SecretReply &reply)
+{
+    Q_UNUSED(reply);
+}
+
+} // namespace
+
+GatewaySession::GatewaySession(QNetworkAccessManager *network, SecretVault *vault, QObject *parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_vault(vault)
+{ }
+
+GatewaySession::~GatewaySession() = default;
+
+void GatewaySession::setDemoFactory(LocalGatewayFactory factory)
+{
+    m_demoFactory = std::move(factory);
+}
+
+void GatewaySession::restore()
+{
+    m_baseUrl = QSettings().value(kBaseUrlSetting).toString();
+    if (m_baseUrl.isEmpty())
+        return;
+    Q_EMIT changed();
+    const QString asked = m_baseUrl;
+    m_vault->read(tokenKey(asked), this, [this, asked](const SecretReply &r) {
+        // Another gateway chosen, or a token typed, while the vault looked.
+        if (r.status != SecretReply::Status::Ok || m_baseUrl != asked || !m_token.isEmpty())
+            return;
+        m_token = r.value;
+        Q_EMIT changed();
+    });
+}
+
+void GatewaySession::setGateway(const QString &baseUrl, const QString &token)
+{
+    m_baseUrl = baseUrl;
+    m_token = token;
+    QSettings().setValue(kBaseUrlSetting, baseUrl);
+    // The token in the system keyring (or this session only, which the vault says).
+    if (!token.isEmpty())
+        m_vault->write(tokenKey(baseUrl), token, this, ignoreReply);
+    Q_EMIT changed();
+    fetchModels();
+}
+
+Result<void> GatewaySession::useDemo()
+{
+    if (!m_demo.server) {
+        if (!m_demoFactory)
+            return fail(Error::Kind::Usage, u"This program has no demo gateway."_s);
+        auto started = m_demoFactory();
+        if (!started)
+            return std::unexpected(started.error());
+        m_demo = std::move(*started);
+    }
+    m_baseUrl = m_demo.baseUrl;
+    m_token = m_demo.token;
+    Q_EMIT changed();
+    fetchModels();
+    return {};
+}
+
+Variables GatewaySession::variables() const
+{
+    Variables out;
+    if (!m_baseUrl.isEmpty())
+        out.insert(u"baseUrl"_s, m_baseUrl);
+    if (!m_token.isEmpty())
+        out.insert(u"token"_s, m_token);
+    return out;
+}
+
+void GatewaySession::fetchModels()
+{
+    if (m_baseUrl.isEmpty())
+        return;
+    // Only the answer for the gateway asked last counts.
+    if (m_modelsReply)
+        m_modelsReply->abort();
+    QNetworkRequest request(QUrl(m_baseUrl + u"/models"_s));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    request.setTransferTimeout(15000);
+    QNetworkReply *reply = m_network->get(request);
+    m_modelsReply = reply;
+    const QString asked = m_baseUrl;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, asked] {
+        reply->deleteLater();
+        if (reply->error() == QNetworkReply::OperationCanceledError)
+            return;
+        const QJsonArray list
+            = QJsonDocument::fromJson(reply->readAll()).object().value("data"_L1).toArray();
+        if (reply->error() != QNetworkReply::NoError || list.isEmpty()) {
+            Q_EMIT message(tr("No model list from %1: %2").arg(asked, reply->errorString()));
+            return;
+        }
+        m_models.clear();
+        for (const QJsonValue &m : list)
+            m_models << m.toObject().value("id"_L1).toString();
+        m_models.sort();
+        Q_EMIT modelsChanged(m_models);
+    });
+}
+
+} // namespace gs::core
