@@ -179,12 +179,17 @@ private:
         m_responding = true;
         m_response = m_router.handle(request);
         m_events = 0;
+        // The path only: a query may carry a credential.
+        qCDebug(lcDemo) << request.method << request.target.left(request.target.indexOf('?'))
+                        << "->" << m_response.status << "fault" << demoFaultName(m_response.fault)
+                        << "held" << m_response.headerDelayMs << "ms";
         Q_EMIT m_gateway->requestHandled(request.method, request.target, m_response.status);
         QTimer::singleShot(m_response.headerDelayMs, this, &Connection::writeHead);
     }
 
     void failAndClose(int status, const QByteArray &why)
     {
+        qCDebug(lcDemo) << "refused before routing:" << status << why;
         const QByteArray body = "{\"error\":{\"message\":\"" + why
             + "\",\"type\":\"invalid_request_error\",\"code\":" + QByteArray::number(status) + "}}";
         m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)

@@ -1,17 +1,21 @@
 #pragma once
 
 #include "core/model/httpheader.h"
+#include "demo/gatewayrules.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
+#include <expected>
 #include <memory>
 #include <optional>
 
 namespace gs::demo {
 
 using core::HttpHeaders;
+
+struct Routing;
 
 //! Tokens the demo gateway accepts: the first may use every model, the second only
 //! openai-main/* models (others answer 403).
@@ -68,9 +72,9 @@ struct DemoResponse
 };
 
 //! The demo gateway's behaviour without any networking: authentication, the models,
-//! metadata and header validation, a small routing configuration (weight-based load
-//! balancing, fallback, retries, per-attempt timeouts, TTFT timeouts) and simulated
-//! providers. Deterministic for a given seed and request. See docs/demo-gateway.md.
+//! gateway headers checked by its own rules (gatewayrules.h), a small routing configuration
+//! (weight-based load balancing, fallback, retries, per-attempt timeouts, TTFT timeouts) and
+//! simulated providers. Deterministic for a given seed and request. See docs/demo-gateway.md.
 class DemoRouter final
 {
 public:
@@ -82,6 +86,39 @@ public:
     static QStringList modelIds();
 
 private:
+    enum class Endpoint {
+        Chat,
+        Responses,
+        Embeddings,
+        Models,
+        Other
+    };
+    //! Where a request goes once the fault the caller chose is taken out of its path.
+    struct Target
+    {
+        QByteArray path;
+        DemoFault fault = DemoFault::None;
+    };
+    //! A model call the gateway accepted.
+    struct Call
+    {
+        Endpoint endpoint = Endpoint::Other;
+        DemoFault fault = DemoFault::None;
+        QByteArray path;
+        QJsonObject body;
+        QString model;
+    };
+
+    static std::expected<Target, Refusal> selectFault(const DemoRequest &request);
+    static std::optional<DemoResponse> faultResponse(DemoFault fault);
+    static Endpoint endpointOf(QByteArrayView path);
+    static DemoResponse modelList();
+    static std::expected<Call, Refusal> checkCall(const DemoRequest &request, const Target &target,
+        Endpoint endpoint, const GatewayHeaders &headers);
+    DemoResponse answer(
+        const DemoRequest &request, const Call &call, const GatewayHeaders &headers);
+    QByteArray appliedConfigurations(const Routing &routing, const GatewayHeaders &headers);
+
     quint64 m_seed;
     qint64 m_requestCount = 0;
 };

@@ -440,6 +440,9 @@ void Exchange::finish()
     m_deadline->stop();
     m_idle->stop();
     m_timeline.finished = now();
+    // Status and kind only: messages may quote a URL with its credentials.
+    qCDebug(lcExchange) << "finished: status" << m_status << "failure kind" << int(m_error.kind)
+                        << "after" << (m_timeline.finished / 1000) << "ms";
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->deleteLater();

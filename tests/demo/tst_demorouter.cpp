@@ -1,3 +1,5 @@
+#include "core/model/gatewayrequest.h"
+#include "core/model/validation.h"
 #include "core/stream/openaiassembler.h"
 #include "core/stream/sseparser.h"
 #include "demo/demorouter.h"
@@ -29,6 +31,9 @@ private Q_SLOTS:
     void responsesApiStream();
     void deterministicUnderASeed();
     void faultsFromHeaderOrPath();
+    void ownRulesNotTheClients_data();
+    void ownRulesNotTheClients();
+    void aRepeatedMetadataKeyKeepsTheLast();
 };
 
 namespace {
@@ -358,6 +363,96 @@ void TestDemoRouter::faultsFromHeaderOrPath()
     for (const char *name : { "reset", "truncated-chunked", "stall", "malformed-sse", "split-utf8",
              "rate-limit", "unavailable", "oversized-header", "gzip", "drip" })
         QCOMPARE(demoFaultName(*demoFaultFromName(name)), QByteArray(name));
+}
+
+// The demo gateway judges requests by rules of its own, written from the gateway's
+// documentation; the client's validate() is separate code. Rows where the two differ
+// on purpose: if either changes its mind, this test says which.
+void TestDemoRouter::ownRulesNotTheClients_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<int>("demoStatus");
+    QTest::addColumn<bool>("clientRefuses");
+    QTest::addColumn<QString>("demoMessage");
+
+    // JSON.parse keeps the last of a repeated key; the client asks for one.
+    QTest::newRow("metadata key twice")
+        << "x-tfy-metadata"_ba
+        << R"({"team":"a","team":"b"})"_ba << 200 << true << QString();
+    // The server-side YAML's spelling in the header: the demo names the mix-up.
+    QTest::newRow("retry config in YAML form")
+        << "x-tfy-retry-config"_ba << R"({"attempts":2,"on_status_codes":[429]})"_ba << 400 << false
+        << u"camelCase"_s;
+    QTest::newRow("retry codes as strings")
+        << "x-tfy-retry-config"_ba
+        << R"({"onStatusCodes":["429"]})"_ba << 400 << true << u"numbers (429), not strings"_s;
+    QTest::newRow("useRetryAfterHeader not a boolean")
+        << "x-tfy-retry-config"_ba << R"({"useRetryAfterHeader":"yes"})"_ba << 400 << true
+        << u"true or false"_s;
+    QTest::newRow("timeout with a unit") << "x-tfy-request-timeout"_ba << "1500ms"_ba << 400 << true
+                                         << u"whole number of milliseconds"_s;
+    QTest::newRow("zero ttft timeout")
+        << "x-tfy-ttft-timeout-ms"_ba << "0"_ba << 400 << true << u"positive"_s;
+    QTest::newRow("mcp headers not objects")
+        << "x-tfy-mcp-headers"_ba
+        << R"({"backend/sentry":"Bearer x"})"_ba << 400 << false << u"must be a JSON object"_s;
+    QTest::newRow("logging enabled as text")
+        << "x-tfy-logging-config"_ba
+        << R"({"enabled":"true"})"_ba << 400 << true << u"true or false"_s;
+    QTest::newRow("logging with a tracing project")
+        << "x-tfy-logging-config"_ba << R"({"enabled":true,"tracing_project_fqn":"a:b"})"_ba << 200
+        << false << QString();
+    QTest::newRow("guardrails not a list")
+        << "x-tfy-guardrails"_ba
+        << R"({"llm_input_guardrails":"pii"})"_ba << 400 << true << u"list of guardrail names"_s;
+    QTest::newRow("metadata value of 128")
+        << "x-tfy-metadata"_ba
+        << "{\"k\":\"" + QByteArray(128, 'x') + "\"}" << 200 << false << QString();
+    QTest::newRow("metadata value of 129")
+        << "x-tfy-metadata"_ba
+        << "{\"k\":\"" + QByteArray(129, 'x') + "\"}" << 400 << true << u"at most 128"_s;
+}
+
+void TestDemoRouter::ownRulesNotTheClients()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(QByteArray, value);
+    QFETCH(int, demoStatus);
+    QFETCH(bool, clientRefuses);
+    QFETCH(QString, demoMessage);
+    const HttpHeaders headers { { "Authorization", "Bearer gs-demo-token" },
+        { "Content-Type", "application/json" }, { header, value } };
+
+    DemoRouter router;
+    const DemoResponse r = router.handle({ "POST", "/api/llm/chat/completions", headers, kHello });
+    const QString message = QJsonDocument::fromJson(r.body)
+                                .object()
+                                .value(u"error"_s)
+                                .toObject()
+                                .value(u"message"_s)
+                                .toString();
+    QVERIFY2(r.status == demoStatus, qPrintable(u"%1: %2"_s.arg(r.status).arg(message)));
+    QVERIFY2(message.contains(demoMessage), qPrintable(message));
+
+    const GatewayRequest client = decode(
+        WireRequest { "POST", u"http://demo/api/llm/chat/completions"_s, headers, kHello });
+    const QList<Issue> issues = validate(client);
+    const bool refuses = std::ranges::any_of(
+        issues, [](const Issue &i) { return i.severity == Issue::Severity::Error; });
+    QCOMPARE(refuses, clientRefuses);
+}
+
+void TestDemoRouter::aRepeatedMetadataKeyKeepsTheLast()
+{
+    const HttpHeaders headers { { "Authorization", "Bearer gs-demo-token" },
+        { "x-tfy-metadata", R"({"team":"a","team":"b"})" } };
+    DemoRouter router;
+    const DemoResponse r = router.handle({ "POST", "/api/llm/chat/completions", headers, kHello });
+    QCOMPARE(r.status, 200);
+    const QJsonObject applied
+        = QJsonDocument::fromJson(headerValue(r.headers, "x-tfy-applied-configurations")).object();
+    QCOMPARE(applied.value(u"metadata"_s).toObject(), QJsonObject({ { u"team"_s, u"b"_s } }));
 }
 
 QTEST_GUILESS_MAIN(TestDemoRouter)

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <QLatin1StringView>
+#include <QList>
+#include <QStringView>
+
+#include <algorithm>
+#include <array>
+
+namespace gs::demo {
+
+using namespace Qt::StringLiterals;
+
+// The simulated providers and the routing configuration of the demo gateway
+// (docs/demo-gateway.md, "Models" and "Routing").
+
+struct SimulatedModel
+{
+    QLatin1StringView id;
+    int firstTokenMs; // time to the first token
+    int tokensPerSecond;
+    bool reasoning; // emits thinking tokens (Claude-style) when x-tfy-strict-openai is false
+    int failStatus; // 0: healthy; otherwise every call fails with this status
+    bool failsFirstAttemptOnly;
+    bool embeddings;
+};
+
+inline constexpr std::array kModels {
+    SimulatedModel { "openai-main/gpt-4o-mini"_L1, 40, 400, false, 0, false, false },
+    SimulatedModel { "openai-main/gpt-4o"_L1, 80, 200, false, 0, false, false },
+    SimulatedModel { "anthropic-main/claude-sonnet-4"_L1, 60, 150, true, 0, false, false },
+    SimulatedModel { "tfy-ai-bedrock/us-anthropic-claude-sonnet-4-20250514-v1-0"_L1, 90, 120, true,
+        0, false, false },
+    SimulatedModel { "openai-flaky/gpt-4o-mini"_L1, 40, 400, false, 503, true, false },
+    SimulatedModel { "openai-down/gpt-4o"_L1, 10, 200, false, 503, false, false },
+    SimulatedModel { "openai-slow/gpt-4o"_L1, 1500, 200, false, 0, false, false },
+    SimulatedModel { "openai-main/text-embedding-3-small"_L1, 15, 0, false, 0, false, true },
+};
+
+struct Target
+{
+    QLatin1StringView model;
+    int weight;
+};
+
+// Virtual models: a load-balanced group plus fallback targets tried in order.
+struct VirtualModel
+{
+    QLatin1StringView id;
+    QLatin1StringView ruleId;
+    std::array<Target, 2> targets; // weight 0: unused slot
+    std::array<QLatin1StringView, 2> fallbacks;
+};
+
+inline constexpr std::array kVirtualModels {
+    VirtualModel { "demo/chat"_L1, "demo-chat-weights"_L1,
+        { Target { "openai-main/gpt-4o-mini"_L1, 70 },
+            Target { "anthropic-main/claude-sonnet-4"_L1, 30 } },
+        { "tfy-ai-bedrock/us-anthropic-claude-sonnet-4-20250514-v1-0"_L1, {} } },
+    VirtualModel { "demo/fallback"_L1, "demo-fallback"_L1,
+        { Target { "openai-down/gpt-4o"_L1, 100 }, Target {} },
+        { "openai-main/gpt-4o-mini"_L1, {} } },
+    VirtualModel { "demo/slow"_L1, "demo-slow-ttft"_L1,
+        { Target { "openai-slow/gpt-4o"_L1, 100 }, Target {} },
+        { "openai-main/gpt-4o-mini"_L1, {} } },
+};
+
+// The gateway's documented defaults (server-side YAML): 2 attempts, 100 ms apart, on
+// these codes; fallback on these codes.
+inline constexpr int kDefaultRetries = 2;
+inline constexpr int kRetryDelayMs = 100;
+inline const QList<qint64> kDefaultRetryCodes { 429, 500, 502, 503 };
+inline const QList<qint64> kFallbackCodes { 401, 403, 404, 408, 429, 500, 502, 503 };
+inline constexpr int kRateLimitPerMinute = 600;
+
+inline const SimulatedModel *findModel(QStringView id)
+{
+    const auto it
+        = std::ranges::find_if(kModels, [id](const SimulatedModel &m) { return id == m.id; });
+    return it == kModels.end() ? nullptr : &*it;
+}
+
+inline const VirtualModel *findVirtual(QStringView id)
+{
+    const auto it
+        = std::ranges::find_if(kVirtualModels, [id](const VirtualModel &m) { return id == m.id; });
+    return it == kVirtualModels.end() ? nullptr : &*it;
+}
+
+} // namespace gs::demo
