@@ -2,6 +2,7 @@
 
 #include "core/json/jsontree.h"
 #include "core/json/jsonutil.h"
+#include "core/model/gatewayheaders.h"
 #include "core/model/redaction.h"
 
 #include <QJsonArray>
@@ -45,205 +46,17 @@ constexpr std::array kEndpoints {
     EndpointInfo { Endpoint::Custom, "custom"_L1, {}, "Custom path"_L1, "POST"_L1, false, false },
 };
 
-// The gateway headers with a typed field, in the order compose() writes them.
-constexpr std::array kGatewayHeaders {
-    headers::kProviderName,
-    headers::kMetadata,
-    headers::kStrictOpenAi,
-    headers::kRetryConfig,
-    headers::kRequestTimeout,
-    headers::kTtftTimeout,
-    headers::kLoggingConfig,
-    headers::kGuardrails,
-    headers::kMcpHeaders,
-};
-
-bool isGatewayHeader(QByteArrayView name)
-{
-    return std::ranges::any_of(kGatewayHeaders, [name](QLatin1StringView h) {
-        return headerNameEquals(name, QByteArrayView(h.data(), h.size()));
-    });
-}
-
 QByteArrayView bytes(QLatin1StringView s)
 {
     return QByteArrayView(s.data(), s.size());
-}
-
-QByteArray encodeMetadata(const MetadataEntries &entries)
-{
-    QByteArray out = "{";
-    for (qsizetype i = 0; i < entries.size(); ++i) {
-        if (i)
-            out += ',';
-        out += jsonString(entries[i].first) + ':' + jsonString(entries[i].second);
-    }
-    return out + '}';
-}
-
-QByteArray encodeRetry(const RetryConfig &retry)
-{
-    QByteArrayList parts;
-    if (retry.attempts)
-        parts << "\"attempts\":" + QByteArray::number(*retry.attempts);
-    if (retry.onStatusCodes) {
-        QByteArrayList codes;
-        for (qint64 c : *retry.onStatusCodes)
-            codes << QByteArray::number(c);
-        parts << "\"onStatusCodes\":[" + codes.join(',') + ']';
-    }
-    if (retry.useRetryAfterHeader)
-        parts << QByteArray("\"useRetryAfterHeader\":")
-                + (*retry.useRetryAfterHeader ? "true" : "false");
-    return '{' + parts.join(',') + '}';
-}
-
-QByteArray encodeStringList(const QStringList &list)
-{
-    QByteArrayList items;
-    for (const QString &s : list)
-        items << jsonString(s);
-    return '[' + items.join(',') + ']';
-}
-
-QByteArray encodeGuardrails(const Guardrails &g)
-{
-    QByteArrayList parts;
-    if (!g.input.isEmpty())
-        parts << "\"llm_input_guardrails\":" + encodeStringList(g.input);
-    if (!g.output.isEmpty())
-        parts << "\"llm_output_guardrails\":" + encodeStringList(g.output);
-    return '{' + parts.join(',') + '}';
-}
-
-std::optional<qint64> parseWholeNumber(QByteArrayView text)
-{
-    const QByteArrayView t = text.trimmed();
-    if (t.isEmpty())
-        return std::nullopt;
-    bool ok = false;
-    const qint64 v = t.toLongLong(&ok);
-    return ok ? std::optional(v) : std::nullopt;
-}
-
-std::optional<bool> parseBool(QByteArrayView text)
-{
-    const QByteArrayView t = text.trimmed();
-    if (t == "true")
-        return true;
-    if (t == "false")
-        return false;
-    return std::nullopt;
-}
-
-std::optional<QStringList> stringList(const QJsonValue &v)
-{
-    if (!v.isArray())
-        return std::nullopt;
-    QStringList out;
-    for (const QJsonValue item : v.toArray()) {
-        if (!item.isString())
-            return std::nullopt;
-        out << item.toString();
-    }
-    return out;
 }
 
 // Puts one gateway header's text into its typed field. Returns false when the text
 // does not fit the typed shape; the caller then keeps it verbatim.
 bool applyGatewayHeader(GatewayRequest &r, QByteArrayView name, QByteArrayView value)
 {
-    const auto is = [name](QLatin1StringView h) { return headerNameEquals(name, bytes(h)); };
-    if (is(headers::kProviderName)) {
-        r.providerName = QString::fromUtf8(value);
-        return true;
-    }
-    if (is(headers::kStrictOpenAi)) {
-        r.strictOpenAi = parseBool(value);
-        return r.strictOpenAi.has_value();
-    }
-    if (is(headers::kRequestTimeout)) {
-        r.requestTimeoutMs = parseWholeNumber(value);
-        return r.requestTimeoutMs.has_value();
-    }
-    if (is(headers::kTtftTimeout)) {
-        r.ttftTimeoutMs = parseWholeNumber(value);
-        return r.ttftTimeoutMs.has_value();
-    }
-    const auto object = parseJsonObject(value);
-    if (!object)
-        return false;
-    if (is(headers::kMetadata)) {
-        // In the order written (QJsonObject sorts its keys), so that the form shows
-        // the entries as the header has them.
-        const auto tree = parseJsonTree(value);
-        if (!tree || tree->type != JsonNode::Type::Object)
-            return false;
-        MetadataEntries entries;
-        for (const JsonNode &member : tree->children) {
-            if (member.type != JsonNode::Type::String)
-                return false;
-            entries.append({ member.key, member.scalar });
-        }
-        r.metadata = entries;
-        return true;
-    }
-    if (is(headers::kRetryConfig)) {
-        RetryConfig retry;
-        for (auto it = object->begin(); it != object->end(); ++it) {
-            const QJsonValue v = it.value();
-            if (it.key() == "attempts"_L1) {
-                if (!isWholeNumber(v))
-                    return false;
-                retry.attempts = v.toInteger();
-            } else if (it.key() == "onStatusCodes"_L1) {
-                if (!v.isArray())
-                    return false;
-                QList<qint64> codes;
-                for (const QJsonValue c : v.toArray()) {
-                    if (!isWholeNumber(c))
-                        return false;
-                    codes << c.toInteger();
-                }
-                retry.onStatusCodes = codes;
-            } else if (it.key() == "useRetryAfterHeader"_L1) {
-                if (!v.isBool())
-                    return false;
-                retry.useRetryAfterHeader = v.toBool();
-            } else {
-                return false; // an unknown key: keep the text, validate() warns
-            }
-        }
-        r.retryConfig = retry;
-        return true;
-    }
-    if (is(headers::kLoggingConfig)) {
-        if (object->size() != 1 || !object->value("enabled"_L1).isBool())
-            return false;
-        r.loggingEnabled = object->value("enabled"_L1).toBool();
-        return true;
-    }
-    if (is(headers::kGuardrails)) {
-        Guardrails g;
-        for (auto it = object->begin(); it != object->end(); ++it) {
-            const auto list = stringList(it.value());
-            if (!list)
-                return false;
-            if (it.key() == "llm_input_guardrails"_L1)
-                g.input = *list;
-            else if (it.key() == "llm_output_guardrails"_L1)
-                g.output = *list;
-            else
-                return false;
-        }
-        r.guardrails = g;
-        return true;
-    }
-    if (is(headers::kMcpHeaders)) {
-        r.mcpHeaders = *object;
-        return true;
-    }
-    return false;
+    const GatewayHeaderSpec *spec = gatewayHeaderSpec(name);
+    return spec && spec->decode(r, value);
 }
 
 bool hasGatewayValue(const GatewayRequest &r, QByteArrayView name)
@@ -261,7 +74,7 @@ void applyHeader(GatewayRequest &r, const HttpHeader &h)
         r.bearerToken = QString::fromUtf8(h.value.mid(7));
         return;
     }
-    if (isGatewayHeader(h.name) && !hasGatewayValue(r, h.name)) {
+    if (gatewayHeaderSpec(h.name) && !hasGatewayValue(r, h.name)) {
         if (!applyGatewayHeader(r, h.name, h.value))
             r.unparsedHeaders.append(h);
         return;
@@ -417,30 +230,8 @@ QByteArray WireRequest::toText(bool showSecrets) const
 
 std::optional<QByteArray> encodeGatewayHeader(const GatewayRequest &r, QByteArrayView name)
 {
-    const auto is = [name](QLatin1StringView h) { return headerNameEquals(name, bytes(h)); };
-    const auto number = [](qint64 v) { return QByteArray::number(v); };
-    const auto boolean = [](bool v) { return QByteArray(v ? "true" : "false"); };
-    if (is(headers::kProviderName))
-        return encodeIf(r.providerName, [](const QString &v) { return v.toUtf8(); });
-    if (is(headers::kMetadata))
-        return encodeIf(r.metadata, encodeMetadata);
-    if (is(headers::kStrictOpenAi))
-        return encodeIf(r.strictOpenAi, boolean);
-    if (is(headers::kRetryConfig))
-        return encodeIf(r.retryConfig, encodeRetry);
-    if (is(headers::kRequestTimeout))
-        return encodeIf(r.requestTimeoutMs, number);
-    if (is(headers::kTtftTimeout))
-        return encodeIf(r.ttftTimeoutMs, number);
-    if (is(headers::kLoggingConfig))
-        return encodeIf(
-            r.loggingEnabled, [&](bool v) { return "{\"enabled\":" + boolean(v) + '}'; });
-    if (is(headers::kGuardrails))
-        return encodeIf(r.guardrails, encodeGuardrails);
-    if (is(headers::kMcpHeaders))
-        return encodeIf(r.mcpHeaders,
-            [](const QJsonObject &v) { return QJsonDocument(v).toJson(QJsonDocument::Compact); });
-    return std::nullopt;
+    const GatewayHeaderSpec *spec = gatewayHeaderSpec(name);
+    return spec ? spec->encode(r) : std::nullopt;
 }
 
 WireRequest compose(const GatewayRequest &r)
@@ -458,13 +249,14 @@ WireRequest compose(const GatewayRequest &r)
         [](const HttpHeader &h) { return headerNameEquals(h.name, bytes(headers::kContentType)); });
     if (!wire.body.isEmpty() && !hasContentType)
         slots.append({ bytes(headers::kContentType).toByteArray(), "application/json" });
-    for (QLatin1StringView name : kGatewayHeaders) {
+    for (const GatewayHeaderSpec &spec : gatewayHeaderSpecs()) {
+        const QByteArray name = bytes(spec.name).toByteArray();
         const auto unparsed = std::ranges::find_if(r.unparsedHeaders,
-            [name](const HttpHeader &h) { return headerNameEquals(h.name, bytes(name)); });
+            [&name](const HttpHeader &h) { return headerNameEquals(h.name, name); });
         if (unparsed != r.unparsedHeaders.end())
-            slots.append({ bytes(name).toByteArray(), unparsed->value });
-        else if (const auto value = encodeGatewayHeader(r, bytes(name)))
-            slots.append({ bytes(name).toByteArray(), *value, true });
+            slots.append({ name, unparsed->value });
+        else if (const auto value = spec.encode(r))
+            slots.append({ name, *value, true });
     }
     for (const HttpHeader &h : r.extraHeaders)
         slots.append({ h.name, h.value });

@@ -1,0 +1,552 @@
+#include "core/model/gatewayheaders.h"
+
+#include "core/json/jsontree.h"
+#include "core/json/jsonutil.h"
+#include "core/model/gatewayrequest.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <algorithm>
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+// --- shared pieces ---------------------------------------------------------------
+
+QString quoted(const QString &s)
+{
+    return u'"' + s + u'"';
+}
+
+void error(QList<Issue> &issues, const QString &field, const QString &message)
+{
+    issues.append({ Issue::Severity::Error, field, message });
+}
+
+void warning(QList<Issue> &issues, const QString &field, const QString &message)
+{
+    issues.append({ Issue::Severity::Warning, field, message });
+}
+
+std::optional<qint64> parseWholeNumber(QByteArrayView text)
+{
+    const QByteArrayView t = text.trimmed();
+    if (t.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 v = t.toLongLong(&ok);
+    return ok ? std::optional(v) : std::nullopt;
+}
+
+std::optional<bool> parseBool(QByteArrayView text)
+{
+    const QByteArrayView t = text.trimmed();
+    if (t == "true")
+        return true;
+    if (t == "false")
+        return false;
+    return std::nullopt;
+}
+
+QByteArray boolean(bool v)
+{
+    return v ? "true" : "false";
+}
+
+QByteArray encodeStringList(const QStringList &list)
+{
+    QByteArrayList items;
+    for (const QString &s : list)
+        items << jsonString(s);
+    return '[' + items.join(',') + ']';
+}
+
+std::optional<QStringList> stringList(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return std::nullopt;
+    QStringList out;
+    for (const QJsonValue item : v.toArray()) {
+        if (!item.isString())
+            return std::nullopt;
+        out << item.toString();
+    }
+    return out;
+}
+
+// The header's JSON object; otherwise an error that says why not, and nullopt.
+std::optional<QJsonObject> explainedObject(
+    QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toByteArray(), &parseError);
+    const QString header = QString::fromUtf8(name);
+    if (parseError.error != QJsonParseError::NoError) {
+        error(issues, field,
+            u"%1 is not valid JSON: %2 at character %3."_s.arg(header, parseError.errorString())
+                .arg(parseError.offset + 1));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        error(issues, field, u"%1 must be a JSON object, not an array."_s.arg(header));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+void noCheck(const GatewayRequest &request, QList<Issue> &issues)
+{
+    Q_UNUSED(request);
+    Q_UNUSED(issues);
+}
+
+// --- x-tfy-provider-name -----------------------------------------------------------
+
+bool decodeProviderName(GatewayRequest &r, QByteArrayView text)
+{
+    r.providerName = QString::fromUtf8(text);
+    return true;
+}
+
+std::optional<QByteArray> encodeProviderName(const GatewayRequest &r)
+{
+    if (!r.providerName)
+        return std::nullopt;
+    return r.providerName->toUtf8();
+}
+
+void explainNothing(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    Q_UNUSED(name);
+    Q_UNUSED(text);
+    Q_UNUSED(issues);
+}
+
+// --- x-tfy-metadata ----------------------------------------------------------------
+
+void checkMetadataValue(QList<Issue> &issues, const QString &key, const QString &value)
+{
+    if (value.size() > kMetadataValueMaxLength)
+        error(issues, u"metadata."_s + key,
+            u"Metadata value for %1 is %2 characters long; the gateway accepts at most %3."_s
+                .arg(quoted(key))
+                .arg(value.size())
+                .arg(kMetadataValueMaxLength));
+}
+
+bool decodeMetadata(GatewayRequest &r, QByteArrayView text)
+{
+    // In the order written (QJsonObject sorts its keys), so that the form shows the
+    // entries as the header has them.
+    const auto tree = parseJsonTree(text);
+    if (!tree || tree->type != JsonNode::Type::Object)
+        return false;
+    MetadataEntries entries;
+    for (const JsonNode &member : tree->children) {
+        if (member.type != JsonNode::Type::String)
+            return false;
+        entries.append({ member.key, member.scalar });
+    }
+    r.metadata = entries;
+    return true;
+}
+
+std::optional<QByteArray> encodeMetadata(const GatewayRequest &r)
+{
+    if (!r.metadata)
+        return std::nullopt;
+    QByteArray out = "{";
+    for (qsizetype i = 0; i < r.metadata->size(); ++i) {
+        if (i)
+            out += ',';
+        out += jsonString(r.metadata->at(i).first) + ':' + jsonString(r.metadata->at(i).second);
+    }
+    return out + '}';
+}
+
+void checkMetadata(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (!r.metadata)
+        return;
+    QSet<QString> seen;
+    for (const auto &[key, value] : *r.metadata) {
+        if (key.isEmpty())
+            error(issues, u"metadata"_s, u"A metadata key is empty."_s);
+        else if (seen.contains(key))
+            error(issues, u"metadata."_s + key,
+                u"Metadata key %1 appears more than once."_s.arg(quoted(key)));
+        seen.insert(key);
+        checkMetadataValue(issues, key, value);
+    }
+}
+
+void explainMetadata(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    const auto object = explainedObject(name, text, u"metadata"_s, issues);
+    if (!object)
+        return;
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        if (!it.value().isString())
+            error(issues, u"metadata."_s + it.key(),
+                u"Metadata value for %1 must be a string, not %2."_s.arg(
+                    quoted(it.key()), jsonTypeName(it.value())));
+        else
+            checkMetadataValue(issues, it.key(), it.value().toString());
+    }
+}
+
+// --- x-tfy-strict-openai -------------------------------------------------------------
+
+bool decodeStrictOpenAi(GatewayRequest &r, QByteArrayView text)
+{
+    r.strictOpenAi = parseBool(text);
+    return r.strictOpenAi.has_value();
+}
+
+std::optional<QByteArray> encodeStrictOpenAi(const GatewayRequest &r)
+{
+    if (!r.strictOpenAi)
+        return std::nullopt;
+    return boolean(*r.strictOpenAi);
+}
+
+void explainStrictOpenAi(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    Q_UNUSED(name);
+    error(issues, u"strictOpenAi"_s,
+        u"x-tfy-strict-openai must be true or false (got %1)."_s.arg(
+            quoted(QString::fromUtf8(text))));
+}
+
+// --- x-tfy-retry-config --------------------------------------------------------------
+
+bool decodeRetryConfig(GatewayRequest &r, QByteArrayView text)
+{
+    const auto object = parseJsonObject(text);
+    if (!object)
+        return false;
+    RetryConfig retry;
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        const QJsonValue v = it.value();
+        if (it.key() == "attempts"_L1) {
+            if (!isWholeNumber(v))
+                return false;
+            retry.attempts = v.toInteger();
+        } else if (it.key() == "onStatusCodes"_L1) {
+            if (!v.isArray())
+                return false;
+            QList<qint64> codes;
+            for (const QJsonValue c : v.toArray()) {
+                if (!isWholeNumber(c))
+                    return false;
+                codes << c.toInteger();
+            }
+            retry.onStatusCodes = codes;
+        } else if (it.key() == "useRetryAfterHeader"_L1) {
+            if (!v.isBool())
+                return false;
+            retry.useRetryAfterHeader = v.toBool();
+        } else {
+            return false; // an unknown key: keep the text, validate() warns
+        }
+    }
+    r.retryConfig = retry;
+    return true;
+}
+
+std::optional<QByteArray> encodeRetryConfig(const GatewayRequest &r)
+{
+    if (!r.retryConfig)
+        return std::nullopt;
+    const RetryConfig &retry = *r.retryConfig;
+    QByteArrayList parts;
+    if (retry.attempts)
+        parts << "\"attempts\":" + QByteArray::number(*retry.attempts);
+    if (retry.onStatusCodes) {
+        QByteArrayList codes;
+        for (qint64 c : *retry.onStatusCodes)
+            codes << QByteArray::number(c);
+        parts << "\"onStatusCodes\":[" + codes.join(',') + ']';
+    }
+    if (retry.useRetryAfterHeader)
+        parts << "\"useRetryAfterHeader\":" + boolean(*retry.useRetryAfterHeader);
+    return '{' + parts.join(',') + '}';
+}
+
+void checkStatusCodes(QList<Issue> &issues, const QList<qint64> &codes)
+{
+    for (qint64 code : codes) {
+        if (code < 100 || code > 599)
+            error(issues, u"retryConfig.onStatusCodes"_s,
+                u"Retry status code %1 is not an HTTP status (100-599)."_s.arg(code));
+    }
+}
+
+void checkRetryConfig(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (!r.retryConfig)
+        return;
+    if (r.retryConfig->attempts && *r.retryConfig->attempts < 0)
+        error(issues, u"retryConfig.attempts"_s,
+            u"Retry attempts must be 0 or more (got %1)."_s.arg(*r.retryConfig->attempts));
+    if (r.retryConfig->onStatusCodes)
+        checkStatusCodes(issues, *r.retryConfig->onStatusCodes);
+}
+
+void explainRetryConfig(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    const auto object = explainedObject(name, text, u"retryConfig"_s, issues);
+    if (!object)
+        return;
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        const QJsonValue v = it.value();
+        if (it.key() == "attempts"_L1) {
+            if (!isWholeNumber(v) || v.toInteger() < 0)
+                error(issues, u"retryConfig.attempts"_s,
+                    u"Retry attempts must be a whole number, 0 or more."_s);
+        } else if (it.key() == "onStatusCodes"_L1) {
+            if (!v.isArray()) {
+                error(issues, u"retryConfig.onStatusCodes"_s,
+                    u"onStatusCodes must be a list of HTTP status codes."_s);
+                continue;
+            }
+            for (const QJsonValue code : v.toArray()) {
+                if (!isWholeNumber(code))
+                    error(issues, u"retryConfig.onStatusCodes"_s,
+                        u"Retry status codes must be numbers like 429."_s);
+                else
+                    checkStatusCodes(issues, { code.toInteger() });
+            }
+        } else if (it.key() == "useRetryAfterHeader"_L1) {
+            if (!v.isBool())
+                error(issues, u"retryConfig.useRetryAfterHeader"_s,
+                    u"useRetryAfterHeader must be true or false."_s);
+        } else {
+            warning(issues, u"retryConfig"_s,
+                u"x-tfy-retry-config has a key the gateway does not document: %1; it is sent as written."_s
+                    .arg(quoted(it.key())));
+        }
+    }
+}
+
+// --- x-tfy-request-timeout, x-tfy-ttft-timeout-ms --------------------------------------
+
+bool decodeRequestTimeout(GatewayRequest &r, QByteArrayView text)
+{
+    r.requestTimeoutMs = parseWholeNumber(text);
+    return r.requestTimeoutMs.has_value();
+}
+
+bool decodeTtftTimeout(GatewayRequest &r, QByteArrayView text)
+{
+    r.ttftTimeoutMs = parseWholeNumber(text);
+    return r.ttftTimeoutMs.has_value();
+}
+
+std::optional<QByteArray> encodeRequestTimeout(const GatewayRequest &r)
+{
+    if (!r.requestTimeoutMs)
+        return std::nullopt;
+    return QByteArray::number(*r.requestTimeoutMs);
+}
+
+std::optional<QByteArray> encodeTtftTimeout(const GatewayRequest &r)
+{
+    if (!r.ttftTimeoutMs)
+        return std::nullopt;
+    return QByteArray::number(*r.ttftTimeoutMs);
+}
+
+void checkTimeout(
+    QList<Issue> &issues, const QString &field, const QString &label, std::optional<qint64> value)
+{
+    if (value && *value <= 0)
+        error(issues, field,
+            u"%1 must be a positive number of milliseconds (got %2)."_s.arg(label).arg(*value));
+}
+
+void checkRequestTimeout(const GatewayRequest &r, QList<Issue> &issues)
+{
+    checkTimeout(issues, u"requestTimeoutMs"_s, u"x-tfy-request-timeout"_s, r.requestTimeoutMs);
+}
+
+void checkTtftTimeout(const GatewayRequest &r, QList<Issue> &issues)
+{
+    checkTimeout(issues, u"ttftTimeoutMs"_s, u"x-tfy-ttft-timeout-ms"_s, r.ttftTimeoutMs);
+}
+
+void explainTimeout(
+    const QString &field, QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    error(issues, field,
+        u"%1 must be a whole number of milliseconds (got %2)."_s.arg(
+            QString::fromUtf8(name), quoted(QString::fromUtf8(text))));
+}
+
+void explainRequestTimeout(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    explainTimeout(u"requestTimeoutMs"_s, name, text, issues);
+}
+
+void explainTtftTimeout(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    explainTimeout(u"ttftTimeoutMs"_s, name, text, issues);
+}
+
+// --- x-tfy-logging-config ------------------------------------------------------------
+
+bool decodeLoggingConfig(GatewayRequest &r, QByteArrayView text)
+{
+    const auto object = parseJsonObject(text);
+    if (!object || object->size() != 1 || !object->value("enabled"_L1).isBool())
+        return false;
+    r.loggingEnabled = object->value("enabled"_L1).toBool();
+    return true;
+}
+
+std::optional<QByteArray> encodeLoggingConfig(const GatewayRequest &r)
+{
+    if (!r.loggingEnabled)
+        return std::nullopt;
+    return "{\"enabled\":" + boolean(*r.loggingEnabled) + '}';
+}
+
+void explainLoggingConfig(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    const auto object = explainedObject(name, text, u"loggingEnabled"_s, issues);
+    if (!object)
+        return;
+    if (!object->value("enabled"_L1).isBool())
+        error(issues, u"loggingEnabled"_s,
+            uR"(x-tfy-logging-config must be {"enabled": true} or {"enabled": false}.)"_s);
+    else
+        warning(issues, u"loggingEnabled"_s,
+            u"x-tfy-logging-config has keys besides \"enabled\"; it is sent as written."_s);
+}
+
+// --- x-tfy-guardrails ----------------------------------------------------------------
+
+bool decodeGuardrails(GatewayRequest &r, QByteArrayView text)
+{
+    const auto object = parseJsonObject(text);
+    if (!object)
+        return false;
+    Guardrails g;
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        const auto list = stringList(it.value());
+        if (!list)
+            return false;
+        if (it.key() == "llm_input_guardrails"_L1)
+            g.input = *list;
+        else if (it.key() == "llm_output_guardrails"_L1)
+            g.output = *list;
+        else
+            return false;
+    }
+    r.guardrails = g;
+    return true;
+}
+
+std::optional<QByteArray> encodeGuardrails(const GatewayRequest &r)
+{
+    if (!r.guardrails)
+        return std::nullopt;
+    QByteArrayList parts;
+    if (!r.guardrails->input.isEmpty())
+        parts << "\"llm_input_guardrails\":" + encodeStringList(r.guardrails->input);
+    if (!r.guardrails->output.isEmpty())
+        parts << "\"llm_output_guardrails\":" + encodeStringList(r.guardrails->output);
+    return '{' + parts.join(',') + '}';
+}
+
+void explainGuardrails(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    const auto object = explainedObject(name, text, u"guardrails"_s, issues);
+    if (!object)
+        return;
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        const bool known
+            = it.key() == "llm_input_guardrails"_L1 || it.key() == "llm_output_guardrails"_L1;
+        if (!known) {
+            warning(issues, u"guardrails"_s,
+                u"x-tfy-guardrails has a key Gatescope does not know: %1; it is sent as written."_s
+                    .arg(quoted(it.key())));
+            continue;
+        }
+        const QJsonValue v = it.value();
+        const bool strings = v.isArray()
+            && std::ranges::all_of(v.toArray(), [](const QJsonValue &x) { return x.isString(); });
+        if (!strings)
+            error(issues, u"guardrails"_s,
+                u"%1 must be a list of guardrail names like \"group/name\"."_s.arg(it.key()));
+    }
+}
+
+// --- x-tfy-mcp-headers ---------------------------------------------------------------
+
+bool decodeMcpHeaders(GatewayRequest &r, QByteArrayView text)
+{
+    const auto object = parseJsonObject(text);
+    if (!object)
+        return false;
+    r.mcpHeaders = *object;
+    return true;
+}
+
+std::optional<QByteArray> encodeMcpHeaders(const GatewayRequest &r)
+{
+    if (!r.mcpHeaders)
+        return std::nullopt;
+    return QJsonDocument(*r.mcpHeaders).toJson(QJsonDocument::Compact);
+}
+
+void explainMcpHeaders(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
+{
+    explainedObject(name, text, u"mcpHeaders"_s, issues);
+}
+
+// --- the table ---------------------------------------------------------------------------
+
+constexpr std::array kSpecs {
+    GatewayHeaderSpec { headers::kProviderName, "providerName"_L1, decodeProviderName,
+        encodeProviderName, noCheck, explainNothing },
+    GatewayHeaderSpec { headers::kMetadata, "metadata"_L1, decodeMetadata, encodeMetadata,
+        checkMetadata, explainMetadata },
+    GatewayHeaderSpec { headers::kStrictOpenAi, "strictOpenAi"_L1, decodeStrictOpenAi,
+        encodeStrictOpenAi, noCheck, explainStrictOpenAi },
+    GatewayHeaderSpec { headers::kRetryConfig, "retryConfig"_L1, decodeRetryConfig,
+        encodeRetryConfig, checkRetryConfig, explainRetryConfig },
+    GatewayHeaderSpec { headers::kRequestTimeout, "requestTimeoutMs"_L1, decodeRequestTimeout,
+        encodeRequestTimeout, checkRequestTimeout, explainRequestTimeout },
+    GatewayHeaderSpec { headers::kTtftTimeout, "ttftTimeoutMs"_L1, decodeTtftTimeout,
+        encodeTtftTimeout, checkTtftTimeout, explainTtftTimeout },
+    GatewayHeaderSpec { headers::kLoggingConfig, "loggingEnabled"_L1, decodeLoggingConfig,
+        encodeLoggingConfig, noCheck, explainLoggingConfig },
+    GatewayHeaderSpec { headers::kGuardrails, "guardrails"_L1, decodeGuardrails, encodeGuardrails,
+        noCheck, explainGuardrails },
+    GatewayHeaderSpec { headers::kMcpHeaders, "mcpHeaders"_L1, decodeMcpHeaders, encodeMcpHeaders,
+        noCheck, explainMcpHeaders },
+};
+
+} // namespace
+
+std::span<const GatewayHeaderSpec> gatewayHeaderSpecs()
+{
+    return kSpecs;
+}
+
+const GatewayHeaderSpec *gatewayHeaderSpec(QByteArrayView name)
+{
+    const auto it = std::ranges::find_if(kSpecs, [name](const GatewayHeaderSpec &spec) {
+        return headerNameEquals(name, QByteArrayView(spec.name.data(), spec.name.size()));
+    });
+    return it == kSpecs.end() ? nullptr : &*it;
+}
+
+} // namespace gs::core

@@ -1,0 +1,189 @@
+#include "core/model/gatewayheaders.h"
+#include "core/model/gatewayrequest.h"
+#include "core/model/validation.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace gs::core;
+using namespace Qt::StringLiterals;
+
+// The table of gateway headers: each entry's codec on its own, and the table as the
+// one place decode(), compose() and validate() take their knowledge from.
+class TestGatewayHeaders final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyEntryIsAGatewayHeaderWithItsOwnField();
+    void lookupIgnoresCase();
+    void roundTrip_data();
+    void roundTrip();
+    void refusedTextIsExplained_data();
+    void refusedTextIsExplained();
+    void composeWritesTheTablesOrder();
+    void validateReportsOnTheTablesField();
+};
+
+void TestGatewayHeaders::everyEntryIsAGatewayHeaderWithItsOwnField()
+{
+    QSet<QString> names;
+    QSet<QString> fields;
+    for (const GatewayHeaderSpec &spec : gatewayHeaderSpecs()) {
+        QVERIFY2(spec.name.startsWith("x-tfy-"_L1), spec.name.data());
+        QVERIFY(spec.decode && spec.encode && spec.check && spec.explain);
+        names.insert(QString(spec.name));
+        fields.insert(QString(spec.field));
+        QCOMPARE(fieldForHeader(QByteArrayView(spec.name.data(), spec.name.size())),
+            QString(spec.field));
+        // An empty request sets none of them.
+        QVERIFY(!spec.encode(GatewayRequest {}));
+    }
+    QCOMPARE(names.size(), qsizetype(gatewayHeaderSpecs().size()));
+    QCOMPARE(fields.size(), qsizetype(gatewayHeaderSpecs().size()));
+    QCOMPARE(gatewayHeaderSpecs().size(), std::size_t(9));
+}
+
+void TestGatewayHeaders::lookupIgnoresCase()
+{
+    const GatewayHeaderSpec *spec = gatewayHeaderSpec("X-TFY-Metadata");
+    QVERIFY(spec);
+    QCOMPARE(spec->field, "metadata"_L1);
+    QVERIFY(!gatewayHeaderSpec("x-tfy-unknown"));
+    QVERIFY(!gatewayHeaderSpec("Authorization"));
+}
+
+void TestGatewayHeaders::roundTrip_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("text");
+
+    QTest::newRow("provider") << "x-tfy-provider-name"_ba << "openai-main"_ba;
+    QTest::newRow("metadata in written order")
+        << "x-tfy-metadata"_ba << QByteArray(R"({"z":"1","a":"café \"q\""})");
+    QTest::newRow("strict true") << "x-tfy-strict-openai"_ba << "true"_ba;
+    QTest::newRow("strict false") << "x-tfy-strict-openai"_ba << "false"_ba;
+    QTest::newRow("retry all keys")
+        << "x-tfy-retry-config"_ba
+        << R"({"attempts":3,"onStatusCodes":[429,503],"useRetryAfterHeader":true})"_ba;
+    QTest::newRow("retry attempts only") << "x-tfy-retry-config"_ba << R"({"attempts":0})"_ba;
+    QTest::newRow("request timeout") << "x-tfy-request-timeout"_ba << "1500"_ba;
+    QTest::newRow("ttft timeout") << "x-tfy-ttft-timeout-ms"_ba << "300"_ba;
+    QTest::newRow("logging off") << "x-tfy-logging-config"_ba << R"({"enabled":false})"_ba;
+    QTest::newRow("guardrails")
+        << "x-tfy-guardrails"_ba
+        << R"({"llm_input_guardrails":["g/pii"],"llm_output_guardrails":["g/tox"]})"_ba;
+    QTest::newRow("mcp headers") << "x-tfy-mcp-headers"_ba
+                                 << R"({"backend/sentry":{"Authorization":"Bearer x"}})"_ba;
+}
+
+void TestGatewayHeaders::roundTrip()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, text);
+    const GatewayHeaderSpec *spec = gatewayHeaderSpec(name);
+    QVERIFY(spec);
+    GatewayRequest r;
+    QVERIFY(spec->decode(r, text));
+    const auto encoded = spec->encode(r);
+    QVERIFY(encoded);
+    // The canonical text is the written text here (each row is written canonically).
+    QCOMPARE(*encoded, text);
+    QList<Issue> issues;
+    spec->check(r, issues);
+    QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).message));
+}
+
+void TestGatewayHeaders::refusedTextIsExplained_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("says");
+
+    QTest::newRow("metadata number") << "x-tfy-metadata"_ba << R"({"tier":1})"_ba
+                                     << u"metadata.tier"_s << u"must be a string, not a number"_s;
+    QTest::newRow("metadata not JSON")
+        << "x-tfy-metadata"_ba << "team=a"_ba << u"metadata"_s << u"is not valid JSON"_s;
+    QTest::newRow("strict yes") << "x-tfy-strict-openai"_ba << "yes"_ba << u"strictOpenAi"_s
+                                << u"true or false (got \"yes\")"_s;
+    QTest::newRow("retry unknown key") << "x-tfy-retry-config"_ba << R"({"tries":2})"_ba
+                                       << u"retryConfig"_s << u"does not document: \"tries\""_s;
+    QTest::newRow("retry codes as text")
+        << "x-tfy-retry-config"_ba << R"({"onStatusCodes":["429"]})"_ba
+        << u"retryConfig.onStatusCodes"_s << u"numbers like 429"_s;
+    QTest::newRow("timeout with unit")
+        << "x-tfy-request-timeout"_ba << "2s"_ba << u"requestTimeoutMs"_s << u"whole number"_s;
+    QTest::newRow("logging as text") << "x-tfy-logging-config"_ba << R"({"enabled":"yes"})"_ba
+                                     << u"loggingEnabled"_s << u"{\"enabled\": true}"_s;
+    QTest::newRow("guardrails as text")
+        << "x-tfy-guardrails"_ba << R"({"llm_input_guardrails":"g/pii"})"_ba << u"guardrails"_s
+        << u"list of guardrail names"_s;
+    QTest::newRow("mcp headers as a list")
+        << "x-tfy-mcp-headers"_ba << "[]"_ba << u"mcpHeaders"_s << u"must be a JSON object"_s;
+}
+
+void TestGatewayHeaders::refusedTextIsExplained()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, text);
+    QFETCH(QString, field);
+    QFETCH(QString, says);
+    const GatewayHeaderSpec *spec = gatewayHeaderSpec(name);
+    QVERIFY(spec);
+    GatewayRequest r;
+    QVERIFY(!spec->decode(r, text));
+    QList<Issue> issues;
+    spec->explain(name, text, issues);
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues.first().field, field);
+    QVERIFY2(issues.first().message.contains(says), qPrintable(issues.first().message));
+}
+
+void TestGatewayHeaders::composeWritesTheTablesOrder()
+{
+    GatewayRequest r;
+    r.baseUrl = u"https://gw.example"_s;
+    r.body = "{}";
+    // Set in reverse order; compose() still writes the table's.
+    r.mcpHeaders = QJsonObject { { u"a"_s, QJsonObject {} } };
+    r.guardrails = Guardrails { { u"g/x"_s }, {} };
+    r.loggingEnabled = true;
+    r.ttftTimeoutMs = 10;
+    r.requestTimeoutMs = 20;
+    r.retryConfig = RetryConfig { 1, std::nullopt, std::nullopt };
+    r.strictOpenAi = false;
+    r.metadata = MetadataEntries { { u"k"_s, u"v"_s } };
+    r.providerName = u"p"_s;
+    QList<QByteArray> written;
+    for (const HttpHeader &h : compose(r).headers)
+        if (h.name.startsWith("x-tfy-"))
+            written << h.name;
+    QList<QByteArray> table;
+    for (const GatewayHeaderSpec &spec : gatewayHeaderSpecs())
+        table << QByteArray(spec.name.data(), spec.name.size());
+    QCOMPARE(written, table);
+    // And decode() reads every one back into its field.
+    const GatewayRequest back = decode(compose(r));
+    QVERIFY(back.unparsedHeaders.isEmpty());
+    QCOMPARE(compose(back), compose(r));
+}
+
+void TestGatewayHeaders::validateReportsOnTheTablesField()
+{
+    GatewayRequest r;
+    r.baseUrl = u"https://gw.example"_s;
+    r.body = R"({"model":"a/b","messages":[]})";
+    r.unparsedHeaders.append(HttpHeader { "X-Tfy-Ttft-Timeout-Ms", "soon" });
+    r.metadata = MetadataEntries { { u"k"_s, QString(129, u'x') } };
+    const QList<Issue> issues = validate(r);
+    QStringList fields;
+    for (const Issue &i : issues)
+        fields << i.field;
+    QCOMPARE(fields, QStringList({ u"metadata.k"_s, u"ttftTimeoutMs"_s }));
+    // The header's name as written, in the message.
+    QVERIFY(issues.last().message.startsWith(u"X-Tfy-Ttft-Timeout-Ms must be"_s));
+}
+
+QTEST_GUILESS_MAIN(TestGatewayHeaders)
+#include "tst_gatewayheaders.moc"
