@@ -90,6 +90,8 @@ Exchange::Exchange(QNetworkAccessManager *network, ExchangeOptions options, QObj
     , m_options(options)
     , m_deadline(new QTimer(this))
     , m_idle(new QTimer(this))
+    , m_eventSink(
+          [this](const SseEvent &event, bool addedContent) { takeEvent(event, addedContent); })
 {
     m_idle->setSingleShot(true);
     connect(m_idle, &QTimer::timeout, this, [this] {
@@ -251,52 +253,39 @@ void Exchange::consume(QByteArrayView bytes)
     if (m_timeline.firstByte < 0)
         m_timeline.firstByte = now();
     m_timeline.bytes += bytes.size();
-    if (!m_framingDecided) {
-        m_framingDecided = true;
-        m_framing = m_options.forceStream
-            ? BodyFraming::Sse
-            : framingFor(headerValue(m_headers, "content-type"), bytes);
+    if (!m_decoder) {
+        m_decoder.emplace(headerValue(m_headers, "content-type"),
+            m_options.forceStream ? std::optional(BodyFraming::Sse) : std::nullopt);
     }
-    const bool stream = m_framing == BodyFraming::Sse || m_framing == BodyFraming::Ndjson;
-    if (m_options.keepStreamBody || !stream)
+    m_chunkTime = now();
+    m_decoder->feed(bytes, m_eventSink);
+    if (m_options.keepStreamBody || !m_decoder->isStream())
         storeBody(bytes);
-    switch (m_framing) {
-    case BodyFraming::Sse:
-        m_sse.feed(bytes, m_pending);
-        break;
-    case BodyFraming::Ndjson:
-        m_ndjson.feed(bytes, m_records);
-        for (QByteArray &record : m_records)
-            m_pending.append({ "ndjson", std::move(record), {} });
-        m_records.clear();
-        break;
-    case BodyFraming::Json:
-    case BodyFraming::Other:
-        break;
-    }
     handleEvents();
     Q_EMIT progress();
+}
+
+void Exchange::takeEvent(const SseEvent &event, bool addedContent)
+{
+    const qint64 t = m_chunkTime;
+    if (m_timeline.firstEvent < 0)
+        m_timeline.firstEvent = t;
+    ++m_timeline.events;
+    m_pending.append(event);
+    if (!addedContent)
+        return;
+    if (m_timeline.firstToken < 0)
+        m_timeline.firstToken = t;
+    if (m_timeline.tokenTimes.size() < Timeline::kMaxTokenTimes)
+        m_timeline.tokenTimes.append(t);
+    else
+        m_timeline.tokenTimesTruncated = true;
 }
 
 void Exchange::handleEvents()
 {
     if (m_pending.isEmpty())
         return;
-    const qint64 t = now();
-    if (m_timeline.firstEvent < 0)
-        m_timeline.firstEvent = t;
-    for (const SseEvent &e : std::as_const(m_pending)) {
-        ++m_timeline.events;
-        const auto added = m_assembler.addEvent(e.type, e.data);
-        if (added == OpenAiAssembler::Deltas())
-            continue;
-        if (m_timeline.firstToken < 0)
-            m_timeline.firstToken = t;
-        if (m_timeline.tokenTimes.size() < Timeline::kMaxTokenTimes)
-            m_timeline.tokenTimes.append(t);
-        else
-            m_timeline.tokenTimesTruncated = true;
-    }
     Q_EMIT eventsArrived(m_pending);
     m_pending.clear();
 }
@@ -412,16 +401,14 @@ void Exchange::onFinished()
     }
     // The stream is over: an event without its blank line is dropped, a last NDJSON
     // line without its newline counts, and a plain JSON body is assembled whole.
-    if (m_framing == BodyFraming::Sse) {
-        m_unterminatedEvent = m_sse.finish();
-    } else if (m_framing == BodyFraming::Ndjson) {
-        m_ndjson.finish(m_records);
-        for (QByteArray &record : m_records)
-            m_pending.append({ "ndjson", std::move(record), {} });
-        m_records.clear();
+    if (m_decoder) {
+        m_chunkTime = now();
+        m_decoder->finish(m_eventSink, [this] { return body(); });
         handleEvents();
-    } else if (m_framing == BodyFraming::Json || (!m_framingDecided && m_status >= 400)) {
-        m_assembler.addBody(body());
+    } else if (m_status >= 400) {
+        // An error with no body at all still says what it is.
+        m_decoder.emplace(headerValue(m_headers, "content-type"));
+        m_decoder->assembleBody({});
     }
     finish();
 }

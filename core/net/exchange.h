@@ -2,10 +2,7 @@
 
 #include "core/model/gatewayrequest.h"
 #include "core/net/timeline.h"
-#include "core/stream/ndjsonsplitter.h"
-#include "core/stream/openaiassembler.h"
-#include "core/stream/responsebody.h"
-#include "core/stream/sseparser.h"
+#include "core/stream/responsedecoder.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -14,6 +11,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -91,8 +89,12 @@ public:
     QByteArray reason() const { return m_reason; }
     QByteArray httpVersion() const { return m_httpVersion; }
     const HttpHeaders &responseHeaders() const { return m_headers; }
-    BodyFraming framing() const { return m_framing; }
-    const AssembledResponse &assembled() const { return m_assembler.result(); }
+    BodyFraming framing() const { return m_decoder ? m_decoder->framing() : BodyFraming::Other; }
+    const AssembledResponse &assembled() const
+    {
+        static const AssembledResponse kNothing;
+        return m_decoder ? m_decoder->assembled() : kNothing;
+    }
     //! Redirects followed, in order.
     const QStringList &redirects() const { return m_redirects; }
     //! Certificate problems seen (and ignored only when allowInsecureTls).
@@ -100,7 +102,7 @@ public:
     //! Things the user should know about how the request was sent.
     const QStringList &notes() const { return m_notes; }
     //! Whether the stream ended inside an event (which was dropped).
-    bool unterminatedEvent() const { return m_unterminatedEvent; }
+    bool unterminatedEvent() const { return m_decoder && m_decoder->unterminatedEvent(); }
 
     //! The body received so far: all of it, read back from the temporary file when it
     //! spilled (empty for a stream when keepStreamBody is off). Meant for the end of
@@ -123,6 +125,8 @@ private:
     void onReadyRead();
     void onFinished();
     void consume(QByteArrayView bytes);
+    //! One decoded event: counted, timed, queued for eventsArrived().
+    void takeEvent(const SseEvent &event, bool addedContent);
     void handleEvents();
     void storeBody(QByteArrayView bytes);
     void fail(ExchangeError::Kind kind, const QString &message, const QString &detail = {});
@@ -141,19 +145,16 @@ private:
     QByteArray m_reason;
     QByteArray m_httpVersion;
     HttpHeaders m_headers;
-    BodyFraming m_framing = BodyFraming::Other;
-    bool m_framingDecided = false;
-    SseParser m_sse;
-    NdjsonSplitter m_ndjson;
-    QList<SseEvent> m_pending;
-    QList<QByteArray> m_records;
-    OpenAiAssembler m_assembler;
+    //! Made when the first body bytes arrive (the headers are known then).
+    std::optional<ResponseDecoder> m_decoder;
+    ResponseDecoder::Sink m_eventSink;
+    QList<SseEvent> m_pending; //!< decoded, not yet announced
+    qint64 m_chunkTime = 0; //!< when the bytes being decoded arrived
     QByteArray m_body;
     std::unique_ptr<QTemporaryFile> m_spill;
     QStringList m_redirects;
     QStringList m_tlsProblems;
     QStringList m_notes;
-    bool m_unterminatedEvent = false;
     bool m_finished = false;
     bool m_canceled = false;
     bool m_deadlineHit = false;

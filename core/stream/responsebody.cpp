@@ -1,6 +1,6 @@
 #include "core/stream/responsebody.h"
 
-#include "core/stream/ndjsonsplitter.h"
+#include "core/stream/responsedecoder.h"
 
 namespace gs::core {
 
@@ -36,60 +36,26 @@ DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body,
     std::optional<BodyFraming> framing, const EventSink &sink)
 {
     DecodedBody out;
-    out.framing = framing.value_or(framingFor(
-        headerValue(headers, "content-type"), body.first(std::min<qsizetype>(body.size(), 4096))));
-    OpenAiAssembler assembler;
-    const auto take = [&](QList<SseEvent> &batch) {
-        for (const SseEvent &e : std::as_const(batch)) {
-            assembler.addEvent(e.type, e.data);
-            if (sink)
-                sink(e);
-        }
-        out.eventCount += batch.size();
+    ResponseDecoder decoder(headerValue(headers, "content-type"), framing);
+    const auto take = [&](const SseEvent &e, bool addedContent) {
+        Q_UNUSED(addedContent);
         if (sink)
-            batch.clear();
+            sink(e);
         else
-            out.events += std::move(batch);
-        batch.clear();
+            out.events.append(e);
     };
     // In slices, so that the events of one slice are all that is held at a time when
     // they go to a sink.
     constexpr qsizetype kSlice = 1024 * 1024;
-    QList<SseEvent> batch;
-    switch (out.framing) {
-    case BodyFraming::Sse: {
-        SseParser parser;
-        for (qsizetype at = 0; at < body.size(); at += kSlice) {
-            parser.feed(body.sliced(at, std::min(kSlice, body.size() - at)), batch);
-            take(batch);
-        }
-        out.unterminatedEvent = parser.finish();
-        break;
-    }
-    case BodyFraming::Ndjson: {
-        NdjsonSplitter splitter;
-        QList<QByteArray> records;
-        const auto recordsToEvents = [&] {
-            for (QByteArray &record : records)
-                batch.append({ "ndjson", std::move(record), {} });
-            records.clear();
-            take(batch);
-        };
-        for (qsizetype at = 0; at < body.size(); at += kSlice) {
-            splitter.feed(body.sliced(at, std::min(kSlice, body.size() - at)), records);
-            recordsToEvents();
-        }
-        splitter.finish(records);
-        recordsToEvents();
-        break;
-    }
-    case BodyFraming::Json:
-        assembler.addBody(body);
-        break;
-    case BodyFraming::Other:
-        break;
-    }
-    out.assembled = assembler.result();
+    decoder.feed(body.first(std::min(kSlice, body.size())), take);
+    for (qsizetype at = kSlice; at < body.size(); at += kSlice)
+        decoder.feed(body.sliced(at, std::min(kSlice, body.size() - at)), take);
+    // A JSON body is assembled from the bytes in place, not a copy.
+    decoder.finish(take, [body] { return QByteArray::fromRawData(body.data(), body.size()); });
+    out.framing = decoder.framing();
+    out.eventCount = decoder.eventCount();
+    out.unterminatedEvent = decoder.unterminatedEvent();
+    out.assembled = decoder.assembled();
     return out;
 }
 
