@@ -53,6 +53,7 @@
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -113,6 +114,12 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     });
     if (const QString file = QSettings().value(u"secrets/file"_s).toString(); !file.isEmpty())
         m_vault->setFileFallback(std::make_unique<FileSecretStore>(file));
+    connect(&m_harExport, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString problem = m_harExport.result();
+        statusBar()->showMessage(problem.isEmpty()
+                ? tr("Saved the exchange as %1 (credentials masked)").arg(m_harExportPath)
+                : tr("Cannot write %1: %2").arg(m_harExportPath, problem));
+    });
     m_session = new GatewaySession(m_network, m_vault.get(), this);
     m_session->setDemoFactory(std::move(parts.demoGateway));
     connect(m_session, &GatewaySession::changed, this, [this] {
@@ -227,6 +234,8 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // An export still being written finishes first: its file is the user's.
+    m_harExport.waitForFinished();
     // Pages hold highlighters with themes from the repository: delete them first.
     while (m_tabs->count() > 0) {
         QWidget *page = m_tabs->widget(0);
@@ -534,10 +543,10 @@ bool MainWindow::openHistoryEntry(qint64 id)
 
 void MainWindow::recordExchange(RequestPage *page)
 {
-    if (!m_history || !page->exchange())
+    const ExchangeSnapshot *exchange = page->lastExchange();
+    if (!m_history || !exchange)
         return;
-    const auto id = m_history->record(
-        historyEntry(*page->exchange(), page->sentRequest(), page->editor()->request().model));
+    const auto id = m_history->record(historyEntry(*exchange, page->editor()->request().model));
     if (!id)
         statusBar()->showMessage(id.error().message);
     filterHistory(m_historySearch->text());
@@ -838,18 +847,28 @@ bool MainWindow::saveCurrent(const QString &path)
 bool MainWindow::exportHar(const QString &path)
 {
     RequestPage *page = currentPage();
-    if (!page || !page->exchange() || !page->exchange()->isFinished()) {
+    const ExchangeSnapshot *exchange = page ? page->lastExchange() : nullptr;
+    if (!exchange) {
         statusBar()->showMessage(tr("No finished exchange in this tab to export."));
         return false;
     }
-    const QByteArray text
-        = QJsonDocument(toHar({ harEntry(*page->exchange(), page->sentRequest()) })).toJson();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit()) {
-        statusBar()->showMessage(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    if (m_harExport.isRunning()) {
+        statusBar()->showMessage(tr("An export is still being written."));
         return false;
     }
-    statusBar()->showMessage(tr("Saved the exchange as %1 (credentials masked)").arg(path));
+    // A large body is read from its file and written a slice at a time, on a worker:
+    // the window goes on meanwhile. The entry keeps the body's file on disk until then.
+    const HarEntry entry = harEntry(*exchange);
+    statusBar()->showMessage(tr("Writing %1…").arg(path));
+    m_harExport.setFuture(QtConcurrent::run([entry, path]() -> QString {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return file.errorString();
+        if (const auto written = writeHar(file, { entry }); !written)
+            return written.error().message;
+        return file.commit() ? QString() : file.errorString();
+    }));
+    m_harExportPath = path;
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
 
+#include <QFutureWatcher>
 #include <QHash>
 #include <QMainWindow>
 
@@ -117,7 +118,9 @@ public:
     bool sendCurrent();
     void cancelCurrent();
     bool saveCurrent(const QString &path = {});
-    //! Writes the current tab's last exchange as HAR 1.2 (credentials masked).
+    //! Writes the current tab's last exchange as HAR 1.2 (credentials masked), in the
+    //! background; the status bar says when the file is there. False when there is
+    //! nothing to export or an export is still running.
     bool exportHar(const QString &path);
 
     //! Records every finished exchange in the SQLite file at \a path from now on, and
@@ -173,6 +176,9 @@ private:
     KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
     core::GatewaySession *m_session = nullptr;
+    //! HAR export on a worker: the problem, or empty when the file was written.
+    QFutureWatcher<QString> m_harExport;
+    QString m_harExportPath;
 
     QSplitter *m_splitter;
     QTreeWidget *m_sidebar;

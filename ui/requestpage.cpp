@@ -92,6 +92,11 @@ bool RequestPage::isModified() const
     return m_source && compose(m_editor->request()) != m_source->opened;
 }
 
+const ExchangeSnapshot *RequestPage::lastExchange() const
+{
+    return m_inspector->finishedExchange();
+}
+
 bool RequestPage::isBusy() const
 {
     return m_exchange && !m_exchange->isFinished();
@@ -109,6 +114,10 @@ bool RequestPage::send()
     ExchangeOptions options;
     options.allowInsecureTls = m_editor->allowInsecureTls();
     m_exchange = std::make_unique<Exchange>(m_network, options);
+    const GatewayRequest &request = m_editor->request();
+    // The inspector first: it takes the finished exchange's snapshot, which
+    // lastExchange() hands on to whoever hears busyChanged(false).
+    m_inspector->watch(m_exchange.get(), request.model);
     connect(m_exchange.get(), &Exchange::finished, this, [this] {
         const Exchange &e = *m_exchange;
         Q_EMIT busyChanged(false);
@@ -121,8 +130,6 @@ bool RequestPage::send()
         Q_EMIT statusMessage(
             message.arg(QString::number(e.status()), QString::fromUtf8(e.reason()), ms));
     });
-    const GatewayRequest &request = m_editor->request();
-    m_inspector->watch(m_exchange.get(), request.model);
     Q_EMIT busyChanged(true);
     Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));
     m_sent = compose(request);

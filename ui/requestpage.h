@@ -19,7 +19,8 @@ class Theme;
 
 namespace gs::core {
 class Exchange;
-}
+struct ExchangeSnapshot;
+} // namespace gs::core
 
 namespace gs::ui {
 
@@ -42,6 +43,8 @@ public:
     QSplitter *splitter() const { return m_splitter; }
     //! The exchange shown in the inspector (running or finished), if any.
     core::Exchange *exchange() const { return m_exchange.get(); }
+    //! The last exchange, once finished, as a value (null before).
+    const core::ExchangeSnapshot *lastExchange() const;
     //! What that exchange sent.
     const core::WireRequest &sentRequest() const { return m_sent; }
     bool isBusy() const;

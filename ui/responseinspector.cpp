@@ -471,6 +471,7 @@ void ResponseInspector::clear()
     if (m_exchange)
         disconnect(m_exchange, nullptr, this, nullptr);
     m_exchange = nullptr;
+    m_finished.reset();
     m_refreshTimer->stop();
     m_statsTimer->stop();
     m_status->setText(tr("No response yet. Send a request with Ctrl+Enter."));
@@ -764,6 +765,10 @@ void ResponseInspector::onFinished()
 {
     if (!m_exchange)
         return;
+    // From here on the finished exchange is a value: the body as the prefix this view
+    // shows, never the whole of a large one.
+    m_finished = m_exchange->snapshot();
+    const ExchangeSnapshot &done = *m_finished;
     m_statsTimer->stop();
     m_cancel->setEnabled(false);
     // Headers come before the end (headersReceived); only a response whose headers
@@ -787,18 +792,18 @@ void ResponseInspector::onFinished()
     // Errors from the gateway: a JSON error body, or error objects in the stream.
     QStringList errors;
     // An error body the assembler already read is not shown twice.
-    if (m_exchange->status() >= 400 && m_exchange->assembled().errors.isEmpty()) {
-        if (const auto e = errorFromBody(m_exchange->body()))
+    if (done.status >= 400 && done.assembled.errors.isEmpty()) {
+        if (const auto e = errorFromBody(done.bodyPrefix))
             errors << jsonText(e->raw);
     }
-    for (const StreamError &e : m_exchange->assembled().errors)
+    for (const StreamError &e : done.assembled.errors)
         errors << jsonText(e.raw);
     m_gatewayErrors->setPlainText(errors.join(u"\n\n"_s));
     m_gatewayErrors->setVisible(!errors.isEmpty());
-    if (m_exchange->status() >= 400 && m_exchange->assembled().choices.isEmpty()) {
-        if (const auto e = errorFromBody(m_exchange->body())) {
+    if (done.status >= 400 && done.assembled.choices.isEmpty()) {
+        if (const auto e = errorFromBody(done.bodyPrefix)) {
             m_errorBanner->setText(
-                tr("The gateway answered %1: %2").arg(m_exchange->status()).arg(e->message));
+                tr("The gateway answered %1: %2").arg(done.status).arg(e->message));
             m_errorBanner->setStyleSheet(
                 u"QLabel { background: palette(base); color: #c0392b; padding: 6px; }"_s);
             m_errorBanner->show();
@@ -811,11 +816,15 @@ void ResponseInspector::onFinished()
 
 void ResponseInspector::showBody()
 {
-    if (!m_exchange || !m_exchange->isFinished())
+    if (!m_finished)
         return;
-    const QByteArray body = m_exchange->body();
-    m_bodyNote->setText(bytesText(body.size()));
-    m_body->setContent(body, m_exchange->framing() == BodyFraming::Json);
+    const ExchangeSnapshot &done = *m_finished;
+    m_bodyNote->setText(done.bodyIsWhole()
+            ? bytesText(done.bodySize)
+            : tr("The first %1 of %2 (File ▸ Export as HAR writes all of it)")
+                  .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)));
+    // A cut JSON body is not a JSON document: shown as text.
+    m_body->setContent(done.bodyPrefix, done.framing == BodyFraming::Json && done.bodyIsWhole());
 }
 
 void ResponseInspector::showTiming()

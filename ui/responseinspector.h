@@ -1,9 +1,12 @@
 #pragma once
 
 #include "core/model/httpheader.h"
+#include "core/net/exchangesnapshot.h"
 
 #include <QPointer>
 #include <QWidget>
+
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -69,6 +72,11 @@ public:
     //! Follows \a exchange from now on (it must outlive the inspector or be
     //! destroyed after finishing); \a requestedModel is what the request asked for.
     void watch(core::Exchange *exchange, const QString &requestedModel);
+    //! The watched exchange as a value once it finished; null before.
+    const core::ExchangeSnapshot *finishedExchange() const
+    {
+        return m_finished ? &*m_finished : nullptr;
+    }
     void setTheme(const KSyntaxHighlighting::Theme &theme);
     //! Shows an exchange from the history (no live exchange): what it kept, which is
     //! the status, the models, the applied configurations, the client's timeline and
@@ -116,6 +124,8 @@ private:
 
     KSyntaxHighlighting::Repository *m_repository;
     QPointer<core::Exchange> m_exchange;
+    //! The watched exchange once it finished.
+    std::optional<core::ExchangeSnapshot> m_finished;
     QString m_requestedModel;
 
     QLabel *m_status;

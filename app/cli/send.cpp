@@ -418,7 +418,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     out.flush();
     if (har) {
         const auto written
-            = writeHar(*har, { harEntry(exchange, wire) }, false, loaded->secrets.values());
+            = writeHar(*har, { harEntry(exchange.snapshot()) }, false, loaded->secrets.values());
         if (!written || !har->commit()) {
             err << "gatescope-cli send: cannot write " << har->fileName() << ": "
                 << (written ? har->errorString() : written.error().message) << '\n';

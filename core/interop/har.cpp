@@ -1,7 +1,7 @@
 #include "core/interop/har.h"
 
 #include "core/model/redaction.h"
-#include "core/net/exchange.h"
+#include "core/net/exchangesnapshot.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -58,25 +58,26 @@ QString versionText(const QByteArray &v)
 
 } // namespace
 
-HarEntry harEntry(const Exchange &exchange, const WireRequest &request)
+HarEntry harEntry(const ExchangeSnapshot &exchange)
 {
     HarEntry e;
-    e.request = request;
-    e.startedAt = exchange.startedAt();
-    e.timeline = exchange.timeline();
-    e.status = exchange.status();
-    e.reason = exchange.reason();
-    e.httpVersion = exchange.httpVersion();
-    e.responseHeaders = exchange.responseHeaders();
-    e.responseBodyFile = exchange.bodyFile();
+    e.request = exchange.request;
+    e.startedAt = exchange.startedAt;
+    e.timeline = exchange.timeline;
+    e.status = exchange.status;
+    e.reason = exchange.reason;
+    e.httpVersion = exchange.httpVersion;
+    e.responseHeaders = exchange.responseHeaders;
+    e.responseBodyFile = exchange.bodyFile;
+    e.bodyFileKeeper = exchange.bodyFileKeeper;
     if (e.responseBodyFile.isEmpty())
-        e.responseBody = exchange.body();
+        e.responseBody = exchange.bodyInMemory;
     QStringList comment;
-    if (exchange.error().kind != ExchangeError::Kind::None)
-        comment << exchange.error().message;
-    for (const QString &r : exchange.redirects())
+    if (exchange.error.kind != ExchangeError::Kind::None)
+        comment << exchange.error.message;
+    for (const QString &r : exchange.redirects)
         comment << u"redirected to "_s + r;
-    for (const QString &p : exchange.tlsProblems())
+    for (const QString &p : exchange.tlsProblems)
         comment << u"TLS: "_s + p;
     e.comment = comment.join(u"; "_s);
     return e;

@@ -7,9 +7,11 @@
 #include <QDateTime>
 #include <QJsonObject>
 
+#include <memory>
+
 namespace gs::core {
 
-class Exchange;
+struct ExchangeSnapshot;
 
 //! One request and what came back, as a HAR entry needs it.
 struct HarEntry
@@ -25,11 +27,12 @@ struct HarEntry
     //! Where the response body is when it was too large to keep in memory (the
     //! exchange's spill file); responseBody is empty then.
     QString responseBodyFile;
+    std::shared_ptr<const void> bodyFileKeeper; //!< keeps responseBodyFile on disk
     QString comment; //!< a transport error, redirects, TLS problems
 };
 
 //! What an exchange sent and received, for HAR.
-HarEntry harEntry(const Exchange &exchange, const WireRequest &request);
+HarEntry harEntry(const ExchangeSnapshot &exchange);
 
 //! An HTTP Archive 1.2 log of \a entries, with timings from the client's monotonic
 //! clock (phases that did not happen, as on a reused connection, are -1). Unless

@@ -122,6 +122,7 @@ void Exchange::start(const WireRequest &wire)
 {
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
+    m_sent = wire;
     QNetworkRequest request { QUrl(wire.url, QUrl::StrictMode) };
     request.setAttribute(
         QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
@@ -297,7 +298,7 @@ void Exchange::storeBody(QByteArrayView bytes)
         return;
     }
     if (!m_spill) {
-        m_spill = std::make_unique<QTemporaryFile>();
+        m_spill = std::make_shared<QTemporaryFile>();
         m_spill->setFileTemplate(QDir::tempPath() + u"/gatescope-body-XXXXXX"_s);
         if (!m_spill->open()) {
             m_notes << u"The body passed %1 bytes and no temporary file could hold the rest: %2"_s
@@ -330,6 +331,40 @@ QString Exchange::bodyFile() const
         return {};
     m_spill->flush(); // whoever reads the file sees every byte that arrived
     return m_spill->fileName();
+}
+
+ExchangeSnapshot Exchange::snapshot(qsizetype prefixBytes) const
+{
+    ExchangeSnapshot s;
+    s.request = m_sent;
+    s.startedAt = m_startedAt;
+    s.timeline = m_timeline;
+    s.error = m_error;
+    s.status = m_status;
+    s.reason = m_reason;
+    s.httpVersion = m_httpVersion;
+    s.responseHeaders = m_headers;
+    s.framing = framing();
+    s.assembled = assembled();
+    s.unterminatedEvent = unterminatedEvent();
+    s.redirects = m_redirects;
+    s.tlsProblems = m_tlsProblems;
+    s.notes = m_notes;
+    if (!m_spill) {
+        s.bodyInMemory = m_body; // shared, not copied
+        s.bodyPrefix = m_body.left(prefixBytes);
+        s.bodySize = m_body.size();
+        return s;
+    }
+    // Only the prefix is read: the rest stays in the file, kept alive by the snapshot.
+    m_spill->flush();
+    s.bodyFile = m_spill->fileName();
+    s.bodyFileKeeper = m_spill;
+    s.bodySize = m_spill->size();
+    QFile file(s.bodyFile);
+    if (file.open(QIODevice::ReadOnly))
+        s.bodyPrefix = file.read(prefixBytes);
+    return s;
 }
 
 void Exchange::onFinished()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model/gatewayrequest.h"
+#include "core/net/exchangesnapshot.h"
 #include "core/net/timeline.h"
 #include "core/stream/responsedecoder.h"
 
@@ -19,27 +20,6 @@ class QTemporaryFile;
 class QTimer;
 
 namespace gs::core {
-
-//! How an exchange failed on the transport level. An HTTP 4xx/5xx is not a failure.
-struct ExchangeError
-{
-    enum class Kind {
-        None,
-        Canceled,
-        Deadline,
-        ConnectionRefused,
-        HostNotFound,
-        ConnectionReset,
-        Timeout,
-        Tls,
-        TooManyRedirects,
-        Protocol,
-        Other
-    };
-    Kind kind = Kind::None;
-    QString message; //!< for the user
-    QString detail; //!< Qt's own words
-};
 
 struct ExchangeOptions
 {
@@ -110,6 +90,10 @@ public:
     QByteArray body() const;
     //! Where the body went once it passed the spill threshold; empty while in memory.
     QString bodyFile() const;
+    //! The exchange as a value (for a finished one): the body as its first
+    //! \a prefixBytes, read from the spill file when it went there, plus the file,
+    //! which stays on disk while the snapshot lives.
+    ExchangeSnapshot snapshot(qsizetype prefixBytes = kSnapshotPrefixBytes) const;
 
 Q_SIGNALS:
     void headersReceived();
@@ -151,7 +135,8 @@ private:
     QList<SseEvent> m_pending; //!< decoded, not yet announced
     qint64 m_chunkTime = 0; //!< when the bytes being decoded arrived
     QByteArray m_body;
-    std::unique_ptr<QTemporaryFile> m_spill;
+    std::shared_ptr<QTemporaryFile> m_spill;
+    WireRequest m_sent;
     QStringList m_redirects;
     QStringList m_tlsProblems;
     QStringList m_notes;

@@ -121,29 +121,30 @@ Timeline timelineFromJson(const QString &json)
     return t;
 }
 
-HistoryEntry historyEntry(
-    const Exchange &exchange, const WireRequest &request, const QString &requestedModel)
+HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &requestedModel)
 {
     HistoryEntry e;
-    e.at = exchange.startedAt().isValid() ? exchange.startedAt() : QDateTime::currentDateTimeUtc();
-    e.method = QString::fromUtf8(request.method);
-    e.url = request.url;
-    e.requestText = QString::fromUtf8(request.toText(false));
-    e.status = exchange.status();
+    e.at = exchange.startedAt.isValid() ? exchange.startedAt : QDateTime::currentDateTimeUtc();
+    e.method = QString::fromUtf8(exchange.request.method);
+    e.url = exchange.request.url;
+    e.requestText = QString::fromUtf8(exchange.request.toText(false));
+    e.status = exchange.status;
     e.requestedModel = requestedModel;
     e.resolvedModel
-        = QString::fromUtf8(headerValue(exchange.responseHeaders(), "x-tfy-resolved-model"));
-    e.appliedConfigurations = QString::fromUtf8(
-        headerValue(exchange.responseHeaders(), "x-tfy-applied-configurations"));
-    e.timeline = timelineJson(exchange.timeline());
-    const QJsonValue usage = exchange.assembled().usage;
+        = QString::fromUtf8(headerValue(exchange.responseHeaders, "x-tfy-resolved-model"));
+    e.appliedConfigurations
+        = QString::fromUtf8(headerValue(exchange.responseHeaders, "x-tfy-applied-configurations"));
+    e.timeline = timelineJson(exchange.timeline);
+    const QJsonValue usage = exchange.assembled.usage;
     if (usage.isObject())
         e.usage = QString::fromUtf8(QJsonDocument(usage.toObject()).toJson(QJsonDocument::Compact));
-    e.durationMs = std::max<qint64>(0, exchange.timeline().finished / 1000);
-    e.bodyBytes = exchange.timeline().bytes;
-    e.body = exchange.body();
-    if (exchange.error().kind != ExchangeError::Kind::None)
-        e.error = exchange.error().message;
+    e.durationMs = std::max<qint64>(0, exchange.timeline.finished / 1000);
+    e.bodyBytes = exchange.timeline.bytes;
+    // The history keeps a bounded copy (record() cuts it to its limit): the prefix is
+    // all it needs, the rest of a large body is never read.
+    e.body = exchange.bodyPrefix;
+    if (exchange.error.kind != ExchangeError::Kind::None)
+        e.error = exchange.error.message;
     return e;
 }
 

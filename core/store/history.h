@@ -11,7 +11,7 @@
 
 namespace gs::core {
 
-class Exchange;
+struct ExchangeSnapshot;
 
 //! One exchange as the history keeps it: the request as sent with its credentials
 //! masked, what came back, and a bounded copy of the body.
@@ -48,8 +48,7 @@ struct HistoryLimits
 Timeline timelineFromJson(const QString &json);
 
 //! What an exchange sent and received, for the history (credentials masked).
-HistoryEntry historyEntry(
-    const Exchange &exchange, const WireRequest &request, const QString &requestedModel);
+HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &requestedModel);
 
 //! Every exchange, in a local SQLite database (Qt Sql): searchable by text, model,
 //! status and date, kept within count, age and size limits.

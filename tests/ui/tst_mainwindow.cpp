@@ -174,6 +174,8 @@ void TestMainWindow::sendFillsEveryTab()
     QTemporaryDir harDir;
     const QString har = harDir.filePath(u"e.har"_s);
     QVERIFY(window.exportHar(har));
+    // Written in the background; the status bar says when it is there.
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(u"Saved the exchange as"_s));
     QFile harFile(har);
     QVERIFY(harFile.open(QIODevice::ReadOnly));
     const QByteArray harText = harFile.readAll();

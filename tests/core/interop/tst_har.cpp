@@ -52,7 +52,7 @@ HarEntry TestHar::run(QNetworkAccessManager &network)
     exchange.start(m_request);
     if (!exchange.isFinished())
         finished.wait(20000);
-    return harEntry(exchange, m_request);
+    return harEntry(exchange.snapshot());
 }
 
 void TestHar::exchangeAsHar()

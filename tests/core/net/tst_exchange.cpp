@@ -2,6 +2,7 @@
 #include "demo/demogateway.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void cancel();
     void connectionRefused();
     void largeBodySpillsToAFile();
+    void snapshotKeepsAPrefixAndTheSpilledFile();
     void streamBodyCanBeLeftOut();
     void forceStreamDecodesAMislabelledStream();
     void refusedUploadSaysSo();
@@ -342,6 +344,43 @@ void TestExchange::largeBodySpillsToAFile()
     const QByteArray body = r.exchange->body();
     QCOMPARE(body.size(), r.exchange->timeline().bytes);
     QVERIFY(body.endsWith("data: [DONE]\n\n"));
+}
+
+// A finished exchange as a value: a prefix of the body, the file with all of it,
+// and the file kept on disk as long as a snapshot needs it, not the exchange.
+void TestExchange::snapshotKeepsAPrefixAndTheSpilledFile()
+{
+    ExchangeOptions options;
+    options.spillThreshold = 4096;
+    Run r = send(
+        R"({"model":"openai-main/gpt-4o-mini","stream":true,"max_tokens":300,"messages":[]})"_ba,
+        { { "x-gatescope-token-interval-ms", "0" } }, options);
+    QCOMPARE(r.exchange->error().kind, ExchangeError::Kind::None);
+    const QByteArray whole = r.exchange->body();
+    auto snapshot = std::make_unique<ExchangeSnapshot>(r.exchange->snapshot(100));
+    QCOMPARE(snapshot->bodyPrefix, whole.first(100));
+    QCOMPARE(snapshot->bodySize, whole.size());
+    QVERIFY(!snapshot->bodyIsWhole());
+    QCOMPARE(snapshot->status, 200);
+    QCOMPARE(snapshot->request.method, "POST"_ba);
+    QVERIFY(snapshot->assembled.done);
+    const QString file = snapshot->bodyFile;
+    QVERIFY(!file.isEmpty());
+
+    r.exchange.reset(); // the exchange goes; the snapshot still has every byte
+    QVERIFY(QFile::exists(file));
+    QCOMPARE(snapshot->readBody().value_or(QByteArray()), whole);
+    snapshot.reset(); // and with the last snapshot the file goes too
+    QVERIFY(!QFile::exists(file));
+
+    // A body that stayed in memory: shared, whole.
+    const Run small = send(
+        R"({"model":"openai-main/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})"_ba);
+    const ExchangeSnapshot kept = small.exchange->snapshot();
+    QVERIFY(kept.bodyFile.isEmpty());
+    QVERIFY(kept.bodyIsWhole());
+    QCOMPARE(kept.bodyPrefix, small.exchange->body());
+    QCOMPARE(kept.readBody().value_or(QByteArray()), small.exchange->body());
 }
 
 void TestExchange::streamBodyCanBeLeftOut()

@@ -69,7 +69,7 @@ void TestHistory::recordsARealExchange()
     auto history
         = History::open(m_dir.filePath(u"real.sqlite"_s), HistoryLimits { .bodyCopyBytes = 64 });
     QVERIFY2(history, qPrintable(history ? QString() : history.error().message));
-    const auto id = (*history)->record(historyEntry(exchange, request, u"demo/fallback"_s));
+    const auto id = (*history)->record(historyEntry(exchange.snapshot(), u"demo/fallback"_s));
     QVERIFY(id);
     const auto back = (*history)->entry(*id);
     QVERIFY(back);
