@@ -6,10 +6,23 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <QString>
 
 #include <cstdio>
 #include <cstdlib>
+
+//! Declares \a var as the path of the program \a name on PATH. When it is missing,
+//! the test is skipped on a developer's machine and fails where CI is set: CI has
+//! every program a test needs (tools/packages-debian.txt), so a skip there would
+//! hide a test that never ran.
+#define GATESCOPE_REQUIRE_PROGRAM(var, name)                                                       \
+    const QString var = QStandardPaths::findExecutable(QStringLiteral(name));                      \
+    if (var.isEmpty()) {                                                                           \
+        if (qEnvironmentVariableIsSet("CI"))                                                       \
+            QFAIL(name " is missing where CI is set (tools/packages-debian.txt lists it)");        \
+        QSKIP(name " is not installed here (tools/packages-debian.txt lists it)");                 \
+    }
 
 namespace gs::tests {
 

@@ -102,18 +102,11 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
-    if (parts.vault)
-        m_vault = std::move(parts.vault);
-    else if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
-        m_vault = std::make_unique<SecretVault>(std::make_unique<SessionSecretStore>());
-    else
-        m_vault = std::make_unique<SecretVault>(std::make_unique<KeychainSecretStore>());
+    m_vault = parts.vault ? std::move(parts.vault) : SecretVault::forThisUser();
     connect(m_vault.get(), &SecretVault::fallbackChanged, this, [this](const QString &reason) {
         if (!reason.isEmpty())
             statusBar()->showMessage(reason);
     });
-    if (const QString file = QSettings().value(u"secrets/file"_s).toString(); !file.isEmpty())
-        m_vault->setFileFallback(std::make_unique<FileSecretStore>(file));
     connect(&m_harExport, &QFutureWatcher<QString>::finished, this, [this] {
         const QString problem = m_harExport.result();
         statusBar()->showMessage(problem.isEmpty()
@@ -143,7 +136,6 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     };
     setWindowTitle(u"Gatescope"_s);
     m_repository->addCustomSearchPath(u":/gatescope"_s);
-    QNetworkProxyFactory::setUseSystemConfiguration(true);
 
     buildSidebar();
     m_tabs->setObjectName(u"requestTabs"_s);
@@ -236,6 +228,7 @@ MainWindow::~MainWindow()
 {
     // An export still being written finishes first: its file is the user's.
     m_harExport.waitForFinished();
+    m_historyResults.waitForFinished();
     // Pages hold highlighters with themes from the repository: delete them first.
     while (m_tabs->count() > 0) {
         QWidget *page = m_tabs->widget(0);
@@ -412,7 +405,17 @@ void MainWindow::buildSidebar()
     m_historySearch->setObjectName(u"historySearch"_s);
     m_historySearch->setPlaceholderText(tr("Search requests and history"));
     m_historySearch->setClearButtonEnabled(true);
-    connect(m_historySearch, &QLineEdit::textChanged, this, &MainWindow::filterHistory);
+    // Typing waits for a pause before the history is searched.
+    m_historyTyping.setSingleShot(true);
+    m_historyTyping.setInterval(150);
+    connect(m_historySearch, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_collections->filter(text); // in memory: at once
+        m_historyTyping.start();
+    });
+    connect(&m_historyTyping, &QTimer::timeout, this,
+        [this] { filterHistory(m_historySearch->text()); });
+    connect(&m_historyResults, &QFutureWatcher<QList<HistoryEntry>>::finished, this,
+        [this] { showHistoryList(m_historyResults.result()); });
 
     m_environment = new QComboBox;
     m_environment->setObjectName(u"environmentPicker"_s);
@@ -457,20 +460,39 @@ bool MainWindow::openHistory(const QString &path)
     return true;
 }
 
-int MainWindow::filterHistory(const QString &text)
+void MainWindow::filterHistory(const QString &text)
 {
     m_collections->filter(text);
     if (!m_history)
-        return 0;
+        return;
+    // One search at a time; while one runs, only the latest text waits for its turn.
+    m_historyQuery = text.trimmed();
+    if (m_historyResults.isRunning()) {
+        m_historyQueryWaiting = true;
+        return;
+    }
+    History::Query query;
+    query.text = m_historyQuery;
+    query.limit = 200;
+    query.summaries = true;
+    const QString path = m_history->path();
+    // LIKE over every stored body copy: on a worker, never in the window's thread.
+    m_historyResults.setFuture(
+        QtConcurrent::run([path, query] { return History::searchFile(path, query); }));
+}
+
+void MainWindow::showHistoryList(const QList<HistoryEntry> &entries)
+{
+    if (m_historyQueryWaiting) {
+        m_historyQueryWaiting = false;
+        filterHistory(m_historyQuery);
+        return;
+    }
     if (!m_historyRoot) {
         m_historyRoot = new QTreeWidgetItem(m_sidebar, { tr("History") });
         m_historyRoot->setExpanded(true);
     }
     qDeleteAll(m_historyRoot->takeChildren());
-    History::Query query;
-    query.text = text.trimmed();
-    query.limit = 200;
-    const QList<HistoryEntry> entries = m_history->search(query);
     for (const HistoryEntry &e : entries) {
         const QString path = QUrl(e.url).path().section(u'/', -2);
         auto *item = new QTreeWidgetItem(m_historyRoot,
@@ -482,7 +504,7 @@ int MainWindow::filterHistory(const QString &text)
                 e.at.toLocalTime().toString(Qt::ISODate)));
     }
     m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
-    return int(entries.size());
+    Q_EMIT historyListed(int(entries.size()));
 }
 
 HistoryLimits MainWindow::historyLimits() const

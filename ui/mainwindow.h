@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QHash>
 #include <QMainWindow>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -39,9 +40,7 @@ class RequestPage;
 //! What the window is built from; app/gui/main.cpp, the composition root, makes them.
 struct WindowParts
 {
-    //! Where secrets go. Null: the system keyring (or, with
-    //! GATESCOPE_SECRET_STORE=session, memory: tests and screenshot runs must not
-    //! touch the user's keyring).
+    //! Where secrets go. Null: SecretVault::forThisUser().
     std::unique_ptr<core::SecretVault> vault;
     //! Starts the embedded demo gateway. Null: the window offers none.
     core::LocalGatewayFactory demoGateway;
@@ -126,8 +125,10 @@ public:
     //! Records every finished exchange in the SQLite file at \a path from now on, and
     //! lists them in the sidebar; false (reason in the status bar) when it cannot.
     bool openHistory(const QString &path);
-    //! Lists the history entries matching \a text in the sidebar; returns how many.
-    int filterHistory(const QString &text);
+    //! Lists the history entries matching \a text in the sidebar. The search runs on
+    //! a worker (it reads every stored body copy); historyListed() says when the list
+    //! is there. Typing in the search field calls this after a short pause.
+    void filterHistory(const QString &text);
     //! The retention limits (from the settings; defaults until changed).
     core::HistoryLimits historyLimits() const;
     //! Keeps them in the settings and applies them now; returns how many entries went.
@@ -135,6 +136,10 @@ public:
     //! Opens history entry \a id in a new tab.
     bool openHistoryEntry(qint64 id);
     bool welcomeShown() const;
+
+Q_SIGNALS:
+    //! The history list in the sidebar was filled: \a count entries match.
+    void historyListed(int count);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -144,6 +149,7 @@ private:
     void buildMenus();
     void buildSidebar();
     void recordExchange(RequestPage *page);
+    void showHistoryList(const QList<core::HistoryEntry> &entries);
     QFrame *buildWelcome();
     RequestPage *addPage(const QString &title);
     //! The active gateway and the environment file of \a directory, for a request of
@@ -179,6 +185,10 @@ private:
     //! HAR export on a worker: the problem, or empty when the file was written.
     QFutureWatcher<QString> m_harExport;
     QString m_harExportPath;
+    QFutureWatcher<QList<core::HistoryEntry>> m_historyResults;
+    QString m_historyQuery; //!< the latest search text
+    bool m_historyQueryWaiting = false; //!< asked for while a search ran
+    QTimer m_historyTyping;
 
     QSplitter *m_splitter;
     QTreeWidget *m_sidebar;

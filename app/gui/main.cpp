@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QIcon>
+#include <QNetworkProxyFactory>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -105,7 +106,11 @@ int main(int argc, char *argv[])
         qputenv("GATESCOPE_SECRET_STORE", "session");
     }
 
+    // The composition root: what the window is built from. Requests go through the
+    // system's proxy settings.
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
     gs::ui::WindowParts parts;
+    parts.vault = gs::core::SecretVault::forThisUser();
     parts.demoGateway = gs::demo::startLocalGateway;
     gs::ui::MainWindow window(std::move(parts));
     // The history of exchanges: the user's own, or a scratch one for a scripted session.

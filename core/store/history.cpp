@@ -97,6 +97,10 @@ HistoryEntry fromQuery(const QSqlQuery &q)
 
 constexpr auto kColumns = "id, at, method, url, request, status, requested_model, resolved_model, "
                           "applied, timeline, usage, duration_ms, body_bytes, body, error"_L1;
+// The same without the body copy, for lists.
+constexpr auto kSummaryColumns
+    = "id, at, method, url, request, status, requested_model, resolved_model, "
+      "applied, timeline, usage, duration_ms, body_bytes, NULL, error"_L1;
 
 } // namespace
 
@@ -225,7 +229,9 @@ Result<qint64> History::record(HistoryEntry e)
     return id;
 }
 
-QList<HistoryEntry> History::search(const Query &query) const
+namespace {
+
+QList<HistoryEntry> searchIn(const QSqlDatabase &db, const History::Query &query)
 {
     QStringList where;
     QVariantList values;
@@ -253,8 +259,9 @@ QList<HistoryEntry> History::search(const Query &query) const
         where << u"at < ?"_s;
         values << query.to.toMSecsSinceEpoch();
     }
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(u"SELECT %1 FROM exchanges%2 ORDER BY at DESC, id DESC LIMIT %3"_s.arg(kColumns,
+    QSqlQuery q(db);
+    q.prepare(u"SELECT %1 FROM exchanges%2 ORDER BY at DESC, id DESC LIMIT %3"_s.arg(
+        query.summaries ? kSummaryColumns : kColumns,
         where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s),
         QString::number(std::max(1, query.limit))));
     for (const QVariant &v : values)
@@ -264,6 +271,32 @@ QList<HistoryEntry> History::search(const Query &query) const
         return out;
     while (q.next())
         out << fromQuery(q);
+    return out;
+}
+
+} // namespace
+
+QList<HistoryEntry> History::search(const Query &query) const
+{
+    return searchIn(QSqlDatabase::database(m_connection), query);
+}
+
+QList<HistoryEntry> History::searchFile(const QString &path, const Query &query)
+{
+    // A connection of this thread's own, closed again: SQLite's WAL lets it read
+    // while the window's connection writes.
+    static QAtomicInt counter;
+    const QString connection = u"gatescope-history-search-%1"_s.arg(counter.fetchAndAddRelaxed(1));
+    QList<HistoryEntry> out;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+        if (db.open())
+            out = searchIn(db, query);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
     return out;
 }
 

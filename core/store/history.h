@@ -74,9 +74,13 @@ public:
         QDateTime from; //!< inclusive; invalid: no bound
         QDateTime to; //!< exclusive; invalid: no bound
         int limit = 500;
+        bool summaries = false; //!< leave the body copies out (for lists)
     };
     //! Newest first.
     QList<HistoryEntry> search(const Query &query) const;
+    //! search() on a connection of its own to the database at \a path, for a worker
+    //! thread: scanning every body copy must not hold the window.
+    static QList<HistoryEntry> searchFile(const QString &path, const Query &query);
     std::optional<HistoryEntry> entry(qint64 id) const;
     qint64 count() const;
     //! Deletes what is past the limits, oldest first; returns how many went.

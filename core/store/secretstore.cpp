@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QSettings>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
@@ -213,6 +214,19 @@ SecretVault::SecretVault(std::unique_ptr<SecretStore> primary, QObject *parent)
 { }
 
 SecretVault::~SecretVault() = default;
+
+std::unique_ptr<SecretVault> SecretVault::forThisUser()
+{
+    std::unique_ptr<SecretStore> primary;
+    if (qEnvironmentVariable("GATESCOPE_SECRET_STORE") == "session"_L1)
+        primary = std::make_unique<SessionSecretStore>();
+    else
+        primary = std::make_unique<KeychainSecretStore>();
+    auto vault = std::make_unique<SecretVault>(std::move(primary));
+    if (const QString file = QSettings().value(u"secrets/file"_s).toString(); !file.isEmpty())
+        vault->setFileFallback(std::make_unique<FileSecretStore>(file));
+    return vault;
+}
 
 void SecretVault::setFileFallback(std::unique_ptr<SecretStore> store)
 {

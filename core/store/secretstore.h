@@ -107,6 +107,12 @@ public:
     explicit SecretVault(std::unique_ptr<SecretStore> primary, QObject *parent = nullptr);
     ~SecretVault() override;
 
+    //! The user's vault: the system keyring (or memory only, with
+    //! GATESCOPE_SECRET_STORE=session: tests and scripted screenshot runs must not
+    //! touch the user's keyring), and the file fallback the user chose earlier
+    //! (setting "secrets/file").
+    static std::unique_ptr<SecretVault> forThisUser();
+
     //! Keep secrets in \a store (a FileSecretStore) when the primary store does not
     //! answer. Null: the session only.
     void setFileFallback(std::unique_ptr<SecretStore> store);

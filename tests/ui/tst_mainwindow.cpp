@@ -49,6 +49,17 @@ WindowParts withDemo()
     return parts;
 }
 
+// Searches the history as the sidebar's search field does and waits for the list:
+// how many entries it shows.
+int listedHistory(MainWindow &window, const QString &text)
+{
+    QSignalSpy listed(&window, &MainWindow::historyListed);
+    window.filterHistory(text);
+    if (!listed.wait(10000))
+        return -1;
+    return listed.last().first().toInt();
+}
+
 } // namespace
 
 // The whole window against the embedded demo gateway over real loopback HTTP.
@@ -478,7 +489,7 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     MainWindow window(withDemo());
     window.show();
     QVERIFY(window.openHistory(dir.filePath(u"history.sqlite"_s)));
-    QCOMPARE(window.filterHistory({}), 0);
+    QCOMPARE(listedHistory(window, {}), 0);
     QVERIFY(window.useDemoGateway());
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     QVERIFY(window.sendCurrent());
@@ -486,14 +497,26 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     QVERIFY(window.openExample(u"gateway-requests.http"_s, u"embeddings"_s));
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(window.currentPage()->exchange()->isFinished(), 20000);
-    QTRY_COMPARE(window.filterHistory({}), 2);
-    QCOMPARE(window.filterHistory(u"embeddings"_s), 1);
-    QCOMPARE(window.filterHistory(u"no such thing"_s), 0);
+    QTRY_COMPARE(listedHistory(window, {}), 2);
+    QCOMPARE(listedHistory(window, u"embeddings"_s), 1);
+    QCOMPARE(listedHistory(window, u"no such thing"_s), 0);
+    // Typed into the search field, as a user does: one search after the pause, for
+    // the whole text.
+    {
+        auto *field = window.findChild<QLineEdit *>(u"historySearch"_s);
+        QSignalSpy listed(&window, &MainWindow::historyListed);
+        QTest::keyClicks(field, u"embeddings"_s);
+        QVERIFY(listed.wait(10000));
+        QCOMPARE(listed.last().first().toInt(), 1);
+        QTest::qWait(300); // nothing more follows for the same text
+        QCOMPARE(listed.size(), 1);
+        field->clear();
+    }
 
     // Reopen the chat from history: the same request, the gateway's token in place
     // of the mask the history keeps.
     auto *sidebar = window.findChild<QTreeWidget *>(u"sidebar"_s);
-    window.filterHistory(u"chat/completions"_s);
+    QCOMPARE(listedHistory(window, u"chat/completions"_s), 1);
     QTreeWidgetItem *history = sidebar->topLevelItem(sidebar->topLevelItemCount() - 1);
     QCOMPARE(history->childCount(), 1);
     const int before = window.pageCount();
@@ -538,8 +561,8 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     dialog.findChild<QSpinBox *>(u"maxEntries"_s)->setValue(1);
     dialog.findChild<QSpinBox *>(u"maxAgeDays"_s)->setValue(7);
     QCOMPARE(window.setHistoryLimits(dialog.limits()), 1);
-    QCOMPARE(window.filterHistory({}), 1);
-    QCOMPARE(window.filterHistory(u"embeddings"_s), 1); // the newest stays
+    QCOMPARE(listedHistory(window, {}), 1);
+    QCOMPARE(listedHistory(window, u"embeddings"_s), 1); // the newest stays
     QCOMPARE(window.historyLimits().maxEntries, 1);
     QCOMPARE(window.historyLimits().maxAgeDays, 7);
 

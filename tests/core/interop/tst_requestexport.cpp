@@ -1,6 +1,7 @@
 #include "core/httpfile/httpfile.h"
 #include "core/interop/curlimport.h"
 #include "core/interop/requestexport.h"
+#include "tests/testfiles.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -120,9 +121,7 @@ bool TestRequestExport::check(const QString &program, const QStringList &args, c
 
 void TestRequestExport::pythonIsValidPython()
 {
-    const QString python = QStandardPaths::findExecutable(u"python3"_s);
-    if (python.isEmpty())
-        QSKIP("python3 is not installed here (tools/packages-debian.txt lists it)");
+    GATESCOPE_REQUIRE_PROGRAM(python, "python3");
     QString output;
     const auto code = exportRequest(chat(), ExportFormat::Python);
     QVERIFY2(check(python, { u"-m"_s, u"py_compile"_s }, u"export.py"_s, *code, output),
@@ -149,9 +148,7 @@ void TestRequestExport::javascriptPassesHeadersAsOptions()
 
 void TestRequestExport::javascriptIsValidJavaScript()
 {
-    const QString node = QStandardPaths::findExecutable(u"node"_s);
-    if (node.isEmpty())
-        QSKIP("node is not installed here (tools/packages-debian.txt lists it)");
+    GATESCOPE_REQUIRE_PROGRAM(node, "node");
     QString output;
     const auto code = exportRequest(chat(), ExportFormat::JavaScript);
     QVERIFY2(
