@@ -1,5 +1,7 @@
 #include "gatewaydialog.h"
 
+#include "ui/tones.h"
+
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -37,7 +39,7 @@ GatewayDialog::GatewayDialog(QWidget *parent)
     });
     m_problem->setObjectName(u"gatewayProblem"_s);
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(u"color: #c0392b;"_s);
+    m_problem->setStyleSheet(toneStyle(Tone::Error, palette()));
     auto *note = new QLabel(tr("The token is kept for this session only; storing it in the "
                                "system keychain comes with collections."));
     note->setWordWrap(true);

@@ -2,6 +2,7 @@
 
 #include "core/httpfile/httpfile.h"
 #include "highlighting.h"
+#include "ui/tones.h"
 
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
@@ -204,7 +205,7 @@ QLabel *RequestEditor::messageLabel(const QString &field)
     label->setObjectName(u"message:"_s + field);
     label->setWordWrap(true);
     label->setVisible(false);
-    label->setStyleSheet(u"color: #c0392b;"_s);
+    label->setStyleSheet(toneStyle(Tone::Error, palette()));
     m_messages.insert(field, label);
     return label;
 }
@@ -458,6 +459,10 @@ void RequestEditor::setTheme(const KSyntaxHighlighting::Theme &theme)
         h->setTheme(theme);
         h->rehighlight();
     }
+    // The palette changed (light or dark): problems are coloured anew.
+    for (QWidget *w : std::as_const(m_fieldWidgets))
+        w->setProperty("invalid", QVariant());
+    revalidate();
 }
 
 void RequestEditor::setRequest(const GatewayRequest &request)
@@ -699,13 +704,13 @@ void RequestEditor::onWireEdited()
         const QString why
             = file ? tr("write a request line such as POST https://…") : file.error().message;
         m_wireNote->setText(tr("Not a request yet: %1").arg(why));
-        m_wireNote->setStyleSheet(u"color: #c0392b;"_s);
+        m_wireNote->setStyleSheet(toneStyle(Tone::Error, palette()));
         return;
     }
     auto resolved = resolve(file->requests().first(), {});
     if (!resolved) {
         m_wireNote->setText(resolved.error().message);
-        m_wireNote->setStyleSheet(u"color: #c0392b;"_s);
+        m_wireNote->setStyleSheet(toneStyle(Tone::Error, palette()));
         return;
     }
     m_wireNote->setStyleSheet({});
@@ -823,14 +828,17 @@ void RequestEditor::revalidate()
         it.value()->setText(messages.join(u'\n'));
         it.value()->setVisible(!messages.isEmpty());
         it.value()->setStyleSheet(
-            errorIn.value(it.key()) ? u"color: #c0392b;"_s : u"color: #b9770e;"_s);
+            toneStyle(errorIn.value(it.key()) ? Tone::Error : Tone::Warning, palette()));
     }
     for (auto it = m_fieldWidgets.begin(); it != m_fieldWidgets.end(); ++it) {
         const bool bad = errorIn.value(it.key());
-        if (it.value()->property("invalid").toBool() == bad)
+        if (it.value()->property("invalid").isValid()
+            && it.value()->property("invalid").toBool() == bad)
             continue;
         it.value()->setProperty("invalid", bad);
-        it.value()->setStyleSheet(bad ? u"border: 1px solid #c0392b;"_s : QString());
+        it.value()->setStyleSheet(bad
+                ? u"border: 1px solid %1;"_s.arg(toneColor(Tone::Error, palette()).name())
+                : QString());
         it.value()->setToolTip(bad ? byLabel.value(it.key()).join(u'\n') : QString());
     }
     m_send->setEnabled(canSend());

@@ -9,6 +9,7 @@
 #include "jsontreemodel.h"
 #include "largetextview.h"
 #include "streamtextedit.h"
+#include "ui/tones.h"
 #include "waterfallwidget.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -579,7 +580,8 @@ void ResponseInspector::refresh()
         m_errorBanner->setText(lines.join(u'\n')
             + (partial ? u"\n"_s + tr("What arrived before the error is kept below.") : QString()));
         m_errorBanner->setStyleSheet(
-            u"QLabel { background: palette(base); color: #c0392b; padding: 6px; }"_s);
+            u"QLabel { background: palette(base); %1 padding: 6px; }"_s.arg(
+                toneStyle(Tone::Error, palette())));
         m_errorBanner->show();
     }
     refreshStats();
@@ -738,8 +740,8 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     QString status = e.status > 0 ? u"<b>%1</b>"_s.arg(e.status) : tr("<b>No response</b>");
     status += u" &nbsp; "_s + tr("recorded %1, from the history").arg(at.toHtmlEscaped());
     if (!e.error.isEmpty())
-        status += u" &nbsp; <span style='color:#c0392b'><b>%1</b></span>"_s.arg(
-            e.error.toHtmlEscaped());
+        status += u" &nbsp; <span style='%2'><b>%1</b></span>"_s.arg(
+            e.error.toHtmlEscaped(), toneStyle(Tone::Error, palette()));
     m_status->setText(status);
 
     const BodyFraming framing = framingFor({}, e.body);
@@ -780,7 +782,8 @@ void ResponseInspector::onFinished()
     const ExchangeError &error = m_exchange->error();
     if (error.kind != ExchangeError::Kind::None) {
         status += (status.isEmpty() ? QString() : u" &nbsp; "_s)
-            + u"<span style='color:#c0392b'><b>%1</b></span>"_s.arg(error.message.toHtmlEscaped());
+            + u"<span style='%2'><b>%1</b></span>"_s.arg(
+                error.message.toHtmlEscaped(), toneStyle(Tone::Error, palette()));
         m_status->setToolTip(error.detail);
     }
     for (const QString &r : m_exchange->redirects())
@@ -805,7 +808,8 @@ void ResponseInspector::onFinished()
             m_errorBanner->setText(
                 tr("The gateway answered %1: %2").arg(done.status).arg(e->message));
             m_errorBanner->setStyleSheet(
-                u"QLabel { background: palette(base); color: #c0392b; padding: 6px; }"_s);
+                u"QLabel { background: palette(base); %1 padding: 6px; }"_s.arg(
+                    toneStyle(Tone::Error, palette())));
             m_errorBanner->show();
         }
     }

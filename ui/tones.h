@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+#include <QString>
+
+namespace gs::ui {
+
+//! What a coloured text means.
+enum class Tone {
+    Error, //!< keeps a request from going out, or went wrong
+    Warning, //!< worth knowing, sends anyway
+};
+
+//! The colour of text in \a tone, from one place: it follows \a palette, darker on a
+//! light base and lighter on a dark one, so that it reads in dark mode too.
+QColor toneColor(Tone tone, const QPalette &palette);
+//! "color: #rrggbb;" in \a tone, for a style sheet.
+QString toneStyle(Tone tone, const QPalette &palette);
+
+} // namespace gs::ui
