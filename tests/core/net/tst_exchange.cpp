@@ -209,6 +209,10 @@ void TestExchange::truncatedChunkedBody()
     QCOMPARE(r.exchange->status(), 200);
     QVERIFY(r.exchange->error().kind != ExchangeError::Kind::None);
     QVERIFY(!r.exchange->error().message.isEmpty());
+    // Not any error: the connection closed inside the body, and the user is told so.
+    QCOMPARE(r.exchange->error().kind, ExchangeError::Kind::ConnectionReset);
+    QVERIFY2(r.exchange->error().message.contains(u"before the response was complete"_s),
+        qPrintable(r.exchange->error().message));
     QVERIFY(!r.exchange->assembled().text().isEmpty());
     QVERIFY(!r.exchange->assembled().done);
 }

@@ -182,11 +182,29 @@ void TestServerTiming::neverCrashesOnGarbage()
         for (const ServerTimingMetric &metric : parseServerTiming(QByteArrayView(tricky).first(n)))
             QVERIFY(!metric.name.isEmpty());
     }
+    // The whole header still yields what is well-formed in it: a test that passed on
+    // an empty result would prove nothing.
+    const QList<ServerTimingMetric> whole = parseServerTiming(tricky);
+    QVERIFY(whole.size() >= 2);
+    QCOMPARE(whole.at(0).name, u"a"_s);
+    QCOMPARE(whole.at(0).description, u"x\"y,;"_s);
+    QCOMPARE(whole.at(0).duration, 150.0);
+    QCOMPARE(whole.at(1).name, u"b"_s);
+    QCOMPARE(whole.at(1).duration, 7.0);
     QByteArray all;
     for (int c = 0; c < 256; ++c)
         all += char(c);
     for (const ServerTimingMetric &metric : parseServerTiming(QByteArray(all + all)))
         QVERIFY(!metric.name.isEmpty());
+    // A well-formed metric after the garbage is still found (garbage without a quote:
+    // an unclosed quoted string rightly swallows the rest of the header).
+    QByteArray unquoted = all;
+    unquoted.replace('"', ' ');
+    const QList<ServerTimingMetric> after
+        = parseServerTiming(QByteArray(unquoted + ", late;dur=4"));
+    QVERIFY(!after.isEmpty());
+    QCOMPARE(after.last().name, u"late"_s);
+    QCOMPARE(after.last().duration, 4.0);
 }
 
 void TestServerTiming::placement_data()
