@@ -4,6 +4,7 @@
 #include "core/net/gatewaysession.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
+#include "ui/collectioncontroller.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -34,6 +35,7 @@ class History;
 
 namespace gs::ui {
 
+class CollectionController;
 class CollectionTree;
 class RequestPage;
 
@@ -81,7 +83,10 @@ public:
     //! request needs come from the vault first: the tab opens when they are in (at
     //! once when none is needed), and the window goes on meanwhile. False, with the
     //! reason in the status bar, when the request cannot be opened at all.
-    bool openCollectionRequest(const QString &root, const QString &relativePath, qsizetype index);
+    bool openCollectionRequest(const QString &root, const QString &relativePath, qsizetype index)
+    {
+        return m_collectionController->openRequest(root, relativePath, index);
+    }
     //! Saves the current tab's request as a new file \a name in \a folder of an open
     //! collection (the token and the gateway's address as {{variables}}) and ties the
     //! tab to it: a request reopened from the history, or a new one, joins a collection.
@@ -90,10 +95,19 @@ public:
     //! environment, in the keyring (or where the vault says), and lists the name in
     //! the collection's secrets; the collection's files never see the value. The
     //! keyring answers later; the status bar tells where the value went.
-    bool setCollectionSecret(const QString &root, const QString &name, const QString &value);
+    bool setCollectionSecret(const QString &root, const QString &name, const QString &value)
+    {
+        return m_collectionController->setSecret(root, name, value);
+    }
     //! The environment chosen for \a root's collection (its default when none was).
-    QString environment(const QString &root) const;
-    void setEnvironment(const QString &root, const QString &name);
+    QString environment(const QString &root) const
+    {
+        return m_collectionController->environment(root);
+    }
+    void setEnvironment(const QString &root, const QString &name)
+    {
+        m_collectionController->setEnvironment(root, name);
+    }
     //! Asked when a request with unsaved edits changed on disk too: true keeps the
     //! edits, false takes the file's version. Tests replace the dialog.
     std::function<bool(const QString &question)> keepMyEdits;
@@ -155,33 +169,19 @@ private:
     //! The active gateway and the environment file of \a directory, for a request of
     //! the examples or of a plain file.
     core::VariableLayers gatewayVariables(const QString &directory) const;
-    //! Focuses the tab of this collection request, if one is open.
-    bool focusCollectionTab(const QString &root, const QString &relativePath, qsizetype index);
-    void showCollectionRequest(const QString &root, const QString &relativePath, qsizetype index,
-        const core::HttpFileRequest &request, const QString &environment,
-        const core::Variables &variables, const QString &directory);
     void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
         const QString &directory, const QString &title);
     void applyTheme();
     void updateGatewayLabel();
     void updateActions();
     void configureGateway();
-    bool saveToCollection(RequestPage *page);
-    //! Names \a secrets in \a c's settings, then writes their values to the vault in
-    //! the background. False, with the reason on the status bar, when the settings
-    //! cannot be saved; the vault's own failures are told there when they come.
-    bool storeCollectionSecrets(
-        core::Collection *c, const QString &environment, const core::Variables &secrets);
-    std::optional<core::HttpFile> loadCollectionFile(
-        const QString &root, const QString &relativePath);
-    void onCollectionFilesChanged(const QString &root, const QStringList &paths);
-    void reloadFromCollection(RequestPage *page);
     void updateEnvironmentPicker();
     QString activeCollectionRoot() const;
 
     KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
     core::GatewaySession *m_session = nullptr;
+    CollectionController *m_collectionController = nullptr;
     //! HAR export on a worker: the problem, or empty when the file was written.
     QFutureWatcher<QString> m_harExport;
     QString m_harExportPath;
@@ -196,7 +196,6 @@ private:
     QLineEdit *m_historySearch;
     CollectionTree *m_collections = nullptr;
     QComboBox *m_environment = nullptr;
-    QHash<QString, QString> m_environments; //!< chosen environment by collection root
     std::unique_ptr<core::SecretVault> m_vault;
     std::unique_ptr<core::History> m_history;
     QTabWidget *m_tabs;
