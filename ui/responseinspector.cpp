@@ -9,6 +9,10 @@
 #include "jsontreemodel.h"
 #include "largetextview.h"
 #include "streamtextedit.h"
+#include "ui/inspector/gatewaytab.h"
+#include "ui/inspector/headerstab.h"
+#include "ui/inspector/timingtab.h"
+#include "ui/inspector/viewhelpers.h"
 #include "ui/tones.h"
 #include "waterfallwidget.h"
 
@@ -48,34 +52,11 @@
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
+using namespace gs::ui::inspector;
 
 namespace gs::ui {
 
 namespace {
-
-QPlainTextEdit *readOnlyText(const QString &objectName)
-{
-    auto *edit = new QPlainTextEdit;
-    edit->setObjectName(objectName);
-    edit->setReadOnly(true);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    edit->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    return edit;
-}
-
-QString bytesText(qint64 bytes)
-{
-    if (bytes < 1024)
-        return u"%1 B"_s.arg(bytes);
-    if (bytes < 1024 * 1024)
-        return u"%1 KiB"_s.arg(double(bytes) / 1024, 0, 'f', 1);
-    return u"%1 MiB"_s.arg(double(bytes) / (1024 * 1024), 0, 'f', 1);
-}
-
-QString msText(qint64 us)
-{
-    return us < 0 ? u"–"_s : u"%1 ms"_s.arg(double(us) / 1000, 0, 'f', 1);
-}
 
 // Pretty JSON when the text is JSON, the text itself otherwise.
 QString prettyIfJson(const QByteArray &data)
@@ -100,32 +81,6 @@ QString framePart(const QString &text, qsizetype shown)
     return text.sliced(shown, n);
 }
 
-// Item views copy the current cell's text on Ctrl+C before any action sees the keys:
-// this filter gives Ctrl+C to \a copy instead.
-class CopyKey final : public QObject
-{
-public:
-    CopyKey(QWidget *view, std::function<void()> copy)
-        : QObject(view)
-        , m_copy(std::move(copy))
-    {
-        view->installEventFilter(this);
-    }
-
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::KeyPress
-            && static_cast<QKeyEvent *>(event)->matches(QKeySequence::Copy)) {
-            m_copy();
-            return true;
-        }
-        return QObject::eventFilter(watched, event);
-    }
-
-private:
-    std::function<void()> m_copy;
-};
-
 QString jsonText(const QJsonValue &v)
 {
     if (v.isObject())
@@ -147,8 +102,9 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     , m_refreshTimer(new QTimer(this))
     , m_statsTimer(new QTimer(this))
     , m_events(new EventsModel(this))
-    , m_applied(new JsonTreeModel(this))
-    , m_appliedProxy(new QSortFilterProxyModel(this))
+    , m_headers(new inspector::HeadersTab)
+    , m_timing(new inspector::TimingTab)
+    , m_gateway(new inspector::GatewayTab)
 {
     m_status->setObjectName(u"responseStatus"_s);
     m_status->setTextFormat(Qt::RichText);
@@ -158,9 +114,9 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     m_tabs->addTab(buildStreamTab(), tr("&Stream"));
     m_tabs->addTab(buildEventsTab(), tr("&Events"));
     m_tabs->addTab(buildBodyTab(), tr("&Body"));
-    m_tabs->addTab(buildHeadersTab(), tr("&Headers"));
-    m_tabs->addTab(buildTimingTab(), tr("&Timing"));
-    m_tabs->addTab(buildGatewayTab(), tr("&Gateway"));
+    m_tabs->addTab(m_headers, tr("&Headers"));
+    m_tabs->addTab(m_timing, tr("&Timing"));
+    m_tabs->addTab(m_gateway, tr("&Gateway"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -312,151 +268,11 @@ QWidget *ResponseInspector::buildBodyTab()
     return page;
 }
 
-QWidget *ResponseInspector::buildHeadersTab()
-{
-    m_headers = new QTreeWidget;
-    m_headers->setObjectName(u"headers"_s);
-    m_headers->setHeaderLabels({ tr("Name"), tr("Value") });
-    m_headers->setRootIsDecorated(true);
-    m_headers->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_headers->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_headers->setContextMenuPolicy(Qt::ActionsContextMenu);
-    const auto copy = [this](int part) {
-        QStringList lines;
-        for (const QTreeWidgetItem *item : m_headers->selectedItems()) {
-            if (item->childCount() > 0)
-                continue; // a group
-            lines << (part == 0 ? item->text(0)
-                    : part == 1 ? item->text(1)
-                                : item->text(0) + u": "_s + item->text(1));
-        }
-        if (!lines.isEmpty())
-            QApplication::clipboard()->setText(lines.join(u'\n'));
-    };
-    auto *copyLine = new QAction(tr("Copy"), m_headers);
-    copyLine->setShortcut(QKeySequence::Copy);
-    copyLine->setShortcutContext(Qt::WidgetShortcut);
-    connect(copyLine, &QAction::triggered, this, [copy] { copy(2); });
-    new CopyKey(m_headers, [copy] { copy(2); });
-    auto *copyName = new QAction(tr("Copy Name"), m_headers);
-    connect(copyName, &QAction::triggered, this, [copy] { copy(0); });
-    auto *copyValue = new QAction(tr("Copy Value"), m_headers);
-    connect(copyValue, &QAction::triggered, this, [copy] { copy(1); });
-    m_headers->addActions({ copyLine, copyName, copyValue });
-    return m_headers;
-}
-
-QWidget *ResponseInspector::buildTimingTab()
-{
-    auto *page = new QWidget;
-    m_waterfall = new WaterfallWidget;
-    m_waterfall->setObjectName(u"waterfall"_s);
-    m_timingSummary = new QLabel;
-    m_timingSummary->setObjectName(u"timingSummary"_s);
-    m_timingSummary->setWordWrap(true);
-    m_timingSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *reset = new QPushButton(tr("Show All"));
-    reset->setToolTip(tr("Show the whole exchange (Ctrl+0 or a double click on the chart)"));
-    connect(reset, &QPushButton::clicked, m_waterfall, &WaterfallWidget::resetView);
-    auto *png = new QPushButton(tr("Export PNG…"));
-    connect(png, &QPushButton::clicked, this, [this] { exportWaterfall(false); });
-    auto *svg = new QPushButton(tr("Export SVG…"));
-    connect(svg, &QPushButton::clicked, this, [this] { exportWaterfall(true); });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_timingSummary, 1);
-    top->addWidget(reset);
-    top->addWidget(png);
-    top->addWidget(svg);
-    auto *hint
-        = new QLabel(tr("Wheel: zoom around the cursor · drag: pan · double click: show all"));
-    hint->setEnabled(false);
-    auto *layout = new QVBoxLayout(page);
-    layout->addLayout(top);
-    layout->addWidget(m_waterfall, 1);
-    layout->addWidget(hint);
-    return page;
-}
-
-QWidget *ResponseInspector::buildGatewayTab()
-{
-    auto *page = new QWidget;
-    m_models = new QLabel;
-    m_models->setObjectName(u"models"_s);
-    m_models->setTextFormat(Qt::RichText);
-    m_models->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    m_appliedFilter = new QLineEdit;
-    m_appliedFilter->setObjectName(u"appliedFilter"_s);
-    m_appliedFilter->setPlaceholderText(tr("Filter applied configurations"));
-    m_appliedFilter->setClearButtonEnabled(true);
-    m_appliedProxy->setSourceModel(m_applied);
-    m_appliedProxy->setRecursiveFilteringEnabled(true);
-    m_appliedProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_appliedProxy->setFilterKeyColumn(-1);
-    m_appliedView = new QTreeView;
-    m_appliedView->setObjectName(u"appliedTree"_s);
-    m_appliedView->setModel(m_appliedProxy);
-    m_appliedView->setUniformRowHeights(true);
-    m_appliedView->header()->setStretchLastSection(false);
-    m_appliedView->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_appliedView->header()->setSectionResizeMode(1, QHeaderView::Stretch);
-    m_appliedView->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
-    m_appliedView->setContextMenuPolicy(Qt::ActionsContextMenu);
-    connect(m_appliedFilter, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_appliedProxy->setFilterFixedString(text);
-        m_appliedView->expandAll();
-    });
-    const auto copyRole = [this](int role) {
-        const QModelIndex index = m_appliedView->currentIndex();
-        if (index.isValid())
-            QApplication::clipboard()->setText(index.siblingAtColumn(0).data(role).toString());
-    };
-    auto *copyValue = new QAction(tr("Copy Value"), m_appliedView);
-    copyValue->setShortcut(QKeySequence::Copy);
-    copyValue->setShortcutContext(Qt::WidgetShortcut);
-    connect(copyValue, &QAction::triggered, this,
-        [copyRole] { copyRole(JsonTreeModel::JsonTextRole); });
-    auto *copyPath = new QAction(tr("Copy JSON Path"), m_appliedView);
-    copyPath->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    copyPath->setShortcutContext(Qt::WidgetShortcut);
-    connect(
-        copyPath, &QAction::triggered, this, [copyRole] { copyRole(JsonTreeModel::JsonPathRole); });
-    m_appliedView->addActions({ copyValue, copyPath });
-    new CopyKey(m_appliedView, [copyRole] { copyRole(JsonTreeModel::JsonTextRole); });
-    auto *expand = new QPushButton(tr("Expand All"));
-    connect(expand, &QPushButton::clicked, m_appliedView, &QTreeView::expandAll);
-    auto *collapse = new QPushButton(tr("Collapse All"));
-    connect(collapse, &QPushButton::clicked, m_appliedView, &QTreeView::collapseAll);
-    m_appliedNote = new QLabel;
-    m_appliedNote->setWordWrap(true);
-    m_feedback = new QLabel;
-    m_feedback->setObjectName(u"feedback"_s);
-    m_feedback->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_feedback->setWordWrap(true);
-    m_gatewayErrors = readOnlyText(u"gatewayErrors"_s);
-    m_gatewayErrors->setMaximumHeight(140);
-
-    auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_appliedFilter, 1);
-    filterRow->addWidget(expand);
-    filterRow->addWidget(collapse);
-    auto *layout = new QVBoxLayout(page);
-    layout->addWidget(m_models);
-    layout->addWidget(
-        new QLabel(tr("<b>Applied configurations</b> (x-tfy-applied-configurations)")));
-    layout->addLayout(filterRow);
-    layout->addWidget(m_appliedView, 1);
-    layout->addWidget(m_appliedNote);
-    layout->addWidget(m_feedback);
-    layout->addWidget(m_gatewayErrors);
-    return page;
-}
-
 void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
 {
     m_body->setTheme(theme);
     if (m_highlighters.isEmpty()) {
-        for (QPlainTextEdit *edit : { m_eventDetail, m_gatewayErrors })
+        for (QPlainTextEdit *edit : { m_eventDetail, m_gateway->errorsView() })
             m_highlighters << attachHighlighter(
                 edit->document(), theme, m_repository->definitionForName(u"JSON"_s));
         return;
@@ -494,14 +310,8 @@ void ResponseInspector::clear()
     m_body->clear();
     m_bodyNote->clear();
     m_headers->clear();
-    m_waterfall->setWaterfall({});
-    m_timingSummary->clear();
-    m_models->clear();
-    m_applied->setTree({});
-    m_appliedNote->clear();
-    m_feedback->clear();
-    m_gatewayErrors->clear();
-    m_gatewayErrors->hide();
+    m_timing->clear();
+    m_gateway->clear();
 }
 
 void ResponseInspector::watch(Exchange *exchange, const QString &requestedModel)
@@ -666,61 +476,8 @@ void ResponseInspector::onHeaders()
 
 void ResponseInspector::showHeaders(const HttpHeaders &headers)
 {
-    m_headers->clear();
-    auto *gateway = new QTreeWidgetItem(m_headers, { tr("Gateway (x-tfy-*)") });
-    auto *other = new QTreeWidgetItem(m_headers, { tr("Response") });
-    for (const HttpHeader &h : headers) {
-        const bool tfy = h.name.toLower().startsWith("x-tfy-");
-        auto *item = new QTreeWidgetItem(
-            tfy ? gateway : other, { QString::fromUtf8(h.name), QString::fromUtf8(h.value) });
-        item->setToolTip(1, QString::fromUtf8(h.value.left(4000)));
-    }
-    for (QTreeWidgetItem *group : { gateway, other }) {
-        QFont f = group->font(0);
-        f.setBold(true);
-        group->setFont(0, f);
-        group->setText(1, tr("%n header(s)", nullptr, group->childCount()));
-        group->setFirstColumnSpanned(false);
-        group->setExpanded(true);
-    }
-    if (gateway->childCount() == 0)
-        delete gateway;
-
-    const GatewayResponseInfo info = GatewayResponseInfo::fromHeaders(headers);
-    const QString resolved = info.resolvedModel;
-    QString models
-        = tr("Requested model: <b>%1</b>")
-              .arg(m_requestedModel.isEmpty() ? tr("(none)") : m_requestedModel.toHtmlEscaped());
-    if (resolved.isEmpty()) {
-        models += u"<br>"_s + tr("Resolved model: (no x-tfy-resolved-model header)");
-    } else {
-        models += u"<br>"_s + tr("Resolved model: <b>%1</b>").arg(resolved.toHtmlEscaped());
-        if (resolved != m_requestedModel)
-            models
-                += u" &nbsp; <span style='background:#e67e22;color:white'>&nbsp;%1&nbsp;</span>"_s
-                       .arg(tr("rerouted"));
-    }
-    m_models->setText(models);
-    m_models->setProperty("rerouted", !resolved.isEmpty() && resolved != m_requestedModel);
-    if (!info.appliedConfigurationsError.isEmpty()) {
-        m_applied->setTree({});
-        m_appliedNote->setText(
-            info.appliedConfigurationsError + u"\n"_s + info.appliedConfigurationsRaw);
-    } else if (info.appliedConfigurationsRaw.isEmpty()) {
-        m_applied->setTree({});
-        m_appliedNote->setText(tr("The gateway sent no x-tfy-applied-configurations header."));
-    } else {
-        m_appliedNote->setText(m_applied->setJsonText(info.appliedConfigurationsRaw.toUtf8()));
-        m_appliedView->expandAll();
-    }
-    if (info.feedbackTarget) {
-        const FeedbackTarget &f = *info.feedbackTarget;
-        m_feedback->setText(f.error.isEmpty()
-                ? tr("Feedback target: trace %1, span %2").arg(f.traceId, f.spanId)
-                : tr("Feedback target: %1 (%2)").arg(f.raw, f.error));
-    } else {
-        m_feedback->setText(tr("No feedback target (x-tfy-feedback-target-id)."));
-    }
+    m_headers->showHeaders(headers);
+    m_gateway->showHeaders(headers, m_requestedModel);
 }
 
 void ResponseInspector::showRecorded(const HistoryEntry &e)
@@ -734,7 +491,7 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     if (!e.appliedConfigurations.isEmpty())
         headers.append({ "x-tfy-applied-configurations", e.appliedConfigurations.toUtf8() });
     showHeaders(headers);
-    m_feedback->setText(tr("The history keeps no other headers."));
+    m_gateway->setFeedbackText(tr("The history keeps no other headers."));
 
     const QString at = e.at.toLocalTime().toString(Qt::ISODate);
     QString status = e.status > 0 ? u"<b>%1</b>"_s.arg(e.status) : tr("<b>No response</b>");
@@ -758,9 +515,7 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
             ? tr("The first %1 of %2 (the history keeps the beginning)")
                   .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
             : bytesText(e.body.size()));
-    m_waterfall->setWaterfall(Waterfall::build(timelineFromJson(e.timeline), {}));
-    m_timingSummary->setText(tr("Recorded timing of the client; the history keeps no "
-                                "server-timing header."));
+    m_timing->showRecorded(timelineFromJson(e.timeline));
 }
 
 void ResponseInspector::onFinished()
@@ -801,8 +556,7 @@ void ResponseInspector::onFinished()
     }
     for (const StreamError &e : done.assembled.errors)
         errors << jsonText(e.raw);
-    m_gatewayErrors->setPlainText(errors.join(u"\n\n"_s));
-    m_gatewayErrors->setVisible(!errors.isEmpty());
+    m_gateway->showErrors(errors);
     if (done.status >= 400 && done.assembled.choices.isEmpty()) {
         if (const auto e = errorFromBody(done.bodyPrefix)) {
             m_errorBanner->setText(
@@ -837,17 +591,7 @@ void ResponseInspector::showTiming()
         return;
     const GatewayResponseInfo info
         = GatewayResponseInfo::fromHeaders(m_exchange->responseHeaders());
-    m_waterfall->setWaterfall(Waterfall::build(m_exchange->timeline(), info.serverTiming));
-    const Timeline &t = m_exchange->timeline();
-    QStringList parts;
-    parts << (t.connectionReused ? tr("Reused connection (no connect or TLS phase)")
-                                 : tr("New connection"));
-    if (t.firstToken >= 0)
-        parts << tr("TTFT %1 after the request was sent")
-                     .arg(msText(t.firstToken - std::max<qint64>(0, t.requestSent)));
-    if (info.serverTiming.isEmpty())
-        parts << tr("no server-timing header (the gateway sends it on non-streaming responses)");
-    m_timingSummary->setText(parts.join(u" · "_s));
+    m_timing->showTimeline(m_exchange->timeline(), info.serverTiming);
 }
 
 void ResponseInspector::showEventDetail()
@@ -859,17 +603,6 @@ void ResponseInspector::showEventDetail()
     }
     const QByteArray eventData = m_events->event(current.row()).data;
     m_eventDetail->setPlainText(prettyIfJson(eventData));
-}
-
-void ResponseInspector::exportWaterfall(bool svg)
-{
-    const QString filter = svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)");
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Waterfall"), svg ? u"waterfall.svg"_s : u"waterfall.png"_s, filter);
-    if (path.isEmpty())
-        return;
-    const bool ok = svg ? m_waterfall->exportSvg(path) : m_waterfall->exportPng(path);
-    m_timingSummary->setText(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
 }
 
 QString ResponseInspector::answerText() const
@@ -899,20 +632,27 @@ int ResponseInspector::toolCallCards() const
 
 int ResponseInspector::headerCount() const
 {
-    int n = 0;
-    for (int i = 0; i < m_headers->topLevelItemCount(); ++i)
-        n += m_headers->topLevelItem(i)->childCount();
-    return n;
+    return m_headers->headerCount();
 }
 
 QString ResponseInspector::resolvedModelText() const
 {
-    return m_models->text();
+    return m_gateway->modelsText();
 }
 
 bool ResponseInspector::reroutedShown() const
 {
-    return m_models->property("rerouted").toBool();
+    return m_gateway->reroutedShown();
+}
+
+WaterfallWidget *ResponseInspector::waterfall() const
+{
+    return m_timing->waterfall();
+}
+
+JsonTreeModel *ResponseInspector::appliedConfigurations() const
+{
+    return m_gateway->appliedConfigurations();
 }
 
 } // namespace gs::ui

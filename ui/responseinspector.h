@@ -35,6 +35,12 @@ class Exchange;
 
 namespace gs::ui {
 
+namespace inspector {
+class GatewayTab;
+class HeadersTab;
+class TimingTab;
+} // namespace inspector
+
 class EventsModel;
 class JsonTreeModel;
 class LargeTextView;
@@ -84,7 +90,7 @@ public:
     void showRecorded(const core::HistoryEntry &entry);
 
     QTabWidget *tabs() const { return m_tabs; }
-    WaterfallWidget *waterfall() const { return m_waterfall; }
+    WaterfallWidget *waterfall() const;
     LargeTextView *bodyView() const { return m_body; }
     QString answerText() const;
     QString reasoningText() const;
@@ -94,7 +100,7 @@ public:
     int headerCount() const;
     QString resolvedModelText() const;
     bool reroutedShown() const;
-    JsonTreeModel *appliedConfigurations() const { return m_applied; }
+    JsonTreeModel *appliedConfigurations() const;
 
 Q_SIGNALS:
     void cancelRequested();
@@ -103,9 +109,6 @@ private:
     QWidget *buildStreamTab();
     QWidget *buildEventsTab();
     QWidget *buildBodyTab();
-    QWidget *buildHeadersTab();
-    QWidget *buildTimingTab();
-    QWidget *buildGatewayTab();
 
     void scheduleRefresh();
     void refresh();
@@ -120,7 +123,6 @@ private:
     void showTiming();
     void showEventDetail();
     void rebuildToolCards();
-    void exportWaterfall(bool svg);
 
     KSyntaxHighlighting::Repository *m_repository;
     QPointer<core::Exchange> m_exchange;
@@ -158,22 +160,9 @@ private:
     QLabel *m_bodyNote;
     LargeTextView *m_body;
 
-    // Headers
-    QTreeWidget *m_headers;
-
-    // Timing
-    WaterfallWidget *m_waterfall;
-    QLabel *m_timingSummary;
-
-    // Gateway
-    QLabel *m_models;
-    QLineEdit *m_appliedFilter;
-    JsonTreeModel *m_applied;
-    QSortFilterProxyModel *m_appliedProxy;
-    QTreeView *m_appliedView;
-    QLabel *m_appliedNote;
-    QLabel *m_feedback;
-    QPlainTextEdit *m_gatewayErrors;
+    inspector::HeadersTab *m_headers;
+    inspector::TimingTab *m_timing;
+    inspector::GatewayTab *m_gateway;
 
     QList<KSyntaxHighlighting::SyntaxHighlighter *> m_highlighters;
 };

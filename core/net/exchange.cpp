@@ -90,8 +90,9 @@ Exchange::Exchange(QNetworkAccessManager *network, ExchangeOptions options, QObj
     , m_options(options)
     , m_deadline(new QTimer(this))
     , m_idle(new QTimer(this))
-    , m_eventSink(
-          [this](const SseEvent &event, bool addedContent) { takeEvent(event, addedContent); })
+    , m_eventSink([this](SseEvent &&event, bool addedContent) {
+        takeEvent(std::move(event), addedContent);
+    })
 {
     m_idle->setSingleShot(true);
     connect(m_idle, &QTimer::timeout, this, [this] {
@@ -266,13 +267,13 @@ void Exchange::consume(QByteArrayView bytes)
     Q_EMIT progress();
 }
 
-void Exchange::takeEvent(const SseEvent &event, bool addedContent)
+void Exchange::takeEvent(SseEvent &&event, bool addedContent)
 {
     const qint64 t = m_chunkTime;
     if (m_timeline.firstEvent < 0)
         m_timeline.firstEvent = t;
     ++m_timeline.events;
-    m_pending.append(event);
+    m_pending.append(std::move(event));
     if (!addedContent)
         return;
     if (m_timeline.firstToken < 0)

@@ -110,7 +110,7 @@ private:
     void onFinished();
     void consume(QByteArrayView bytes);
     //! One decoded event: counted, timed, queued for eventsArrived().
-    void takeEvent(const SseEvent &event, bool addedContent);
+    void takeEvent(SseEvent &&event, bool addedContent);
     void handleEvents();
     void storeBody(QByteArrayView bytes);
     void fail(ExchangeError::Kind kind, const QString &message, const QString &detail = {});

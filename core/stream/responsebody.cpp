@@ -37,12 +37,12 @@ DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body,
 {
     DecodedBody out;
     ResponseDecoder decoder(headerValue(headers, "content-type"), framing);
-    const auto take = [&](const SseEvent &e, bool addedContent) {
+    const auto take = [&](SseEvent &&e, bool addedContent) {
         Q_UNUSED(addedContent);
         if (sink)
             sink(e);
         else
-            out.events.append(e);
+            out.events.append(std::move(e));
     };
     // In slices, so that the events of one slice are all that is held at a time when
     // they go to a sink.

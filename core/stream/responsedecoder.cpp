@@ -64,11 +64,11 @@ void ResponseDecoder::assembleBody(QByteArrayView body)
 
 void ResponseDecoder::deliver(const Sink &sink)
 {
-    for (const SseEvent &e : std::as_const(m_pending)) {
+    for (SseEvent &e : m_pending) {
         ++m_eventCount;
         const bool added = m_assembler.addEvent(e.type, e.data) != OpenAiAssembler::Deltas();
         if (sink)
-            sink(e, added);
+            sink(std::move(e), added);
     }
     m_pending.clear();
 }

@@ -21,7 +21,8 @@ class ResponseDecoder final
 public:
     //! Receives each decoded event, and whether it added to the answer (text,
     //! reasoning, a tool call, a refusal: what a reader counts as a token).
-    using Sink = std::function<void(const SseEvent &event, bool addedContent)>;
+    //! The event is the sink's to keep (moved, not copied: a long stream has many).
+    using Sink = std::function<void(SseEvent &&event, bool addedContent)>;
 
     //! \a forced: the framing to use whatever the headers say (a server that sends a
     //! stream as text/plain).

@@ -25,8 +25,8 @@ struct Decoded
 Decoded decodeInPieces(ResponseDecoder &decoder, const QByteArray &body, qsizetype piece)
 {
     Decoded out;
-    const auto sink = [&out](const SseEvent &e, bool added) {
-        out.events << e;
+    const auto sink = [&out](SseEvent &&e, bool added) {
+        out.events << std::move(e);
         out.content << added;
     };
     const qsizetype step = piece > 0 ? piece : std::max<qsizetype>(body.size(), 1);
@@ -83,7 +83,7 @@ void TestResponseDecoder::jsonIsAssembledWholeOnlyAtTheEnd()
     const QByteArray body
         = R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Hi there"}}]})";
     ResponseDecoder decoder("application/json");
-    const auto sink = [](const SseEvent &, bool) { QFAIL("a JSON body has no events"); };
+    const auto sink = [](SseEvent &&, bool) { QFAIL("a JSON body has no events"); };
     decoder.feed(QByteArrayView(body).first(10), sink);
     QVERIFY(decoder.assembled().choices.isEmpty());
     decoder.feed(QByteArrayView(body).sliced(10), sink);

@@ -1,0 +1,86 @@
+#include "ui/inspector/timingtab.h"
+
+#include "core/net/waterfall.h"
+#include "ui/inspector/viewhelpers.h"
+#include "ui/waterfallwidget.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+using namespace gs::core;
+
+namespace gs::ui::inspector {
+
+TimingTab::TimingTab(QWidget *parent)
+    : QWidget(parent)
+    , m_waterfall(new WaterfallWidget)
+    , m_summary(new QLabel)
+{
+    m_waterfall->setObjectName(u"waterfall"_s);
+    m_summary->setObjectName(u"timingSummary"_s);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *reset = new QPushButton(tr("Show All"));
+    reset->setToolTip(tr("Show the whole exchange (Ctrl+0 or a double click on the chart)"));
+    connect(reset, &QPushButton::clicked, m_waterfall, &WaterfallWidget::resetView);
+    auto *png = new QPushButton(tr("Export PNG…"));
+    connect(png, &QPushButton::clicked, this, [this] { exportWaterfall(false); });
+    auto *svg = new QPushButton(tr("Export SVG…"));
+    connect(svg, &QPushButton::clicked, this, [this] { exportWaterfall(true); });
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(reset);
+    top->addWidget(png);
+    top->addWidget(svg);
+    auto *hint
+        = new QLabel(tr("Wheel: zoom around the cursor · drag: pan · double click: show all"));
+    hint->setEnabled(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_waterfall, 1);
+    layout->addWidget(hint);
+}
+
+void TimingTab::clear()
+{
+    m_waterfall->setWaterfall({});
+    m_summary->clear();
+}
+
+void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
+{
+    m_waterfall->setWaterfall(Waterfall::build(t, serverTiming));
+    QStringList parts;
+    parts << (t.connectionReused ? tr("Reused connection (no connect or TLS phase)")
+                                 : tr("New connection"));
+    if (t.firstToken >= 0)
+        parts << tr("TTFT %1 after the request was sent")
+                     .arg(msText(t.firstToken - std::max<qint64>(0, t.requestSent)));
+    if (serverTiming.isEmpty())
+        parts << tr("no server-timing header (the gateway sends it on non-streaming responses)");
+    m_summary->setText(parts.join(u" · "_s));
+}
+
+void TimingTab::showRecorded(const Timeline &timeline)
+{
+    m_waterfall->setWaterfall(Waterfall::build(timeline, {}));
+    m_summary->setText(tr("Recorded timing of the client; the history keeps no "
+                          "server-timing header."));
+}
+
+void TimingTab::exportWaterfall(bool svg)
+{
+    const QString filter = svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Waterfall"), svg ? u"waterfall.svg"_s : u"waterfall.png"_s, filter);
+    if (path.isEmpty())
+        return;
+    const bool ok = svg ? m_waterfall->exportSvg(path) : m_waterfall->exportPng(path);
+    m_summary->setText(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
+}
+
+} // namespace gs::ui::inspector
