@@ -1,5 +1,7 @@
 #include "collectiontree.h"
 
+#include "ui/sidebar.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
@@ -22,11 +24,11 @@ namespace gs::ui {
 
 namespace {
 
-// Item data; other parts of the sidebar use roles below these.
-constexpr int kRootRole = Qt::UserRole + 20;
-constexpr int kPathRole = Qt::UserRole + 21;
-constexpr int kIndexRole = Qt::UserRole + 22;
-constexpr int kFolderRole = Qt::UserRole + 23;
+// The sidebar's roles for collection items (Sidebar::Role has every section's).
+constexpr int kRootRole = Sidebar::CollectionRootRole;
+constexpr int kPathRole = Sidebar::CollectionPathRole;
+constexpr int kIndexRole = Sidebar::CollectionIndexRole;
+constexpr int kFolderRole = Sidebar::CollectionFolderRole;
 
 QString parentFolder(const QString &relativePath)
 {

@@ -15,6 +15,7 @@
 #include "requesteditor.h"
 #include "requestpage.h"
 #include "responseinspector.h"
+#include "sidebar.h"
 
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/Theme>
@@ -63,9 +64,6 @@ namespace gs::ui {
 namespace {
 
 const auto kExamplesPath = u":/examples"_s;
-constexpr int kFileRole = Qt::UserRole + 1;
-constexpr int kNameRole = Qt::UserRole + 2;
-constexpr int kHistoryRole = Qt::UserRole + 3;
 
 } // namespace
 
@@ -74,8 +72,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     , m_repository(new KSyntaxHighlighting::Repository)
     , m_network(new QNetworkAccessManager(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
-    , m_sidebar(new QTreeWidget)
-    , m_historySearch(new QLineEdit)
+    , m_sidebar(new Sidebar(kExamplesPath))
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
@@ -163,19 +160,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     rightLayout->addWidget(m_tabs, 1);
 
     m_splitter->setObjectName(u"mainSplitter"_s);
-    auto *left = new QWidget;
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    auto *environmentRow = new QHBoxLayout;
-    environmentRow->setContentsMargins(4, 2, 4, 2);
-    auto *environmentLabel = new QLabel(tr("&Environment:"));
-    environmentLabel->setBuddy(m_environment);
-    environmentRow->addWidget(environmentLabel);
-    environmentRow->addWidget(m_environment, 1);
-    leftLayout->addLayout(environmentRow);
-    leftLayout->addWidget(m_historySearch);
-    leftLayout->addWidget(m_sidebar, 1);
-    m_splitter->addWidget(left);
+    m_splitter->addWidget(m_sidebar);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -380,50 +365,19 @@ void MainWindow::buildMenus()
 
 void MainWindow::buildSidebar()
 {
-    m_sidebar->setObjectName(u"sidebar"_s);
-    m_sidebar->setHeaderLabel(tr("Requests"));
-    m_sidebar->setRootIsDecorated(true);
-    for (const QString &fileName :
-        QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name)) {
-        auto *fileItem = new QTreeWidgetItem(m_sidebar, { fileName });
-        fileItem->setToolTip(0, tr("Bundled example %1").arg(fileName));
-        fileItem->setData(0, kFileRole, fileName);
-        const auto parsed = HttpFile::load(kExamplesPath + u'/' + fileName);
-        if (!parsed)
-            continue;
-        for (const HttpFileRequest &r : parsed->requests()) {
-            auto *item = new QTreeWidgetItem(fileItem, { r.label() });
-            item->setData(0, kFileRole, fileName);
-            item->setData(0, kNameRole, r.name);
-            item->setToolTip(0, r.method + u' ' + r.target);
-        }
-        fileItem->setExpanded(true);
-    }
-    m_historySearch->setObjectName(u"historySearch"_s);
-    m_historySearch->setPlaceholderText(tr("Search requests and history"));
-    m_historySearch->setClearButtonEnabled(true);
-    // Typing waits for a pause before the history is searched.
-    m_historyTyping.setSingleShot(true);
-    m_historyTyping.setInterval(150);
-    connect(m_historySearch, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_collections->filter(text); // in memory: at once
-        m_historyTyping.start();
-    });
-    connect(&m_historyTyping, &QTimer::timeout, this,
-        [this] { filterHistory(m_historySearch->text()); });
+    m_collections = m_sidebar->collections();
+    connect(m_sidebar, &Sidebar::searchSettled, this, &MainWindow::filterHistory);
     connect(&m_historyResults, &QFutureWatcher<QList<HistoryEntry>>::finished, this,
         [this] { showHistoryList(m_historyResults.result()); });
-
-    m_environment = new QComboBox;
-    m_environment->setObjectName(u"environmentPicker"_s);
-    m_environment->setToolTip(tr("The environment whose variables fill in the {{variables}} of "
-                                 "the requests you open from this collection"));
-    connect(m_environment, &QComboBox::activated, this, [this] {
+    connect(m_sidebar, &Sidebar::exampleActivated, this,
+        [this](const QString &file, const QString &name) { openExample(file, name); });
+    connect(m_sidebar, &Sidebar::historyActivated, this, &MainWindow::openHistoryEntry);
+    QComboBox *picker = m_sidebar->environmentPicker();
+    connect(picker, &QComboBox::activated, this, [this, picker] {
         const QString root = activeCollectionRoot();
         if (!root.isEmpty())
-            setEnvironment(root, m_environment->currentData().toString());
+            setEnvironment(root, picker->currentData().toString());
     });
-    m_collections = new CollectionTree(m_sidebar, this);
     connect(m_collections, &CollectionTree::requestActivated, this,
         [this](const QString &root, const QString &path, qsizetype index) {
             openCollectionRequest(root, path, index);
@@ -432,14 +386,8 @@ void MainWindow::buildSidebar()
         [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_collections, &CollectionTree::collectionsChanged, this,
         &MainWindow::updateEnvironmentPicker);
-    connect(
-        m_sidebar, &QTreeWidget::currentItemChanged, this, &MainWindow::updateEnvironmentPicker);
-    connect(m_sidebar, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
-        if (item->data(0, kHistoryRole).isValid())
-            openHistoryEntry(item->data(0, kHistoryRole).toLongLong());
-        else if (!item->data(0, kFileRole).toString().isEmpty())
-            openExample(item->data(0, kFileRole).toString(), item->data(0, kNameRole).toString());
-    });
+    connect(m_sidebar->tree(), &QTreeWidget::currentItemChanged, this,
+        &MainWindow::updateEnvironmentPicker);
 }
 
 bool MainWindow::openHistory(const QString &path)
@@ -451,7 +399,7 @@ bool MainWindow::openHistory(const QString &path)
         return false;
     }
     m_history = std::move(*history);
-    filterHistory(m_historySearch->text());
+    filterHistory(m_sidebar->searchField()->text());
     return true;
 }
 
@@ -483,22 +431,7 @@ void MainWindow::showHistoryList(const QList<HistoryEntry> &entries)
         filterHistory(m_historyQuery);
         return;
     }
-    if (!m_historyRoot) {
-        m_historyRoot = new QTreeWidgetItem(m_sidebar, { tr("History") });
-        m_historyRoot->setExpanded(true);
-    }
-    qDeleteAll(m_historyRoot->takeChildren());
-    for (const HistoryEntry &e : entries) {
-        const QString path = QUrl(e.url).path().section(u'/', -2);
-        auto *item = new QTreeWidgetItem(m_historyRoot,
-            { u"%1 %2 · %3"_s.arg(e.status > 0 ? QString::number(e.status) : u"✕"_s, path,
-                e.at.toLocalTime().toString(u"HH:mm:ss"_s)) });
-        item->setData(0, kHistoryRole, e.id);
-        item->setToolTip(0,
-            u"%1 %2\n%3 → %4\n%5"_s.arg(e.method, e.url, e.requestedModel, e.resolvedModel,
-                e.at.toLocalTime().toString(Qt::ISODate)));
-    }
-    m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
+    m_sidebar->showHistory(entries);
     Q_EMIT historyListed(int(entries.size()));
 }
 
@@ -526,7 +459,7 @@ int MainWindow::setHistoryLimits(const HistoryLimits &limits)
         statusBar()->showMessage(removed.error().message);
         return 0;
     }
-    filterHistory(m_historySearch->text());
+    filterHistory(m_sidebar->searchField()->text());
     statusBar()->showMessage(
         tr("History limits saved; %n older exchange(s) deleted", nullptr, *removed));
     return *removed;
@@ -566,7 +499,7 @@ void MainWindow::recordExchange(RequestPage *page)
     const auto id = m_history->record(historyEntry(*exchange, page->editor()->request().model));
     if (!id)
         statusBar()->showMessage(id.error().message);
-    filterHistory(m_historySearch->text());
+    filterHistory(m_sidebar->searchField()->text());
 }
 
 QFrame *MainWindow::buildWelcome()
@@ -971,7 +904,7 @@ bool MainWindow::openCollection(const QString &root)
 
 QString MainWindow::activeCollectionRoot() const
 {
-    if (const auto at = m_collections->locationOf(m_sidebar->currentItem()))
+    if (const auto at = m_collections->locationOf(m_sidebar->tree()->currentItem()))
         return at->root;
     if (RequestPage *page = currentPage(); page && page->source())
         return page->source()->root;
@@ -983,16 +916,17 @@ void MainWindow::updateEnvironmentPicker()
 {
     const QString root = activeCollectionRoot();
     const Collection *c = m_collections->collection(root);
-    m_environment->clear();
-    m_environment->setEnabled(c != nullptr);
+    QComboBox *picker = m_sidebar->environmentPicker();
+    picker->clear();
+    picker->setEnabled(c != nullptr);
     if (!c) {
-        m_environment->addItem(tr("(open a collection)"));
+        picker->addItem(tr("(open a collection)"));
         return;
     }
-    m_environment->addItem(tr("(none)"), QString());
+    picker->addItem(tr("(none)"), QString());
     for (const QString &name : c->environments().environments.keys())
-        m_environment->addItem(name, name);
-    m_environment->setCurrentIndex(std::max(0, m_environment->findData(environment(root))));
+        picker->addItem(name, name);
+    picker->setCurrentIndex(std::max(0, picker->findData(environment(root))));
 }
 
 void MainWindow::keepSecretsInFile(const QString &path)

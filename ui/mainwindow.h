@@ -37,6 +37,7 @@ namespace gs::ui {
 
 class CollectionController;
 class CollectionTree;
+class Sidebar;
 class RequestPage;
 
 //! What the window is built from; app/gui/main.cpp, the composition root, makes them.
@@ -188,14 +189,10 @@ private:
     QFutureWatcher<QList<core::HistoryEntry>> m_historyResults;
     QString m_historyQuery; //!< the latest search text
     bool m_historyQueryWaiting = false; //!< asked for while a search ran
-    QTimer m_historyTyping;
 
     QSplitter *m_splitter;
-    QTreeWidget *m_sidebar;
-    QTreeWidgetItem *m_historyRoot = nullptr;
-    QLineEdit *m_historySearch;
+    Sidebar *m_sidebar;
     CollectionTree *m_collections = nullptr;
-    QComboBox *m_environment = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     std::unique_ptr<core::History> m_history;
     QTabWidget *m_tabs;

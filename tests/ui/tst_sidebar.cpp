@@ -1,0 +1,82 @@
+#include "core/store/history.h"
+#include "ui/collectiontree.h"
+#include "ui/sidebar.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace gs::core;
+using namespace gs::ui;
+using namespace Qt::StringLiterals;
+
+// The sidebar on its own: one tree for examples, collections and history, driven as
+// a user does (activation, typing), each section's items carrying the sidebar's roles.
+class TestSidebar final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void listsTheExamplesAndOpensThem();
+    void typingSettlesIntoOneSearch();
+    void historyHasASectionOfItsOwn();
+};
+
+void TestSidebar::listsTheExamplesAndOpensThem()
+{
+    Sidebar sidebar(u":/examples"_s);
+    QTreeWidget *tree = sidebar.tree();
+    QVERIFY(tree->topLevelItemCount() >= 2);
+    QTreeWidgetItem *file = tree->topLevelItem(0);
+    QCOMPARE(file->text(0), u"chat-stream.http"_s);
+    QVERIFY(file->childCount() >= 1);
+    QSignalSpy opened(&sidebar, &Sidebar::exampleActivated);
+    Q_EMIT tree->itemActivated(file->child(0), 0);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().at(0).toString(), u"chat-stream.http"_s);
+    QCOMPARE(opened.first().at(1).toString(),
+        file->child(0)->data(0, Sidebar::ExampleNameRole).toString());
+    QVERIFY(sidebar.collections());
+    QVERIFY(sidebar.environmentPicker());
+}
+
+void TestSidebar::typingSettlesIntoOneSearch()
+{
+    Sidebar sidebar(u":/examples"_s);
+    sidebar.show();
+    QSignalSpy settled(&sidebar, &Sidebar::searchSettled);
+    QTest::keyClicks(sidebar.searchField(), u"embeddings"_s);
+    QVERIFY(settled.wait(5000));
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled.first().first().toString(), u"embeddings"_s);
+}
+
+void TestSidebar::historyHasASectionOfItsOwn()
+{
+    Sidebar sidebar(u":/examples"_s);
+    const int before = sidebar.tree()->topLevelItemCount();
+    HistoryEntry e;
+    e.id = 42;
+    e.status = 200;
+    e.method = u"POST"_s;
+    e.url = u"https://gw.example/api/llm/chat/completions"_s;
+    e.at = QDateTime::currentDateTimeUtc();
+    sidebar.showHistory({ e });
+    QCOMPARE(sidebar.tree()->topLevelItemCount(), before + 1);
+    QTreeWidgetItem *history = sidebar.tree()->topLevelItem(before);
+    QCOMPARE(history->text(0), u"History (1)"_s);
+    QVERIFY(history->child(0)->text(0).startsWith(u"200 chat/completions"_s));
+    QSignalSpy opened(&sidebar, &Sidebar::historyActivated);
+    Q_EMIT sidebar.tree()->itemActivated(history->child(0), 0);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().first().toLongLong(), 42);
+    // Listed again: the same section, new contents.
+    sidebar.showHistory({});
+    QCOMPARE(sidebar.tree()->topLevelItemCount(), before + 1);
+    QCOMPARE(history->childCount(), 0);
+}
+
+QTEST_MAIN(TestSidebar)
+#include "tst_sidebar.moc"
