@@ -9,6 +9,8 @@
 #include "jsontreemodel.h"
 #include "largetextview.h"
 #include "streamtextedit.h"
+#include "ui/inspector/bodytab.h"
+#include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"
 #include "ui/inspector/headerstab.h"
 #include "ui/inspector/timingtab.h"
@@ -58,16 +60,6 @@ namespace gs::ui {
 
 namespace {
 
-// Pretty JSON when the text is JSON, the text itself otherwise.
-QString prettyIfJson(const QByteArray &data)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
-    if (error.error == QJsonParseError::NoError && !doc.isNull())
-        return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
-    return QString::fromUtf8(data);
-}
-
 // Laying out text costs about a microsecond a character: one frame takes at most
 // this much new text, so that a stream at full speed never stalls the window (the
 // view then catches up over the next frames).
@@ -101,7 +93,8 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     , m_tabs(new QTabWidget)
     , m_refreshTimer(new QTimer(this))
     , m_statsTimer(new QTimer(this))
-    , m_events(new EventsModel(this))
+    , m_events(new inspector::EventsTab)
+    , m_body(new inspector::BodyTab)
     , m_headers(new inspector::HeadersTab)
     , m_timing(new inspector::TimingTab)
     , m_gateway(new inspector::GatewayTab)
@@ -112,8 +105,8 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     m_tabs->setObjectName(u"inspectorTabs"_s);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(buildStreamTab(), tr("&Stream"));
-    m_tabs->addTab(buildEventsTab(), tr("&Events"));
-    m_tabs->addTab(buildBodyTab(), tr("&Body"));
+    m_tabs->addTab(m_events, tr("&Events"));
+    m_tabs->addTab(m_body, tr("&Body"));
     m_tabs->addTab(m_headers, tr("&Headers"));
     m_tabs->addTab(m_timing, tr("&Timing"));
     m_tabs->addTab(m_gateway, tr("&Gateway"));
@@ -206,73 +199,11 @@ QWidget *ResponseInspector::buildStreamTab()
     return page;
 }
 
-QWidget *ResponseInspector::buildEventsTab()
-{
-    m_eventsView = new QTableView;
-    m_eventsView->setObjectName(u"eventsTable"_s);
-    m_eventsView->setModel(m_events);
-    m_eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_eventsView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_eventsView->setWordWrap(false);
-    m_eventsView->verticalHeader()->setVisible(false);
-    // Fixed row heights keep a table of 100,000 events cheap to scroll.
-    m_eventsView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_eventsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_eventsView->horizontalHeader()->setStretchLastSection(true);
-    m_eventsView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const QFontMetrics fm = fontMetrics();
-    m_eventsView->setColumnWidth(EventsModel::IndexColumn, fm.horizontalAdvance(u"000000"_s));
-    m_eventsView->setColumnWidth(
-        EventsModel::ArrivalColumn, fm.horizontalAdvance(u"Arrival (ms)__"_s));
-    m_eventsView->setColumnWidth(EventsModel::GapColumn, fm.horizontalAdvance(u"Gap (ms)____"_s));
-    m_eventsView->setColumnWidth(EventsModel::TypeColumn, fm.horizontalAdvance(u"message____"_s));
-    m_eventsView->setColumnWidth(EventsModel::IdColumn, fm.horizontalAdvance(u"Id____"_s));
-    m_eventDetail = readOnlyText(u"eventDetail"_s);
-    m_eventDetail->setPlaceholderText(tr("Select an event to see its data."));
-    connect(m_eventsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-        &ResponseInspector::showEventDetail);
-    auto *splitter = new QSplitter(Qt::Vertical);
-    splitter->setObjectName(u"eventsSplitter"_s);
-    splitter->addWidget(m_eventsView);
-    splitter->addWidget(m_eventDetail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    return splitter;
-}
-
-QWidget *ResponseInspector::buildBodyTab()
-{
-    auto *page = new QWidget;
-    m_bodyMode = new QComboBox;
-    m_bodyMode->setObjectName(u"bodyMode"_s);
-    m_bodyMode->addItems({ tr("Pretty"), tr("Raw") });
-    connect(m_bodyMode, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_body->setMode(index == 1 ? LargeTextView::Mode::Raw : LargeTextView::Mode::Pretty);
-    });
-    m_bodyNote = new QLabel;
-    m_bodyNote->setWordWrap(true);
-    m_body = new LargeTextView;
-    m_body->setObjectName(u"body"_s);
-    connect(m_body, &LargeTextView::formattingProgress, this, [this](qint64 done, qint64 total) {
-        const QString size = bytesText(total);
-        m_bodyNote->setText(done >= total
-                ? size
-                : tr("%1 · formatting %2%").arg(size).arg(done * 100 / std::max<qint64>(1, total)));
-    });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_bodyMode);
-    top->addWidget(m_bodyNote, 1);
-    auto *layout = new QVBoxLayout(page);
-    layout->addLayout(top);
-    layout->addWidget(m_body, 1);
-    return page;
-}
-
 void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
 {
-    m_body->setTheme(theme);
+    m_body->view()->setTheme(theme);
     if (m_highlighters.isEmpty()) {
-        for (QPlainTextEdit *edit : { m_eventDetail, m_gateway->errorsView() })
+        for (QPlainTextEdit *edit : { m_events->detailView(), m_gateway->errorsView() })
             m_highlighters << attachHighlighter(
                 edit->document(), theme, m_repository->definitionForName(u"JSON"_s));
         return;
@@ -306,9 +237,7 @@ void ResponseInspector::clear()
     m_toolSignature.clear();
     rebuildToolCards();
     m_events->clear();
-    m_eventDetail->clear();
     m_body->clear();
-    m_bodyNote->clear();
     m_headers->clear();
     m_timing->clear();
     m_gateway->clear();
@@ -324,11 +253,7 @@ void ResponseInspector::watch(Exchange *exchange, const QString &requestedModel)
     m_statsTimer->start();
     connect(exchange, &Exchange::headersReceived, this, &ResponseInspector::onHeaders);
     connect(exchange, &Exchange::eventsArrived, this, [this](const QList<SseEvent> &events) {
-        const bool follow = m_eventsView->verticalScrollBar()->value()
-            >= m_eventsView->verticalScrollBar()->maximum() - 2;
         m_events->append(events, m_exchange ? m_exchange->elapsedUs() : 0);
-        if (follow)
-            m_eventsView->scrollToBottom();
     });
     connect(exchange, &Exchange::progress, this, &ResponseInspector::scheduleRefresh);
     connect(exchange, &Exchange::finished, this, &ResponseInspector::onFinished);
@@ -510,11 +435,10 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
         m_reasoning->appendStreamed(a.reasoning());
     }
     m_answer->appendStreamed(a.text());
-    m_body->setContent(e.body, framing == BodyFraming::Json);
-    m_bodyNote->setText(e.bodyTruncated()
-            ? tr("The first %1 of %2 (the history keeps the beginning)")
-                  .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
-            : bytesText(e.body.size()));
+    m_body->showBody(e.body, framing == BodyFraming::Json,
+        e.bodyTruncated() ? tr("The first %1 of %2 (the history keeps the beginning)")
+                                .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
+                          : bytesText(e.body.size()));
     m_timing->showRecorded(timelineFromJson(e.timeline));
 }
 
@@ -577,12 +501,11 @@ void ResponseInspector::showBody()
     if (!m_finished)
         return;
     const ExchangeSnapshot &done = *m_finished;
-    m_bodyNote->setText(done.bodyIsWhole()
-            ? bytesText(done.bodySize)
-            : tr("The first %1 of %2 (File ▸ Export as HAR writes all of it)")
-                  .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)));
     // A cut JSON body is not a JSON document: shown as text.
-    m_body->setContent(done.bodyPrefix, done.framing == BodyFraming::Json && done.bodyIsWhole());
+    m_body->showBody(done.bodyPrefix, done.framing == BodyFraming::Json && done.bodyIsWhole(),
+        done.bodyIsWhole() ? bytesText(done.bodySize)
+                           : tr("The first %1 of %2 (File ▸ Export as HAR writes all of it)")
+                                 .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)));
 }
 
 void ResponseInspector::showTiming()
@@ -592,17 +515,6 @@ void ResponseInspector::showTiming()
     const GatewayResponseInfo info
         = GatewayResponseInfo::fromHeaders(m_exchange->responseHeaders());
     m_timing->showTimeline(m_exchange->timeline(), info.serverTiming);
-}
-
-void ResponseInspector::showEventDetail()
-{
-    const QModelIndex current = m_eventsView->currentIndex();
-    if (!current.isValid()) {
-        m_eventDetail->clear();
-        return;
-    }
-    const QByteArray eventData = m_events->event(current.row()).data;
-    m_eventDetail->setPlainText(prettyIfJson(eventData));
 }
 
 QString ResponseInspector::answerText() const
@@ -622,12 +534,17 @@ QString ResponseInspector::statusText() const
 
 int ResponseInspector::eventCount() const
 {
-    return m_events->rowCount();
+    return m_events->eventCount();
 }
 
 int ResponseInspector::toolCallCards() const
 {
     return m_toolLayout->count();
+}
+
+LargeTextView *ResponseInspector::bodyView() const
+{
+    return m_body->view();
 }
 
 int ResponseInspector::headerCount() const

@@ -36,6 +36,8 @@ class Exchange;
 namespace gs::ui {
 
 namespace inspector {
+class BodyTab;
+class EventsTab;
 class GatewayTab;
 class HeadersTab;
 class TimingTab;
@@ -91,7 +93,7 @@ public:
 
     QTabWidget *tabs() const { return m_tabs; }
     WaterfallWidget *waterfall() const;
-    LargeTextView *bodyView() const { return m_body; }
+    LargeTextView *bodyView() const;
     QString answerText() const;
     QString reasoningText() const;
     QString statusText() const;
@@ -107,8 +109,6 @@ Q_SIGNALS:
 
 private:
     QWidget *buildStreamTab();
-    QWidget *buildEventsTab();
-    QWidget *buildBodyTab();
 
     void scheduleRefresh();
     void refresh();
@@ -121,7 +121,6 @@ private:
     void onFinished();
     void showBody();
     void showTiming();
-    void showEventDetail();
     void rebuildToolCards();
 
     KSyntaxHighlighting::Repository *m_repository;
@@ -150,16 +149,8 @@ private:
     QTimer *m_refreshTimer;
     QTimer *m_statsTimer;
 
-    // Events
-    EventsModel *m_events;
-    QTableView *m_eventsView;
-    QPlainTextEdit *m_eventDetail;
-
-    // Body
-    QComboBox *m_bodyMode;
-    QLabel *m_bodyNote;
-    LargeTextView *m_body;
-
+    inspector::EventsTab *m_events;
+    inspector::BodyTab *m_body;
     inspector::HeadersTab *m_headers;
     inspector::TimingTab *m_timing;
     inspector::GatewayTab *m_gateway;

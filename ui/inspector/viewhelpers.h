@@ -4,6 +4,7 @@
 
 #include <QEvent>
 #include <QFontDatabase>
+#include <QJsonDocument>
 #include <QKeyEvent>
 #include <QObject>
 #include <QPlainTextEdit>
@@ -22,6 +23,16 @@ inline QPlainTextEdit *readOnlyText(const QString &objectName)
     edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     edit->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     return edit;
+}
+
+//! Pretty JSON when \a data is JSON, the text itself otherwise.
+inline QString prettyIfJson(const QByteArray &data)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
+    if (error.error == QJsonParseError::NoError && !doc.isNull())
+        return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+    return QString::fromUtf8(data);
 }
 
 //! "12.3 KiB".

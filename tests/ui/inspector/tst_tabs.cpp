@@ -1,7 +1,10 @@
+#include "ui/inspector/bodytab.h"
+#include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"
 #include "ui/inspector/headerstab.h"
 #include "ui/inspector/timingtab.h"
 #include "ui/jsontreemodel.h"
+#include "ui/largetextview.h"
 #include "ui/waterfallwidget.h"
 
 #include <QApplication>
@@ -9,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTableView>
 #include <QTest>
 #include <QTreeView>
 
@@ -28,6 +32,8 @@ private Q_SLOTS:
     void gatewaySaysWhenTheModelWasRerouted();
     void gatewayFiltersTheAppliedConfigurations();
     void timingSaysWhatItKnows();
+    void eventsShowTheSelectedEventInFull();
+    void bodySaysWhatItShows();
 };
 
 void TestInspectorTabs::headersGroupTheGatewaysAndCopyLines()
@@ -121,6 +127,41 @@ void TestInspectorTabs::timingSaysWhatItKnows()
     tab.clear();
     QVERIFY(summary->text().isEmpty());
     QVERIFY(tab.waterfall()->waterfall().bars.isEmpty());
+}
+
+void TestInspectorTabs::eventsShowTheSelectedEventInFull()
+{
+    EventsTab tab;
+    tab.resize(600, 400);
+    tab.show();
+    tab.append({ { {}, R"({"a":1,"b":[2]})", {} }, { "ping", "not json", {} } }, 1000);
+    QCOMPARE(tab.eventCount(), 2);
+    auto *table = tab.findChild<QTableView *>(u"eventsTable"_s);
+    auto *detail = tab.findChild<QPlainTextEdit *>(u"eventDetail"_s);
+    QVERIFY(detail->toPlainText().isEmpty());
+    // Select the first row, then the next with the Down key, as a user does.
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(0, 0));
+    QVERIFY(detail->toPlainText().contains(u"\"a\": 1"_s)); // pretty JSON
+    QTest::keyClick(table, Qt::Key_Down);
+    QCOMPARE(detail->toPlainText(), u"not json"_s);
+    tab.clear();
+    QCOMPARE(tab.eventCount(), 0);
+    QVERIFY(detail->toPlainText().isEmpty());
+}
+
+void TestInspectorTabs::bodySaysWhatItShows()
+{
+    BodyTab tab;
+    tab.resize(600, 400);
+    tab.show();
+    tab.showBody(R"({"k":"v"})", true, u"9 B"_s);
+    QTRY_VERIFY(tab.view()->lineCount() > 0);
+    QTRY_COMPARE(tab.findChild<QLabel *>()->text(), u"9 B"_s);
+    tab.showBody("abc", false, u"The first 3 B of 9 B"_s);
+    QCOMPARE(tab.findChild<QLabel *>()->text(), u"The first 3 B of 9 B"_s);
+    tab.clear();
+    QCOMPARE(tab.view()->lineCount(), 0);
 }
 
 QTEST_MAIN(TestInspectorTabs)
