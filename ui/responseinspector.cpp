@@ -13,6 +13,7 @@
 #include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"
 #include "ui/inspector/headerstab.h"
+#include "ui/inspector/streamtab.h"
 #include "ui/inspector/timingtab.h"
 #include "ui/inspector/viewhelpers.h"
 #include "ui/tones.h"
@@ -60,19 +61,6 @@ namespace gs::ui {
 
 namespace {
 
-// Laying out text costs about a microsecond a character: one frame takes at most
-// this much new text, so that a stream at full speed never stalls the window (the
-// view then catches up over the next frames).
-constexpr qsizetype kMaxCharactersPerFrame = 6000;
-
-QString framePart(const QString &text, qsizetype shown)
-{
-    qsizetype n = std::min(text.size() - shown, kMaxCharactersPerFrame);
-    if (shown + n < text.size() && n > 0 && text[shown + n - 1].isHighSurrogate())
-        --n; // never split a surrogate pair
-    return text.sliced(shown, n);
-}
-
 QString jsonText(const QJsonValue &v)
 {
     if (v.isObject())
@@ -93,6 +81,7 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     , m_tabs(new QTabWidget)
     , m_refreshTimer(new QTimer(this))
     , m_statsTimer(new QTimer(this))
+    , m_stream(new inspector::StreamTab)
     , m_events(new inspector::EventsTab)
     , m_body(new inspector::BodyTab)
     , m_headers(new inspector::HeadersTab)
@@ -104,7 +93,10 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     m_status->setWordWrap(true);
     m_tabs->setObjectName(u"inspectorTabs"_s);
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(buildStreamTab(), tr("&Stream"));
+    m_tabs->addTab(m_stream, tr("&Stream"));
+    connect(m_stream, &inspector::StreamTab::cancelRequested, this,
+        &ResponseInspector::cancelRequested);
+    connect(m_stream, &inspector::StreamTab::choiceChanged, this, &ResponseInspector::refresh);
     m_tabs->addTab(m_events, tr("&Events"));
     m_tabs->addTab(m_body, tr("&Body"));
     m_tabs->addTab(m_headers, tr("&Headers"));
@@ -128,75 +120,6 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
 ResponseInspector::~ResponseInspector()
 {
     qDeleteAll(m_highlighters);
-}
-
-QWidget *ResponseInspector::buildStreamTab()
-{
-    auto *page = new QWidget;
-    m_stats = new QLabel;
-    m_stats->setObjectName(u"streamStats"_s);
-    m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setObjectName(u"cancelButton"_s);
-    m_cancel->setToolTip(tr("Stop this exchange; what arrived is kept (Esc)"));
-    connect(m_cancel, &QPushButton::clicked, this, &ResponseInspector::cancelRequested);
-    m_choice = new QComboBox;
-    m_choice->setObjectName(u"choiceSelector"_s);
-    m_choice->setVisible(false);
-    connect(m_choice, &QComboBox::currentIndexChanged, this, [this] {
-        m_shownText = m_shownReasoning = 0;
-        m_answer->clear();
-        m_reasoning->clear();
-        m_toolSignature.clear();
-        refresh();
-    });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_stats, 1);
-    top->addWidget(m_choice);
-    top->addWidget(m_cancel);
-
-    m_errorBanner = new QLabel;
-    m_errorBanner->setObjectName(u"streamError"_s);
-    m_errorBanner->setWordWrap(true);
-    m_errorBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorBanner->setFrameShape(QFrame::StyledPanel);
-    m_errorBanner->setVisible(false);
-
-    m_reasoningToggle = new QToolButton;
-    m_reasoningToggle->setObjectName(u"reasoningToggle"_s);
-    m_reasoningToggle->setCheckable(true);
-    m_reasoningToggle->setChecked(true);
-    m_reasoningToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_reasoningToggle->setArrowType(Qt::DownArrow);
-    m_reasoningToggle->setAutoRaise(true);
-    m_reasoningToggle->setText(tr("Reasoning"));
-    m_reasoning = new StreamTextEdit;
-    m_reasoning->setObjectName(u"reasoning"_s);
-    QFont italic = font();
-    italic.setItalic(true);
-    m_reasoning->setFont(italic);
-    m_reasoning->setMaximumHeight(160);
-    connect(m_reasoningToggle, &QToolButton::toggled, this, [this](bool open) {
-        m_reasoning->setVisible(open);
-        m_reasoningToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
-    });
-
-    m_answer = new StreamTextEdit;
-    m_answer->setObjectName(u"answer"_s);
-    m_answer->setPlaceholderText(tr("The answer appears here as it streams."));
-
-    m_toolBox = new QWidget;
-    m_toolLayout = new QVBoxLayout(m_toolBox);
-    m_toolLayout->setContentsMargins(0, 0, 0, 0);
-
-    auto *layout = new QVBoxLayout(page);
-    layout->addLayout(top);
-    layout->addWidget(m_errorBanner);
-    layout->addWidget(m_reasoningToggle);
-    layout->addWidget(m_reasoning);
-    layout->addWidget(m_answer, 1);
-    layout->addWidget(m_toolBox);
-    return page;
 }
 
 void ResponseInspector::setTheme(const KSyntaxHighlighting::Theme &theme)
@@ -223,19 +146,7 @@ void ResponseInspector::clear()
     m_refreshTimer->stop();
     m_statsTimer->stop();
     m_status->setText(tr("No response yet. Send a request with Ctrl+Enter."));
-    m_stats->clear();
-    m_cancel->setEnabled(false);
-    m_errorBanner->hide();
-    m_choice->clear();
-    m_choice->hide();
-    m_reasoning->clear();
-    m_reasoning->hide();
-    m_reasoningToggle->hide();
-    m_answer->clear();
-    m_shownText = m_shownReasoning = 0;
-    m_shownChoice = 0;
-    m_toolSignature.clear();
-    rebuildToolCards();
+    m_stream->clear();
     m_events->clear();
     m_body->clear();
     m_headers->clear();
@@ -249,7 +160,7 @@ void ResponseInspector::watch(Exchange *exchange, const QString &requestedModel)
     m_exchange = exchange;
     m_requestedModel = requestedModel;
     m_status->setText(tr("Sending…"));
-    m_cancel->setEnabled(true);
+    m_stream->setCancelEnabled(true);
     m_statsTimer->start();
     connect(exchange, &Exchange::headersReceived, this, &ResponseInspector::onHeaders);
     connect(exchange, &Exchange::eventsArrived, this, [this](const QList<SseEvent> &events) {
@@ -271,92 +182,9 @@ void ResponseInspector::refresh()
 {
     if (!m_exchange)
         return;
-    const AssembledResponse &a = m_exchange->assembled();
-    if (a.choices.size() > 1 && m_choice->count() != a.choices.size()) {
-        const QSignalBlocker block(m_choice);
-        const int current = std::max(0, m_choice->currentIndex());
-        m_choice->clear();
-        for (const AssembledChoice &c : a.choices)
-            m_choice->addItem(tr("Choice %1").arg(c.index));
-        m_choice->setCurrentIndex(current);
-        m_choice->show();
-    }
-    const int index = std::max(0, std::min(m_choice->currentIndex(), int(a.choices.size()) - 1));
-    if (!a.choices.isEmpty()) {
-        const AssembledChoice &c = a.choices[index];
-        if (c.reasoning.size() > m_shownReasoning) {
-            if (m_shownReasoning == 0) {
-                m_reasoningToggle->show();
-                m_reasoning->setVisible(m_reasoningToggle->isChecked());
-            }
-            const QString part = framePart(c.reasoning, m_shownReasoning);
-            m_reasoning->appendStreamed(part);
-            m_shownReasoning += part.size();
-            m_reasoningToggle->setText(tr("Reasoning (%1 characters)").arg(m_shownReasoning));
-        }
-        const QString text = c.refusal.isEmpty() ? c.text : c.text + u"\n[refusal] "_s + c.refusal;
-        if (text.size() > m_shownText) {
-            const QString part = framePart(text, m_shownText);
-            m_answer->appendStreamed(part);
-            m_shownText += part.size();
-        }
-        // Faster than the text can be laid out: the rest follows in the next frames.
-        if (m_shownText < text.size() || m_shownReasoning < c.reasoning.size())
-            scheduleRefresh();
-    }
-    rebuildToolCards();
-    if (!a.errors.isEmpty()) {
-        QStringList lines;
-        for (const StreamError &e : a.errors)
-            lines << (e.eventIndex >= 0 ? tr("Error in event %1: %2").arg(e.eventIndex + 1)
-                                        : tr("Error: %1"))
-                         .arg(e.message.isEmpty() ? e.type : e.message);
-        const bool partial = m_shownText > 0 || m_shownReasoning > 0;
-        m_errorBanner->setText(lines.join(u'\n')
-            + (partial ? u"\n"_s + tr("What arrived before the error is kept below.") : QString()));
-        m_errorBanner->setStyleSheet(
-            u"QLabel { background: palette(base); %1 padding: 6px; }"_s.arg(
-                toneStyle(Tone::Error, palette())));
-        m_errorBanner->show();
-    }
+    if (m_stream->showAnswer(m_exchange->assembled()))
+        scheduleRefresh();
     refreshStats();
-}
-
-void ResponseInspector::rebuildToolCards()
-{
-    QList<ToolCall> calls;
-    if (m_exchange && !m_exchange->assembled().choices.isEmpty()) {
-        const auto &choices = m_exchange->assembled().choices;
-        calls = choices[std::clamp(m_choice->currentIndex(), 0, int(choices.size()) - 1)].toolCalls;
-    }
-    QString signature;
-    for (const ToolCall &c : calls)
-        signature += c.id + c.name + QString::number(c.arguments.size()) + u'|';
-    if (signature == m_toolSignature && (calls.isEmpty() == (m_toolLayout->count() == 0)))
-        return;
-    m_toolSignature = signature;
-    while (QLayoutItem *item = m_toolLayout->takeAt(0)) {
-        delete item->widget();
-        delete item;
-    }
-    for (const ToolCall &c : calls) {
-        auto *card = new QFrame;
-        card->setObjectName(u"toolCallCard"_s);
-        card->setFrameShape(QFrame::StyledPanel);
-        auto *layout = new QVBoxLayout(card);
-        auto *title = new QLabel(u"<b>%1</b> &nbsp; <span style='color:gray'>%2 %3</span>"_s.arg(
-            c.name.toHtmlEscaped(), c.type.toHtmlEscaped(), c.id.toHtmlEscaped()));
-        title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        auto *args = new QLabel;
-        args->setTextFormat(Qt::PlainText);
-        args->setText(prettyIfJson(c.arguments.toUtf8()));
-        args->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        args->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        args->setWordWrap(true);
-        layout->addWidget(title);
-        layout->addWidget(args);
-        m_toolLayout->addWidget(card);
-    }
 }
 
 void ResponseInspector::refreshStats()
@@ -378,7 +206,7 @@ void ResponseInspector::refreshStats()
     else
         parts << tr("%n event(s)", nullptr, int(t.events));
     parts << bytesText(t.bytes);
-    m_stats->setText(parts.join(u"  ·  "_s));
+    m_stream->setStats(parts.join(u"  ·  "_s));
 }
 
 QString ResponseInspector::statusLine() const
@@ -429,12 +257,7 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     const BodyFraming framing = framingFor({}, e.body);
     const DecodedBody decoded = decodeBody({}, e.body, framing);
     const AssembledResponse &a = decoded.assembled;
-    if (!a.reasoning().isEmpty()) {
-        m_reasoningToggle->show();
-        m_reasoning->show();
-        m_reasoning->appendStreamed(a.reasoning());
-    }
-    m_answer->appendStreamed(a.text());
+    m_stream->showWhole(a);
     m_body->showBody(e.body, framing == BodyFraming::Json,
         e.bodyTruncated() ? tr("The first %1 of %2 (the history keeps the beginning)")
                                 .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
@@ -451,7 +274,7 @@ void ResponseInspector::onFinished()
     m_finished = m_exchange->snapshot();
     const ExchangeSnapshot &done = *m_finished;
     m_statsTimer->stop();
-    m_cancel->setEnabled(false);
+    m_stream->setCancelEnabled(false);
     // Headers come before the end (headersReceived); only a response whose headers
     // were never announced is filled in here.
     if (m_headers->topLevelItemCount() == 0 && m_exchange->status() > 0)
@@ -483,12 +306,7 @@ void ResponseInspector::onFinished()
     m_gateway->showErrors(errors);
     if (done.status >= 400 && done.assembled.choices.isEmpty()) {
         if (const auto e = errorFromBody(done.bodyPrefix)) {
-            m_errorBanner->setText(
-                tr("The gateway answered %1: %2").arg(done.status).arg(e->message));
-            m_errorBanner->setStyleSheet(
-                u"QLabel { background: palette(base); %1 padding: 6px; }"_s.arg(
-                    toneStyle(Tone::Error, palette())));
-            m_errorBanner->show();
+            m_stream->showError(tr("The gateway answered %1: %2").arg(done.status).arg(e->message));
         }
     }
     showBody();
@@ -519,12 +337,12 @@ void ResponseInspector::showTiming()
 
 QString ResponseInspector::answerText() const
 {
-    return m_answer->text();
+    return m_stream->answerText();
 }
 
 QString ResponseInspector::reasoningText() const
 {
-    return m_reasoning->text();
+    return m_stream->reasoningText();
 }
 
 QString ResponseInspector::statusText() const
@@ -539,7 +357,7 @@ int ResponseInspector::eventCount() const
 
 int ResponseInspector::toolCallCards() const
 {
-    return m_toolLayout->count();
+    return m_stream->toolCallCards();
 }
 
 LargeTextView *ResponseInspector::bodyView() const

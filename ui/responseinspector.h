@@ -40,6 +40,7 @@ class BodyTab;
 class EventsTab;
 class GatewayTab;
 class HeadersTab;
+class StreamTab;
 class TimingTab;
 } // namespace inspector
 
@@ -108,8 +109,6 @@ Q_SIGNALS:
     void cancelRequested();
 
 private:
-    QWidget *buildStreamTab();
-
     void scheduleRefresh();
     void refresh();
     void refreshStats();
@@ -121,7 +120,6 @@ private:
     void onFinished();
     void showBody();
     void showTiming();
-    void rebuildToolCards();
 
     KSyntaxHighlighting::Repository *m_repository;
     QPointer<core::Exchange> m_exchange;
@@ -132,22 +130,9 @@ private:
     QLabel *m_status;
     QTabWidget *m_tabs;
 
-    // Stream
-    QLabel *m_stats;
-    QPushButton *m_cancel;
-    QLabel *m_errorBanner;
-    QComboBox *m_choice;
-    QToolButton *m_reasoningToggle;
-    StreamTextEdit *m_reasoning;
-    StreamTextEdit *m_answer;
-    QWidget *m_toolBox;
-    QVBoxLayout *m_toolLayout;
-    qsizetype m_shownText = 0;
-    qsizetype m_shownReasoning = 0;
-    int m_shownChoice = 0;
-    QString m_toolSignature;
     QTimer *m_refreshTimer;
     QTimer *m_statsTimer;
+    inspector::StreamTab *m_stream;
 
     inspector::EventsTab *m_events;
     inspector::BodyTab *m_body;

@@ -1,7 +1,9 @@
+#include "core/stream/openaiassembler.h"
 #include "ui/inspector/bodytab.h"
 #include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"
 #include "ui/inspector/headerstab.h"
+#include "ui/inspector/streamtab.h"
 #include "ui/inspector/timingtab.h"
 #include "ui/jsontreemodel.h"
 #include "ui/largetextview.h"
@@ -9,9 +11,12 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QTreeView>
@@ -34,6 +39,8 @@ private Q_SLOTS:
     void timingSaysWhatItKnows();
     void eventsShowTheSelectedEventInFull();
     void bodySaysWhatItShows();
+    void streamShowsALongAnswerOverFrames();
+    void streamChoicesReasoningToolsAndErrors();
 };
 
 void TestInspectorTabs::headersGroupTheGatewaysAndCopyLines()
@@ -162,6 +169,73 @@ void TestInspectorTabs::bodySaysWhatItShows()
     QCOMPARE(tab.findChild<QLabel *>()->text(), u"The first 3 B of 9 B"_s);
     tab.clear();
     QCOMPARE(tab.view()->lineCount(), 0);
+}
+
+void TestInspectorTabs::streamShowsALongAnswerOverFrames()
+{
+    StreamTab tab;
+    AssembledResponse a;
+    a.choices.append(AssembledChoice {});
+    a.choices[0].text = QString(20'000, u'x');
+    // A bounded amount of text a frame: several calls, and then all of it.
+    int frames = 0;
+    while (tab.showAnswer(a) && frames < 100)
+        ++frames;
+    QVERIFY2(frames >= 2, qPrintable(QString::number(frames)));
+    QCOMPARE(tab.answerText(), a.choices[0].text);
+    // Nothing new: nothing more to do.
+    QVERIFY(!tab.showAnswer(a));
+}
+
+void TestInspectorTabs::streamChoicesReasoningToolsAndErrors()
+{
+    StreamTab tab;
+    tab.show();
+    AssembledResponse a;
+    a.choices = { AssembledChoice {}, AssembledChoice {} };
+    a.choices[0].index = 0;
+    a.choices[0].text = u"first"_s;
+    a.choices[0].reasoning = u"thinking"_s;
+    a.choices[1].index = 1;
+    a.choices[1].text = u"second"_s;
+    a.choices[1].toolCalls.append(
+        ToolCall { 0, u"call_1"_s, u"function"_s, u"search"_s, uR"({"q":"x"})"_s });
+    tab.showAnswer(a);
+    QCOMPARE(tab.answerText(), u"first"_s);
+    QCOMPARE(tab.reasoningText(), u"thinking"_s);
+    QCOMPARE(tab.toolCallCards(), 0);
+    auto *choice = tab.findChild<QComboBox *>(u"choiceSelector"_s);
+    QVERIFY(!choice->isHidden());
+    QCOMPARE(choice->count(), 2);
+
+    QSignalSpy changed(&tab, &StreamTab::choiceChanged);
+    choice->setCurrentIndex(1);
+    QCOMPARE(changed.size(), 1);
+    tab.showAnswer(a);
+    QCOMPARE(tab.answerText(), u"second"_s);
+    QCOMPARE(tab.toolCallCards(), 1);
+
+    StreamError error;
+    error.message = u"overloaded"_s;
+    error.type = u"server_error"_s;
+    error.eventIndex = 3;
+    a.errors.append(error);
+    tab.showAnswer(a);
+    auto *banner = tab.findChild<QLabel *>(u"streamError"_s);
+    QVERIFY(!banner->isHidden());
+    QVERIFY2(
+        banner->text().contains(u"Error in event 4: overloaded"_s), qPrintable(banner->text()));
+    QVERIFY(banner->text().contains(u"kept below"_s));
+
+    QSignalSpy cancel(&tab, &StreamTab::cancelRequested);
+    tab.setCancelEnabled(true);
+    QTest::mouseClick(tab.findChild<QPushButton *>(u"cancelButton"_s), Qt::LeftButton);
+    QCOMPARE(cancel.size(), 1);
+    tab.clear();
+    QVERIFY(tab.answerText().isEmpty());
+    QVERIFY(banner->isHidden());
+    QVERIFY(choice->isHidden());
+    QCOMPARE(tab.toolCallCards(), 0);
 }
 
 QTEST_MAIN(TestInspectorTabs)
