@@ -355,9 +355,8 @@ private:
 class BodyServer final : public QTcpServer
 {
 public:
-    explicit BodyServer(QByteArray body)
-        : m_response("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-              + QByteArray::number(body.size()) + "\r\n\r\n" + body)
+    explicit BodyServer(const QByteArray &body)
+        : m_response(responseWith(body))
     {
         connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
             while (QTcpSocket *socket = nextPendingConnection()) {
@@ -371,6 +370,13 @@ public:
     }
 
 private:
+    static QByteArray responseWith(const QByteArray &body)
+    {
+        const QByteArray length = QByteArray::number(body.size());
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + length
+            + "\r\n\r\n" + body;
+    }
+
     QByteArray m_response;
 };
 
@@ -419,7 +425,8 @@ int benchWindow()
         R"({"schemaVersion": 1, "defaultEnvironment": "prod", "id": "bench-1", "secrets": ["token"]})");
     auto keyring = std::make_unique<SlowKeyring>();
     SlowKeyring *slow = keyring.get(); // owned by the window's vault
-    keyring->write({ u"bench-1"_s, u"prod"_s, u"token"_s }, u"sk-bench"_s, [](const auto &) { });
+    const gs::core::SecretKey key { u"bench-1"_s, u"prod"_s, u"token"_s };
+    keyring->write(key, u"sk-bench"_s, [](const gs::core::SecretReply &reply) { Q_UNUSED(reply); });
     WindowParts parts;
     parts.vault = std::make_unique<gs::core::SecretVault>(std::move(keyring));
     MainWindow window(std::move(parts));

@@ -376,42 +376,35 @@ void TestDemoRouter::ownRulesNotTheClients_data()
     QTest::addColumn<bool>("clientRefuses");
     QTest::addColumn<QString>("demoMessage");
 
+    const auto row = [](const char *tag, const char *header, const QByteArray &value,
+                         int demoStatus, bool clientRefuses, const QString &demoMessage) {
+        QTest::newRow(tag) << QByteArray(header) << value << demoStatus << clientRefuses
+                           << demoMessage;
+    };
     // JSON.parse keeps the last of a repeated key; the client asks for one.
-    QTest::newRow("metadata key twice")
-        << "x-tfy-metadata"_ba
-        << R"({"team":"a","team":"b"})"_ba << 200 << true << QString();
+    row("metadata key twice", "x-tfy-metadata", R"({"team":"a","team":"b"})", 200, true, {});
     // The server-side YAML's spelling in the header: the demo names the mix-up.
-    QTest::newRow("retry config in YAML form")
-        << "x-tfy-retry-config"_ba << R"({"attempts":2,"on_status_codes":[429]})"_ba << 400 << false
-        << u"camelCase"_s;
-    QTest::newRow("retry codes as strings")
-        << "x-tfy-retry-config"_ba
-        << R"({"onStatusCodes":["429"]})"_ba << 400 << true << u"numbers (429), not strings"_s;
-    QTest::newRow("useRetryAfterHeader not a boolean")
-        << "x-tfy-retry-config"_ba << R"({"useRetryAfterHeader":"yes"})"_ba << 400 << true
-        << u"true or false"_s;
-    QTest::newRow("timeout with a unit") << "x-tfy-request-timeout"_ba << "1500ms"_ba << 400 << true
-                                         << u"whole number of milliseconds"_s;
-    QTest::newRow("zero ttft timeout")
-        << "x-tfy-ttft-timeout-ms"_ba << "0"_ba << 400 << true << u"positive"_s;
-    QTest::newRow("mcp headers not objects")
-        << "x-tfy-mcp-headers"_ba
-        << R"({"backend/sentry":"Bearer x"})"_ba << 400 << false << u"must be a JSON object"_s;
-    QTest::newRow("logging enabled as text")
-        << "x-tfy-logging-config"_ba
-        << R"({"enabled":"true"})"_ba << 400 << true << u"true or false"_s;
-    QTest::newRow("logging with a tracing project")
-        << "x-tfy-logging-config"_ba << R"({"enabled":true,"tracing_project_fqn":"a:b"})"_ba << 200
-        << false << QString();
-    QTest::newRow("guardrails not a list")
-        << "x-tfy-guardrails"_ba
-        << R"({"llm_input_guardrails":"pii"})"_ba << 400 << true << u"list of guardrail names"_s;
-    QTest::newRow("metadata value of 128")
-        << "x-tfy-metadata"_ba
-        << "{\"k\":\"" + QByteArray(128, 'x') + "\"}" << 200 << false << QString();
-    QTest::newRow("metadata value of 129")
-        << "x-tfy-metadata"_ba
-        << "{\"k\":\"" + QByteArray(129, 'x') + "\"}" << 400 << true << u"at most 128"_s;
+    row("retry config in YAML form", "x-tfy-retry-config",
+        R"({"attempts":2,"on_status_codes":[429]})", 400, false, u"camelCase"_s);
+    row("retry codes as strings", "x-tfy-retry-config", R"({"onStatusCodes":["429"]})", 400, true,
+        u"numbers (429), not strings"_s);
+    row("useRetryAfterHeader not a boolean", "x-tfy-retry-config",
+        R"({"useRetryAfterHeader":"yes"})", 400, true, u"true or false"_s);
+    row("timeout with a unit", "x-tfy-request-timeout", "1500ms", 400, true,
+        u"whole number of milliseconds"_s);
+    row("zero ttft timeout", "x-tfy-ttft-timeout-ms", "0", 400, true, u"positive"_s);
+    row("mcp headers not objects", "x-tfy-mcp-headers", R"({"backend/sentry":"Bearer x"})", 400,
+        false, u"must be a JSON object"_s);
+    row("logging enabled as text", "x-tfy-logging-config", R"({"enabled":"true"})", 400, true,
+        u"true or false"_s);
+    row("logging with a tracing project", "x-tfy-logging-config",
+        R"({"enabled":true,"tracing_project_fqn":"a:b"})", 200, false, {});
+    row("guardrails not a list", "x-tfy-guardrails", R"({"llm_input_guardrails":"pii"})", 400, true,
+        u"list of guardrail names"_s);
+    row("metadata value of 128", "x-tfy-metadata", "{\"k\":\"" + QByteArray(128, 'x') + "\"}", 200,
+        false, {});
+    row("metadata value of 129", "x-tfy-metadata", "{\"k\":\"" + QByteArray(129, 'x') + "\"}", 400,
+        true, u"at most 128"_s);
 }
 
 void TestDemoRouter::ownRulesNotTheClients()

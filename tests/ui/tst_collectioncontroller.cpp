@@ -81,7 +81,7 @@ void TestCollectionController::init()
     };
     pages.all = [this] { return m_pages; };
     pages.focus = [this](RequestPage *page) { m_focused = page; };
-    pages.setToolTip = [](RequestPage *, const QString &) { };
+    pages.setToolTip = [](RequestPage *page, const QString &toolTip) { page->setToolTip(toolTip); };
     pages.keepMyEdits = [this](const QString &) {
         ++m_asked;
         return true;

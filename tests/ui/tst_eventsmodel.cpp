@@ -65,9 +65,9 @@ void TestEventsModel::showsTimesGapsAndTruncatedData()
     QCOMPARE(model.data(model.index(1, EventsModel::DataColumn), EventsModel::FullDataRole)
                  .toByteArray(),
         longData);
-    QVERIFY(!model.headerData(EventsModel::DataColumn, Qt::Horizontal, Qt::DisplayRole)
-            .toString()
-            .isEmpty());
+    const QVariant header
+        = model.headerData(EventsModel::DataColumn, Qt::Horizontal, Qt::DisplayRole);
+    QVERIFY(!header.toString().isEmpty());
 }
 
 QTEST_MAIN(TestEventsModel)

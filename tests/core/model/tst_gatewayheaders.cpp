@@ -58,23 +58,22 @@ void TestGatewayHeaders::roundTrip_data()
     QTest::addColumn<QByteArray>("name");
     QTest::addColumn<QByteArray>("text");
 
-    QTest::newRow("provider") << "x-tfy-provider-name"_ba << "openai-main"_ba;
-    QTest::newRow("metadata in written order")
-        << "x-tfy-metadata"_ba << QByteArray(R"({"z":"1","a":"café \"q\""})");
-    QTest::newRow("strict true") << "x-tfy-strict-openai"_ba << "true"_ba;
-    QTest::newRow("strict false") << "x-tfy-strict-openai"_ba << "false"_ba;
-    QTest::newRow("retry all keys")
-        << "x-tfy-retry-config"_ba
-        << R"({"attempts":3,"onStatusCodes":[429,503],"useRetryAfterHeader":true})"_ba;
-    QTest::newRow("retry attempts only") << "x-tfy-retry-config"_ba << R"({"attempts":0})"_ba;
-    QTest::newRow("request timeout") << "x-tfy-request-timeout"_ba << "1500"_ba;
-    QTest::newRow("ttft timeout") << "x-tfy-ttft-timeout-ms"_ba << "300"_ba;
-    QTest::newRow("logging off") << "x-tfy-logging-config"_ba << R"({"enabled":false})"_ba;
-    QTest::newRow("guardrails")
-        << "x-tfy-guardrails"_ba
-        << R"({"llm_input_guardrails":["g/pii"],"llm_output_guardrails":["g/tox"]})"_ba;
-    QTest::newRow("mcp headers") << "x-tfy-mcp-headers"_ba
-                                 << R"({"backend/sentry":{"Authorization":"Bearer x"}})"_ba;
+    const auto row = [](const char *tag, const char *name, const QByteArray &text) {
+        QTest::newRow(tag) << QByteArray(name) << text;
+    };
+    row("provider", "x-tfy-provider-name", "openai-main");
+    row("metadata in written order", "x-tfy-metadata", R"({"z":"1","a":"café \"q\""})");
+    row("strict true", "x-tfy-strict-openai", "true");
+    row("strict false", "x-tfy-strict-openai", "false");
+    row("retry all keys", "x-tfy-retry-config",
+        R"({"attempts":3,"onStatusCodes":[429,503],"useRetryAfterHeader":true})");
+    row("retry attempts only", "x-tfy-retry-config", R"({"attempts":0})");
+    row("request timeout", "x-tfy-request-timeout", "1500");
+    row("ttft timeout", "x-tfy-ttft-timeout-ms", "300");
+    row("logging off", "x-tfy-logging-config", R"({"enabled":false})");
+    row("guardrails", "x-tfy-guardrails",
+        R"({"llm_input_guardrails":["g/pii"],"llm_output_guardrails":["g/tox"]})");
+    row("mcp headers", "x-tfy-mcp-headers", R"({"backend/sentry":{"Authorization":"Bearer x"}})");
 }
 
 void TestGatewayHeaders::roundTrip()
@@ -101,26 +100,27 @@ void TestGatewayHeaders::refusedTextIsExplained_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("says");
 
-    QTest::newRow("metadata number") << "x-tfy-metadata"_ba << R"({"tier":1})"_ba
-                                     << u"metadata.tier"_s << u"must be a string, not a number"_s;
-    QTest::newRow("metadata not JSON")
-        << "x-tfy-metadata"_ba << "team=a"_ba << u"metadata"_s << u"is not valid JSON"_s;
-    QTest::newRow("strict yes") << "x-tfy-strict-openai"_ba << "yes"_ba << u"strictOpenAi"_s
-                                << u"true or false (got \"yes\")"_s;
-    QTest::newRow("retry unknown key") << "x-tfy-retry-config"_ba << R"({"tries":2})"_ba
-                                       << u"retryConfig"_s << u"does not document: \"tries\""_s;
-    QTest::newRow("retry codes as text")
-        << "x-tfy-retry-config"_ba << R"({"onStatusCodes":["429"]})"_ba
-        << u"retryConfig.onStatusCodes"_s << u"numbers like 429"_s;
-    QTest::newRow("timeout with unit")
-        << "x-tfy-request-timeout"_ba << "2s"_ba << u"requestTimeoutMs"_s << u"whole number"_s;
-    QTest::newRow("logging as text") << "x-tfy-logging-config"_ba << R"({"enabled":"yes"})"_ba
-                                     << u"loggingEnabled"_s << u"{\"enabled\": true}"_s;
-    QTest::newRow("guardrails as text")
-        << "x-tfy-guardrails"_ba << R"({"llm_input_guardrails":"g/pii"})"_ba << u"guardrails"_s
-        << u"list of guardrail names"_s;
-    QTest::newRow("mcp headers as a list")
-        << "x-tfy-mcp-headers"_ba << "[]"_ba << u"mcpHeaders"_s << u"must be a JSON object"_s;
+    const auto row = [](const char *tag, const char *name, const QByteArray &text,
+                         const QString &field, const QString &says) {
+        QTest::newRow(tag) << QByteArray(name) << text << field << says;
+    };
+    row("metadata number", "x-tfy-metadata", R"({"tier":1})", u"metadata.tier"_s,
+        u"must be a string, not a number"_s);
+    row("metadata not JSON", "x-tfy-metadata", "team=a", u"metadata"_s, u"is not valid JSON"_s);
+    row("strict yes", "x-tfy-strict-openai", "yes", u"strictOpenAi"_s,
+        u"true or false (got \"yes\")"_s);
+    row("retry unknown key", "x-tfy-retry-config", R"({"tries":2})", u"retryConfig"_s,
+        u"does not document: \"tries\""_s);
+    row("retry codes as text", "x-tfy-retry-config", R"({"onStatusCodes":["429"]})",
+        u"retryConfig.onStatusCodes"_s, u"numbers like 429"_s);
+    row("timeout with unit", "x-tfy-request-timeout", "2s", u"requestTimeoutMs"_s,
+        u"whole number"_s);
+    row("logging as text", "x-tfy-logging-config", R"({"enabled":"yes"})", u"loggingEnabled"_s,
+        u"{\"enabled\": true}"_s);
+    row("guardrails as text", "x-tfy-guardrails", R"({"llm_input_guardrails":"g/pii"})",
+        u"guardrails"_s, u"list of guardrail names"_s);
+    row("mcp headers as a list", "x-tfy-mcp-headers", "[]", u"mcpHeaders"_s,
+        u"must be a JSON object"_s);
 }
 
 void TestGatewayHeaders::refusedTextIsExplained()
