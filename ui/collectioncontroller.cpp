@@ -345,21 +345,20 @@ bool CollectionController::saveAsNew(
     const QString baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
     TemplateOptions options;
     options.baseUrl = baseUrl;
-    const TemplatedRequest templated = templateRequest(compose(request), options);
-    const auto text = formatHttpRequest(templated.request);
-    if (!text) {
-        const QString why = text.error().message;
+    const auto written = httpFileTextOf(compose(request), options);
+    if (!written) {
+        const QString why = written.error().message;
         Q_EMIT message(tr("This request cannot be written as a .http file: %1").arg(why));
         return false;
     }
     // The writer checked that its text reads back as exactly one request.
-    HttpFileRequest fileRequest = HttpFile::parse(*text)->requests().first();
+    HttpFileRequest fileRequest = HttpFile::parse(written->text)->requests().first();
     fileRequest.name = page->title();
     QString fileName = name;
     fileName.replace(u'/', u'-');
     // Credentials other than the gateway's own token (which stays the gateway's) go to
     // the keyring, the file says their {{names}}.
-    Variables secrets = templated.secrets;
+    Variables secrets = written->templated.secrets;
     if (secrets.value(u"token"_s) == m_session->token())
         secrets.remove(u"token"_s);
     if (!storeSecrets(c, environment(root), secrets))

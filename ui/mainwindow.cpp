@@ -31,18 +31,12 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
-#include <QNetworkProxyFactory>
-#include <QNetworkReply>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
@@ -765,16 +759,14 @@ bool MainWindow::saveCurrent(const QString &path)
     }
     // The token and the gateway's address as {{variables}}: a saved file carries no secret.
     const GatewayRequest &request = page->editor()->request();
-    const QString baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
     TemplateOptions options;
-    options.baseUrl = baseUrl;
-    const TemplatedRequest templated = templateRequest(compose(request), options);
-    const auto text = formatHttpRequest(templated.request);
-    if (!text) {
-        statusBar()->showMessage(text.error().message);
+    options.baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
+    const auto written = httpFileTextOf(compose(request), options);
+    if (!written) {
+        statusBar()->showMessage(written.error().message);
         return false;
     }
-    file.write(text->toUtf8());
+    file.write(written->text.toUtf8());
     if (!file.commit()) {
         statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
         return false;
@@ -784,7 +776,7 @@ bool MainWindow::saveCurrent(const QString &path)
     m_tabs->setTabText(m_tabs->indexOf(page), page->title());
     // A file outside a collection has no keyring entry: the user defines the names.
     QStringList names;
-    for (const QString &name : templated.secrets.keys())
+    for (const QString &name : written->templated.secrets.keys())
         names << u"{{"_s + name + u"}}"_s;
     statusBar()->showMessage(names.isEmpty()
             ? tr("Saved %1").arg(target)

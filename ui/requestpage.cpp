@@ -132,8 +132,7 @@ bool RequestPage::send()
     });
     Q_EMIT busyChanged(true);
     Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));
-    m_sent = compose(request);
-    m_exchange->start(m_sent);
+    m_exchange->start(compose(request));
     return true;
 }
 

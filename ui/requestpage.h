@@ -46,7 +46,6 @@ public:
     //! The last exchange, once finished, as a value (null before).
     const core::ExchangeSnapshot *lastExchange() const;
     //! What that exchange sent.
-    const core::WireRequest &sentRequest() const { return m_sent; }
     bool isBusy() const;
 
     //! Where the request was opened from or saved to; empty for a new or bundled one.
@@ -97,7 +96,6 @@ private:
     QLabel *m_variables;
     QLabel *m_include;
     std::unique_ptr<core::Exchange> m_exchange;
-    core::WireRequest m_sent;
     QString m_filePath;
     QString m_title;
     std::optional<Source> m_source;

@@ -300,9 +300,15 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
     return out;
 }
 
-Result<QString> httpTextOf(const WireRequest &wire, const TemplateOptions &options)
+Result<HttpFileText> httpFileTextOf(const WireRequest &wire, const TemplateOptions &options)
 {
-    return formatHttpRequest(templateRequest(wire, options).request);
+    HttpFileText out;
+    out.templated = templateRequest(wire, options);
+    auto text = formatHttpRequest(out.templated.request);
+    if (!text)
+        return std::unexpected(text.error());
+    out.text = std::move(*text);
+    return out;
 }
 
 } // namespace gs::core

@@ -69,7 +69,15 @@ struct TemplateOptions
 //! {{their_name}}, a URL's user:password to an Authorization: Basic header.
 TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions &options = {});
 
+//! What a .http file gets for a request: its text, and the credentials the text names
+//! as {{variables}} instead of carrying them.
+struct HttpFileText
+{
+    QString text;
+    TemplatedRequest templated;
+};
+
 //! templateRequest() then formatHttpRequest().
-Result<QString> httpTextOf(const WireRequest &wire, const TemplateOptions &options = {});
+Result<HttpFileText> httpFileTextOf(const WireRequest &wire, const TemplateOptions &options = {});
 
 } // namespace gs::core
