@@ -195,9 +195,13 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         &MainWindow::applyTheme);
     updateGatewayLabel();
     updateActions();
-    statusBar()->showMessage(!m_session->isSet() ? tr("No gateway set up: try the demo gateway, or "
-                                                      "set one up in Gateway ▸ Set Up Gateway.")
-                                                 : tr("Ready"));
+    QString ready = tr("Ready");
+    if (!m_session->isSet())
+        ready = m_session->canStartDemo()
+            ? tr("No gateway set up: try the demo gateway, or set one up in Gateway ▸ Set Up "
+                 "Gateway.")
+            : tr("No gateway set up: set one up in Gateway ▸ Set Up Gateway.");
+    statusBar()->showMessage(ready);
 }
 
 MainWindow::~MainWindow()
@@ -501,10 +505,12 @@ QFrame *MainWindow::buildWelcome()
     auto *frame = new QFrame;
     frame->setObjectName(u"welcome"_s);
     frame->setFrameShape(QFrame::StyledPanel);
-    auto *text
-        = new QLabel(tr("<b>No gateway set up yet.</b> The embedded demo gateway behaves like "
-                        "TrueFoundry's AI Gateway on this machine: try it, and a streaming "
-                        "request with metadata, retries and timeouts goes out at once."));
+    auto *text = new QLabel(m_session->canStartDemo()
+            ? tr("<b>No gateway set up yet.</b> The embedded demo gateway behaves like "
+                 "TrueFoundry's AI Gateway on this machine: try it, and a streaming "
+                 "request with metadata, retries and timeouts goes out at once.")
+            : tr("<b>No gateway set up yet.</b> Set up the address and token of the "
+                 "gateway your requests go to."));
     text->setWordWrap(true);
     auto *demo = new QPushButton(tr("Try the &Demo Gateway"));
     demo->setObjectName(u"tryDemo"_s);

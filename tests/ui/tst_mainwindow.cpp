@@ -17,7 +17,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QFrame>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void firstRunOffersTheDemo();
+    void withoutADemoNoneIsOffered();
     void opensExamplesInTabs();
     void opensPathsFromTheCommandLine();
     void sendFillsEveryTab();
@@ -95,6 +98,24 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     QSettings().clear(); // a first run every time
+}
+
+// A window built without the demo gateway (the program did not hand it one) does not
+// invite the user to try what is not there.
+void TestMainWindow::withoutADemoNoneIsOffered()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.welcomeShown());
+    QVERIFY(!window.findChild<QWidget *>(u"tryDemo"_s)->isVisible());
+    const auto *welcome = window.findChild<QFrame *>(u"welcome"_s);
+    for (const QLabel *label : welcome->findChildren<QLabel *>())
+        QVERIFY2(
+            !label->text().contains(u"demo"_s, Qt::CaseInsensitive), qPrintable(label->text()));
+    QVERIFY(!window.statusBar()->currentMessage().contains(u"demo"_s, Qt::CaseInsensitive));
+    QVERIFY(!window.useDemoGateway());
+    QVERIFY(!window.demoRunning());
 }
 
 void TestMainWindow::firstRunOffersTheDemo()
