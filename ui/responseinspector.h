@@ -45,10 +45,7 @@ class TimingTab;
 } // namespace inspector
 
 class EventsModel;
-class JsonTreeModel;
-class LargeTextView;
 class StreamTextEdit;
-class WaterfallWidget;
 
 //! What came back, in tabs: Stream (the answer as it grows, reasoning apart, tool
 //! calls as cards, live statistics and a cancel button), Events, Body, Headers,
@@ -93,17 +90,6 @@ public:
     void showRecorded(const core::HistoryEntry &entry);
 
     QTabWidget *tabs() const { return m_tabs; }
-    WaterfallWidget *waterfall() const;
-    LargeTextView *bodyView() const;
-    QString answerText() const;
-    QString reasoningText() const;
-    QString statusText() const;
-    int eventCount() const;
-    int toolCallCards() const;
-    int headerCount() const;
-    QString resolvedModelText() const;
-    bool reroutedShown() const;
-    JsonTreeModel *appliedConfigurations() const;
 
 Q_SIGNALS:
     void cancelRequested();

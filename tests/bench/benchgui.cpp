@@ -18,6 +18,7 @@
 #include "core/net/exchange.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
+#include "tests/ui/inspectorview.h"
 #include "ui/collectiontree.h"
 #include "ui/largetextview.h"
 #include "ui/mainwindow.h"
@@ -42,6 +43,7 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+namespace view = gs::tests::view;
 using gs::bench::median;
 using gs::bench::residentKib;
 using namespace gs::ui;
@@ -248,7 +250,7 @@ int benchStreaming()
         // everything.
         waitFor(
             [&] {
-                return page->inspector()->answerText().size()
+                return view::answerText(page->inspector()).size()
                     == page->exchange()->assembled().text().size();
             },
             60000);
@@ -258,7 +260,7 @@ int benchStreaming()
             qint64(t.tokenTimes.size()), t.bytes);
         std::printf("  wall %.0f ms (%.0f tokens/s); answer shown: %lld characters of %lld\n", wall,
             double(t.tokenTimes.size()) / (wall / 1000),
-            qint64(page->inspector()->answerText().size()),
+            qint64(view::answerText(page->inspector()).size()),
             qint64(page->exchange()->assembled().text().size()));
         std::printf("  whole answer on screen after %.0f ms\n", shown);
         std::printf("  longest event-loop stall %.1f ms while streaming, %.1f ms as it ends   "

@@ -1,5 +1,6 @@
 #include "core/net/exchange.h"
 #include "demo/demogateway.h"
+#include "tests/ui/inspectorview.h"
 #include "ui/collectiontree.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
@@ -40,6 +41,7 @@
 
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
+namespace view = gs::tests::view;
 
 namespace {
 
@@ -136,7 +138,7 @@ void TestMainWindow::firstRunOffersTheDemo()
     QVERIFY(page->exchange());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
-    QTRY_VERIFY(!page->inspector()->answerText().isEmpty());
+    QTRY_VERIFY(!view::answerText(page->inspector()).isEmpty());
     QTRY_VERIFY(!window.models().isEmpty());
 }
 
@@ -193,15 +195,15 @@ void TestMainWindow::sendFillsEveryTab()
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     ResponseInspector *inspector = page->inspector();
-    QTRY_VERIFY(!inspector->answerText().isEmpty());
-    QTRY_COMPARE(inspector->answerText(), page->exchange()->assembled().text());
-    QCOMPARE(inspector->eventCount(), int(page->exchange()->timeline().events));
-    QVERIFY(inspector->eventCount() > 10);
-    QVERIFY(inspector->headerCount() >= 3);
-    QVERIFY(inspector->statusText().contains(u"200"_s));
-    QVERIFY(inspector->waterfall()->waterfall().bars.size() >= 3);
-    QVERIFY(inspector->appliedConfigurations()->rowCount() > 0);
-    QVERIFY(inspector->resolvedModelText().contains(u"Resolved model"_s));
+    QTRY_VERIFY(!view::answerText(inspector).isEmpty());
+    QTRY_COMPARE(view::answerText(inspector), page->exchange()->assembled().text());
+    QCOMPARE(view::eventCount(inspector), int(page->exchange()->timeline().events));
+    QVERIFY(view::eventCount(inspector) > 10);
+    QVERIFY(view::headerCount(inspector) >= 3);
+    QVERIFY(view::statusText(inspector).contains(u"200"_s));
+    QVERIFY(view::waterfall(inspector)->waterfall().bars.size() >= 3);
+    QVERIFY(view::appliedConfigurations(inspector)->rowCount() > 0);
+    QVERIFY(view::modelsText(inspector).contains(u"Resolved model"_s));
     // File > Export Exchange as HAR.
     QTemporaryDir harDir;
     const QString har = harDir.filePath(u"e.har"_s);
@@ -219,9 +221,9 @@ void TestMainWindow::sendFillsEveryTab()
     page = window.currentPage();
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
-    QTRY_VERIFY(!page->inspector()->reasoningText().isEmpty());
-    QVERIFY(!page->inspector()->answerText().isEmpty());
-    QVERIFY(!page->inspector()->answerText().contains(page->inspector()->reasoningText()));
+    QTRY_VERIFY(!view::reasoningText(page->inspector()).isEmpty());
+    QVERIFY(!view::answerText(page->inspector()).isEmpty());
+    QVERIFY(!view::answerText(page->inspector()).contains(view::reasoningText(page->inspector())));
 
     // Non-streaming with server-timing: the server stages appear in the waterfall.
     QVERIFY(window.openExample(u"gateway-requests.http"_s, u"responses"_s));
@@ -230,10 +232,10 @@ void TestMainWindow::sendFillsEveryTab()
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
     bool inferred = false;
-    for (const auto &bar : page->inspector()->waterfall()->waterfall().bars)
+    for (const auto &bar : view::waterfall(page->inspector())->waterfall().bars)
         inferred |= bar.inferred;
     QVERIFY(inferred);
-    QVERIFY(!page->inspector()->answerText().isEmpty());
+    QVERIFY(!view::answerText(page->inspector()).isEmpty());
 
     // A rerouted request is marked: demo/fallback's first target is down, so the
     // gateway answers from the fallback.
@@ -244,8 +246,8 @@ void TestMainWindow::sendFillsEveryTab()
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
-    QVERIFY(page->inspector()->reroutedShown());
-    QVERIFY(page->inspector()->resolvedModelText().contains(u"rerouted"_s));
+    QVERIFY(view::reroutedShown(page->inspector()));
+    QVERIFY(view::modelsText(page->inspector()).contains(u"rerouted"_s));
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
@@ -261,18 +263,18 @@ void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
         u"Content-Type: application/json\nx-gatescope-token-interval-ms: 50\n"_s);
     page->editor()->setWireText(wire);
     QVERIFY(window.sendCurrent());
-    QTRY_VERIFY_WITH_TIMEOUT(page->inspector()->answerText().size() > 5, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(view::answerText(page->inspector()).size() > 5, 20000);
     QVERIFY(!page->exchange()->isFinished());
     QTest::keyClick(&window, Qt::Key_Escape);
     QTRY_VERIFY(page->exchange()->isFinished());
     QCOMPARE(page->exchange()->error().kind, gs::core::ExchangeError::Kind::Canceled);
     // Everything that arrived before the cancel is shown, and nothing after it.
-    QTRY_COMPARE(page->inspector()->answerText(), page->exchange()->assembled().text());
-    const QString partial = page->inspector()->answerText();
+    QTRY_COMPARE(view::answerText(page->inspector()), page->exchange()->assembled().text());
+    const QString partial = view::answerText(page->inspector());
     QVERIFY(!partial.isEmpty());
-    QVERIFY(page->inspector()->statusText().contains(u"Canceled"_s));
+    QVERIFY(view::statusText(page->inspector()).contains(u"Canceled"_s));
     QTest::qWait(200);
-    QCOMPARE(page->inspector()->answerText(), partial); // nothing more, nothing lost
+    QCOMPARE(view::answerText(page->inspector()), partial); // nothing more, nothing lost
 }
 
 void TestMainWindow::invalidRequestIsNotSent()
@@ -312,14 +314,14 @@ void TestMainWindow::keyboardToolCallsChoicesAndCopying()
     QTRY_VERIFY(page->exchange() != nullptr);
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     ResponseInspector *inspector = page->inspector();
-    QTRY_COMPARE(inspector->toolCallCards(), 1);
+    QTRY_COMPARE(view::toolCallCards(inspector), 1);
     auto *choices = inspector->findChild<QComboBox *>(u"choiceSelector"_s);
     QVERIFY(choices && choices->isVisible());
     QCOMPARE(choices->count(), 2);
-    const QString first = inspector->answerText();
+    const QString first = view::answerText(inspector);
     choices->setCurrentIndex(1);
-    QTRY_COMPARE(inspector->answerText(), page->exchange()->assembled().choices[1].text);
-    QVERIFY(inspector->answerText() != first);
+    QTRY_COMPARE(view::answerText(inspector), page->exchange()->assembled().choices[1].text);
+    QVERIFY(view::answerText(inspector) != first);
 
     // Copy a header line; filter the applied configurations and copy a JSON path.
     inspector->tabs()->setCurrentIndex(ResponseInspector::HeadersTab);
@@ -382,14 +384,14 @@ void TestMainWindow::certificateProblemsAreShown()
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->error().kind, gs::core::ExchangeError::Kind::Tls);
-    QVERIFY(page->inspector()->statusText().contains(u"self-signed"_s, Qt::CaseInsensitive));
+    QVERIFY(view::statusText(page->inspector()).contains(u"self-signed"_s, Qt::CaseInsensitive));
 
     // Ticked for this request: it goes through, and the problem is still shown.
     page->editor()->findChild<QCheckBox *>(u"allowInsecureTls"_s)->setChecked(true);
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
-    QVERIFY(page->inspector()->statusText().contains(u"self-signed"_s, Qt::CaseInsensitive));
+    QVERIFY(view::statusText(page->inspector()).contains(u"self-signed"_s, Qt::CaseInsensitive));
 }
 
 void TestMainWindow::savedFileCarriesNoToken()
@@ -551,13 +553,14 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
         qPrintable(window.currentPage()->editor()->blockReason()));
     // And what came back, in the inspector, marked as recorded.
     ResponseInspector *inspector = window.currentPage()->inspector();
-    QVERIFY2(inspector->statusText().contains(u"recorded"_s), qPrintable(inspector->statusText()));
-    QVERIFY(inspector->statusText().contains(u"200"_s));
-    QVERIFY(inspector->answerText().size() > 20);
-    QVERIFY(inspector->resolvedModelText().contains(u"openai-main/gpt-4o-mini"_s));
-    QVERIFY(inspector->appliedConfigurations()->rowCount() > 0);
-    QTRY_VERIFY(inspector->bodyView()->lineCount() > 10);
-    QVERIFY(inspector->bodyView()->lineText(0).startsWith(u"data: "_s));
+    QVERIFY2(view::statusText(inspector).contains(u"recorded"_s),
+        qPrintable(view::statusText(inspector)));
+    QVERIFY(view::statusText(inspector).contains(u"200"_s));
+    QVERIFY(view::answerText(inspector).size() > 20);
+    QVERIFY(view::modelsText(inspector).contains(u"openai-main/gpt-4o-mini"_s));
+    QVERIFY(view::appliedConfigurations(inspector)->rowCount() > 0);
+    QTRY_VERIFY(view::bodyView(inspector)->lineCount() > 10);
+    QVERIFY(view::bodyView(inspector)->lineText(0).startsWith(u"data: "_s));
     // For a look at it.
     QVERIFY(window.grab().save(QStringLiteral(GATESCOPE_BINARY_DIR "/history-reopened.png")));
     // Saved into a collection: a new file, the token as {{token}}, the tab tied to it.

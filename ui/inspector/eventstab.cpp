@@ -62,11 +62,6 @@ void EventsTab::append(const QList<SseEvent> &events, qint64 arrivalUs)
         m_view->scrollToBottom();
 }
 
-int EventsTab::eventCount() const
-{
-    return m_model->rowCount();
-}
-
 void EventsTab::showDetail()
 {
     const QModelIndex current = m_view->currentIndex();

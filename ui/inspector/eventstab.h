@@ -26,7 +26,6 @@ public:
     void clear();
     //! Events that arrived together, \a arrivalUs after the exchange started.
     void append(const QList<core::SseEvent> &events, qint64 arrivalUs);
-    int eventCount() const;
     //! The detail view (the inspector highlights it as JSON).
     QPlainTextEdit *detailView() const { return m_detail; }
 

@@ -158,14 +158,4 @@ void GatewayTab::showErrors(const QStringList &errors)
     m_errors->setVisible(!errors.isEmpty());
 }
 
-QString GatewayTab::modelsText() const
-{
-    return m_models->text();
-}
-
-bool GatewayTab::reroutedShown() const
-{
-    return m_models->property("rerouted").toBool();
-}
-
 } // namespace gs::ui::inspector

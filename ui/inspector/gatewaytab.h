@@ -34,9 +34,6 @@ public:
     //! Error objects the gateway sent, as JSON texts; none hides the box.
     void showErrors(const QStringList &errors);
 
-    QString modelsText() const;
-    bool reroutedShown() const;
-    JsonTreeModel *appliedConfigurations() const { return m_applied; }
     //! Where the errors are shown (the inspector highlights it as JSON).
     QPlainTextEdit *errorsView() const { return m_errors; }
 

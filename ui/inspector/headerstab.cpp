@@ -70,12 +70,4 @@ void HeadersTab::showHeaders(const HttpHeaders &headers)
         delete gateway;
 }
 
-int HeadersTab::headerCount() const
-{
-    int n = 0;
-    for (int i = 0; i < topLevelItemCount(); ++i)
-        n += topLevelItem(i)->childCount();
-    return n;
-}
-
 } // namespace gs::ui::inspector

@@ -16,8 +16,6 @@ class HeadersTab final : public QTreeWidget
 public:
     explicit HeadersTab(QWidget *parent = nullptr);
     void showHeaders(const core::HttpHeaders &headers);
-    //! How many headers are shown (groups not counted).
-    int headerCount() const;
 
 private:
     //! 0: names, 1: values, 2: "Name: value" lines, of the selected headers.

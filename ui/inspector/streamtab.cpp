@@ -234,19 +234,4 @@ void StreamTab::showError(const QString &text)
     m_errorBanner->show();
 }
 
-QString StreamTab::answerText() const
-{
-    return m_answer->text();
-}
-
-QString StreamTab::reasoningText() const
-{
-    return m_reasoning->text();
-}
-
-int StreamTab::toolCallCards() const
-{
-    return m_toolLayout->count();
-}
-
 } // namespace gs::ui::inspector

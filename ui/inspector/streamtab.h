@@ -40,10 +40,6 @@ public:
     //! \a text in the error banner above the answer.
     void showError(const QString &text);
 
-    QString answerText() const;
-    QString reasoningText() const;
-    int toolCallCards() const;
-
 Q_SIGNALS:
     void cancelRequested();
     //! Another choice was picked: the next showAnswer() starts over with it.

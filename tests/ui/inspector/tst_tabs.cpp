@@ -1,4 +1,5 @@
 #include "core/stream/openaiassembler.h"
+#include "tests/ui/inspectorview.h"
 #include "ui/inspector/bodytab.h"
 #include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"
@@ -25,6 +26,7 @@ using namespace gs::core;
 using namespace gs::ui;
 using namespace gs::ui::inspector;
 using namespace Qt::StringLiterals;
+namespace view = gs::tests::view;
 
 // The inspector's Headers, Timing and Gateway tabs on their own, driven and read as a
 // user would: keys, the widgets' own text.
@@ -53,7 +55,7 @@ void TestInspectorTabs::headersGroupTheGatewaysAndCopyLines()
     QCOMPARE(tab.topLevelItem(0)->text(0), u"Gateway (x-tfy-*)"_s);
     QCOMPARE(tab.topLevelItem(0)->childCount(), 1);
     QCOMPARE(tab.topLevelItem(1)->childCount(), 2);
-    QCOMPARE(tab.headerCount(), 3);
+    QCOMPARE(view::headerCount(&tab), 3);
 
     // Select two headers and press Ctrl+C: "Name: value" lines.
     tab.topLevelItem(1)->child(0)->setSelected(true);
@@ -76,12 +78,12 @@ void TestInspectorTabs::gatewaySaysWhenTheModelWasRerouted()
     QVERIFY(models->text().contains(u"demo/chat"_s));
     QVERIFY(models->text().contains(u"openai-main/gpt-4o-mini"_s));
     QVERIFY(models->text().contains(u"rerouted"_s));
-    QVERIFY(tab.reroutedShown());
+    QVERIFY(view::reroutedShown(&tab));
     const auto *feedback = tab.findChild<QLabel *>(u"feedback"_s);
     QVERIFY(feedback->text().contains(u"No feedback target"_s));
 
     tab.showHeaders({ { "x-tfy-resolved-model", "demo/chat" } }, u"demo/chat"_s);
-    QVERIFY(!tab.reroutedShown());
+    QVERIFY(!view::reroutedShown(&tab));
     QVERIFY(!models->text().contains(u"rerouted"_s));
 
     tab.showErrors({ u"{\"error\": 1}"_s });
@@ -108,7 +110,7 @@ void TestInspectorTabs::gatewayFiltersTheAppliedConfigurations()
 
     // Not JSON: said, and the raw text shown.
     tab.showHeaders({ { "x-tfy-applied-configurations", "{broken" } }, u"a/b"_s);
-    QCOMPARE(tab.appliedConfigurations()->rowCount(), 0);
+    QCOMPARE(view::appliedConfigurations(&tab)->rowCount(), 0);
 }
 
 void TestInspectorTabs::timingSaysWhatItKnows()
@@ -124,7 +126,7 @@ void TestInspectorTabs::timingSaysWhatItKnows()
     const auto *summary = tab.findChild<QLabel *>(u"timingSummary"_s);
     QVERIFY2(summary->text().contains(u"TTFT 50.0 ms"_s), qPrintable(summary->text()));
     QVERIFY(summary->text().contains(u"no server-timing header"_s));
-    QVERIFY(!tab.waterfall()->waterfall().bars.isEmpty());
+    QVERIFY(!view::waterfall(&tab)->waterfall().bars.isEmpty());
 
     tab.showTimeline(t, { ServerTimingMetric { u"model_call"_s, 30, {} } });
     QVERIFY(!summary->text().contains(u"no server-timing header"_s));
@@ -133,7 +135,7 @@ void TestInspectorTabs::timingSaysWhatItKnows()
     QVERIFY(summary->text().contains(u"Recorded"_s));
     tab.clear();
     QVERIFY(summary->text().isEmpty());
-    QVERIFY(tab.waterfall()->waterfall().bars.isEmpty());
+    QVERIFY(view::waterfall(&tab)->waterfall().bars.isEmpty());
 }
 
 void TestInspectorTabs::eventsShowTheSelectedEventInFull()
@@ -142,7 +144,7 @@ void TestInspectorTabs::eventsShowTheSelectedEventInFull()
     tab.resize(600, 400);
     tab.show();
     tab.append({ { {}, R"({"a":1,"b":[2]})", {} }, { "ping", "not json", {} } }, 1000);
-    QCOMPARE(tab.eventCount(), 2);
+    QCOMPARE(view::eventCount(&tab), 2);
     auto *table = tab.findChild<QTableView *>(u"eventsTable"_s);
     auto *detail = tab.findChild<QPlainTextEdit *>(u"eventDetail"_s);
     QVERIFY(detail->toPlainText().isEmpty());
@@ -153,7 +155,7 @@ void TestInspectorTabs::eventsShowTheSelectedEventInFull()
     QTest::keyClick(table, Qt::Key_Down);
     QCOMPARE(detail->toPlainText(), u"not json"_s);
     tab.clear();
-    QCOMPARE(tab.eventCount(), 0);
+    QCOMPARE(view::eventCount(&tab), 0);
     QVERIFY(detail->toPlainText().isEmpty());
 }
 
@@ -182,7 +184,7 @@ void TestInspectorTabs::streamShowsALongAnswerOverFrames()
     while (tab.showAnswer(a) && frames < 100)
         ++frames;
     QVERIFY2(frames >= 2, qPrintable(QString::number(frames)));
-    QCOMPARE(tab.answerText(), a.choices[0].text);
+    QCOMPARE(view::answerText(&tab), a.choices[0].text);
     // Nothing new: nothing more to do.
     QVERIFY(!tab.showAnswer(a));
 }
@@ -201,9 +203,9 @@ void TestInspectorTabs::streamChoicesReasoningToolsAndErrors()
     a.choices[1].toolCalls.append(
         ToolCall { 0, u"call_1"_s, u"function"_s, u"search"_s, uR"({"q":"x"})"_s });
     tab.showAnswer(a);
-    QCOMPARE(tab.answerText(), u"first"_s);
-    QCOMPARE(tab.reasoningText(), u"thinking"_s);
-    QCOMPARE(tab.toolCallCards(), 0);
+    QCOMPARE(view::answerText(&tab), u"first"_s);
+    QCOMPARE(view::reasoningText(&tab), u"thinking"_s);
+    QCOMPARE(view::toolCallCards(&tab), 0);
     auto *choice = tab.findChild<QComboBox *>(u"choiceSelector"_s);
     QVERIFY(!choice->isHidden());
     QCOMPARE(choice->count(), 2);
@@ -212,8 +214,8 @@ void TestInspectorTabs::streamChoicesReasoningToolsAndErrors()
     choice->setCurrentIndex(1);
     QCOMPARE(changed.size(), 1);
     tab.showAnswer(a);
-    QCOMPARE(tab.answerText(), u"second"_s);
-    QCOMPARE(tab.toolCallCards(), 1);
+    QCOMPARE(view::answerText(&tab), u"second"_s);
+    QCOMPARE(view::toolCallCards(&tab), 1);
 
     StreamError error;
     error.message = u"overloaded"_s;
@@ -232,10 +234,10 @@ void TestInspectorTabs::streamChoicesReasoningToolsAndErrors()
     QTest::mouseClick(tab.findChild<QPushButton *>(u"cancelButton"_s), Qt::LeftButton);
     QCOMPARE(cancel.size(), 1);
     tab.clear();
-    QVERIFY(tab.answerText().isEmpty());
+    QVERIFY(view::answerText(&tab).isEmpty());
     QVERIFY(banner->isHidden());
     QVERIFY(choice->isHidden());
-    QCOMPARE(tab.toolCallCards(), 0);
+    QCOMPARE(view::toolCallCards(&tab), 0);
 }
 
 QTEST_MAIN(TestInspectorTabs)
