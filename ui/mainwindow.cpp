@@ -11,6 +11,7 @@
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
 #include "gatewaydialog.h"
+#include "historycontroller.h"
 #include "historydialog.h"
 #include "requesteditor.h"
 #include "requestpage.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     , m_network(new QNetworkAccessManager(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
     , m_sidebar(new Sidebar(kExamplesPath))
+    , m_history(new HistoryController(this))
     , m_tabs(new QTabWidget)
     , m_gatewayLabel(new QLabel)
 {
@@ -208,7 +210,6 @@ MainWindow::~MainWindow()
 {
     // An export still being written finishes first: its file is the user's.
     m_harExport.waitForFinished();
-    m_historyResults.waitForFinished();
     // Pages hold highlighters with themes from the repository: delete them first.
     while (m_tabs->count() > 0) {
         QWidget *page = m_tabs->widget(0);
@@ -231,11 +232,11 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
     file->addAction(tr("&History Settings…"), this, [this] {
         HistoryDialog dialog(this);
-        dialog.setLimits(historyLimits());
-        if (m_history)
+        dialog.setLimits(HistoryController::limits());
+        if (m_history->isOpen())
             dialog.setCurrent(m_history->count(), m_history->path());
         if (dialog.exec() == QDialog::Accepted)
-            setHistoryLimits(dialog.limits());
+            m_history->setLimits(dialog.limits());
     });
     file->addAction(
         tr("Open &Collection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
@@ -365,8 +366,9 @@ void MainWindow::buildSidebar()
 {
     m_collections = m_sidebar->collections();
     connect(m_sidebar, &Sidebar::searchSettled, this, &MainWindow::filterHistory);
-    connect(&m_historyResults, &QFutureWatcher<QList<HistoryEntry>>::finished, this,
-        [this] { showHistoryList(m_historyResults.result()); });
+    connect(m_history, &HistoryController::listed, m_sidebar, &Sidebar::showHistory);
+    connect(m_history, &HistoryController::message, this,
+        [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_sidebar, &Sidebar::exampleActivated, this,
         [this](const QString &file, const QString &name) { openExample(file, name); });
     connect(m_sidebar, &Sidebar::historyActivated, this, &MainWindow::openHistoryEntry);
@@ -388,84 +390,9 @@ void MainWindow::buildSidebar()
         &MainWindow::updateEnvironmentPicker);
 }
 
-bool MainWindow::openHistory(const QString &path)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    auto history = History::open(path, historyLimits());
-    if (!history) {
-        statusBar()->showMessage(history.error().message);
-        return false;
-    }
-    m_history = std::move(*history);
-    filterHistory(m_sidebar->searchField()->text());
-    return true;
-}
-
-void MainWindow::filterHistory(const QString &text)
-{
-    m_collections->filter(text);
-    if (!m_history)
-        return;
-    // One search at a time; while one runs, only the latest text waits for its turn.
-    m_historyQuery = text.trimmed();
-    if (m_historyResults.isRunning()) {
-        m_historyQueryWaiting = true;
-        return;
-    }
-    History::Query query;
-    query.text = m_historyQuery;
-    query.limit = 200;
-    query.summaries = true;
-    const QString path = m_history->path();
-    // LIKE over every stored body copy: on a worker, never in the window's thread.
-    m_historyResults.setFuture(
-        QtConcurrent::run([path, query] { return History::searchFile(path, query); }));
-}
-
-void MainWindow::showHistoryList(const QList<HistoryEntry> &entries)
-{
-    if (m_historyQueryWaiting) {
-        m_historyQueryWaiting = false;
-        filterHistory(m_historyQuery);
-        return;
-    }
-    m_sidebar->showHistory(entries);
-    Q_EMIT historyListed(int(entries.size()));
-}
-
-HistoryLimits MainWindow::historyLimits() const
-{
-    const QSettings settings;
-    HistoryLimits limits;
-    limits.maxEntries = settings.value(u"history/maxEntries"_s, limits.maxEntries).toInt();
-    limits.maxAgeDays = settings.value(u"history/maxAgeDays"_s, limits.maxAgeDays).toInt();
-    limits.maxBytes = settings.value(u"history/maxBytes"_s, limits.maxBytes).toLongLong();
-    return limits;
-}
-
-int MainWindow::setHistoryLimits(const HistoryLimits &limits)
-{
-    QSettings settings;
-    settings.setValue(u"history/maxEntries"_s, limits.maxEntries);
-    settings.setValue(u"history/maxAgeDays"_s, limits.maxAgeDays);
-    settings.setValue(u"history/maxBytes"_s, limits.maxBytes);
-    if (!m_history)
-        return 0;
-    m_history->setLimits(limits);
-    const auto removed = m_history->applyRetention();
-    if (!removed) {
-        statusBar()->showMessage(removed.error().message);
-        return 0;
-    }
-    filterHistory(m_sidebar->searchField()->text());
-    statusBar()->showMessage(
-        tr("History limits saved; %n older exchange(s) deleted", nullptr, *removed));
-    return *removed;
-}
-
 bool MainWindow::openHistoryEntry(qint64 id)
 {
-    const auto e = m_history ? m_history->entry(id) : std::nullopt;
+    const auto e = m_history->entry(id);
     if (!e)
         return false;
     const auto file = HttpFile::parse(e->requestText);
@@ -491,13 +418,14 @@ bool MainWindow::openHistoryEntry(qint64 id)
 
 void MainWindow::recordExchange(RequestPage *page)
 {
-    const ExchangeSnapshot *exchange = page->lastExchange();
-    if (!m_history || !exchange)
-        return;
-    const auto id = m_history->record(historyEntry(*exchange, page->editor()->request().model));
-    if (!id)
-        statusBar()->showMessage(id.error().message);
-    filterHistory(m_sidebar->searchField()->text());
+    if (const ExchangeSnapshot *exchange = page->lastExchange(); exchange && m_history->isOpen())
+        m_history->record(historyEntry(*exchange, page->editor()->request().model));
+}
+
+void MainWindow::filterHistory(const QString &text)
+{
+    m_collections->filter(text);
+    m_history->search(text);
 }
 
 QFrame *MainWindow::buildWelcome()

@@ -37,6 +37,7 @@ namespace gs::ui {
 
 class CollectionController;
 class CollectionTree;
+class HistoryController;
 class Sidebar;
 class RequestPage;
 
@@ -137,24 +138,15 @@ public:
     //! nothing to export or an export is still running.
     bool exportHar(const QString &path);
 
-    //! Records every finished exchange in the SQLite file at \a path from now on, and
-    //! lists them in the sidebar; false (reason in the status bar) when it cannot.
-    bool openHistory(const QString &path);
-    //! Lists the history entries matching \a text in the sidebar. The search runs on
-    //! a worker (it reads every stored body copy); historyListed() says when the list
-    //! is there. Typing in the search field calls this after a short pause.
+    //! Where finished exchanges are recorded and searched.
+    HistoryController *history() const { return m_history; }
+    //! Filters the sidebar by \a text: collections at once, the history on a worker
+    //! (HistoryController::listed() says when). The search field calls this after a
+    //! short pause in typing.
     void filterHistory(const QString &text);
-    //! The retention limits (from the settings; defaults until changed).
-    core::HistoryLimits historyLimits() const;
-    //! Keeps them in the settings and applies them now; returns how many entries went.
-    int setHistoryLimits(const core::HistoryLimits &limits);
     //! Opens history entry \a id in a new tab.
     bool openHistoryEntry(qint64 id);
     bool welcomeShown() const;
-
-Q_SIGNALS:
-    //! The history list in the sidebar was filled: \a count entries match.
-    void historyListed(int count);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -164,7 +156,6 @@ private:
     void buildMenus();
     void buildSidebar();
     void recordExchange(RequestPage *page);
-    void showHistoryList(const QList<core::HistoryEntry> &entries);
     QFrame *buildWelcome();
     RequestPage *addPage(const QString &title);
     //! The active gateway and the environment file of \a directory, for a request of
@@ -186,15 +177,12 @@ private:
     //! HAR export on a worker: the problem, or empty when the file was written.
     QFutureWatcher<QString> m_harExport;
     QString m_harExportPath;
-    QFutureWatcher<QList<core::HistoryEntry>> m_historyResults;
-    QString m_historyQuery; //!< the latest search text
-    bool m_historyQueryWaiting = false; //!< asked for while a search ran
 
     QSplitter *m_splitter;
     Sidebar *m_sidebar;
+    HistoryController *m_history;
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
-    std::unique_ptr<core::History> m_history;
     QTabWidget *m_tabs;
     QFrame *m_welcome;
     QLabel *m_empty;

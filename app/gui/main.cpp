@@ -1,6 +1,7 @@
 #include "demo/demogateway.h"
 #include "screenshots.h"
 #include "ui/appicon.h"
+#include "ui/historycontroller.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -114,7 +115,7 @@ int main(int argc, char *argv[])
     parts.demoGateway = gs::demo::startLocalGateway;
     gs::ui::MainWindow window(std::move(parts));
     // The history of exchanges: the user's own, or a scratch one for a scripted session.
-    window.openHistory(parser.isSet(screenshots)
+    window.history()->open(parser.isSet(screenshots)
             ? scratchSettings.filePath(u"history.sqlite"_s)
             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                 + u"/history.sqlite"_s);

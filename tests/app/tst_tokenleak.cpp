@@ -7,6 +7,7 @@
 #include "demo/demogateway.h"
 #include "tests/testfiles.h"
 #include "ui/collectiontree.h"
+#include "ui/historycontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
@@ -99,8 +100,9 @@ void TestTokenLeak::wholeSessionWritesTheTokenNowhere()
     {
         MainWindow window;
         window.show();
-        QVERIFY(window.openHistory(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + u"/history.sqlite"_s));
+        QVERIFY(
+            window.history()->open(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                + u"/history.sqlite"_s));
         window.setGateway(*url, canary); // the token goes to the keyring
         QVERIFY(window.openCollection(work + u"/team"_s));
         const QString root = window.collections()->roots().first();

@@ -20,6 +20,7 @@
 #include "core/store/secretstore.h"
 #include "tests/ui/inspectorview.h"
 #include "ui/collectiontree.h"
+#include "ui/historycontroller.h"
 #include "ui/largetextview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -480,9 +481,10 @@ int benchWindow()
     }
     QSettings().setValue(u"history/maxBytes"_s, 2LL * 1024 * 1024 * 1024);
     QSettings().setValue(u"history/maxEntries"_s, 5000);
-    window.openHistory(historyPath);
+    window.history()->open(historyPath);
     int listed = -1;
-    QObject::connect(&window, &MainWindow::historyListed, &window, [&](int n) { listed = n; });
+    QObject::connect(window.history(), &gs::ui::HistoryController::listed, &window,
+        [&](const QList<gs::core::HistoryEntry> &entries) { listed = int(entries.size()); });
     waitFor([&] { return listed >= 0; }, 120000); // the list opening the history fills
     const Stall search = longestStall(
         [&] {

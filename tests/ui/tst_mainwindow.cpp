@@ -2,6 +2,7 @@
 #include "demo/demogateway.h"
 #include "tests/ui/inspectorview.h"
 #include "ui/collectiontree.h"
+#include "ui/historycontroller.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
 #include "ui/largetextview.h"
@@ -57,11 +58,11 @@ WindowParts withDemo()
 // how many entries it shows.
 int listedHistory(MainWindow &window, const QString &text)
 {
-    QSignalSpy listed(&window, &MainWindow::historyListed);
+    QSignalSpy listed(window.history(), &HistoryController::listed);
     window.filterHistory(text);
     if (!listed.wait(10000))
         return -1;
-    return listed.last().first().toInt();
+    return int(listed.last().first().value<QList<gs::core::HistoryEntry>>().size());
 }
 
 } // namespace
@@ -511,7 +512,7 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     QTemporaryDir dir;
     MainWindow window(withDemo());
     window.show();
-    QVERIFY(window.openHistory(dir.filePath(u"history.sqlite"_s)));
+    QVERIFY(window.history()->open(dir.filePath(u"history.sqlite"_s)));
     QCOMPARE(listedHistory(window, {}), 0);
     QVERIFY(window.useDemoGateway());
     QVERIFY(window.openExample(u"chat-stream.http"_s));
@@ -527,10 +528,10 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
     // the whole text.
     {
         auto *field = window.findChild<QLineEdit *>(u"historySearch"_s);
-        QSignalSpy listed(&window, &MainWindow::historyListed);
+        QSignalSpy listed(window.history(), &HistoryController::listed);
         QTest::keyClicks(field, u"embeddings"_s);
         QVERIFY(listed.wait(10000));
-        QCOMPARE(listed.last().first().toInt(), 1);
+        QCOMPARE(listed.last().first().value<QList<gs::core::HistoryEntry>>().size(), 1);
         QTest::qWait(300); // nothing more follows for the same text
         QCOMPARE(listed.size(), 1);
         field->clear();
@@ -580,15 +581,15 @@ void TestMainWindow::historyRecordsSearchesAndReopens()
 
     // Fewer kept from now on: the oldest goes, the limit is remembered.
     HistoryDialog dialog;
-    dialog.setLimits(window.historyLimits());
+    dialog.setLimits(HistoryController::limits());
     QCOMPARE(dialog.limits().maxEntries, 2000); // the defaults
     dialog.findChild<QSpinBox *>(u"maxEntries"_s)->setValue(1);
     dialog.findChild<QSpinBox *>(u"maxAgeDays"_s)->setValue(7);
-    QCOMPARE(window.setHistoryLimits(dialog.limits()), 1);
+    QCOMPARE(window.history()->setLimits(dialog.limits()), 1);
     QCOMPARE(listedHistory(window, {}), 1);
     QCOMPARE(listedHistory(window, u"embeddings"_s), 1); // the newest stays
-    QCOMPARE(window.historyLimits().maxEntries, 1);
-    QCOMPARE(window.historyLimits().maxAgeDays, 7);
+    QCOMPARE(HistoryController::limits().maxEntries, 1);
+    QCOMPARE(HistoryController::limits().maxAgeDays, 7);
 
     // Nothing the window wrote holds the token.
     window.close();
