@@ -15,6 +15,7 @@
 #include "historydialog.h"
 #include "requesteditor.h"
 #include "requestpage.h"
+#include "requesttabs.h"
 #include "responseinspector.h"
 #include "sidebar.h"
 
@@ -64,12 +65,11 @@ const auto kExamplesPath = u":/examples"_s;
 
 MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     : QMainWindow(parent)
-    , m_repository(new KSyntaxHighlighting::Repository)
     , m_network(new QNetworkAccessManager(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
     , m_sidebar(new Sidebar(kExamplesPath))
     , m_history(new HistoryController(this))
-    , m_tabs(new QTabWidget)
+    , m_tabs(new RequestTabs(m_network))
     , m_gatewayLabel(new QLabel)
 {
     m_vault = parts.vault ? std::move(parts.vault) : SecretVault::forThisUser();
@@ -92,10 +92,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     });
     connect(m_session, &GatewaySession::message, this,
         [this](const QString &text) { statusBar()->showMessage(text); });
-    connect(m_session, &GatewaySession::modelsChanged, this, [this](const QStringList &models) {
-        for (int i = 0; i < m_tabs->count(); ++i)
-            static_cast<RequestPage *>(m_tabs->widget(i))->editor()->setModelSuggestions(models);
-    });
+    connect(m_session, &GatewaySession::modelsChanged, m_tabs, &RequestTabs::setModelSuggestions);
     keepMyEdits = [this](const QString &question) {
         QMessageBox box(
             QMessageBox::Question, tr("Gatescope"), question, QMessageBox::NoButton, this);
@@ -105,17 +102,11 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         return box.clickedButton() == mine;
     };
     setWindowTitle(u"Gatescope"_s);
-    m_repository->addCustomSearchPath(u":/gatescope"_s);
 
     buildSidebar();
     CollectionController::Pages pages;
     pages.add = [this](const QString &title) { return addPage(title); };
-    pages.all = [this] {
-        QList<RequestPage *> all;
-        for (int i = 0; i < m_tabs->count(); ++i)
-            all << static_cast<RequestPage *>(m_tabs->widget(i));
-        return all;
-    };
+    pages.all = [this] { return m_tabs->pages(); };
     pages.focus = [this](RequestPage *page) { m_tabs->setCurrentWidget(page); };
     pages.setToolTip = [this](RequestPage *page, const QString &toolTip) {
         m_tabs->setTabToolTip(m_tabs->indexOf(page), toolTip);
@@ -128,16 +119,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_collectionController, &CollectionController::environmentsChanged, this,
         &MainWindow::updateEnvironmentPicker);
-    m_tabs->setObjectName(u"requestTabs"_s);
-    m_tabs->setTabsClosable(true);
-    m_tabs->setMovable(true);
-    m_tabs->setDocumentMode(true);
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        QWidget *page = m_tabs->widget(index);
-        m_tabs->removeTab(index);
-        delete page;
-        updateActions();
-    });
+    connect(m_tabs, &RequestTabs::pagesChanged, this, &MainWindow::updateActions);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
 
     m_welcome = buildWelcome();
@@ -170,10 +152,6 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
-    settings.beginGroup(u"splitters"_s);
-    for (const QString &key : settings.childKeys())
-        m_splitterStates.insert(key, settings.value(key).toByteArray());
-    settings.endGroup();
     // A geometry saved on another screen (or by an offscreen run) can be tiny.
     if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
@@ -210,13 +188,8 @@ MainWindow::~MainWindow()
 {
     // An export still being written finishes first: its file is the user's.
     m_harExport.waitForFinished();
-    // Pages hold highlighters with themes from the repository: delete them first.
-    while (m_tabs->count() > 0) {
-        QWidget *page = m_tabs->widget(0);
-        m_tabs->removeTab(0);
-        delete page;
-    }
-    delete m_repository;
+    // Pages go first, while the network they send through is still there.
+    m_tabs->closeAll();
 }
 
 void MainWindow::buildMenus()
@@ -291,10 +264,8 @@ void MainWindow::buildMenus()
             if (!path.isEmpty())
                 exportHar(path);
         });
-    file->addAction(tr("&Close Tab"), QKeySequence::Close, this, [this] {
-        if (m_tabs->currentIndex() >= 0)
-            Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
-    });
+    file->addAction(tr("&Close Tab"), QKeySequence::Close, this,
+        [this] { m_tabs->closePage(m_tabs->currentIndex()); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
@@ -530,20 +501,7 @@ VariableLayers MainWindow::gatewayVariables(const QString &directory) const
 
 RequestPage *MainWindow::addPage(const QString &title)
 {
-    auto *page = new RequestPage(m_repository, m_network);
-    page->setTitle(title);
-    page->setTheme(m_repository->themeForPalette(palette()));
-    page->editor()->setModelSuggestions(m_session->models());
-    // Every named splitter of a page opens as the user last left one like it.
-    for (QSplitter *splitter : page->findChildren<QSplitter *>()) {
-        const QString key = splitter->objectName();
-        if (key.isEmpty())
-            continue;
-        if (m_splitterStates.contains(key))
-            splitter->restoreState(m_splitterStates.value(key));
-        connect(splitter, &QSplitter::splitterMoved, this,
-            [this, splitter, key] { m_splitterStates.insert(key, splitter->saveState()); });
-    }
+    RequestPage *page = m_tabs->addPage(title);
     connect(page, &RequestPage::statusMessage, this,
         [this](const QString &message) { statusBar()->showMessage(message); });
     connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
@@ -551,9 +509,6 @@ RequestPage *MainWindow::addPage(const QString &title)
         if (!busy)
             recordExchange(page);
     });
-    const int index = m_tabs->addTab(page, title);
-    m_tabs->setCurrentIndex(index);
-    updateActions();
     return page;
 }
 
@@ -605,10 +560,9 @@ bool MainWindow::openExample(const QString &fileName, const QString &name)
     }
     const HttpFileRequest &request = requests[index];
     const QString title = request.name.isEmpty() ? fileName : request.name;
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        auto *page = static_cast<RequestPage *>(m_tabs->widget(i));
+    for (RequestPage *page : m_tabs->pages()) {
         if (page->title() == title && page->filePath().isEmpty()) {
-            m_tabs->setCurrentIndex(i);
+            m_tabs->setCurrentWidget(page);
             return true;
         }
     }
@@ -645,7 +599,7 @@ bool MainWindow::openFile(const QString &path)
 
 RequestPage *MainWindow::currentPage() const
 {
-    return static_cast<RequestPage *>(m_tabs->currentWidget());
+    return m_tabs->currentPage();
 }
 
 int MainWindow::pageCount() const
@@ -707,7 +661,7 @@ bool MainWindow::saveCurrent(const QString &path)
     }
     page->setFilePath(target);
     page->setTitle(QFileInfo(target).completeBaseName());
-    m_tabs->setTabText(m_tabs->indexOf(page), page->title());
+    m_tabs->updateTitle(page);
     // A file outside a collection has no keyring entry: the user defines the names.
     QStringList names;
     for (const QString &name : written->templated.secrets.keys())
@@ -761,9 +715,7 @@ void MainWindow::updateActions()
 
 void MainWindow::applyTheme()
 {
-    const KSyntaxHighlighting::Theme theme = m_repository->themeForPalette(palette());
-    for (int i = 0; i < m_tabs->count(); ++i)
-        static_cast<RequestPage *>(m_tabs->widget(i))->setTheme(theme);
+    m_tabs->setThemeFor(palette());
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -778,10 +730,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
-    settings.beginGroup(u"splitters"_s);
-    for (auto it = m_splitterStates.cbegin(); it != m_splitterStates.cend(); ++it)
-        settings.setValue(it.key(), it.value());
-    settings.endGroup();
+    m_tabs->saveSplitters();
     QMainWindow::closeEvent(event);
 }
 

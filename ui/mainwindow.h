@@ -24,10 +24,6 @@ class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
-namespace KSyntaxHighlighting {
-class Repository;
-}
-
 namespace gs::core {
 class Collection;
 class History;
@@ -40,6 +36,7 @@ class CollectionTree;
 class HistoryController;
 class Sidebar;
 class RequestPage;
+class RequestTabs;
 
 //! What the window is built from; app/gui/main.cpp, the composition root, makes them.
 struct WindowParts
@@ -170,7 +167,6 @@ private:
     void updateEnvironmentPicker();
     QString activeCollectionRoot() const;
 
-    KSyntaxHighlighting::Repository *m_repository;
     QNetworkAccessManager *m_network;
     core::GatewaySession *m_session = nullptr;
     CollectionController *m_collectionController = nullptr;
@@ -183,11 +179,10 @@ private:
     HistoryController *m_history;
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
-    QTabWidget *m_tabs;
+    RequestTabs *m_tabs;
     QFrame *m_welcome;
     QLabel *m_empty;
     QLabel *m_gatewayLabel;
-    QHash<QString, QByteArray> m_splitterStates; //!< by splitter object name
 
     QAction *m_sendAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -1,0 +1,130 @@
+#include "ui/requestpage.h"
+#include "ui/requesttabs.h"
+
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QCompleter>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabBar>
+#include <QTest>
+
+using namespace gs::ui;
+using namespace Qt::StringLiterals;
+
+// The window's tabs of open requests, driven by the mouse: pages added and closed,
+// model names for every page, splitter positions remembered across pages and sessions.
+class TestRequestTabs final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void addsAndClosesPages();
+    void everyPageGetsTheModelNames();
+    void splittersOpenAsTheUserLeftThem();
+
+private:
+    static int modelSuggestions(RequestPage *page)
+    {
+        return page->findChild<QLineEdit *>(u"model"_s)->completer()->model()->rowCount();
+    }
+    QNetworkAccessManager m_network;
+};
+
+void TestRequestTabs::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(u"GatescopeTests"_s);
+    QApplication::setApplicationName(u"tst_requesttabs"_s);
+    QSettings().clear();
+}
+
+void TestRequestTabs::addsAndClosesPages()
+{
+    RequestTabs tabs(&m_network);
+    tabs.resize(1000, 650);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    QSignalSpy changed(&tabs, &RequestTabs::pagesChanged);
+    RequestPage *first = tabs.addPage(u"first"_s);
+    RequestPage *second = tabs.addPage(u"second"_s);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(tabs.currentPage(), second);
+    QCOMPARE(tabs.pages(), (QList<RequestPage *> { first, second }));
+    QCOMPARE(tabs.tabText(0), u"first"_s);
+
+    second->setTitle(u"renamed"_s);
+    tabs.updateTitle(second);
+    QCOMPARE(tabs.tabText(1), u"renamed"_s);
+
+    // The close button on the first tab, clicked.
+    QPointer<RequestPage> closing = first;
+    QWidget *close = tabs.tabBar()->tabButton(0, QTabBar::RightSide);
+    if (!close)
+        close = tabs.tabBar()->tabButton(0, QTabBar::LeftSide);
+    QVERIFY(close);
+    QTest::mouseClick(close, Qt::LeftButton);
+    QVERIFY(closing.isNull()); // deleted, not only hidden
+    QCOMPARE(changed.size(), 3);
+    QCOMPARE(tabs.pages(), QList<RequestPage *> { second });
+
+    // Closing all is quiet: the window calls it while it is going away.
+    tabs.closeAll();
+    QCOMPARE(tabs.count(), 0);
+    QCOMPARE(changed.size(), 3);
+    QCOMPARE(tabs.currentPage(), nullptr);
+}
+
+void TestRequestTabs::everyPageGetsTheModelNames()
+{
+    RequestTabs tabs(&m_network);
+    RequestPage *before = tabs.addPage(u"before"_s);
+    QCOMPARE(modelSuggestions(before), 0);
+    tabs.setModelSuggestions({ u"openai-main/gpt-4o"_s, u"anthropic/claude"_s });
+    QCOMPARE(modelSuggestions(before), 2);
+    QCOMPARE(modelSuggestions(tabs.addPage(u"after"_s)), 2);
+}
+
+void TestRequestTabs::splittersOpenAsTheUserLeftThem()
+{
+    QList<int> dragged;
+    {
+        RequestTabs tabs(&m_network);
+        tabs.resize(1200, 700);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        RequestPage *page = tabs.addPage(u"one"_s);
+        auto *splitter = page->findChild<QSplitter *>(u"pageSplitter"_s);
+        QVERIFY(splitter);
+        const QList<int> before = splitter->sizes();
+        // Drag the handle 150 pixels to the left.
+        QSplitterHandle *handle = splitter->handle(1);
+        const QPoint grip = handle->rect().center();
+        QTest::mousePress(handle, Qt::LeftButton, {}, grip);
+        QTest::mouseMove(handle, grip - QPoint(150, 0));
+        QTest::mouseRelease(handle, Qt::LeftButton, {}, grip - QPoint(150, 0));
+        dragged = splitter->sizes();
+        QVERIFY2(dragged.first() < before.first() - 100, "the drag moved the handle");
+
+        // A page opened later in the same session opens the same way.
+        auto *next = tabs.addPage(u"two"_s)->findChild<QSplitter *>(u"pageSplitter"_s);
+        QCOMPARE(next->sizes(), dragged);
+        tabs.saveSplitters();
+    }
+    // And in the next session.
+    RequestTabs tabs(&m_network);
+    tabs.resize(1200, 700);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    auto *again = tabs.addPage(u"three"_s)->findChild<QSplitter *>(u"pageSplitter"_s);
+    QCOMPARE(again->sizes(), dragged);
+}
+
+QTEST_MAIN(TestRequestTabs)
+#include "tst_requesttabs.moc"

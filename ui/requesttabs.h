@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QHash>
+#include <QStringList>
+#include <QTabWidget>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace KSyntaxHighlighting {
+class Repository;
+}
+
+namespace gs::ui {
+
+class RequestPage;
+
+//! The open requests, a tab each: a RequestPage (editor beside inspector), closable
+//! and movable. Every page gets the highlighting theme of the window's palette and
+//! the gateway's model names; each named splitter in a page opens as the user last
+//! left one like it, in this session and the next (kept in the settings).
+class RequestTabs final : public QTabWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RequestTabs)
+
+public:
+    //! Pages send through \a network, which must outlive them (see closeAll()).
+    explicit RequestTabs(QNetworkAccessManager *network, QWidget *parent = nullptr);
+    ~RequestTabs() override;
+
+    //! A new page titled \a title, made current.
+    RequestPage *addPage(const QString &title);
+    RequestPage *currentPage() const;
+    RequestPage *page(int index) const;
+    QList<RequestPage *> pages() const;
+    //! Closes (and deletes) the page at \a index.
+    void closePage(int index);
+    //! Closes every page, quietly (no pagesChanged()): for the window's last moments.
+    void closeAll();
+    //! Renames \a page's tab after its title.
+    void updateTitle(RequestPage *page);
+
+    //! Highlights every page (and later ones) for \a palette, light or dark.
+    void setThemeFor(const QPalette &palette);
+    //! Model names for every page's Model field (and later pages').
+    void setModelSuggestions(const QStringList &models);
+    //! Keeps the splitters' positions in the settings for the next session.
+    void saveSplitters() const;
+
+Q_SIGNALS:
+    //! A page was added or closed.
+    void pagesChanged();
+
+private:
+    void rememberSplitters(RequestPage *page);
+
+    std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
+    QNetworkAccessManager *m_network;
+    QStringList m_models;
+    QHash<QString, QByteArray> m_splitterStates; //!< by splitter object name
+};
+
+} // namespace gs::ui
