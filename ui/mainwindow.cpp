@@ -11,6 +11,7 @@
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
 #include "gatewaydialog.h"
+#include "harexport.h"
 #include "historycontroller.h"
 #include "historydialog.h"
 #include "requesteditor.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Horizontal))
     , m_sidebar(new Sidebar(kExamplesPath))
     , m_history(new HistoryController(this))
+    , m_harExport(new HarExport(this))
     , m_tabs(new RequestTabs(m_network))
     , m_gatewayLabel(new QLabel)
 {
@@ -77,12 +79,12 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         if (!reason.isEmpty())
             statusBar()->showMessage(reason);
     });
-    connect(&m_harExport, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString problem = m_harExport.result();
-        statusBar()->showMessage(problem.isEmpty()
-                ? tr("Saved the exchange as %1 (credentials masked)").arg(m_harExportPath)
-                : tr("Cannot write %1: %2").arg(m_harExportPath, problem));
-    });
+    connect(m_harExport, &HarExport::finished, this,
+        [this](const QString &path, const QString &problem) {
+            statusBar()->showMessage(problem.isEmpty()
+                    ? tr("Saved the exchange as %1 (credentials masked)").arg(path)
+                    : tr("Cannot write %1: %2").arg(path, problem));
+        });
     m_session = new GatewaySession(m_network, m_vault.get(), this);
     m_session->setDemoFactory(std::move(parts.demoGateway));
     connect(m_session, &GatewaySession::changed, this, [this] {
@@ -186,8 +188,6 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // An export still being written finishes first: its file is the user's.
-    m_harExport.waitForFinished();
     // Pages go first, while the network they send through is still there.
     m_tabs->closeAll();
 }
@@ -682,23 +682,11 @@ bool MainWindow::exportHar(const QString &path)
         statusBar()->showMessage(tr("No finished exchange in this tab to export."));
         return false;
     }
-    if (m_harExport.isRunning()) {
+    if (!m_harExport->start(*exchange, path)) {
         statusBar()->showMessage(tr("An export is still being written."));
         return false;
     }
-    // A large body is read from its file and written a slice at a time, on a worker:
-    // the window goes on meanwhile. The entry keeps the body's file on disk until then.
-    const HarEntry entry = harEntry(*exchange);
     statusBar()->showMessage(tr("Writing %1…").arg(path));
-    m_harExport.setFuture(QtConcurrent::run([entry, path]() -> QString {
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return file.errorString();
-        if (const auto written = writeHar(file, { entry }); !written)
-            return written.error().message;
-        return file.commit() ? QString() : file.errorString();
-    }));
-    m_harExportPath = path;
     return true;
 }
 

@@ -33,6 +33,7 @@ namespace gs::ui {
 
 class CollectionController;
 class CollectionTree;
+class HarExport;
 class HistoryController;
 class Sidebar;
 class RequestPage;
@@ -170,13 +171,11 @@ private:
     QNetworkAccessManager *m_network;
     core::GatewaySession *m_session = nullptr;
     CollectionController *m_collectionController = nullptr;
-    //! HAR export on a worker: the problem, or empty when the file was written.
-    QFutureWatcher<QString> m_harExport;
-    QString m_harExportPath;
 
     QSplitter *m_splitter;
     Sidebar *m_sidebar;
     HistoryController *m_history;
+    HarExport *m_harExport;
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     RequestTabs *m_tabs;
