@@ -10,6 +10,7 @@
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
+#include "filecontroller.h"
 #include "gatewaydialog.h"
 #include "harexport.h"
 #include "historycontroller.h"
@@ -58,17 +59,11 @@ using namespace gs::core;
 
 namespace gs::ui {
 
-namespace {
-
-const auto kExamplesPath = u":/examples"_s;
-
-} // namespace
-
 MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     : QMainWindow(parent)
     , m_network(new QNetworkAccessManager(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
-    , m_sidebar(new Sidebar(kExamplesPath))
+    , m_sidebar(new Sidebar(u":/examples"_s))
     , m_history(new HistoryController(this))
     , m_harExport(new HarExport(this))
     , m_tabs(new RequestTabs(m_network))
@@ -107,7 +102,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
     buildSidebar();
     CollectionController::Pages pages;
-    pages.add = [this](const QString &title) { return addPage(title); };
+    pages.add = [this](const QString &title) { return m_tabs->addPage(title); };
     pages.all = [this] { return m_tabs->pages(); };
     pages.focus = [this](RequestPage *page) { m_tabs->setCurrentWidget(page); };
     pages.setToolTip = [this](RequestPage *page, const QString &toolTip) {
@@ -121,7 +116,11 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_collectionController, &CollectionController::environmentsChanged, this,
         &MainWindow::updateEnvironmentPicker);
+    connect(m_tabs, &RequestTabs::pageAdded, this, &MainWindow::followPage);
     connect(m_tabs, &RequestTabs::pagesChanged, this, &MainWindow::updateActions);
+    m_files = new FileController(m_session, m_tabs, m_history, this);
+    connect(m_files, &FileController::message, this,
+        [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
 
     m_welcome = buildWelcome();
@@ -361,30 +360,15 @@ void MainWindow::buildSidebar()
         &MainWindow::updateEnvironmentPicker);
 }
 
-bool MainWindow::openHistoryEntry(qint64 id)
+void MainWindow::followPage(RequestPage *page)
 {
-    const auto e = m_history->entry(id);
-    if (!e)
-        return false;
-    const auto file = HttpFile::parse(e->requestText);
-    const auto resolved = file && !file->requests().isEmpty()
-        ? resolve(file->requests().first(), {})
-        : Result<ResolvedRequest>(std::unexpected(Error { Error::Kind::Parse, u"empty"_s, {} }));
-    if (!resolved) {
-        statusBar()->showMessage(
-            tr("History entry %1 cannot be reopened: %2").arg(id).arg(resolved.error().message));
-        return false;
-    }
-    GatewayRequest request = decode(*resolved);
-    // The history keeps no token: the active gateway's stands in for the mask.
-    request.bearerToken = m_session->token();
-    RequestPage *page = addPage(tr("History %1").arg(e->at.toLocalTime().toString(u"HH:mm:ss"_s)));
-    page->editor()->setRequest(request);
-    page->inspector()->showRecorded(*e);
-    const QString sentAt = e->at.toLocalTime().toString(Qt::ISODate);
-    const QString message = tr("Reopened a request sent at %1 (%2 %3)");
-    statusBar()->showMessage(message.arg(sentAt, QString::number(e->status), e->resolvedModel));
-    return true;
+    connect(page, &RequestPage::statusMessage, this,
+        [this](const QString &message) { statusBar()->showMessage(message); });
+    connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
+    connect(page, &RequestPage::busyChanged, this, [this, page](bool busy) {
+        if (!busy)
+            recordExchange(page);
+    });
 }
 
 void MainWindow::recordExchange(RequestPage *page)
@@ -483,120 +467,6 @@ void MainWindow::updateGatewayLabel()
     }
 }
 
-VariableLayers MainWindow::gatewayVariables(const QString &directory) const
-{
-    VariableLayers layers;
-    layers.gateway = m_session->variables();
-    if (auto envs = HttpEnvironments::loadFromDirectory(directory); envs) {
-        layers.environment = envs->shared;
-        // Without an active gateway, the first environment (the demo one for the
-        // bundled examples) fills in the rest.
-        if (!m_session->isSet() && !envs->environments.isEmpty()) {
-            if (auto v = envs->variables(envs->environments.firstKey()); v)
-                layers.environment = *v;
-        }
-    }
-    return layers;
-}
-
-RequestPage *MainWindow::addPage(const QString &title)
-{
-    RequestPage *page = m_tabs->addPage(title);
-    connect(page, &RequestPage::statusMessage, this,
-        [this](const QString &message) { statusBar()->showMessage(message); });
-    connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
-    connect(page, &RequestPage::busyChanged, this, [this, page](bool busy) {
-        if (!busy)
-            recordExchange(page);
-    });
-    return page;
-}
-
-RequestPage *MainWindow::newRequest()
-{
-    RequestPage *page = addPage(tr("New request"));
-    GatewayRequest r;
-    r.baseUrl = m_session->baseUrl();
-    r.bearerToken = m_session->token();
-    r.body = "{\n  \"model\": \"\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"\"}]\n}";
-    page->editor()->setRequest(r);
-    page->editor()->focusUrl();
-    return page;
-}
-
-void MainWindow::openRequest(const HttpFileRequest &request, const Variables &variables,
-    const QString &directory, const QString &title)
-{
-    std::optional<BodyInclude> include;
-    const auto resolved = resolve(request, variables, directory, &include);
-    if (!resolved) {
-        statusBar()->showMessage(tr("%1: %2").arg(title, resolved.error().message));
-        return;
-    }
-    RequestPage *page = addPage(title);
-    page->editor()->setRequest(decode(*resolved));
-    if (include)
-        page->setBodyInclude(include->path, include->size);
-}
-
-QStringList MainWindow::exampleNames() const
-{
-    return QDir(kExamplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name);
-}
-
-bool MainWindow::openExample(const QString &fileName, const QString &name)
-{
-    const auto file = HttpFile::load(kExamplesPath + u'/' + fileName);
-    if (!file) {
-        statusBar()->showMessage(
-            tr("Cannot open example %1: %2").arg(fileName, file.error().message));
-        return false;
-    }
-    const QList<HttpFileRequest> requests = file->requests();
-    const qsizetype index = name.isEmpty() ? 0 : file->indexOf(name);
-    if (index < 0 || index >= requests.size()) {
-        statusBar()->showMessage(tr("No request %1 in %2").arg(name, fileName));
-        return false;
-    }
-    const HttpFileRequest &request = requests[index];
-    const QString title = request.name.isEmpty() ? fileName : request.name;
-    for (RequestPage *page : m_tabs->pages()) {
-        if (page->title() == title && page->filePath().isEmpty()) {
-            m_tabs->setCurrentWidget(page);
-            return true;
-        }
-    }
-    VariableLayers layers = gatewayVariables(kExamplesPath);
-    layers.file = file->fileVariables();
-    openRequest(request, layers.merged(), kExamplesPath, title);
-    return true;
-}
-
-bool MainWindow::openFile(const QString &path)
-{
-    const auto file = HttpFile::load(path);
-    if (!file) {
-        statusBar()->showMessage(tr("%1: %2").arg(path, file.error().message));
-        return false;
-    }
-    const QString directory = QFileInfo(path).absolutePath();
-    VariableLayers layers = gatewayVariables(HttpEnvironments::directoryFor(path));
-    layers.file = file->fileVariables();
-    const Variables variables = layers.merged();
-    const QList<HttpFileRequest> requests = file->requests();
-    for (const HttpFileRequest &r : requests) {
-        openRequest(r, variables, directory,
-            r.name.isEmpty() ? QFileInfo(path).completeBaseName() : r.name);
-        // A file of one request is this tab's to save; several stay read-only here
-        // until collections can write one request back into its file.
-        if (requests.size() == 1 && currentPage())
-            currentPage()->setFilePath(path);
-    }
-    if (requests.isEmpty())
-        statusBar()->showMessage(tr("%1 has no requests").arg(path));
-    return !requests.isEmpty();
-}
-
 RequestPage *MainWindow::currentPage() const
 {
     return m_tabs->currentPage();
@@ -640,38 +510,7 @@ bool MainWindow::saveCurrent(const QString &path)
         if (target.isEmpty())
             return false;
     }
-    QSaveFile file(target);
-    if (!file.open(QIODevice::WriteOnly)) {
-        statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
-        return false;
-    }
-    // The token and the gateway's address as {{variables}}: a saved file carries no secret.
-    const GatewayRequest &request = page->editor()->request();
-    TemplateOptions options;
-    options.baseUrl = request.baseUrl.isEmpty() ? m_session->baseUrl() : request.baseUrl;
-    const auto written = httpFileTextOf(compose(request), options);
-    if (!written) {
-        statusBar()->showMessage(written.error().message);
-        return false;
-    }
-    file.write(written->text.toUtf8());
-    if (!file.commit()) {
-        statusBar()->showMessage(tr("Cannot write %1: %2").arg(target, file.errorString()));
-        return false;
-    }
-    page->setFilePath(target);
-    page->setTitle(QFileInfo(target).completeBaseName());
-    m_tabs->updateTitle(page);
-    // A file outside a collection has no keyring entry: the user defines the names.
-    QStringList names;
-    for (const QString &name : written->templated.secrets.keys())
-        names << u"{{"_s + name + u"}}"_s;
-    statusBar()->showMessage(names.isEmpty()
-            ? tr("Saved %1").arg(target)
-            : tr("Saved %1 (credentials are written as %2, never as themselves; define them in "
-                 "http-client.private.env.json)")
-                  .arg(target, names.join(u", "_s)));
-    return true;
+    return m_files->save(page, target);
 }
 
 bool MainWindow::exportHar(const QString &path)

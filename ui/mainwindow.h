@@ -5,6 +5,7 @@
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
 #include "ui/collectioncontroller.h"
+#include "ui/filecontroller.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -33,6 +34,7 @@ namespace gs::ui {
 
 class CollectionController;
 class CollectionTree;
+class FileController;
 class HarExport;
 class HistoryController;
 class Sidebar;
@@ -61,14 +63,15 @@ public:
     explicit MainWindow(WindowParts parts = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    //! The bundled example files ("chat-stream.http", ...).
-    QStringList exampleNames() const;
-    //! Opens a request of a bundled example in a tab (the first one, or \a name).
-    bool openExample(const QString &fileName, const QString &name = {});
-    //! Opens every request of a .http file in tabs; false (reason in the status bar)
-    //! when it cannot be read or parsed.
-    bool openFile(const QString &path);
-    RequestPage *newRequest();
+    //! Examples, plain files, the history's entries and new requests, opened in tabs
+    //! (FileController says how; the status bar says why not).
+    FileController *files() const { return m_files; }
+    bool openExample(const QString &fileName, const QString &name = {})
+    {
+        return m_files->openExample(fileName, name);
+    }
+    bool openFile(const QString &path) { return m_files->openFile(path); }
+    RequestPage *newRequest() { return m_files->newRequest(); }
 
     //! Opens the folder \a root as a collection in the sidebar (and again at the next
     //! start); false (reason in the status bar) when it cannot be read.
@@ -142,8 +145,7 @@ public:
     //! (HistoryController::listed() says when). The search field calls this after a
     //! short pause in typing.
     void filterHistory(const QString &text);
-    //! Opens history entry \a id in a new tab.
-    bool openHistoryEntry(qint64 id);
+    bool openHistoryEntry(qint64 id) { return m_files->openHistoryEntry(id); }
     bool welcomeShown() const;
 
 protected:
@@ -155,12 +157,8 @@ private:
     void buildSidebar();
     void recordExchange(RequestPage *page);
     QFrame *buildWelcome();
-    RequestPage *addPage(const QString &title);
-    //! The active gateway and the environment file of \a directory, for a request of
-    //! the examples or of a plain file.
-    core::VariableLayers gatewayVariables(const QString &directory) const;
-    void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
-        const QString &directory, const QString &title);
+    //! Status messages, actions and the history follow \a page.
+    void followPage(RequestPage *page);
     void applyTheme();
     void updateGatewayLabel();
     void updateActions();
@@ -176,6 +174,7 @@ private:
     Sidebar *m_sidebar;
     HistoryController *m_history;
     HarExport *m_harExport;
+    FileController *m_files = nullptr;
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     RequestTabs *m_tabs;

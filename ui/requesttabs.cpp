@@ -59,6 +59,7 @@ RequestPage *RequestTabs::addPage(const QString &title)
     page->editor()->setModelSuggestions(m_models);
     rememberSplitters(page);
     setCurrentIndex(addTab(page, title));
+    Q_EMIT pageAdded(page);
     Q_EMIT pagesChanged();
     return page;
 }

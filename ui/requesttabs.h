@@ -50,6 +50,8 @@ public:
     void saveSplitters() const;
 
 Q_SIGNALS:
+    //! \a page was added (before pagesChanged()).
+    void pageAdded(RequestPage *page);
     //! A page was added or closed.
     void pagesChanged();
 

@@ -2,6 +2,7 @@
 #include "demo/demogateway.h"
 #include "tests/ui/inspectorview.h"
 #include "ui/collectiontree.h"
+#include "ui/filecontroller.h"
 #include "ui/historycontroller.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
@@ -167,7 +168,7 @@ void TestMainWindow::opensExamplesInTabs()
 {
     MainWindow window(withDemo());
     window.show();
-    QVERIFY(window.exampleNames().contains(u"chat-stream.http"_s));
+    QVERIFY(FileController::exampleNames().contains(u"chat-stream.http"_s));
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     QVERIFY(window.openExample(u"gateway-requests.http"_s, u"responses"_s));
     QCOMPARE(window.pageCount(), 2);
