@@ -20,6 +20,7 @@
 #include "requesttabs.h"
 #include "responseinspector.h"
 #include "sidebar.h"
+#include "welcomebanner.h"
 
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/Theme>
@@ -123,7 +124,9 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
 
-    m_welcome = buildWelcome();
+    m_welcome = new WelcomeBanner(m_session->canStartDemo());
+    connect(m_welcome, &WelcomeBanner::tryDemoClicked, this, &MainWindow::tryDemo);
+    connect(m_welcome, &WelcomeBanner::setUpClicked, this, &MainWindow::configureGateway);
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -148,7 +151,9 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
     m_gatewayLabel->setObjectName(u"gatewayLabel"_s);
     statusBar()->addPermanentWidget(m_gatewayLabel);
-    buildMenus();
+    buildFileMenu();
+    buildRequestMenus();
+    buildGatewayMenus();
 
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
@@ -191,7 +196,7 @@ MainWindow::~MainWindow()
     m_tabs->closeAll();
 }
 
-void MainWindow::buildMenus()
+void MainWindow::buildFileMenu()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New Request"), QKeySequence::New, this, [this] { newRequest(); });
@@ -224,38 +229,7 @@ void MainWindow::buildMenus()
                 saveCurrent(path);
         }
     });
-    file->addAction(tr("Save to &Collection…"), this, [this] {
-        RequestPage *page = currentPage();
-        if (!page)
-            return;
-        // Every folder of every open collection, as "collection › folder".
-        QStringList places;
-        QList<std::pair<QString, QString>> targets;
-        for (const QString &root : m_collections->roots()) {
-            const Collection *c = m_collections->collection(root);
-            places << c->name();
-            targets.append({ root, QString() });
-            for (const QString &folder : c->folders()) {
-                places << c->name() + u" › "_s + folder;
-                targets.append({ root, folder });
-            }
-        }
-        if (places.isEmpty()) {
-            statusBar()->showMessage(tr("Open a collection first (File ▸ Open Collection)."));
-            return;
-        }
-        bool ok = false;
-        const QString place = QInputDialog::getItem(
-            this, tr("Save to Collection"), tr("Folder:"), places, 0, false, &ok);
-        if (!ok)
-            return;
-        const QString name = QInputDialog::getText(this, tr("Save to Collection"), tr("File name:"),
-            QLineEdit::Normal, page->title(), &ok);
-        if (ok && !name.trimmed().isEmpty()) {
-            const auto &[root, folder] = targets.at(places.indexOf(place));
-            saveCurrentToCollection(root, folder, name.trimmed());
-        }
-    });
+    file->addAction(tr("Save to &Collection…"), this, &MainWindow::askSaveToCollection);
     file->addAction(tr("Export Exchange as &HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
         this, [this] {
             const QString path = QFileDialog::getSaveFileName(
@@ -268,7 +242,10 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
+}
 
+void MainWindow::buildRequestMenus()
+{
     QMenu *request = menuBar()->addMenu(tr("&Request"));
     m_sendAction = request->addAction(tr("&Send"), this, [this] { sendCurrent(); });
     m_sendAction->setShortcuts(
@@ -300,27 +277,16 @@ void MainWindow::buildMenus()
                 page->inspector()->tabs()->setCurrentIndex(i);
         });
     }
+}
 
+void MainWindow::buildGatewayMenus()
+{
     QMenu *gateway = menuBar()->addMenu(tr("&Gateway"));
     QAction *useDemo
         = gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
     useDemo->setEnabled(m_session->canStartDemo());
     gateway->addAction(tr("&Set Up Gateway…"), this, &MainWindow::configureGateway);
-    gateway->addAction(tr("Keep Secrets in a &File…"), this, [this] {
-        const QString path = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-            + u"/secrets.json"_s;
-        const QString warning = tr("Where no system keyring answers, Gatescope keeps tokens for "
-                                   "this session only. It can keep them in %1 instead: plain "
-                                   "text, readable by your user only, but readable by anything "
-                                   "running as you and by whoever gets your backups. The "
-                                   "keyring is still used whenever it answers.\n\nKeep secrets "
-                                   "in that file?")
-                                    .arg(path);
-        if (QMessageBox::warning(this, tr("Keep Secrets in a File"), warning,
-                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
-            == QMessageBox::Yes)
-            keepSecretsInFile(path);
-    });
+    gateway->addAction(tr("Keep Secrets in a &File…"), this, &MainWindow::askKeepSecretsInFile);
     gateway->addAction(tr("&Refresh Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
         [this] { m_session->fetchModels(); });
 
@@ -330,6 +296,57 @@ void MainWindow::buildMenus()
         statusBar()->showMessage(
             tr("Gatescope %1: a native inspector for AI gateway requests.").arg(version));
     });
+}
+
+void MainWindow::askSaveToCollection()
+{
+    RequestPage *page = currentPage();
+    if (!page)
+        return;
+    // Every folder of every open collection, as "collection › folder".
+    QStringList places;
+    QList<std::pair<QString, QString>> targets;
+    for (const QString &root : m_collections->roots()) {
+        const Collection *c = m_collections->collection(root);
+        places << c->name();
+        targets.append({ root, QString() });
+        for (const QString &folder : c->folders()) {
+            places << c->name() + u" › "_s + folder;
+            targets.append({ root, folder });
+        }
+    }
+    if (places.isEmpty()) {
+        statusBar()->showMessage(tr("Open a collection first (File ▸ Open Collection)."));
+        return;
+    }
+    bool ok = false;
+    const QString place = QInputDialog::getItem(
+        this, tr("Save to Collection"), tr("Folder:"), places, 0, false, &ok);
+    if (!ok)
+        return;
+    const QString name = QInputDialog::getText(
+        this, tr("Save to Collection"), tr("File name:"), QLineEdit::Normal, page->title(), &ok);
+    if (ok && !name.trimmed().isEmpty()) {
+        const auto &[root, folder] = targets.at(places.indexOf(place));
+        saveCurrentToCollection(root, folder, name.trimmed());
+    }
+}
+
+void MainWindow::askKeepSecretsInFile()
+{
+    const QString path
+        = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + u"/secrets.json"_s;
+    const QString warning = tr("Where no system keyring answers, Gatescope keeps tokens for "
+                               "this session only. It can keep them in %1 instead: plain "
+                               "text, readable by your user only, but readable by anything "
+                               "running as you and by whoever gets your backups. The "
+                               "keyring is still used whenever it answers.\n\nKeep secrets "
+                               "in that file?")
+                                .arg(path);
+    if (QMessageBox::warning(this, tr("Keep Secrets in a File"), warning,
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        == QMessageBox::Yes)
+        keepSecretsInFile(path);
 }
 
 void MainWindow::buildSidebar()
@@ -381,37 +398,6 @@ void MainWindow::filterHistory(const QString &text)
 {
     m_collections->filter(text);
     m_history->search(text);
-}
-
-QFrame *MainWindow::buildWelcome()
-{
-    auto *frame = new QFrame;
-    frame->setObjectName(u"welcome"_s);
-    frame->setFrameShape(QFrame::StyledPanel);
-    auto *text = new QLabel(m_session->canStartDemo()
-            ? tr("<b>No gateway set up yet.</b> The embedded demo gateway behaves like "
-                 "TrueFoundry's AI Gateway on this machine: try it, and a streaming "
-                 "request with metadata, retries and timeouts goes out at once.")
-            : tr("<b>No gateway set up yet.</b> Set up the address and token of the "
-                 "gateway your requests go to."));
-    text->setWordWrap(true);
-    auto *demo = new QPushButton(tr("Try the &Demo Gateway"));
-    demo->setObjectName(u"tryDemo"_s);
-    connect(demo, &QPushButton::clicked, this, &MainWindow::tryDemo);
-    demo->setVisible(m_session->canStartDemo());
-    auto *setUp = new QPushButton(tr("Set Up a Gateway…"));
-    connect(setUp, &QPushButton::clicked, this, &MainWindow::configureGateway);
-    auto *close = new QToolButton;
-    close->setAutoRaise(true);
-    close->setText(u"✕"_s);
-    close->setToolTip(tr("Hide"));
-    connect(close, &QToolButton::clicked, frame, &QWidget::hide);
-    auto *layout = new QHBoxLayout(frame);
-    layout->addWidget(text, 1);
-    layout->addWidget(demo);
-    layout->addWidget(setUp);
-    layout->addWidget(close);
-    return frame;
 }
 
 bool MainWindow::welcomeShown() const

@@ -40,6 +40,7 @@ class HistoryController;
 class Sidebar;
 class RequestPage;
 class RequestTabs;
+class WelcomeBanner;
 
 //! What the window is built from; app/gui/main.cpp, the composition root, makes them.
 struct WindowParts
@@ -153,10 +154,17 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void buildMenus();
+    void buildFileMenu();
+    //! Request and View.
+    void buildRequestMenus();
+    //! Gateway and Help.
+    void buildGatewayMenus();
+    //! Asks for a folder of an open collection and a file name for the current tab.
+    void askSaveToCollection();
+    //! Warns what keeping secrets in a file means and asks.
+    void askKeepSecretsInFile();
     void buildSidebar();
     void recordExchange(RequestPage *page);
-    QFrame *buildWelcome();
     //! Status messages, actions and the history follow \a page.
     void followPage(RequestPage *page);
     void applyTheme();
@@ -178,7 +186,7 @@ private:
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     RequestTabs *m_tabs;
-    QFrame *m_welcome;
+    WelcomeBanner *m_welcome;
     QLabel *m_empty;
     QLabel *m_gatewayLabel;
 
