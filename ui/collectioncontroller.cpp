@@ -114,6 +114,42 @@ std::optional<HttpFile> CollectionController::loadFile(
     return std::move(*parsed);
 }
 
+namespace {
+
+const auto kOpenCollections = u"collections/open"_s;
+
+} // namespace
+
+bool CollectionController::openCollection(const QString &root)
+{
+    if (auto opened = m_collections->open(root); !opened) {
+        Q_EMIT message(opened.error().message);
+        return false;
+    }
+    QSettings settings;
+    QStringList open = settings.value(kOpenCollections).toStringList();
+    const QString canonical = QFileInfo(root).canonicalFilePath();
+    if (!open.contains(canonical)) {
+        open << canonical;
+        settings.setValue(kOpenCollections, open);
+    }
+    const Collection *c = m_collections->collection(root);
+    if (c && c->problems().isEmpty()) {
+        const QString counts
+            = tr("%1 requests in %2 files").arg(c->requestCount()).arg(c->files().size());
+        Q_EMIT message(tr("Opened %1: %2").arg(c->name(), counts));
+    }
+    Q_EMIT environmentsChanged();
+    return true;
+}
+
+void CollectionController::reopenRemembered()
+{
+    for (const QString &root : QSettings().value(kOpenCollections).toStringList())
+        if (QFileInfo(root).isDir())
+            openCollection(root);
+}
+
 bool CollectionController::openRequest(
     const QString &root, const QString &relativePath, qsizetype index)
 {

@@ -45,6 +45,11 @@ public:
     CollectionController(CollectionTree *collections, core::SecretVault *vault,
         core::GatewaySession *session, Pages pages, QObject *parent = nullptr);
 
+    //! Opens the folder \a root as a collection in the sidebar, and again at the next
+    //! start (reopenRemembered()). False, with a message, when it cannot be read.
+    bool openCollection(const QString &root);
+    //! Opens the collections of the last session that still exist.
+    void reopenRemembered();
     //! Opens request \a index of a collection file in a tab, resolved with the
     //! collection's environment (a tab of the same request is focused instead). The tab
     //! opens when the vault has answered for the secrets it needs. False, with a

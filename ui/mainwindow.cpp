@@ -70,27 +70,10 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     , m_tabs(new RequestTabs(m_network))
     , m_gatewayLabel(new QLabel)
 {
+    setWindowTitle(u"Gatescope"_s);
     m_vault = parts.vault ? std::move(parts.vault) : SecretVault::forThisUser();
-    connect(m_vault.get(), &SecretVault::fallbackChanged, this, [this](const QString &reason) {
-        if (!reason.isEmpty())
-            statusBar()->showMessage(reason);
-    });
-    connect(m_harExport, &HarExport::finished, this,
-        [this](const QString &path, const QString &problem) {
-            statusBar()->showMessage(problem.isEmpty()
-                    ? tr("Saved the exchange as %1 (credentials masked)").arg(path)
-                    : tr("Cannot write %1: %2").arg(path, problem));
-        });
     m_session = new GatewaySession(m_network, m_vault.get(), this);
     m_session->setDemoFactory(std::move(parts.demoGateway));
-    connect(m_session, &GatewaySession::changed, this, [this] {
-        if (m_session->isSet())
-            m_welcome->hide();
-        updateGatewayLabel();
-    });
-    connect(m_session, &GatewaySession::message, this,
-        [this](const QString &text) { statusBar()->showMessage(text); });
-    connect(m_session, &GatewaySession::modelsChanged, m_tabs, &RequestTabs::setModelSuggestions);
     keepMyEdits = [this](const QString &question) {
         QMessageBox box(
             QMessageBox::Question, tr("Gatescope"), question, QMessageBox::NoButton, this);
@@ -99,8 +82,6 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
         box.exec();
         return box.clickedButton() == mine;
     };
-    setWindowTitle(u"Gatescope"_s);
-
     buildSidebar();
     CollectionController::Pages pages;
     pages.add = [this](const QString &title) { return m_tabs->addPage(title); };
@@ -113,20 +94,55 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     pages.keepMyEdits = [this](const QString &question) { return keepMyEdits(question); };
     m_collectionController
         = new CollectionController(m_collections, m_vault.get(), m_session, std::move(pages), this);
-    connect(m_collectionController, &CollectionController::message, this,
-        [this](const QString &text) { statusBar()->showMessage(text); });
+    m_files = new FileController(m_session, m_tabs, m_history, this);
+    m_welcome = new WelcomeBanner(m_session->canStartDemo());
+    connectParts();
+    buildCentral();
+    buildFileMenu();
+    buildRequestMenus();
+    buildGatewayMenus();
+    restoreSession();
+}
+
+void MainWindow::connectParts()
+{
+    // What the parts have to tell the user goes to the status bar.
+    connect(m_vault.get(), &SecretVault::fallbackChanged, this, &MainWindow::say);
+    connect(m_session, &GatewaySession::message, this, &MainWindow::say);
+    connect(m_collectionController, &CollectionController::message, this, &MainWindow::say);
+    connect(m_files, &FileController::message, this, &MainWindow::say);
+    connect(m_history, &HistoryController::message, this, &MainWindow::say);
+    connect(m_harExport, &HarExport::finished, this,
+        [this](const QString &path, const QString &problem) {
+            say(problem.isEmpty() ? tr("Saved the exchange as %1 (credentials masked)").arg(path)
+                                  : tr("Cannot write %1: %2").arg(path, problem));
+        });
+
+    connect(m_session, &GatewaySession::changed, this, [this] {
+        if (m_session->isSet())
+            m_welcome->hide();
+        updateGatewayLabel();
+    });
+    connect(m_session, &GatewaySession::modelsChanged, m_tabs, &RequestTabs::setModelSuggestions);
     connect(m_collectionController, &CollectionController::environmentsChanged, this,
         &MainWindow::updateEnvironmentPicker);
     connect(m_tabs, &RequestTabs::pageAdded, this, &MainWindow::followPage);
     connect(m_tabs, &RequestTabs::pagesChanged, this, &MainWindow::updateActions);
-    m_files = new FileController(m_session, m_tabs, m_history, this);
-    connect(m_files, &FileController::message, this,
-        [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
-
-    m_welcome = new WelcomeBanner(m_session->canStartDemo());
     connect(m_welcome, &WelcomeBanner::tryDemoClicked, this, &MainWindow::tryDemo);
     connect(m_welcome, &WelcomeBanner::setUpClicked, this, &MainWindow::configureGateway);
+    connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
+        &MainWindow::applyTheme);
+}
+
+void MainWindow::say(const QString &text)
+{
+    if (!text.isEmpty())
+        statusBar()->showMessage(text);
+}
+
+void MainWindow::buildCentral()
+{
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -151,10 +167,10 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
     m_gatewayLabel->setObjectName(u"gatewayLabel"_s);
     statusBar()->addPermanentWidget(m_gatewayLabel);
-    buildFileMenu();
-    buildRequestMenus();
-    buildGatewayMenus();
+}
 
+void MainWindow::restoreSession()
+{
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
@@ -167,18 +183,9 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     // The collections of the last session open right after the first frame: reading a
     // large one takes a noticeable moment that the window should not wait for.
     updateEnvironmentPicker();
-    const QStringList remembered = settings.value(u"collections/open"_s).toStringList();
-    if (!remembered.isEmpty()) {
-        QTimer::singleShot(0, this, [this, remembered] {
-            for (const QString &root : remembered)
-                if (QFileInfo(root).isDir())
-                    openCollection(root);
-        });
-    }
+    QTimer::singleShot(0, m_collectionController, &CollectionController::reopenRemembered);
 
     applyTheme();
-    connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
-        &MainWindow::applyTheme);
     updateGatewayLabel();
     updateActions();
     QString ready = tr("Ready");
@@ -187,7 +194,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
             ? tr("No gateway set up: try the demo gateway, or set one up in Gateway ▸ Set Up "
                  "Gateway.")
             : tr("No gateway set up: set one up in Gateway ▸ Set Up Gateway.");
-    statusBar()->showMessage(ready);
+    say(ready);
 }
 
 MainWindow::~MainWindow()
@@ -293,8 +300,7 @@ void MainWindow::buildGatewayMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Gatescope"), this, [this] {
         const QString version = QApplication::applicationVersion();
-        statusBar()->showMessage(
-            tr("Gatescope %1: a native inspector for AI gateway requests.").arg(version));
+        say(tr("Gatescope %1: a native inspector for AI gateway requests.").arg(version));
     });
 }
 
@@ -316,7 +322,7 @@ void MainWindow::askSaveToCollection()
         }
     }
     if (places.isEmpty()) {
-        statusBar()->showMessage(tr("Open a collection first (File ▸ Open Collection)."));
+        say(tr("Open a collection first (File ▸ Open Collection)."));
         return;
     }
     bool ok = false;
@@ -354,8 +360,6 @@ void MainWindow::buildSidebar()
     m_collections = m_sidebar->collections();
     connect(m_sidebar, &Sidebar::searchSettled, this, &MainWindow::filterHistory);
     connect(m_history, &HistoryController::listed, m_sidebar, &Sidebar::showHistory);
-    connect(m_history, &HistoryController::message, this,
-        [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_sidebar, &Sidebar::exampleActivated, this,
         [this](const QString &file, const QString &name) { openExample(file, name); });
     connect(m_sidebar, &Sidebar::historyActivated, this, &MainWindow::openHistoryEntry);
@@ -369,8 +373,7 @@ void MainWindow::buildSidebar()
         [this](const QString &root, const QString &path, qsizetype index) {
             openCollectionRequest(root, path, index);
         });
-    connect(m_collections, &CollectionTree::message, this,
-        [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_collections, &CollectionTree::message, this, &MainWindow::say);
     connect(m_collections, &CollectionTree::collectionsChanged, this,
         &MainWindow::updateEnvironmentPicker);
     connect(m_sidebar->tree(), &QTreeWidget::currentItemChanged, this,
@@ -379,8 +382,7 @@ void MainWindow::buildSidebar()
 
 void MainWindow::followPage(RequestPage *page)
 {
-    connect(page, &RequestPage::statusMessage, this,
-        [this](const QString &message) { statusBar()->showMessage(message); });
+    connect(page, &RequestPage::statusMessage, this, &MainWindow::say);
     connect(page, &RequestPage::busyChanged, this, &MainWindow::updateActions);
     connect(page, &RequestPage::busyChanged, this, [this, page](bool busy) {
         if (!busy)
@@ -414,11 +416,10 @@ bool MainWindow::useDemoGateway()
 {
     const auto used = m_session->useDemo();
     if (!used) {
-        statusBar()->showMessage(
-            tr("The demo gateway could not start: %1").arg(used.error().message));
+        say(tr("The demo gateway could not start: %1").arg(used.error().message));
         return false;
     }
-    statusBar()->showMessage(tr("Demo gateway running at %1").arg(m_session->baseUrl()));
+    say(tr("Demo gateway running at %1").arg(m_session->baseUrl()));
     return true;
 }
 
@@ -467,7 +468,7 @@ bool MainWindow::sendCurrent()
 {
     RequestPage *page = currentPage();
     if (!page) {
-        statusBar()->showMessage(tr("Open a request first (File ▸ New Request, or an example)."));
+        say(tr("Open a request first (File ▸ New Request, or an example)."));
         return false;
     }
     page->inspector()->tabs()->setCurrentIndex(ResponseInspector::StreamTab);
@@ -478,7 +479,7 @@ void MainWindow::cancelCurrent()
 {
     if (RequestPage *page = currentPage(); page && page->isBusy()) {
         page->cancel();
-        statusBar()->showMessage(tr("Canceled; what arrived is kept."));
+        say(tr("Canceled; what arrived is kept."));
     }
 }
 
@@ -504,14 +505,14 @@ bool MainWindow::exportHar(const QString &path)
     RequestPage *page = currentPage();
     const ExchangeSnapshot *exchange = page ? page->lastExchange() : nullptr;
     if (!exchange) {
-        statusBar()->showMessage(tr("No finished exchange in this tab to export."));
+        say(tr("No finished exchange in this tab to export."));
         return false;
     }
     if (!m_harExport->start(*exchange, path)) {
-        statusBar()->showMessage(tr("An export is still being written."));
+        say(tr("An export is still being written."));
         return false;
     }
-    statusBar()->showMessage(tr("Writing %1…").arg(path));
+    say(tr("Writing %1…").arg(path));
     return true;
 }
 
@@ -553,7 +554,7 @@ bool MainWindow::openPath(const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists()) {
-        statusBar()->showMessage(tr("%1: no such file or folder").arg(path));
+        say(tr("%1: no such file or folder").arg(path));
         return false;
     }
     return info.isDir() ? openCollection(info.absoluteFilePath())
@@ -565,29 +566,6 @@ bool MainWindow::saveCurrentToCollection(
 {
     RequestPage *page = currentPage();
     return page && m_collectionController->saveAsNew(page, root, folder, name);
-}
-
-bool MainWindow::openCollection(const QString &root)
-{
-    if (auto opened = m_collections->open(root); !opened) {
-        statusBar()->showMessage(opened.error().message);
-        return false;
-    }
-    QSettings settings;
-    QStringList open = settings.value(u"collections/open"_s).toStringList();
-    const QString canonical = QFileInfo(root).canonicalFilePath();
-    if (!open.contains(canonical)) {
-        open << canonical;
-        settings.setValue(u"collections/open"_s, open);
-    }
-    const Collection *c = m_collections->collection(root);
-    if (c && c->problems().isEmpty()) {
-        const QString counts
-            = tr("%1 requests in %2 files").arg(c->requestCount()).arg(c->files().size());
-        statusBar()->showMessage(tr("Opened %1: %2").arg(c->name(), counts));
-    }
-    updateEnvironmentPicker();
-    return true;
 }
 
 QString MainWindow::activeCollectionRoot() const
@@ -603,18 +581,10 @@ QString MainWindow::activeCollectionRoot() const
 void MainWindow::updateEnvironmentPicker()
 {
     const QString root = activeCollectionRoot();
-    const Collection *c = m_collections->collection(root);
-    QComboBox *picker = m_sidebar->environmentPicker();
-    picker->clear();
-    picker->setEnabled(c != nullptr);
-    if (!c) {
-        picker->addItem(tr("(open a collection)"));
-        return;
-    }
-    picker->addItem(tr("(none)"), QString());
-    for (const QString &name : c->environments().environments.keys())
-        picker->addItem(name, name);
-    picker->setCurrentIndex(std::max(0, picker->findData(environment(root))));
+    if (const Collection *c = m_collections->collection(root))
+        m_sidebar->showEnvironments(c->environments().environments.keys(), environment(root));
+    else
+        m_sidebar->showEnvironments(std::nullopt, {});
 }
 
 void MainWindow::keepSecretsInFile(const QString &path)
@@ -622,8 +592,7 @@ void MainWindow::keepSecretsInFile(const QString &path)
     QDir().mkpath(QFileInfo(path).absolutePath());
     m_vault->setFileFallback(std::make_unique<FileSecretStore>(path));
     QSettings().setValue(u"secrets/file"_s, path);
-    statusBar()->showMessage(
-        tr("Where no keyring answers, secrets now go to %1 (readable by you only)").arg(path));
+    say(tr("Where no keyring answers, secrets now go to %1 (readable by you only)").arg(path));
 }
 
 } // namespace gs::ui

@@ -76,7 +76,10 @@ public:
 
     //! Opens the folder \a root as a collection in the sidebar (and again at the next
     //! start); false (reason in the status bar) when it cannot be read.
-    bool openCollection(const QString &root);
+    bool openCollection(const QString &root)
+    {
+        return m_collectionController->openCollection(root);
+    }
     //! What a path given on the command line (or by a file manager's Open With)
     //! means: a folder opens as a collection, a file's requests open in tabs. False,
     //! with the reason in the status bar, when it cannot be opened.
@@ -154,6 +157,14 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    //! What each part says goes to the status bar; what each part does, to the others.
+    void connectParts();
+    //! The sidebar beside the welcome banner and the tabs.
+    void buildCentral();
+    //! Geometry, the gateway and the collections of the last session.
+    void restoreSession();
+    //! \a text in the status bar (nothing when empty).
+    void say(const QString &text);
     void buildFileMenu();
     //! Request and View.
     void buildRequestMenus();

@@ -104,4 +104,19 @@ void Sidebar::showHistory(const QList<HistoryEntry> &entries)
     m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
 }
 
+void Sidebar::showEnvironments(
+    const std::optional<QStringList> &environments, const QString &current)
+{
+    m_environment->clear();
+    m_environment->setEnabled(environments.has_value());
+    if (!environments) {
+        m_environment->addItem(tr("(open a collection)"));
+        return;
+    }
+    m_environment->addItem(tr("(none)"), QString());
+    for (const QString &name : *environments)
+        m_environment->addItem(name, name);
+    m_environment->setCurrentIndex(std::max(0, m_environment->findData(current)));
+}
+
 } // namespace gs::ui

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QLineEdit;
 class QTreeWidget;
@@ -46,6 +48,9 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QComboBox *environmentPicker() const { return m_environment; }
 
+    //! Offers \a environments (and "(none)") with \a current chosen; nullopt: there is
+    //! no collection to choose one for.
+    void showEnvironments(const std::optional<QStringList> &environments, const QString &current);
     //! Lists \a entries under History (the section appears with the first list).
     void showHistory(const QList<core::HistoryEntry> &entries);
 

@@ -8,6 +8,7 @@
 
 #include <KSyntaxHighlighting/Repository>
 #include <QApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QSettings>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void opensWithTheEnvironmentAndTheVault();
     void savesBackAndReloadsWhatChangedOnDisk();
     void remembersTheEnvironment();
+    void opensCollectionsAgainAtTheNextStart();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -161,6 +163,33 @@ void TestCollectionController::remembersTheEnvironment()
     none.all = [] { return QList<RequestPage *> {}; };
     CollectionController next(m_tree.get(), m_vault.get(), m_session.get(), none);
     QCOMPARE(next.environment(m_root), u"demo"_s);
+}
+
+void TestCollectionController::opensCollectionsAgainAtTheNextStart()
+{
+    writeFile(m_dir->filePath(u"other/a.http"_s), "GET http://gw.test/models\n");
+    writeFile(m_dir->filePath(u"gone/a.http"_s), "GET http://gw.test/models\n");
+    QSignalSpy messages(m_controller.get(), &CollectionController::message);
+    QSignalSpy environments(m_controller.get(), &CollectionController::environmentsChanged);
+    QVERIFY(m_controller->openCollection(m_dir->filePath(u"other"_s)));
+    QVERIFY(messages.last().first().toString().contains(u"1 requests in 1 files"_s));
+    QCOMPARE(environments.size(), 1);
+    QVERIFY(m_controller->openCollection(m_dir->filePath(u"gone"_s)));
+    QVERIFY(m_controller->openCollection(m_dir->filePath(u"other"_s))); // listed once
+    QVERIFY(!m_controller->openCollection(m_dir->filePath(u"absent"_s)));
+    QVERIFY(!messages.last().first().toString().isEmpty());
+    const QString other = QFileInfo(m_dir->filePath(u"other"_s)).canonicalFilePath();
+    const QString gone = QFileInfo(m_dir->filePath(u"gone"_s)).canonicalFilePath();
+    QCOMPARE(
+        QSettings().value(u"collections/open"_s).toStringList(), (QStringList { other, gone }));
+    QVERIFY(QDir(gone).removeRecursively());
+
+    // The next start: the collections that still exist open again.
+    QTreeWidget sidebar;
+    CollectionTree tree(&sidebar);
+    CollectionController next(&tree, m_vault.get(), m_session.get(), {});
+    next.reopenRemembered();
+    QCOMPARE(tree.roots(), QStringList { other });
 }
 
 QTEST_MAIN(TestCollectionController)

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void listsTheExamplesAndOpensThem();
     void typingSettlesIntoOneSearch();
     void historyHasASectionOfItsOwn();
+    void offersTheEnvironmentsOfACollection();
 };
 
 void TestSidebar::listsTheExamplesAndOpensThem()
@@ -76,6 +77,22 @@ void TestSidebar::historyHasASectionOfItsOwn()
     sidebar.showHistory({});
     QCOMPARE(sidebar.tree()->topLevelItemCount(), before + 1);
     QCOMPARE(history->childCount(), 0);
+}
+
+void TestSidebar::offersTheEnvironmentsOfACollection()
+{
+    Sidebar sidebar(u":/examples"_s);
+    QComboBox *picker = sidebar.environmentPicker();
+    sidebar.showEnvironments(std::nullopt, {});
+    QVERIFY(!picker->isEnabled());
+    QCOMPARE(picker->count(), 1);
+    sidebar.showEnvironments(QStringList { u"dev"_s, u"prod"_s }, u"prod"_s);
+    QVERIFY(picker->isEnabled());
+    QCOMPARE(picker->count(), 3);
+    QCOMPARE(picker->currentText(), u"prod"_s);
+    QCOMPARE(picker->itemData(0).toString(), QString()); // "(none)"
+    sidebar.showEnvironments(QStringList { u"dev"_s }, u"removed"_s);
+    QCOMPARE(picker->currentIndex(), 0);
 }
 
 QTEST_MAIN(TestSidebar)
