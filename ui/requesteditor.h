@@ -6,22 +6,17 @@
 #include <QHash>
 #include <QWidget>
 
-#include <functional>
+#include <memory>
 
-class QCheckBox;
 class QComboBox;
-class QFormLayout;
 class QCompleter;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QStringListModel;
-class QTableWidget;
 class QTabWidget;
 class QTimer;
-class QToolButton;
 
 namespace KSyntaxHighlighting {
 class Repository;
@@ -30,6 +25,11 @@ class Theme;
 } // namespace KSyntaxHighlighting
 
 namespace gs::ui {
+
+namespace editor {
+class FieldMessages;
+class GatewayForm;
+} // namespace editor
 
 //! Edits one gateway request three ways that stay in step: the request line and
 //! body, a "Gateway" form with a field for every documented x-tfy-* header, and the
@@ -73,17 +73,6 @@ public:
     //! The inline message shown at a form field ("requestTimeoutMs", "metadata", ...).
     QString fieldMessage(const QString &field) const;
 
-    // Form widgets, for keyboard navigation and tests.
-    QLineEdit *urlEdit() const { return m_url; }
-    QLineEdit *modelEdit() const { return m_model; }
-    QPlainTextEdit *bodyEdit() const { return m_body; }
-    QTableWidget *metadataTable() const { return m_metadata; }
-    QLineEdit *providerEdit() const { return m_provider; }
-    QLineEdit *requestTimeoutEdit() const { return m_requestTimeout; }
-    QLineEdit *ttftTimeoutEdit() const { return m_ttftTimeout; }
-    QCheckBox *retryEnabled() const { return m_retryEnabled; }
-    QSpinBox *retryAttempts() const { return m_retryAttempts; }
-
 Q_SIGNALS:
     //! The request changed (any view).
     void changed();
@@ -91,19 +80,13 @@ Q_SIGNALS:
 
 private:
     QWidget *buildRequestArea();
-    QWidget *buildGatewayForm();
     QWidget *buildWirePage();
-    QLabel *messageLabel(const QString &field);
-    QLineEdit *addLineField(QFormLayout *form, const QString &field, const QString &label,
-        const QString &placeholder, const std::function<void()> &edited);
 
     // Form -> request.
     void onUrlEdited();
     void onEndpointChosen();
     void onModelEdited();
     void onBodyEdited();
-    void onFormEdited();
-    void setHeaderText(QLatin1StringView name, const QString &text);
     void onWireEdited();
 
     // Request -> views.
@@ -115,6 +98,7 @@ private:
     KSyntaxHighlighting::Repository *m_repository;
     core::GatewayRequest m_request;
     QList<core::Issue> m_issues;
+    std::unique_ptr<editor::FieldMessages> m_messages;
     bool m_updating = false;
 
     QComboBox *m_method;
@@ -127,30 +111,13 @@ private:
     QPlainTextEdit *m_body;
     QTabWidget *m_pages;
 
-    QCheckBox *m_metadataEnabled;
-    QTableWidget *m_metadata;
-    QLineEdit *m_provider;
-    QComboBox *m_strict;
-    QCheckBox *m_retryEnabled;
-    QSpinBox *m_retryAttempts;
-    QList<QToolButton *> m_codeChips;
-    QLineEdit *m_otherCodes;
-    QCheckBox *m_retryAfter;
-    QLineEdit *m_requestTimeout;
-    QLineEdit *m_ttftTimeout;
-    QComboBox *m_logging;
-    QLineEdit *m_inputGuardrails;
-    QLineEdit *m_outputGuardrails;
-    QTableWidget *m_extraHeaders;
-    QCheckBox *m_insecure;
+    editor::GatewayForm *m_form;
 
     QPlainTextEdit *m_wire;
     QLabel *m_wireNote;
     QTimer *m_wireTimer;
     QTimer *m_bodyTimer;
 
-    QHash<QString, QLabel *> m_messages; //!< per field
-    QHash<QString, QWidget *> m_fieldWidgets;
     QList<KSyntaxHighlighting::SyntaxHighlighter *> m_highlighters;
 };
 

@@ -18,7 +18,7 @@
 #include "core/net/exchange.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
-#include "tests/ui/inspectorview.h"
+#include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
 #include "ui/historycontroller.h"
 #include "ui/largetextview.h"

@@ -1,7 +1,7 @@
 #include "core/net/gatewaysession.h"
 #include "core/store/secretstore.h"
 #include "tests/testfiles.h"
-#include "tests/ui/inspectorview.h"
+#include "tests/ui/widgetview.h"
 #include "ui/filecontroller.h"
 #include "ui/historycontroller.h"
 #include "ui/requesteditor.h"

@@ -1,6 +1,6 @@
 #include "core/net/exchange.h"
 #include "demo/demogateway.h"
-#include "tests/ui/inspectorview.h"
+#include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
 #include "ui/filecontroller.h"
 #include "ui/historycontroller.h"
@@ -243,8 +243,8 @@ void TestMainWindow::sendFillsEveryTab()
     // gateway answers from the fallback.
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     page = window.currentPage();
-    page->editor()->modelEdit()->setText(u"demo/fallback"_s);
-    Q_EMIT page->editor()->modelEdit()->textEdited(u"demo/fallback"_s);
+    view::part<QLineEdit>(page->editor(), "model")->setText(u"demo/fallback"_s);
+    Q_EMIT view::part<QLineEdit>(page->editor(), "model")->textEdited(u"demo/fallback"_s);
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
@@ -305,12 +305,13 @@ void TestMainWindow::keyboardToolCallsChoicesAndCopying()
 
     // Ctrl+L goes to the URL.
     QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
-    QTRY_VERIFY(page->editor()->urlEdit()->hasFocus());
+    QTRY_VERIFY(view::part<QLineEdit>(page->editor(), "url")->hasFocus());
 
     // Two choices and a tool: Ctrl+Enter sends.
-    page->editor()->bodyEdit()->setPlainText(
-        uR"({"model":"openai-main/gpt-4o-mini","stream":true,"n":2,"messages":[{"role":"user","content":"hi"}],)"
-        uR"("tools":[{"type":"function","function":{"name":"search_docs","parameters":{}}}]})"_s);
+    view::part<QPlainTextEdit>(page->editor(), "body")
+        ->setPlainText(
+            uR"({"model":"openai-main/gpt-4o-mini","stream":true,"n":2,"messages":[{"role":"user","content":"hi"}],)"
+            uR"("tools":[{"type":"function","function":{"name":"search_docs","parameters":{}}}]})"_s);
     QTRY_VERIFY(page->editor()->request().body.contains("search_docs"));
     QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
     QTRY_VERIFY(page->exchange() != nullptr);
@@ -426,7 +427,7 @@ void TestMainWindow::rendersText()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.openExample(u"chat-stream.http"_s);
-    QPlainTextEdit *body = window.currentPage()->editor()->bodyEdit();
+    QPlainTextEdit *body = view::part<QPlainTextEdit>(window.currentPage()->editor(), "body");
     const auto differing = [body] {
         const QImage image = body->viewport()->grab().toImage();
         const QRgb background = image.pixel(image.width() - 2, image.height() - 2);
@@ -449,7 +450,7 @@ void TestMainWindow::followsADarkPalette()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.openExample(u"chat-stream.http"_s);
-    QPlainTextEdit *body = window.currentPage()->editor()->bodyEdit();
+    QPlainTextEdit *body = view::part<QPlainTextEdit>(window.currentPage()->editor(), "body");
     // The brightest and darkest pixels of the body: background and text.
     const auto extremes = [body] {
         const QImage image = body->viewport()->grab().toImage();

@@ -1,3 +1,4 @@
+#include "tests/ui/widgetview.h"
 #include "ui/requesteditor.h"
 
 #include <KSyntaxHighlighting/Repository>
@@ -13,6 +14,7 @@
 using namespace gs::core;
 using namespace gs::ui;
 using namespace Qt::StringLiterals;
+namespace view = gs::tests::view;
 
 // The editor's three views stay in step through the core's compose/decode, and
 // the validator's problems are shown at their field and block sending.
@@ -66,15 +68,15 @@ void TestRequestEditor::typingInTheFormChangesTheWire()
     QVERIFY(m_editor->wireText().contains(u"Authorization: Bearer ********"_s));
     QVERIFY(!m_editor->wireText().contains(u"sk-secret"_s));
 
-    QTest::keyClicks(m_editor->requestTimeoutEdit(), u"30000"_s);
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "requestTimeoutMs"), u"30000"_s);
     QVERIFY(m_editor->wireText().contains(u"x-tfy-request-timeout: 30000\n"_s));
     QCOMPARE(m_editor->request().requestTimeoutMs, 30000);
 
-    QTest::keyClicks(m_editor->providerEdit(), u"openai-main"_s);
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "providerName"), u"openai-main"_s);
     QVERIFY(m_editor->wireText().contains(u"x-tfy-provider-name: openai-main\n"_s));
 
     // A metadata row typed into the table.
-    QTableWidget *table = m_editor->metadataTable();
+    QTableWidget *table = view::part<QTableWidget>(m_editor, "metadata");
     QCOMPARE(table->rowCount(), 1);
     table->insertRow(1);
     table->setItem(1, 0, new QTableWidgetItem(u"feature"_s));
@@ -84,8 +86,8 @@ void TestRequestEditor::typingInTheFormChangesTheWire()
         qPrintable(m_editor->wireText()));
 
     // Clearing the field takes the header off the wire.
-    m_editor->requestTimeoutEdit()->selectAll();
-    QTest::keyClick(m_editor->requestTimeoutEdit(), Qt::Key_Backspace);
+    view::part<QLineEdit>(m_editor, "requestTimeoutMs")->selectAll();
+    QTest::keyClick(view::part<QLineEdit>(m_editor, "requestTimeoutMs"), Qt::Key_Backspace);
     QVERIFY(!m_editor->wireText().contains(u"x-tfy-request-timeout"_s));
     QVERIFY(m_editor->canSend());
 }
@@ -96,7 +98,7 @@ void TestRequestEditor::editingTheWireChangesTheForm()
     wire.replace(u"Content-Type: application/json\n"_s,
         u"Content-Type: application/json\nx-tfy-ttft-timeout-ms: 2500\nx-tfy-strict-openai: false\nX-Trace: abc\n"_s);
     m_editor->setWireText(wire);
-    QCOMPARE(m_editor->ttftTimeoutEdit()->text(), u"2500"_s);
+    QCOMPARE(view::part<QLineEdit>(m_editor, "ttftTimeoutMs")->text(), u"2500"_s);
     QCOMPARE(m_editor->request().strictOpenAi, false);
     // Content-Type and the new one: headers the gateway form has no field for.
     QCOMPARE(m_editor->request().extraHeaders.size(), 2);
@@ -107,7 +109,7 @@ void TestRequestEditor::editingTheWireChangesTheForm()
     // A pasted header that is not valid shows up at its field.
     wire.replace(u"x-tfy-ttft-timeout-ms: 2500"_s, u"x-tfy-ttft-timeout-ms: soon"_s);
     m_editor->setWireText(wire);
-    QCOMPARE(m_editor->ttftTimeoutEdit()->text(), u"soon"_s);
+    QCOMPARE(view::part<QLineEdit>(m_editor, "ttftTimeoutMs")->text(), u"soon"_s);
     QVERIFY(!m_editor->fieldMessage(u"ttftTimeoutMs"_s).isEmpty());
     QVERIFY(!m_editor->canSend());
 }
@@ -127,7 +129,7 @@ void TestRequestEditor::maskedTokenSurvivesWireEdits()
 
 void TestRequestEditor::invalidMetadataBlocksSending()
 {
-    QTableWidget *table = m_editor->metadataTable();
+    QTableWidget *table = view::part<QTableWidget>(m_editor, "metadata");
     // Longer than the gateway accepts for a metadata value.
     table->item(0, 1)->setText(QString(1000, u'v'));
     QVERIFY(!m_editor->canSend());
@@ -147,18 +149,18 @@ void TestRequestEditor::invalidMetadataBlocksSending()
 
 void TestRequestEditor::badTimeoutIsMarkedAtItsField()
 {
-    QTest::keyClicks(m_editor->requestTimeoutEdit(), u"30s"_s);
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "requestTimeoutMs"), u"30s"_s);
     QVERIFY(!m_editor->canSend());
     QVERIFY(!m_editor->fieldMessage(u"requestTimeoutMs"_s).isEmpty());
-    QVERIFY(m_editor->requestTimeoutEdit()->property("invalid").toBool());
+    QVERIFY(view::part<QLineEdit>(m_editor, "requestTimeoutMs")->property("invalid").toBool());
     // Sent as written, so that the wire shows what the validator objects to.
     QVERIFY(m_editor->wireText().contains(u"x-tfy-request-timeout: 30s"_s));
 }
 
 void TestRequestEditor::retryChipsAndOtherCodes()
 {
-    m_editor->retryEnabled()->setChecked(true);
-    m_editor->retryAttempts()->setValue(3);
+    view::part<QCheckBox>(m_editor, "retryEnabled")->setChecked(true);
+    view::part<QSpinBox>(m_editor, "retryAttempts")->setValue(3);
     m_editor->findChild<QToolButton *>(u"chip429"_s)->setChecked(true);
     auto *other = m_editor->findChild<QLineEdit *>(u"otherCodes"_s);
     QTest::keyClicks(other, u"418"_s);
@@ -169,30 +171,32 @@ void TestRequestEditor::retryChipsAndOtherCodes()
     QTest::keyClicks(other, u", teapot"_s);
     QVERIFY(!m_editor->canSend());
     QVERIFY(m_editor->fieldMessage(u"retryConfig"_s).contains(u"teapot"_s));
-    m_editor->retryEnabled()->setChecked(false);
+    view::part<QCheckBox>(m_editor, "retryEnabled")->setChecked(false);
     QVERIFY(!m_editor->wireText().contains(u"x-tfy-retry-config"_s));
 }
 
 void TestRequestEditor::modelFieldWritesTheBody()
 {
-    m_editor->modelEdit()->selectAll();
-    QTest::keyClicks(m_editor->modelEdit(), u"anthropic/claude"_s);
+    view::part<QLineEdit>(m_editor, "model")->selectAll();
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "model"), u"anthropic/claude"_s);
     QCOMPARE(m_editor->request().model, u"anthropic/claude"_s);
-    QVERIFY(m_editor->bodyEdit()->toPlainText().contains(u"anthropic/claude"_s));
+    const QString body = view::part<QPlainTextEdit>(m_editor, "body")->toPlainText();
+    QVERIFY(body.contains(u"anthropic/claude"_s));
     QVERIFY(m_editor->wireText().contains(u"anthropic/claude"_s));
 }
 
 void TestRequestEditor::invalidBodyIsMarkedWithItsPlace()
 {
-    m_editor->bodyEdit()->setPlainText(u"{\n  \"model\": \"a/b\",\n  oops\n}"_s);
+    view::part<QPlainTextEdit>(m_editor, "body")
+        ->setPlainText(u"{\n  \"model\": \"a/b\",\n  oops\n}"_s);
     QTRY_VERIFY(!m_editor->fieldMessage(u"body"_s).isEmpty());
     QVERIFY2(m_editor->fieldMessage(u"body"_s).contains(u"line 3"_s),
         qPrintable(m_editor->fieldMessage(u"body"_s)));
     QVERIFY(!m_editor->canSend());
-    QVERIFY(m_editor->bodyEdit()->property("invalid").toBool());
+    QVERIFY(view::part<QPlainTextEdit>(m_editor, "body")->property("invalid").toBool());
     // Nothing typed is lost: the text stays as written.
-    QVERIFY(m_editor->bodyEdit()->toPlainText().contains(u"oops"_s));
-    m_editor->bodyEdit()->setPlainText(u"{\"model\": \"a/b\"}"_s);
+    QVERIFY(view::part<QPlainTextEdit>(m_editor, "body")->toPlainText().contains(u"oops"_s));
+    view::part<QPlainTextEdit>(m_editor, "body")->setPlainText(u"{\"model\": \"a/b\"}"_s);
     QTRY_VERIFY(m_editor->fieldMessage(u"body"_s).isEmpty());
     QVERIFY(m_editor->canSend());
 }

@@ -1,5 +1,5 @@
 #include "core/stream/openaiassembler.h"
-#include "tests/ui/inspectorview.h"
+#include "tests/ui/widgetview.h"
 #include "ui/inspector/bodytab.h"
 #include "ui/inspector/eventstab.h"
 #include "ui/inspector/gatewaytab.h"

@@ -1,9 +1,10 @@
 #pragma once
 
-// What the response inspector shows, read from its widgets by their object names as
-// a user reads the screen, so that the inspector and its tabs need no getters that
-// only tests call. Each function takes any widget that holds the part (the inspector,
-// the window, or a tab on its own) and fails the test when the part is missing.
+// The window's parts found by their object names, and what the response inspector
+// shows read from its widgets as a user reads the screen, so that the editor, the
+// inspector and their tabs need no getters that only tests call. Each function takes
+// any widget that holds the part (the editor, the inspector, the window, or a tab on
+// its own) and fails the test when the part is missing.
 
 #include "ui/jsontreemodel.h"
 #include "ui/largetextview.h"
