@@ -1,5 +1,6 @@
 #include "demo/demorouter.h"
 
+#include "demo/answers.h"
 #include "demo/catalog.h"
 #include "demo/routing.h"
 #include "demo/streams.h"
@@ -267,31 +268,47 @@ std::expected<DemoRouter::Call, Refusal> DemoRouter::checkCall(const DemoRequest
     return call;
 }
 
+StreamPlan DemoRouter::plan(const DemoRequest &request, const Call &call) const
+{
+    const QJsonObject &body = call.body;
+    StreamPlan plan;
+    plan.seed = m_seed ^ qHash(request.body) ^ qHash(call.path);
+    plan.fault = call.fault;
+    plan.created = 1'764'000'000 + m_requestCount;
+    plan.tokens = std::clamp<qint64>(
+        body.value("max_tokens"_L1).toInteger(body.value("max_output_tokens"_L1).toInteger(40)), 1,
+        10'000'000);
+    if (call.fault == DemoFault::Drip)
+        plan.tokens = std::min<qint64>(plan.tokens, 6);
+    plan.includeUsage
+        = body.value("stream_options"_L1).toObject().value("include_usage"_L1).toBool();
+    const QString prompt = lastUserMessage(body);
+    plan.promptTokens = std::max<qint64>(1, prompt.split(u' ', Qt::SkipEmptyParts).size() + 8);
+    plan.choices = int(std::clamp<qint64>(body.value("n"_L1).toInteger(1), 1, 8));
+    const QJsonArray tools = body.value("tools"_L1).toArray();
+    if (!tools.isEmpty()) {
+        const QJsonObject function = tools.first().toObject().value("function"_L1).toObject();
+        plan.toolName = function.value("name"_L1).toString(u"tool"_s).toUtf8();
+    }
+    return plan;
+}
+
 DemoResponse DemoRouter::answer(
     const DemoRequest &request, const Call &call, const GatewayHeaders &headers)
 {
-    const DemoFault fault = call.fault;
-    const QJsonObject &body = call.body;
-    const bool responses = call.endpoint == Endpoint::Responses;
+    StreamPlan plan = this->plan(request, call);
+    QRandomGenerator64 random(plan.seed);
     const bool embeddings = call.endpoint == Endpoint::Embeddings;
-    const quint64 seed = m_seed ^ qHash(request.body) ^ qHash(call.path);
-    QRandomGenerator64 random(seed);
-    const bool stream = body.value("stream"_L1).toBool() && !embeddings;
-    qint64 tokens
-        = body.value("max_tokens"_L1).toInteger(body.value("max_output_tokens"_L1).toInteger(40));
-    tokens = std::clamp<qint64>(tokens, 1, 10'000'000);
-    if (fault == DemoFault::Drip)
-        tokens = std::min<qint64>(tokens, 6);
-
-    const Routing routing = route(call.model, headers, stream, tokens, seed);
+    const bool stream = call.body.value("stream"_L1).toBool() && !embeddings;
+    const Routing routing = route(call.model, headers, stream, plan.tokens, plan.seed);
 
     DemoResponse r;
-    r.fault = fault;
+    r.fault = call.fault;
     r.headers.append({ "x-tfy-applied-configurations", appliedConfigurations(routing, headers) });
     r.headers.append({ "x-tfy-feedback-target-id", feedbackTarget(random) });
-    if (fault == DemoFault::OversizedHeader)
+    if (call.fault == DemoFault::OversizedHeader)
         r.headers.append({ "x-tfy-debug-trace", QByteArray(128 * 1024, 'x') });
-
+    r.headerDelayMs = routing.waitMs;
     if (routing.resolvedModel.isEmpty()) {
         const Attempt &last = routing.attempts.last();
         DemoResponse failed = errorResponse(last.status,
@@ -304,71 +321,21 @@ DemoResponse DemoRouter::answer(
         return failed;
     }
     r.headers.append({ "x-tfy-resolved-model", routing.resolvedModel.toUtf8() });
-    r.headerDelayMs = routing.waitMs;
-
+    const bool responses = call.endpoint == Endpoint::Responses;
+    plan.id = (responses ? "resp_" : "chatcmpl-")
+        + QByteArray::number(random.generate() % 1000000000, 36);
+    plan.model = routing.resolvedModel.section(u'/', 1).toUtf8();
     const SimulatedModel *served = findModel(routing.resolvedModel);
     const bool thinking = served->reasoning && headers.strictOpenAi == false;
-    const QString prompt = lastUserMessage(body);
-    const qint64 promptTokens
-        = std::max<qint64>(1, prompt.split(u' ', Qt::SkipEmptyParts).size() + 8);
-    const QByteArray id = (responses ? "resp_" : "chatcmpl-")
-        + QByteArray::number(random.generate() % 1000000000, 36);
-    const QByteArray servedName = routing.resolvedModel.section(u'/', 1).toUtf8();
-
-    if (embeddings) {
-        QJsonArray data;
-        const QJsonValue input = body.value("input"_L1);
-        const QJsonArray inputs = input.isArray() ? input.toArray() : QJsonArray { input };
-        for (qsizetype i = 0; i < inputs.size(); ++i) {
-            QJsonArray vector;
-            QRandomGenerator64 v(seed + quint64(i));
-            for (int d = 0; d < 8; ++d)
-                vector.append(std::round((v.generateDouble() * 2 - 1) * 1e6) / 1e6);
-            data.append(QJsonObject {
-                { u"object"_s, u"embedding"_s }, { u"index"_s, i }, { u"embedding"_s, vector } });
-        }
-        r.headers.prepend({ "content-type", "application/json" });
-        r.headers.append({ "server-timing", serverTiming(routing, headers) });
-        r.body = QJsonDocument(QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data },
-                                   { u"model"_s, QString::fromUtf8(servedName) },
-                                   { u"usage"_s,
-                                       QJsonObject { { u"prompt_tokens"_s, promptTokens },
-                                           { u"total_tokens"_s, promptTokens } } } })
-                     .toJson(QJsonDocument::Compact);
-        return r;
-    }
-
-    StreamPlan plan;
-    plan.id = id;
-    plan.model = servedName;
-    plan.created = 1'764'000'000 + m_requestCount;
-    plan.tokens = tokens;
-    plan.reasoningTokens = thinking ? std::max<qint64>(3, tokens / 4) : 0;
-    plan.includeUsage
-        = body.value("stream_options"_L1).toObject().value("include_usage"_L1).toBool();
-    plan.promptTokens = promptTokens;
-    plan.choices = int(std::clamp<qint64>(body.value("n"_L1).toInteger(1), 1, 8));
-    plan.seed = seed;
-    plan.fault = fault;
-    const QJsonArray tools = body.value("tools"_L1).toArray();
-    if (!tools.isEmpty())
-        plan.toolName = tools.first()
-                            .toObject()
-                            .value("function"_L1)
-                            .toObject()
-                            .value("name"_L1)
-                            .toString(u"tool"_s)
-                            .toUtf8();
+    plan.reasoningTokens = thinking ? std::max<qint64>(3, plan.tokens / 4) : 0;
 
     if (stream) {
         r.headers.prepend({ "cache-control", "no-cache" });
         r.headers.prepend({ "content-type", "text/event-stream; charset=utf-8" });
-        if (fault == DemoFault::MalformedSse)
-            r.stream = malformedStream(servedName);
-        else if (responses)
-            r.stream = responsesStream(plan);
+        if (call.fault == DemoFault::MalformedSse)
+            r.stream = malformedStream(plan.model);
         else
-            r.stream = chatStream(plan);
+            r.stream = responses ? responsesStream(plan) : chatStream(plan);
         // Pacing: the provider's token rate, unless the request asks for another
         // ("x-gatescope-token-interval-ms: 0" streams as fast as the socket takes it).
         r.eventIntervalMs = served->tokensPerSecond > 0 ? 1000 / served->tokensPerSecond : 0;
@@ -377,60 +344,20 @@ DemoResponse DemoRouter::answer(
             r.eventIntervalMs = std::clamp(pace.toInt(), 0, 10'000);
         return r;
     }
-
-    // Non-streaming: the whole answer, with server-timing (which the gateway only
-    // sends on non-streaming responses).
+    // The whole answer, with server-timing (which the gateway sends only on
+    // non-streaming responses).
     r.headers.prepend({ "content-type", "application/json" });
     r.headers.append({ "server-timing", serverTiming(routing, headers) });
-    Words words(seed);
-    QString text;
-    for (qint64 i = 0; i < std::min<qint64>(tokens, 100'000); ++i)
-        text += QString::fromUtf8(words.next());
-    text = text.trimmed();
-    const QJsonObject usage { { u"prompt_tokens"_s, promptTokens },
-        { u"completion_tokens"_s, tokens }, { u"total_tokens"_s, promptTokens + tokens } };
-    if (responses) {
-        r.body = QJsonDocument(
-            QJsonObject {
-                { u"id"_s, QString::fromUtf8(id) },
-                { u"object"_s, u"response"_s },
-                { u"model"_s, QString::fromUtf8(servedName) },
-                { u"status"_s, u"completed"_s },
-                { u"output"_s,
-                    QJsonArray {
-                        QJsonObject { { u"type"_s, u"message"_s }, { u"role"_s, u"assistant"_s },
-                            { u"content"_s,
-                                QJsonArray { QJsonObject { { u"type"_s, u"output_text"_s },
-                                    { u"text"_s, text } } } } } } },
-                { u"usage"_s,
-                    QJsonObject { { u"input_tokens"_s, promptTokens },
-                        { u"output_tokens"_s, tokens },
-                        { u"total_tokens"_s, promptTokens + tokens } } },
-            })
-                     .toJson(QJsonDocument::Compact);
-        return r;
+    if (embeddings) {
+        const QJsonValue input = call.body.value("input"_L1);
+        r.body = embeddingsBody(plan, input.isArray() ? input.toArray() : QJsonArray { input });
+    } else if (responses) {
+        r.body = responseBody(plan);
+    } else {
+        const QString prompt = lastUserMessage(call.body);
+        r.body = chatCompletionBody(plan,
+            thinking ? u"The user asked: %1. Answer briefly."_s.arg(prompt.left(200)) : QString());
     }
-    QJsonObject message { { u"role"_s, u"assistant"_s }, { u"content"_s, text } };
-    if (thinking)
-        message.insert(
-            u"reasoning_content"_s, u"The user asked: %1. Answer briefly."_s.arg(prompt.left(200)));
-    if (!plan.toolName.isEmpty()) {
-        message.insert(u"tool_calls"_s,
-            QJsonArray { QJsonObject { { u"id"_s, u"call_demo_1"_s }, { u"type"_s, u"function"_s },
-                { u"function"_s,
-                    QJsonObject { { u"name"_s, QString::fromUtf8(plan.toolName) },
-                        { u"arguments"_s, uR"({"query":"gateway"})"_s } } } } });
-    }
-    QJsonArray choices;
-    for (int i = 0; i < plan.choices; ++i) {
-        choices.append(QJsonObject { { u"index"_s, i }, { u"message"_s, message },
-            { u"finish_reason"_s, plan.toolName.isEmpty() ? u"stop"_s : u"tool_calls"_s } });
-    }
-    r.body = QJsonDocument(
-        QJsonObject { { u"id"_s, QString::fromUtf8(id) }, { u"object"_s, u"chat.completion"_s },
-            { u"created"_s, plan.created }, { u"model"_s, QString::fromUtf8(servedName) },
-            { u"choices"_s, choices }, { u"usage"_s, usage } })
-                 .toJson(QJsonDocument::Compact);
     return r;
 }
 

@@ -13,6 +13,8 @@
 
 namespace gs::demo {
 
+struct StreamPlan;
+
 using core::HttpHeaders;
 
 struct Routing;
@@ -115,6 +117,9 @@ private:
     static DemoResponse modelList();
     static std::expected<Call, Refusal> checkCall(const DemoRequest &request, const Target &target,
         Endpoint endpoint, const GatewayHeaders &headers);
+    //! What the answer to \a call will contain, before routing says who gives it.
+    StreamPlan plan(const DemoRequest &request, const Call &call) const;
+    //! Routes \a call and answers it: streamed, whole, or the error of the last target.
     DemoResponse answer(
         const DemoRequest &request, const Call &call, const GatewayHeaders &headers);
     QByteArray appliedConfigurations(const Routing &routing, const GatewayHeaders &headers);
