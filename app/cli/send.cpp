@@ -203,174 +203,85 @@ void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseR
         out << "TLS: " << problem << '\n';
 }
 
-} // namespace
-
-int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
+//! What send was asked to do, its options read and checked together.
+struct SendSettings
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"Sends the request a .http file describes, prints the answer as it streams, "
-        "then what the gateway did: status, resolved model, applied configurations, timing."_s);
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"FILE.http"_s, u"The request file."_s);
-    const RequestOptions options;
-    options.addTo(parser);
-    const QCommandLineOption demoOption(u"demo"_s,
-        u"Send to the embedded demo gateway (its URL and token replace the request's)."_s);
-    const QCommandLineOption maxTimeOption(
-        u"max-time"_s, u"Client-side deadline for the whole exchange."_s, u"SECONDS"_s);
-    const QCommandLineOption jsonOption(
-        u"json"_s, u"Print one JSON report at the end, and nothing else on stdout."_s);
-    const QCommandLineOption rawOption(
-        u"raw"_s, u"Print the body's bytes as they arrive instead of the assembled answer."_s);
-    const QCommandLineOption insecureOption(u"insecure"_s,
-        u"Accept certificate problems (self-hosted gateways); they are still reported."_s);
-    const QCommandLineOption idleOption(u"idle-timeout"_s,
-        u"Give up when nothing arrives for this long (default 300)."_s, u"SECONDS"_s, u"300"_s);
-    const QCommandLineOption forceStreamOption(u"force-stream"_s,
-        u"Decode the body as server-sent events whatever its Content-Type says."_s);
-    const QCommandLineOption harOption(u"har"_s,
+    bool demo = false;
+    quint64 seed = 1;
+    bool json = false;
+    bool raw = false;
+    ExchangeOptions exchange;
+};
+
+//! The options of send beyond those of the request file.
+struct SendOptions
+{
+    QCommandLineOption demo { u"demo"_s,
+        u"Send to the embedded demo gateway (its URL and token replace the request's)."_s };
+    QCommandLineOption maxTime { u"max-time"_s, u"Client-side deadline for the whole exchange."_s,
+        u"SECONDS"_s };
+    QCommandLineOption idle { u"idle-timeout"_s,
+        u"Give up when nothing arrives for this long (default 300)."_s, u"SECONDS"_s, u"300"_s };
+    QCommandLineOption json { u"json"_s,
+        u"Print one JSON report at the end, and nothing else on stdout."_s };
+    QCommandLineOption raw { u"raw"_s,
+        u"Print the body's bytes as they arrive instead of the assembled answer."_s };
+    QCommandLineOption insecure { u"insecure"_s,
+        u"Accept certificate problems (self-hosted gateways); they are still reported."_s };
+    QCommandLineOption forceStream { u"force-stream"_s,
+        u"Decode the body as server-sent events whatever its Content-Type says."_s };
+    QCommandLineOption har { u"har"_s,
         u"Also write the exchange as an HTTP Archive (HAR 1.2) to FILE (credentials masked)."_s,
-        u"FILE"_s);
-    const QCommandLineOption seedOption(
-        u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s, u"1"_s);
-    parser.addOptions({ demoOption, maxTimeOption, idleOption, jsonOption, rawOption,
-        insecureOption, forceStreamOption, harOption, seedOption });
-    if (!parser.parse(arguments)) {
-        err << "gatescope-cli send: " << parser.errorText() << '\n';
-        return kFailure;
+        u"FILE"_s };
+    QCommandLineOption seed { u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s,
+        u"1"_s };
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions({ demo, maxTime, idle, json, raw, insecure, forceStream, har, seed });
     }
-    if (parser.isSet(u"help"_s)) {
-        out << commandHelp(parser, u"send"_s);
-        return kOk;
-    }
-    const bool json = parser.isSet(jsonOption);
-    if (json && parser.isSet(rawOption)) {
-        err << "gatescope-cli send: --json and --raw both decide what goes to standard output; "
-               "choose one\n";
-        return kFailure;
-    }
-    bool seedOk = false;
-    const quint64 seed = parser.value(seedOption).toULongLong(&seedOk);
-    if (!seedOk) {
-        err << "gatescope-cli send: --seed takes a non-negative integer; got \""
-            << quotedForMessage(parser.value(seedOption)) << "\"\n";
-        return kFailure;
-    }
-    double maxTime = 0;
-    if (parser.isSet(maxTimeOption)) {
-        const auto value = secondsOption(parser, maxTimeOption);
-        if (!value) {
-            err << "gatescope-cli send: " << value.error().message << '\n';
-            return kFailure;
+
+    //! The settings, or what is wrong with the options.
+    Result<SendSettings> read(const QCommandLineParser &parser) const
+    {
+        const auto refuse = [](const QString &why) -> Result<SendSettings> {
+            return std::unexpected(Error { Error::Kind::Usage, why, {} });
+        };
+        SendSettings s;
+        s.demo = parser.isSet(demo);
+        s.json = parser.isSet(json);
+        s.raw = parser.isSet(raw);
+        if (s.json && s.raw)
+            return refuse(u"--json and --raw both decide what goes to standard output; choose "
+                          "one"_s);
+        bool seedOk = false;
+        s.seed = parser.value(seed).toULongLong(&seedOk);
+        if (!seedOk)
+            return refuse(u"--seed takes a non-negative integer; got \"%1\""_s.arg(
+                quotedForMessage(parser.value(seed))));
+        if (parser.isSet(maxTime)) {
+            const auto value = secondsOption(parser, maxTime);
+            if (!value)
+                return refuse(value.error().message);
+            s.exchange.deadlineMs = qint64(*value * 1000);
         }
-        maxTime = *value;
+        const auto idleSeconds = secondsOption(parser, idle, true);
+        if (!idleSeconds)
+            return refuse(idleSeconds.error().message);
+        s.exchange.idleTimeoutMs = qint64(*idleSeconds * 1000);
+        s.exchange.allowInsecureTls = parser.isSet(insecure);
+        // The report uses a stream's events and answer, never its raw bytes (--raw
+        // prints them as they arrive): keeping a copy would only cost time, unless a HAR
+        // wants it.
+        s.exchange.keepStreamBody = parser.isSet(har);
+        s.exchange.forceStream = parser.isSet(forceStream);
+        return s;
     }
-    const auto idle = secondsOption(parser, idleOption, true);
-    if (!idle) {
-        err << "gatescope-cli send: " << idle.error().message << '\n';
-        return kFailure;
-    }
-    auto loaded = loadRequest(parser, options, u"send"_s);
-    if (!loaded) {
-        err << loaded.error().message << '\n';
-        return exitCodeFor(loaded.error());
-    }
-    loaded->printNotes(err);
-    GatewayRequest *request = &loaded->request;
-    const Redactor redactor = loaded->redactor();
+};
 
-    std::unique_ptr<DemoGateway> demo;
-    if (parser.isSet(demoOption)) {
-        demo = std::make_unique<DemoGateway>(seed);
-        const auto url = demo->listen();
-        if (!url) {
-            err << "gatescope-cli send: " << url.error().message << '\n';
-            return kFailure;
-        }
-        request->baseUrl = *url;
-        request->bearerToken = QString::fromLatin1(kDemoToken);
-    }
-
-    const QList<Issue> issues = validate(*request);
-    printIssues(err, issues, json ? IssueFilter::ErrorsOnly : IssueFilter::All);
-    if (hasErrors(issues)) {
-        err << "gatescope-cli send: nothing was sent.\n";
-        return kInvalid;
-    }
-    const WireRequest wire = compose(*request);
-    auto opened = openReportFile(parser, harOption, u"send"_s);
-    if (!opened) {
-        err << opened.error().message << '\n';
-        return kFailure;
-    }
-    const std::unique_ptr<QSaveFile> har = std::move(*opened);
-
-    QNetworkProxyFactory::setUseSystemConfiguration(true);
-    QNetworkAccessManager network;
-    ExchangeOptions exchangeOptions;
-    exchangeOptions.deadlineMs = qint64(maxTime * 1000);
-    exchangeOptions.idleTimeoutMs = qint64(*idle * 1000);
-    exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
-    // The report uses a stream's events and answer, never its raw bytes (--raw prints
-    // them as they arrive): keeping a copy would only cost time, unless a HAR wants it.
-    exchangeOptions.keepStreamBody = parser.isSet(harOption);
-    exchangeOptions.forceStream = parser.isSet(forceStreamOption);
-    Exchange exchange(&network, exchangeOptions);
-
-#ifdef Q_OS_WIN
-    const bool terminal = ::_isatty(::_fileno(stdout)) != 0;
-#else
-    const bool terminal = ::isatty(STDOUT_FILENO) != 0;
-#endif
-    const bool colour = !json && terminal && qEnvironmentVariableIsEmpty("NO_COLOR");
-    LivePrinter live(out, colour);
-    // A closed standard output (| head) stops the exchange at once, with one line.
-    bool brokenPipe = false;
-    const auto checkOutput = [&] {
-        if (!brokenPipe && out.status() != QTextStream::Ok) {
-            brokenPipe = true;
-            exchange.cancel();
-        }
-    };
-    // --json: the events are written as they arrive (never all held), then the rest.
-    std::optional<JsonEventsWriter> jsonWriter;
-    if (json) {
-        jsonWriter.emplace(out, false, redactor);
-        QObject::connect(
-            &exchange, &Exchange::eventsArrived, &exchange, [&](const QList<SseEvent> &batch) {
-                for (const SseEvent &e : batch)
-                    jsonWriter->add(e);
-                checkOutput();
-            });
-    } else if (parser.isSet(rawOption)) {
-        QObject::connect(&exchange, &Exchange::dataArrived, &exchange,
-            [&out, &checkOutput](const QByteArray &chunk) {
-                out << QString::fromUtf8(chunk);
-                out.flush();
-                checkOutput();
-            });
-    } else {
-        err << "> " << QString::fromUtf8(wire.method) << ' ' << redactor.url(wire.url) << '\n';
-        err.flush();
-        QObject::connect(&exchange, &Exchange::progress, &exchange, [&] {
-            live.update(exchange.assembled());
-            checkOutput();
-        });
-    }
-    // Ctrl+C or SIGTERM: stop, and report what arrived.
-    Interrupts interrupts;
-    QObject::connect(
-        &interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
-    QObject::connect(&exchange, &Exchange::finished, &exchange, [] { QCoreApplication::quit(); });
-    exchange.start(wire);
-    if (!exchange.isFinished())
-        QCoreApplication::exec();
-    if (brokenPipe) {
-        err << "gatescope-cli send: standard output was closed; the exchange was stopped.\n";
-        return kBrokenPipe;
-    }
-
+//! What the exchange came to, for the report.
+ResponseReport reportOf(const Exchange &exchange)
+{
     ResponseReport report;
     report.response.httpVersion = exchange.httpVersion();
     report.response.status = exchange.status();
@@ -384,38 +295,204 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     report.eventCount = exchange.timeline().events;
     if (report.body.framing == BodyFraming::Json || report.body.framing == BodyFraming::Other)
         report.response.body = exchange.body();
-    const Timeline &t = exchange.timeline();
-    const ExchangeError &error = exchange.error();
+    return report;
+}
 
-    if (json) {
+//! What send writes to standard output while the exchange runs and after it: the
+//! answer as it grows (or the raw bytes, or JSON events), then the report.
+class SendOutput
+{
+public:
+    SendOutput(
+        QTextStream &out, QTextStream &err, const SendSettings &settings, const Redactor &redactor)
+        : m_out(out)
+        , m_err(err)
+        , m_settings(settings)
+        , m_redactor(redactor)
+        , m_live(out, !settings.json && isTerminal() && qEnvironmentVariableIsEmpty("NO_COLOR"))
+    { }
+
+    //! Prints what \a exchange receives as it arrives.
+    void follow(Exchange &exchange, const WireRequest &wire)
+    {
+        // A closed standard output (| head) stops the exchange at once, with one line.
+        const auto checkOutput = [this, &exchange] {
+            if (!m_brokenPipe && m_out.status() != QTextStream::Ok) {
+                m_brokenPipe = true;
+                exchange.cancel();
+            }
+        };
+        if (m_settings.json) {
+            // The events are written as they arrive (never all held), then the rest.
+            m_jsonWriter.emplace(m_out, false, m_redactor);
+            QObject::connect(&exchange, &Exchange::eventsArrived, &exchange,
+                [this, checkOutput](const QList<SseEvent> &batch) {
+                    for (const SseEvent &e : batch)
+                        m_jsonWriter->add(e);
+                    checkOutput();
+                });
+        } else if (m_settings.raw) {
+            QObject::connect(&exchange, &Exchange::dataArrived, &exchange,
+                [this, checkOutput](const QByteArray &chunk) {
+                    m_out << QString::fromUtf8(chunk);
+                    m_out.flush();
+                    checkOutput();
+                });
+        } else {
+            m_err << "> " << QString::fromUtf8(wire.method) << ' ' << m_redactor.url(wire.url)
+                  << '\n';
+            m_err.flush();
+            QObject::connect(
+                &exchange, &Exchange::progress, &exchange, [this, &exchange, checkOutput] {
+                    m_live.update(exchange.assembled());
+                    checkOutput();
+                });
+        }
+    }
+
+    bool brokenPipe() const { return m_brokenPipe; }
+
+    //! The report of \a exchange, which \a request started.
+    void finish(const Exchange &exchange, const GatewayRequest &request, bool interrupted)
+    {
+        const ResponseReport report = reportOf(exchange);
+        if (m_settings.json) {
+            m_jsonWriter->finish(json(exchange, report, request, interrupted));
+        } else {
+            if (!m_settings.raw)
+                m_live.finish(exchange.assembled());
+            m_out << '\n';
+            // The report names what the gateway echoed (metadata, headers): it is
+            // written whole, then masked, so that no secret the request used comes back.
+            QString text;
+            QTextStream stream(&text);
+            printSendReport(stream, exchange, report, request, m_redactor);
+            stream.flush();
+            m_out << terminalSafe(m_redactor.text(text));
+        }
+        m_out.flush();
+    }
+
+private:
+    static bool isTerminal()
+    {
+#ifdef Q_OS_WIN
+        return ::_isatty(::_fileno(stdout)) != 0;
+#else
+        return ::isatty(STDOUT_FILENO) != 0;
+#endif
+    }
+
+    QJsonObject json(const Exchange &exchange, const ResponseReport &report,
+        const GatewayRequest &request, bool interrupted) const
+    {
         QJsonObject doc = reportJson(report);
-        doc.insert(u"interrupted"_s, interrupts.happened());
-        doc.insert(u"requestedModel"_s, request->model);
-        doc.insert(u"timeline"_s, timelineJson(t));
-        if (error.kind != ExchangeError::Kind::None) {
+        doc.insert(u"interrupted"_s, interrupted);
+        doc.insert(u"requestedModel"_s, request.model);
+        doc.insert(u"timeline"_s, timelineJson(exchange.timeline()));
+        if (const ExchangeError &error = exchange.error();
+            error.kind != ExchangeError::Kind::None) {
             doc.insert(u"transportError"_s,
-                QJsonObject { { u"message"_s, redactor.message(error.message) },
-                    { u"detail"_s, redactor.message(error.detail) } });
+                QJsonObject { { u"message"_s, m_redactor.message(error.message) },
+                    { u"detail"_s, m_redactor.message(error.detail) } });
         }
         if (!exchange.redirects().isEmpty())
             doc.insert(u"redirects"_s,
-                QJsonArray::fromStringList(redactedUrls(exchange.redirects(), redactor)));
+                QJsonArray::fromStringList(redactedUrls(exchange.redirects(), m_redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
-        jsonWriter->finish(doc);
-    } else {
-        if (!parser.isSet(rawOption))
-            live.finish(exchange.assembled());
-        out << '\n';
-        // The report names what the gateway echoed (metadata, headers): it is written
-        // whole, then masked, so that no secret the request used comes back out.
-        QString reportText;
-        QTextStream reportStream(&reportText);
-        printSendReport(reportStream, exchange, report, *request, redactor);
-        reportStream.flush();
-        out << terminalSafe(redactor.text(reportText));
+        return doc;
     }
-    out.flush();
+
+    QTextStream &m_out;
+    QTextStream &m_err;
+    const SendSettings &m_settings;
+    const Redactor &m_redactor;
+    LivePrinter m_live;
+    std::optional<JsonEventsWriter> m_jsonWriter;
+    bool m_brokenPipe = false;
+};
+
+} // namespace
+
+int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Sends the request a .http file describes, prints the answer as it streams, "
+        "then what the gateway did: status, resolved model, applied configurations, timing."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"FILE.http"_s, u"The request file."_s);
+    const RequestOptions requestOptions;
+    requestOptions.addTo(parser);
+    const SendOptions options;
+    options.addTo(parser);
+    if (!parser.parse(arguments)) {
+        err << "gatescope-cli send: " << parser.errorText() << '\n';
+        return kFailure;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << commandHelp(parser, u"send"_s);
+        return kOk;
+    }
+    const auto settings = options.read(parser);
+    if (!settings) {
+        err << "gatescope-cli send: " << settings.error().message << '\n';
+        return kFailure;
+    }
+    auto loaded = loadRequest(parser, requestOptions, u"send"_s);
+    if (!loaded) {
+        err << loaded.error().message << '\n';
+        return exitCodeFor(loaded.error());
+    }
+    loaded->printNotes(err);
+    GatewayRequest *request = &loaded->request;
+    const Redactor redactor = loaded->redactor();
+
+    std::unique_ptr<DemoGateway> demo;
+    if (settings->demo) {
+        demo = std::make_unique<DemoGateway>(settings->seed);
+        const auto url = demo->listen();
+        if (!url) {
+            err << "gatescope-cli send: " << url.error().message << '\n';
+            return kFailure;
+        }
+        request->baseUrl = *url;
+        request->bearerToken = QString::fromLatin1(kDemoToken);
+    }
+
+    const QList<Issue> issues = validate(*request);
+    printIssues(err, issues, settings->json ? IssueFilter::ErrorsOnly : IssueFilter::All);
+    if (hasErrors(issues)) {
+        err << "gatescope-cli send: nothing was sent.\n";
+        return kInvalid;
+    }
+    const WireRequest wire = compose(*request);
+    auto opened = openReportFile(parser, options.har, u"send"_s);
+    if (!opened) {
+        err << opened.error().message << '\n';
+        return kFailure;
+    }
+    const std::unique_ptr<QSaveFile> har = std::move(*opened);
+
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
+    QNetworkAccessManager network;
+    Exchange exchange(&network, settings->exchange);
+    SendOutput output(out, err, *settings, redactor);
+    output.follow(exchange, wire);
+    // Ctrl+C or SIGTERM: stop, and report what arrived.
+    Interrupts interrupts;
+    QObject::connect(
+        &interrupts, &Interrupts::interrupted, &exchange, [&exchange] { exchange.cancel(); });
+    QObject::connect(&exchange, &Exchange::finished, &exchange, [] { QCoreApplication::quit(); });
+    exchange.start(wire);
+    if (!exchange.isFinished())
+        QCoreApplication::exec();
+    if (output.brokenPipe()) {
+        err << "gatescope-cli send: standard output was closed; the exchange was stopped.\n";
+        return kBrokenPipe;
+    }
+    output.finish(exchange, *request, interrupts.happened());
     if (har) {
         const auto written
             = writeHar(*har, { harEntry(exchange.snapshot()) }, false, loaded->secrets.values());
@@ -429,7 +506,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli send: interrupted; the report above has what arrived.\n";
         return kInterrupted;
     }
-    return error.kind == ExchangeError::Kind::None ? kOk : kTransport;
+    return exchange.error().kind == ExchangeError::Kind::None ? kOk : kTransport;
 }
 
 } // namespace gs::cli
