@@ -365,6 +365,82 @@ void printResult(QTextStream &out, const RunResult &result)
     out.flush();
 }
 
+//! Runs the requests of \a target (only those called \a onlyName, when given) in
+//! order until an interrupt, printing each result to \a out when there is one. Files
+//! that cannot be read join \a problems.
+QList<RunResult> runFiles(RunContext &ctx, const Target &target,
+    const std::optional<QString> &onlyName, QTextStream *out, QList<Error> &problems)
+{
+    QList<RunResult> results;
+    for (const CollectionFile &file : ctx.collection.files()) {
+        if (ctx.interrupts.happened())
+            break;
+        if (file.isBroken() || (!target.onlyFile.isEmpty() && file.relativePath != target.onlyFile))
+            continue;
+        // The whole file now (the collection keeps only what lists it).
+        const auto parsed = ctx.collection.load(file.relativePath);
+        if (!parsed) {
+            ctx.err << "error: " << parsed.error().message << '\n';
+            problems << parsed.error();
+            continue;
+        }
+        for (const HttpFileRequest &request : parsed->requests()) {
+            if (ctx.interrupts.happened())
+                break;
+            if (onlyName && request.name != *onlyName)
+                continue;
+            results << redacted(runRequest(ctx, file, request), ctx);
+            if (out)
+                printResult(*out, results.last());
+        }
+    }
+    return results;
+}
+
+//! What a run's summary names besides the results.
+struct RunSummary
+{
+    QString collection;
+    QString environment;
+    bool interrupted = false;
+};
+
+//! Prints the counts (or the JSON report); returns how many requests passed.
+qsizetype printSummary(QTextStream &out, bool json, const RunSummary &run,
+    const QList<RunResult> &results, const QList<Error> &problems)
+{
+    qsizetype passed = 0;
+    qsizetype failed = 0;
+    qsizetype errors = 0;
+    for (const RunResult &r : results) {
+        passed += r.outcome == RunResult::Outcome::Passed;
+        failed += r.outcome == RunResult::Outcome::Failed;
+        errors += r.outcome == RunResult::Outcome::Error;
+    }
+    if (json) {
+        QJsonArray list;
+        for (const RunResult &r : results)
+            list.append(resultJson(r));
+        QJsonArray unreadable;
+        for (const Error &e : problems)
+            unreadable.append(e.message);
+        const QJsonObject doc { { u"collection"_s, run.collection },
+            { u"environment"_s, run.environment }, { u"passed"_s, passed }, { u"failed"_s, failed },
+            { u"errors"_s, errors }, { u"results"_s, list }, { u"unreadableFiles"_s, unreadable },
+            { u"interrupted"_s, run.interrupted } };
+        out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
+        return passed;
+    }
+    out << '\n'
+        << results.size() << (results.size() == 1 ? " request: " : " requests: ") << passed
+        << " passed, " << failed << " failed, " << errors << " not sent or broken on the wire";
+    if (!problems.isEmpty())
+        out << "; " << problems.size()
+            << (problems.size() == 1 ? " file does not parse" : " files do not parse");
+    out << '\n';
+    return passed;
+}
+
 } // namespace
 
 int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -462,64 +538,13 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
     ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
     const bool json = parser.isSet(jsonOption);
-    QList<RunResult> results;
+    const std::optional<QString> onlyName
+        = parser.isSet(options.name) ? std::optional(parser.value(options.name)) : std::nullopt;
+    const QList<RunResult> results
+        = runFiles(ctx, *target, onlyName, json ? nullptr : &out, problems);
 
-    for (const CollectionFile &file : collection.files()) {
-        if (interrupts.happened())
-            break;
-        if (file.isBroken()
-            || (!target->onlyFile.isEmpty() && file.relativePath != target->onlyFile))
-            continue;
-        // The whole file now (the collection keeps only what lists it).
-        const auto parsed = collection.load(file.relativePath);
-        if (!parsed) {
-            err << "error: " << parsed.error().message << '\n';
-            problems << parsed.error();
-            continue;
-        }
-        const QList<HttpFileRequest> requests = parsed->requests();
-        for (const HttpFileRequest &request : requests) {
-            if (interrupts.happened())
-                break;
-            if (parser.isSet(options.name) && request.name != parser.value(options.name))
-                continue;
-            RunResult result = redacted(runRequest(ctx, file, request), ctx);
-            results << result;
-
-            if (!json)
-                printResult(out, result);
-        }
-    }
-
-    qsizetype passed = 0;
-    qsizetype failed = 0;
-    qsizetype errors = 0;
-    for (const RunResult &r : std::as_const(results)) {
-        passed += r.outcome == RunResult::Outcome::Passed;
-        failed += r.outcome == RunResult::Outcome::Failed;
-        errors += r.outcome == RunResult::Outcome::Error;
-    }
-    if (json) {
-        QJsonArray list;
-        for (const RunResult &r : std::as_const(results))
-            list.append(resultJson(r));
-        QJsonArray unreadable;
-        for (const Error &e : std::as_const(problems))
-            unreadable.append(e.message);
-        const QJsonObject doc { { u"collection"_s, collection.name() },
-            { u"environment"_s, environment }, { u"passed"_s, passed }, { u"failed"_s, failed },
-            { u"errors"_s, errors }, { u"results"_s, list }, { u"unreadableFiles"_s, unreadable },
-            { u"interrupted"_s, interrupts.happened() } };
-        out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
-    } else {
-        out << '\n'
-            << results.size() << (results.size() == 1 ? " request: " : " requests: ") << passed
-            << " passed, " << failed << " failed, " << errors << " not sent or broken on the wire";
-        if (!problems.isEmpty())
-            out << "; " << problems.size()
-                << (problems.size() == 1 ? " file does not parse" : " files do not parse");
-        out << '\n';
-    }
+    const qsizetype passed = printSummary(
+        out, json, { collection.name(), environment, interrupts.happened() }, results, problems);
     out.flush();
     if (results.isEmpty() && problems.isEmpty() && !interrupts.happened()) {
         err << "gatescope-cli run: no request to run"
