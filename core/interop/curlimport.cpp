@@ -334,7 +334,10 @@ Result<QStringList> splitShellWords(const QString &command)
     return words;
 }
 
-Result<CurlImport> importCurl(const QString &command)
+namespace {
+
+//! The words of a curl command after the program's name, without a prompt before it.
+Result<QStringList> curlArguments(const QString &command)
 {
     auto words = splitShellWords(command.trimmed());
     if (!words)
@@ -348,7 +351,61 @@ Result<CurlImport> importCurl(const QString &command)
             || args.first().endsWith("/curl"_L1)))
         return fail(Error::Kind::Parse, u"Not a curl command: it should start with \"curl\"."_s);
     args.removeFirst();
+    return args;
+}
 
+//! The options in argument \a i of \a args, with their values: "-XPOST", "-sSL" and
+//! "-H'X: y'" split, "--name=value" and "--name value" read (\a i moves past a value
+//! taken from the next argument).
+Result<QList<std::pair<QString, QString>>> optionsIn(const QStringList &args, qsizetype &i)
+{
+    const QString &arg = args[i];
+    QList<std::pair<QString, QString>> options;
+    const auto valueAfter = [&](const QString &name) -> Result<QString> {
+        if (i + 1 >= args.size())
+            return fail(Error::Kind::Parse, u"%1 needs a value."_s.arg(name));
+        return args[++i];
+    };
+    if (arg.startsWith("--"_L1)) {
+        QString name = arg;
+        QString value;
+        bool hasValue = false;
+        if (const qsizetype eq = arg.indexOf(u'=');
+            eq > 2 && valueOptions().contains(arg.first(eq))) {
+            name = arg.first(eq);
+            value = arg.sliced(eq + 1);
+            hasValue = true;
+        }
+        if (valueOptions().contains(name) && !hasValue) {
+            const auto v = valueAfter(name);
+            if (!v)
+                return std::unexpected(v.error());
+            value = *v;
+        }
+        options.append({ name, valueOptions().contains(name) ? value : QString() });
+        return options;
+    }
+    for (qsizetype k = 1; k < arg.size(); ++k) {
+        const QString name = u'-' + QString(arg[k]);
+        if (valueOptions().contains(name)) {
+            QString value = arg.sliced(k + 1);
+            if (value.isEmpty()) {
+                const auto v = valueAfter(name);
+                if (!v)
+                    return std::unexpected(v.error());
+                value = *v;
+            }
+            options.append({ name, value });
+            break;
+        }
+        options.append({ name, QString() });
+    }
+    return options;
+}
+
+//! What a curl command's options say, as they are read.
+struct CurlCommand
+{
     CurlImport out;
     QString method;
     QStringList urls;
@@ -357,7 +414,9 @@ Result<CurlImport> importCurl(const QString &command)
     bool json = false;
     bool get = false;
     bool head = false;
-    const auto addHeader = [&headers, &out](const QString &line) {
+
+    void addHeader(const QString &line)
+    {
         const qsizetype colon = line.indexOf(u':');
         const qsizetype semicolon = line.indexOf(u';');
         if (colon < 0 && semicolon == line.size() - 1 && semicolon > 0) {
@@ -376,8 +435,10 @@ Result<CurlImport> importCurl(const QString &command)
             return;
         }
         headers.append({ line.first(colon).trimmed().toUtf8(), value.toUtf8() });
-    };
-    const auto addData = [&](const QString &option, const QString &value) {
+    }
+
+    void addData(const QString &option, const QString &value)
+    {
         const bool raw = option == "--data-raw"_L1;
         if (option == "--data-urlencode"_L1) {
             const qsizetype eq = value.indexOf(u'=');
@@ -407,158 +468,135 @@ Result<CurlImport> importCurl(const QString &command)
         }
         // As given: curl strips line breaks only from data it reads from files.
         data << value;
-    };
+    }
 
+    //! Option \a name with \a value (empty for a flag).
+    void apply(const QString &name, const QString &value)
+    {
+        if (name == "-X"_L1 || name == "--request"_L1) {
+            method = value.toUpper();
+        } else if (name == "-H"_L1 || name == "--header"_L1) {
+            if (value.startsWith(u'@'))
+                out.notes << u"%1 %2: reads headers from a file; not imported."_s.arg(name, value);
+            else
+                addHeader(value);
+        } else if (name == "-d"_L1 || name == "--data"_L1 || name == "--data-raw"_L1
+            || name == "--data-binary"_L1 || name == "--data-ascii"_L1
+            || name == "--data-urlencode"_L1) {
+            addData(name, value);
+        } else if (name == "--json"_L1) {
+            json = true;
+            addData(u"--data-binary"_s, value);
+        } else if (name == "-u"_L1 || name == "--user"_L1) {
+            if (!value.contains(u':'))
+                out.notes
+                    << u"%1 %2: curl would ask for the password; add it to the Authorization header."_s
+                           .arg(name, value);
+            headers.append(HttpHeader { "Authorization", "Basic " + value.toUtf8().toBase64() });
+        } else if (name == "--oauth2-bearer"_L1) {
+            headers.append(HttpHeader { "Authorization", "Bearer " + value.trimmed().toUtf8() });
+        } else if (name == "-A"_L1 || name == "--user-agent"_L1) {
+            headers.append(HttpHeader { "User-Agent", value.trimmed().toUtf8() });
+        } else if (name == "-e"_L1 || name == "--referer"_L1) {
+            headers.append(HttpHeader { "Referer", value.trimmed().toUtf8() });
+        } else if (name == "-b"_L1 || name == "--cookie"_L1) {
+            if (value.contains(u'='))
+                headers.append(HttpHeader { "Cookie", value.trimmed().toUtf8() });
+            else
+                out.notes << u"%1 %2: reads cookies from a file; not imported."_s.arg(name, value);
+        } else if (name == "--url"_L1) {
+            urls << value;
+        } else if (name == "-G"_L1 || name == "--get"_L1) {
+            get = true;
+        } else if (name == "-I"_L1 || name == "--head"_L1) {
+            head = true;
+        } else {
+            out.notes << noteFor(name, value.isEmpty() && isFlagOption(name) ? QString() : value);
+        }
+    }
+
+    bool hasHeader(QByteArrayView name) const
+    {
+        return std::ranges::any_of(
+            headers, [&](const HttpHeader &h) { return headerNameEquals(h.name, name); });
+    }
+
+    //! The request the options describe, as curl would send it.
+    Result<CurlImport> request()
+    {
+        if (urls.isEmpty())
+            return fail(Error::Kind::Parse, u"The curl command has no URL."_s);
+        QString url = urls.first();
+        for (qsizetype i = 1; i < urls.size(); ++i)
+            out.notes << u"%1: curl would fetch this too; only the first URL is imported."_s.arg(
+                urls[i]);
+        if (schemeEnd(url) < 0) {
+            out.notes << u"%1 has no scheme; curl assumes http://."_s.arg(url);
+            url.prepend(u"http://"_s);
+        }
+        // user:password@ in the URL: curl sends it as Basic authentication, unless the
+        // command sets Authorization itself.
+        if (const auto span = userinfoSpan(url)) {
+            const QByteArray userinfo
+                = QUrl::fromPercentEncoding(url.sliced(span->start, span->length).toUtf8())
+                      .toUtf8();
+            url.remove(span->start, span->length + 1); // with its '@'
+            if (!hasHeader("authorization"))
+                headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
+            out.notes
+                << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
+        }
+        // A field value has no leading or trailing blanks (RFC 9110 5.5).
+        for (HttpHeader &h : headers)
+            h.value = h.value.trimmed();
+        const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();
+        QByteArray body = data.join(u'&').toUtf8();
+        if (get && !data.isEmpty()) {
+            url += (url.contains(u'?') ? u'&' : u'?') + data.join(u'&');
+            body.clear();
+        } else if (hasBody) {
+            if (json) {
+                if (!hasHeader("content-type"))
+                    headers.append(HttpHeader { "Content-Type", "application/json" });
+                if (!hasHeader("accept"))
+                    headers.append(HttpHeader { "Accept", "application/json" });
+            } else if (!hasHeader("content-type")) {
+                headers.append(HttpHeader { "Content-Type", "application/x-www-form-urlencoded" });
+            }
+        }
+        if (method.isEmpty())
+            method = head ? u"HEAD"_s : (hasBody && !get ? u"POST"_s : u"GET"_s);
+        out.request = WireRequest { method.toUtf8(), url, headers, body };
+        return out;
+    }
+};
+
+} // namespace
+
+Result<CurlImport> importCurl(const QString &command)
+{
+    const auto args = curlArguments(command);
+    if (!args)
+        return std::unexpected(args.error());
+    CurlCommand curl;
     bool optionsEnded = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString arg = args[i];
+    for (qsizetype i = 0; i < args->size(); ++i) {
+        const QString &arg = (*args)[i];
         if (optionsEnded || !arg.startsWith(u'-') || arg == "-"_L1) {
-            urls << arg;
+            curl.urls << arg;
             continue;
         }
         if (arg == "--"_L1) {
             optionsEnded = true;
             continue;
         }
-        // Split "-XPOST", "-sSL", "-H'X: y'" into options and values.
-        QList<std::pair<QString, QString>> options;
-        const auto valueAfter = [&](qsizetype &index) -> std::optional<QString> {
-            if (index + 1 >= args.size())
-                return std::nullopt;
-            return args[++index];
-        };
-        if (arg.startsWith("--"_L1)) {
-            QString name = arg;
-            QString value;
-            bool hasValue = false;
-            if (const qsizetype eq = arg.indexOf(u'=');
-                eq > 2 && valueOptions().contains(arg.first(eq))) {
-                name = arg.first(eq);
-                value = arg.sliced(eq + 1);
-                hasValue = true;
-            }
-            if (valueOptions().contains(name) && !hasValue) {
-                const auto v = valueAfter(i);
-                if (!v)
-                    return fail(Error::Kind::Parse, u"%1 needs a value."_s.arg(name));
-                value = *v;
-            }
-            options.append({ name, valueOptions().contains(name) ? value : QString() });
-        } else {
-            for (qsizetype k = 1; k < arg.size(); ++k) {
-                const QString name = u'-' + QString(arg[k]);
-                if (valueOptions().contains(name)) {
-                    QString value = arg.sliced(k + 1);
-                    if (value.isEmpty()) {
-                        const auto v = valueAfter(i);
-                        if (!v)
-                            return fail(Error::Kind::Parse, u"%1 needs a value."_s.arg(name));
-                        value = *v;
-                    }
-                    options.append({ name, value });
-                    break;
-                }
-                options.append({ name, QString() });
-            }
-        }
-        for (const auto &[name, value] : options) {
-            if (name == "-X"_L1 || name == "--request"_L1) {
-                method = value.toUpper();
-            } else if (name == "-H"_L1 || name == "--header"_L1) {
-                if (value.startsWith(u'@'))
-                    out.notes << u"%1 %2: reads headers from a file; not imported."_s.arg(
-                        name, value);
-                else
-                    addHeader(value);
-            } else if (name == "-d"_L1 || name == "--data"_L1 || name == "--data-raw"_L1
-                || name == "--data-binary"_L1 || name == "--data-ascii"_L1
-                || name == "--data-urlencode"_L1) {
-                addData(name, value);
-            } else if (name == "--json"_L1) {
-                json = true;
-                addData(u"--data-binary"_s, value);
-            } else if (name == "-u"_L1 || name == "--user"_L1) {
-                if (!value.contains(u':'))
-                    out.notes
-                        << u"%1 %2: curl would ask for the password; add it to the Authorization header."_s
-                               .arg(name, value);
-                headers.append(
-                    HttpHeader { "Authorization", "Basic " + value.toUtf8().toBase64() });
-            } else if (name == "--oauth2-bearer"_L1) {
-                headers.append(
-                    HttpHeader { "Authorization", "Bearer " + value.trimmed().toUtf8() });
-            } else if (name == "-A"_L1 || name == "--user-agent"_L1) {
-                headers.append(HttpHeader { "User-Agent", value.trimmed().toUtf8() });
-            } else if (name == "-e"_L1 || name == "--referer"_L1) {
-                headers.append(HttpHeader { "Referer", value.trimmed().toUtf8() });
-            } else if (name == "-b"_L1 || name == "--cookie"_L1) {
-                if (value.contains(u'='))
-                    headers.append(HttpHeader { "Cookie", value.trimmed().toUtf8() });
-                else
-                    out.notes << u"%1 %2: reads cookies from a file; not imported."_s.arg(
-                        name, value);
-            } else if (name == "--url"_L1) {
-                urls << value;
-            } else if (name == "-G"_L1 || name == "--get"_L1) {
-                get = true;
-            } else if (name == "-I"_L1 || name == "--head"_L1) {
-                head = true;
-            } else {
-                out.notes << noteFor(
-                    name, value.isEmpty() && isFlagOption(name) ? QString() : value);
-            }
-        }
+        const auto options = optionsIn(*args, i);
+        if (!options)
+            return std::unexpected(options.error());
+        for (const auto &[name, value] : *options)
+            curl.apply(name, value);
     }
-
-    if (urls.isEmpty())
-        return fail(Error::Kind::Parse, u"The curl command has no URL."_s);
-    QString url = urls.first();
-    for (qsizetype i = 1; i < urls.size(); ++i)
-        out.notes << u"%1: curl would fetch this too; only the first URL is imported."_s.arg(
-            urls[i]);
-    if (schemeEnd(url) < 0) {
-        out.notes << u"%1 has no scheme; curl assumes http://."_s.arg(url);
-        url.prepend(u"http://"_s);
-    }
-
-    // user:password@ in the URL: curl sends it as Basic authentication, unless the
-    // command sets Authorization itself.
-    if (const auto span = userinfoSpan(url)) {
-        const QByteArray userinfo
-            = QUrl::fromPercentEncoding(url.sliced(span->start, span->length).toUtf8()).toUtf8();
-        url.remove(span->start, span->length + 1); // with its '@'
-        if (!std::ranges::any_of(headers,
-                [](const HttpHeader &h) { return headerNameEquals(h.name, "authorization"); }))
-            headers.append(HttpHeader { "Authorization", "Basic " + userinfo.toBase64() });
-        out.notes
-            << u"The URL's user name and password are sent as Basic authentication, as curl does."_s;
-    }
-    // A field value has no leading or trailing blanks (RFC 9110 5.5).
-    for (HttpHeader &h : headers)
-        h.value = h.value.trimmed();
-    const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();
-    const auto hasHeader = [&headers](QByteArrayView name) {
-        return std::ranges::any_of(
-            headers, [&](const HttpHeader &h) { return headerNameEquals(h.name, name); });
-    };
-    QByteArray body = data.join(u'&').toUtf8();
-    if (get && !data.isEmpty()) {
-        url += (url.contains(u'?') ? u'&' : u'?') + data.join(u'&');
-        body.clear();
-    } else if (hasBody) {
-        if (json) {
-            if (!hasHeader("content-type"))
-                headers.append(HttpHeader { "Content-Type", "application/json" });
-            if (!hasHeader("accept"))
-                headers.append(HttpHeader { "Accept", "application/json" });
-        } else if (!hasHeader("content-type")) {
-            headers.append(HttpHeader { "Content-Type", "application/x-www-form-urlencoded" });
-        }
-    }
-    if (method.isEmpty())
-        method = head ? u"HEAD"_s : (hasBody && !get ? u"POST"_s : u"GET"_s);
-    out.request = WireRequest { method.toUtf8(), url, headers, body };
-    return out;
+    return curl.request();
 }
 
 Result<QString> toHttpText(const CurlImport &import, bool keepSecrets, Variables *secrets)
