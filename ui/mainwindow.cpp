@@ -1,12 +1,6 @@
 #include "mainwindow.h"
 
 #include "collectiontree.h"
-#include "core/httpfile/httpwriter.h"
-#include "core/interop/har.h"
-#include "core/interop/requestexport.h"
-#include "core/model/gatewayrequest.h"
-#include "core/net/exchange.h"
-#include "core/net/gatewaysession.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
@@ -22,19 +16,13 @@
 #include "sidebar.h"
 #include "welcomebanner.h"
 
-#include <KSyntaxHighlighting/Repository>
-#include <KSyntaxHighlighting/Theme>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFrame>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -42,7 +30,6 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -50,10 +37,8 @@
 #include <QStyleHints>
 #include <QTabWidget>
 #include <QTimer>
-#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;

@@ -1,33 +1,21 @@
 #pragma once
 
-#include "core/httpfile/httpfile.h"
 #include "core/net/gatewaysession.h"
-#include "core/store/history.h"
 #include "core/store/secretstore.h"
 #include "ui/collectioncontroller.h"
 #include "ui/filecontroller.h"
 
-#include <QFutureWatcher>
-#include <QHash>
 #include <QMainWindow>
-#include <QTimer>
 
 #include <functional>
 #include <memory>
 
-class QComboBox;
-class QFrame;
 class QLabel;
-class QLineEdit;
 class QNetworkAccessManager;
 class QSplitter;
-class QTabWidget;
-class QTreeWidget;
-class QTreeWidgetItem;
 
 namespace gs::core {
 class Collection;
-class History;
 } // namespace gs::core
 
 namespace gs::ui {
