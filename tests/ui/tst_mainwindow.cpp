@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -35,6 +36,7 @@
 #include <QSslServer>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -81,6 +83,7 @@ private Q_SLOTS:
     void opensExamplesInTabs();
     void opensPathsFromTheCommandLine();
     void sendFillsEveryTab();
+    void aMetadataRowTypedGoesOnTheWire();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -250,6 +253,55 @@ void TestMainWindow::sendFillsEveryTab()
     QCOMPARE(page->exchange()->status(), 200);
     QVERIFY(view::reroutedShown(page->inspector()));
     QVERIFY(view::modelsText(page->inspector()).contains(u"rerouted"_s));
+}
+
+// Adding a metadata row as a user does it (Add, key, Tab, value, Enter) and sending
+// with Ctrl+Enter: the row goes out whole, after the rows that were there.
+void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
+{
+    MainWindow window(withDemo());
+    window.resize(1400, 900);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier | Qt::ShiftModifier);
+    auto *table = view::part<QTableWidget>(page->editor(), "metadata");
+    QTRY_VERIFY(table->isVisible());
+    const int rows = table->rowCount();
+    QPushButton *add = nullptr;
+    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
+        if (b->text() == u"Add"_s)
+            add = b;
+    QVERIFY(add);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QWidget *keyEditor = QApplication::focusWidget();
+    QVERIFY(keyEditor && table->isAncestorOf(keyEditor));
+    QTest::keyClicks(keyEditor, u"app"_s);
+    QTest::keyClick(keyEditor, Qt::Key_Tab);
+    QWidget *valueEditor = QApplication::focusWidget();
+    QVERIFY(valueEditor && table->isAncestorOf(valueEditor));
+    QTest::keyClicks(valueEditor, u"arch"_s);
+    // Home, then more: the editor stays, its cursor where the user put it, and the
+    // wire follows every key.
+    QTest::keyClick(valueEditor, Qt::Key_Home);
+    QTest::keyClicks(valueEditor, u"se"_s);
+    QCOMPARE(QApplication::focusWidget(), valueEditor);
+    QVERIFY2(page->editor()->wireText().contains(u"\"app\":\"search\"}"_s),
+        qPrintable(page->editor()->wireText()));
+    QCOMPARE(table->rowCount(), rows + 1);
+    QCOMPARE(table->item(rows, 0)->text(), u"app"_s);
+    // Ctrl+Enter while the value is still being typed: what the cell shows is sent.
+    QTest::keyClick(valueEditor, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
+    QByteArray metadata;
+    for (const auto &h : page->lastExchange()->request.headers)
+        if (h.name.compare("x-tfy-metadata", Qt::CaseInsensitive) == 0)
+            metadata = h.value;
+    QVERIFY2(metadata.endsWith(R"(,"app":"search"})"), metadata.constData());
+    QCOMPARE(page->lastExchange()->status, 200);
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()

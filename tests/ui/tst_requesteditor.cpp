@@ -2,6 +2,7 @@
 #include "ui/requesteditor.h"
 
 #include <KSyntaxHighlighting/Repository>
+#include <QApplication>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void retryChipsAndOtherCodes();
     void modelFieldWritesTheBody();
     void invalidBodyIsMarkedWithItsPlace();
+    void aMetadataRowTypedAsAUserDoes();
 
 private:
     static GatewayRequest sample();
@@ -199,6 +201,43 @@ void TestRequestEditor::invalidBodyIsMarkedWithItsPlace()
     view::part<QPlainTextEdit>(m_editor, "body")->setPlainText(u"{\"model\": \"a/b\"}"_s);
     QTRY_VERIFY(m_editor->fieldMessage(u"body"_s).isEmpty());
     QVERIFY(m_editor->canSend());
+}
+
+// Add, type a key, Tab, type a value, Enter: the row goes out with both, in the order
+// the user typed the rows, and the editor the user types in is never taken away.
+void TestRequestEditor::aMetadataRowTypedAsAUserDoes()
+{
+    m_editor->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_editor));
+    m_editor->showPage(RequestEditor::GatewayPage);
+    auto *table = view::part<QTableWidget>(m_editor, "metadata");
+    QPushButton *add = nullptr;
+    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
+        if (b->text() == u"Add"_s)
+            add = b;
+    QVERIFY(add);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QCOMPARE(table->rowCount(), 2);
+    QWidget *keyEditor = QApplication::focusWidget();
+    QVERIFY(keyEditor && table->isAncestorOf(keyEditor));
+    QTest::keyClicks(keyEditor, u"app"_s);
+    QTest::keyClick(keyEditor, Qt::Key_Tab);
+    QWidget *valueEditor = QApplication::focusWidget();
+    QVERIFY(valueEditor && table->isAncestorOf(valueEditor));
+    QCOMPARE(table->currentRow(), 1);
+    QCOMPARE(table->currentColumn(), 1);
+    QTest::keyClicks(valueEditor, u"search"_s);
+    QTest::keyClick(valueEditor, Qt::Key_Return);
+    // The cell holds what was typed, and the editor closes (a queued call) on Enter.
+    QCOMPARE(table->item(1, 1)->text(), u"search"_s);
+    QTRY_VERIFY(!qobject_cast<QLineEdit *>(QApplication::focusWidget()));
+
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(1, 0)->text(), u"app"_s);
+    QCOMPARE(table->item(1, 1)->text(), u"search"_s);
+    QVERIFY2(m_editor->wireText().contains(
+                 u"x-tfy-metadata: {\"team\":\"platform\",\"app\":\"search\"}\n"_s),
+        qPrintable(m_editor->wireText()));
 }
 
 QTEST_MAIN(TestRequestEditor)

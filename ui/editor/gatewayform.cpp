@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyledItemDelegate>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -82,9 +83,39 @@ QStringList splitList(const QString &text)
     return out;
 }
 
+//! Commits a cell as the user types in it, not only when the editor closes: the wire
+//! follows every key, and a request sent while a cell is still being edited (Ctrl+Enter)
+//! carries what the cell shows.
+class LiveCellDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override
+    {
+        QWidget *editor = QStyledItemDelegate::createEditor(parent, option, index);
+        if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+            connect(line, &QLineEdit::textEdited, this,
+                [this, line] { Q_EMIT const_cast<LiveCellDelegate *>(this)->commitData(line); });
+        }
+        return editor;
+    }
+
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override
+    {
+        // The cell changed because the editor committed: the editor keeps its cursor.
+        if (auto *line = qobject_cast<QLineEdit *>(editor);
+            line && line->text() == index.data(Qt::EditRole).toString())
+            return;
+        QStyledItemDelegate::setEditorData(editor, index);
+    }
+};
+
 QTableWidget *keyValueTable(const QString &objectName, const QString &key, const QString &value)
 {
     auto *table = new QTableWidget(0, 2);
+    table->setItemDelegate(new LiveCellDelegate(table));
     table->setObjectName(objectName);
     table->setHorizontalHeaderLabels({ key, value });
     table->horizontalHeader()->setStretchLastSection(true);
