@@ -31,6 +31,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTextCursor>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -44,6 +45,28 @@ namespace {
 
 // resources/syntax/http-request.xml
 const auto kHttpDefinition = u"HTTP Request (Gatescope)"_s;
+
+//! Makes \a edit show \a text by replacing only the part that differs, as one undoable
+//! step: the cursor, the selection and the scroll position elsewhere stay where the
+//! user left them (setPlainText() would reset all three and the undo history).
+void showText(QPlainTextEdit *edit, const QString &text)
+{
+    const QString old = edit->toPlainText();
+    if (old == text)
+        return;
+    qsizetype prefix = 0;
+    const qsizetype shorter = std::min(old.size(), text.size());
+    while (prefix < shorter && old[prefix] == text[prefix])
+        ++prefix;
+    qsizetype suffix = 0;
+    while (
+        suffix < shorter - prefix && old[old.size() - 1 - suffix] == text[text.size() - 1 - suffix])
+        ++suffix;
+    QTextCursor cursor(edit->document());
+    cursor.setPosition(int(prefix));
+    cursor.setPosition(int(old.size() - suffix), QTextCursor::KeepAnchor);
+    cursor.insertText(text.sliced(prefix, text.size() - prefix - suffix));
+}
 
 } // namespace
 
@@ -316,7 +339,7 @@ void RequestEditor::onModelEdited()
     m_request.body = wire.body;
     m_updating = true;
     if (m_body->toPlainText().toUtf8() != m_request.body)
-        m_body->setPlainText(QString::fromUtf8(m_request.body));
+        showText(m_body, QString::fromUtf8(m_request.body));
     m_updating = false;
     commit(false);
 }
@@ -387,7 +410,7 @@ void RequestEditor::refreshForm()
         m_model->setCursorPosition(0);
     }
     if (m_body->toPlainText().toUtf8() != r.body)
-        m_body->setPlainText(QString::fromUtf8(r.body));
+        showText(m_body, QString::fromUtf8(r.body));
 
     m_form->showRequest(r);
     m_updating = false;
@@ -400,7 +423,7 @@ void RequestEditor::refreshWire()
     if (text == m_wire->toPlainText())
         return;
     m_updating = true;
-    m_wire->setPlainText(text);
+    showText(m_wire, text);
     m_updating = false;
 }
 

@@ -1,5 +1,6 @@
 #include "core/model/gatewayrequest.h"
 
+#include "core/json/jsonedit.h"
 #include "core/json/jsontree.h"
 #include "core/json/jsonutil.h"
 #include "core/model/gatewayheaders.h"
@@ -94,13 +95,8 @@ QByteArray bodyWithModel(const QByteArray &body, const QString &model)
     auto object = parseJsonObject(body);
     if (!object || object->value("model"_L1).toString() == model)
         return body;
-    object->insert("model"_L1, model);
-    const bool pretty = body.contains('\n');
-    QByteArray out
-        = QJsonDocument(*object).toJson(pretty ? QJsonDocument::Indented : QJsonDocument::Compact);
-    if (pretty && !body.endsWith('\n'))
-        out.chop(1);
-    return out;
+    // Only the model's value changes: the user's formatting and key order stay.
+    return withTopLevelMember(body, "model", jsonString(model)).value_or(body);
 }
 
 template <typename T, typename Encode>

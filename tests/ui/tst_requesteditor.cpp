@@ -35,6 +35,7 @@ private Q_SLOTS:
     void modelFieldWritesTheBody();
     void invalidBodyIsMarkedWithItsPlace();
     void aMetadataRowTypedAsAUserDoes();
+    void modelEditsKeepTheBodysFormatting();
 
 private:
     static GatewayRequest sample();
@@ -238,6 +239,56 @@ void TestRequestEditor::aMetadataRowTypedAsAUserDoes()
     QVERIFY2(m_editor->wireText().contains(
                  u"x-tfy-metadata: {\"team\":\"platform\",\"app\":\"search\"}\n"_s),
         qPrintable(m_editor->wireText()));
+}
+
+namespace {
+
+// Replaces what \a edit holds by typing \a text, Return for each line break.
+void typeInto(QPlainTextEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i > 0)
+            QTest::keyClick(edit, Qt::Key_Return);
+        QTest::keyClicks(edit, lines[i]);
+    }
+}
+
+} // namespace
+
+// The user's body, in their own style (key order, indentation, a one-line array): a
+// Model edit changes the model's value in it and nothing else.
+void TestRequestEditor::modelEditsKeepTheBodysFormatting()
+{
+    m_editor->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_editor));
+    auto *body = view::part<QPlainTextEdit>(m_editor, "body");
+    const QString mine = u"{\n"
+                         "    \"stream\": true,\n"
+                         "    \"messages\": [ {\"role\": \"user\", \"content\": \"hi\"} ],\n"
+                         "    \"model\": \"a/b\",\n"
+                         "    \"max_tokens\": 5\n"
+                         "}"_s;
+    typeInto(body, mine);
+    QTRY_COMPARE(m_editor->request().model, u"a/b"_s);
+
+    auto *model = view::part<QLineEdit>(m_editor, "model");
+    model->setFocus();
+    model->selectAll();
+    QTest::keyClicks(model, u"openai-main/gpt-4o"_s);
+    QString expected = mine;
+    expected.replace(u"\"a/b\""_s, u"\"openai-main/gpt-4o\""_s);
+    QCOMPARE(body->toPlainText(), expected);
+    QVERIFY2(m_editor->wireText().endsWith(expected), qPrintable(m_editor->wireText()));
+
+    // A body without a model gets it on a line of its own, in the body's indentation.
+    typeInto(body, u"{\n  \"messages\": []\n}"_s);
+    QTRY_VERIFY(m_editor->request().model.isEmpty());
+    model->setFocus();
+    QTest::keyClicks(model, u"x/y"_s);
+    QCOMPARE(body->toPlainText(), u"{\n  \"model\": \"x/y\",\n  \"messages\": []\n}"_s);
 }
 
 QTEST_MAIN(TestRequestEditor)
