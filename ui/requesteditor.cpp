@@ -1,6 +1,7 @@
 #include "requesteditor.h"
 
 #include "core/httpfile/httpfile.h"
+#include "core/json/jsonutil.h"
 #include "editor/fieldmessages.h"
 #include "editor/gatewayform.h"
 #include "highlighting.h"
@@ -348,7 +349,12 @@ void RequestEditor::onBodyEdited()
 {
     WireRequest wire = compose(m_request);
     wire.body = m_body->toPlainText().toUtf8();
+    const QString model = m_request.model;
     m_request = decode(wire);
+    // A body that does not read as JSON (yet) says nothing about the model: the field
+    // keeps it, and the body's own problem is the one shown.
+    if (m_request.model.isEmpty() && !parseJsonObject(wire.body))
+        m_request.model = model;
     {
         const QSignalBlocker block(m_model);
         if (!m_model->hasFocus())

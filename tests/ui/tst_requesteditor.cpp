@@ -197,6 +197,12 @@ void TestRequestEditor::invalidBodyIsMarkedWithItsPlace()
         qPrintable(m_editor->fieldMessage(u"body"_s)));
     QVERIFY(!m_editor->canSend());
     QVERIFY(view::part<QPlainTextEdit>(m_editor, "body")->property("invalid").toBool());
+    // The one real problem: the model field keeps its model and says nothing.
+    QCOMPARE(view::part<QLineEdit>(m_editor, "model")->text(), u"openai-main/gpt-4o-mini"_s);
+    QCOMPARE(m_editor->fieldMessage(u"model"_s), QString());
+    const auto errors = std::ranges::count_if(
+        m_editor->issues(), [](const Issue &i) { return i.severity == Issue::Severity::Error; });
+    QCOMPARE(errors, 1);
     // Nothing typed is lost: the text stays as written.
     QVERIFY(view::part<QPlainTextEdit>(m_editor, "body")->toPlainText().contains(u"oops"_s));
     view::part<QPlainTextEdit>(m_editor, "body")->setPlainText(u"{\"model\": \"a/b\"}"_s);
