@@ -128,6 +128,8 @@ RequestPage *FileController::newRequest()
     r.bearerToken = m_session->token();
     r.body = "{\n  \"model\": \"\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"\"}]\n}";
     page->editor()->setRequest(r);
+    // Nothing is wrong yet with what the user has not written yet.
+    page->editor()->holdProblemsUntilEdited();
     page->editor()->focusUrl();
     return page;
 }

@@ -40,8 +40,9 @@ GatewayDialog::GatewayDialog(QWidget *parent)
     m_problem->setObjectName(u"gatewayProblem"_s);
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(toneStyle(Tone::Error, palette()));
-    auto *note = new QLabel(tr("The token is kept for this session only; storing it in the "
-                               "system keychain comes with collections."));
+    auto *note = new QLabel(tr("The token is kept in the system keyring; where none answers, "
+                               "for this session only (or in a file, if you chose Gateway ▸ "
+                               "Keep Secrets in a File)."));
     note->setWordWrap(true);
     note->setEnabled(false);
 
@@ -57,6 +58,13 @@ GatewayDialog::GatewayDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_url, &QLineEdit::textChanged, this, &GatewayDialog::check);
     connect(m_token, &QLineEdit::textChanged, this, &GatewayDialog::check);
+    // The problem is said once the user has typed: an empty dialog opens without one.
+    for (QLineEdit *edit : { m_url, m_token }) {
+        connect(edit, &QLineEdit::textEdited, this, [this] {
+            m_spoken = true;
+            check();
+        });
+    }
     check();
     resize(520, sizeHint().height());
 }
@@ -102,7 +110,8 @@ QString GatewayDialog::problem() const
 void GatewayDialog::check()
 {
     const QString p = problem();
-    m_problem->setText(p);
+    m_problem->setText(m_spoken ? p : QString());
+    m_problem->setVisible(m_spoken && !p.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty());
 }
 

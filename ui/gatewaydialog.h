@@ -31,6 +31,7 @@ private:
     QLineEdit *m_url;
     QLineEdit *m_token;
     QLabel *m_problem;
+    bool m_spoken = false; //!< the user has typed: problems are said
     QDialogButtonBox *m_buttons;
 };
 

@@ -1,6 +1,7 @@
 #include "requesteditor.h"
 
 #include "core/httpfile/httpfile.h"
+#include "core/json/jsonedit.h"
 #include "core/json/jsonutil.h"
 #include "editor/fieldmessages.h"
 #include "editor/gatewayform.h"
@@ -85,6 +86,7 @@ RequestEditor::RequestEditor(KSyntaxHighlighting::Repository *repository, QWidge
     m_form = new editor::GatewayForm(m_messages.get());
     connect(m_form, &editor::GatewayForm::edited, this, [this] {
         m_form->applyTo(m_request);
+        m_messages->revealAll();
         commit(false);
     });
     m_pages->addTab(m_form, tr("Gate&way"));
@@ -179,6 +181,7 @@ QWidget *RequestEditor::buildRequestArea()
     connect(m_method, &QComboBox::currentTextChanged, this, [this](const QString &text) {
         if (m_updating)
             return;
+        m_messages->touch(u"method"_s);
         m_request.method
             = text.trimmed().toUpper() == endpointInfo(m_request.endpoint).defaultMethod
             ? QString()
@@ -239,6 +242,7 @@ void RequestEditor::setTheme(const KSyntaxHighlighting::Theme &theme)
 void RequestEditor::setRequest(const GatewayRequest &request)
 {
     m_request = request;
+    m_messages->revealAll();
     refreshForm();
     refreshWire();
     revalidate();
@@ -273,6 +277,16 @@ void RequestEditor::setWireText(const QString &text)
     onWireEdited();
 }
 
+void RequestEditor::holdProblemsUntilEdited()
+{
+    m_messages->hold();
+}
+
+void RequestEditor::revealProblems()
+{
+    m_messages->revealAll();
+}
+
 QString RequestEditor::fieldMessage(const QString &field) const
 {
     return m_messages->message(field);
@@ -305,6 +319,7 @@ QString RequestEditor::blockReason() const
 
 void RequestEditor::onUrlEdited()
 {
+    m_messages->touch(u"url"_s);
     applyUrl(m_request, m_url->text().trimmed());
     {
         const QSignalBlocker block(m_endpoint);
@@ -334,10 +349,16 @@ void RequestEditor::onEndpointChosen()
 
 void RequestEditor::onModelEdited()
 {
+    m_messages->touch(u"model"_s);
     m_request.model = m_model->text().trimmed();
-    // The model lives in the body: write it there so that the body shows what is sent.
-    const WireRequest wire = compose(m_request);
-    m_request.body = wire.body;
+    // The model lives in the body: write it there so that the body shows what is sent
+    // (an emptied field empties the body's model too, rather than leaving the old one).
+    if (!m_request.model.isEmpty())
+        m_request.body = compose(m_request).body;
+    else if (const auto object = parseJsonObject(m_request.body);
+        object && object->contains("model"_L1))
+        m_request.body
+            = withTopLevelMember(m_request.body, "model", "\"\"").value_or(m_request.body);
     m_updating = true;
     if (m_body->toPlainText().toUtf8() != m_request.body)
         showText(m_body, QString::fromUtf8(m_request.body));
@@ -347,6 +368,7 @@ void RequestEditor::onModelEdited()
 
 void RequestEditor::onBodyEdited()
 {
+    m_messages->touch(u"body"_s);
     WireRequest wire = compose(m_request);
     wire.body = m_body->toPlainText().toUtf8();
     const QString model = m_request.model;
@@ -365,6 +387,7 @@ void RequestEditor::onBodyEdited()
 
 void RequestEditor::onWireEdited()
 {
+    m_messages->revealAll();
     auto file = HttpFile::parse(m_wire->toPlainText());
     if (!file || file->requests().isEmpty()) {
         const QString why

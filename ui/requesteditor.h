@@ -70,6 +70,12 @@ public:
     //! The wire text shown (token masked), and an edit of it as a user would type.
     QString wireText() const;
     void setWireText(const QString &text);
+    //! For a request the user has not touched yet (a new one): its problems stay
+    //! unsaid until the user edits the field they concern, edits the Gateway form or
+    //! the wire, or tries to send (revealProblems()). canSend() is not affected.
+    void holdProblemsUntilEdited();
+    //! Shows every problem at its field.
+    void revealProblems();
     //! The inline message shown at a form field ("requestTimeoutMs", "metadata", ...).
     QString fieldMessage(const QString &field) const;
 

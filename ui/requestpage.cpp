@@ -105,6 +105,7 @@ bool RequestPage::isBusy() const
 bool RequestPage::send()
 {
     if (!m_editor->canSend()) {
+        m_editor->revealProblems();
         Q_EMIT statusMessage(m_editor->blockReason());
         return false;
     }

@@ -1,6 +1,7 @@
 #include "ui/gatewaydialog.h"
 
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTest>
@@ -14,6 +15,7 @@ class TestGatewayDialog final : public QObject
 
 private Q_SLOTS:
     void tokenIsMaskedAndInputChecked();
+    void opensWithoutAnError();
 };
 
 void TestGatewayDialog::tokenIsMaskedAndInputChecked()
@@ -44,6 +46,21 @@ void TestGatewayDialog::tokenIsMaskedAndInputChecked()
     QCOMPARE(token->echoMode(), QLineEdit::Normal);
     reveal->trigger();
     QCOMPARE(token->echoMode(), QLineEdit::Password);
+}
+
+// An empty dialog says what is missing only once the user has typed.
+void TestGatewayDialog::opensWithoutAnError()
+{
+    GatewayDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *problem = dialog.findChild<QLabel *>(u"gatewayProblem"_s);
+    auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!problem->isVisible());
+    QVERIFY(!ok->isEnabled()); // nothing to accept yet, without a word about it
+    QTest::keyClicks(dialog.findChild<QLineEdit *>(u"gatewayUrl"_s), u"gateway"_s);
+    QVERIFY(problem->isVisible());
+    QVERIFY(problem->text().contains(u"http"_s));
 }
 
 QTEST_MAIN(TestGatewayDialog)

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void opensPathsFromTheCommandLine();
     void sendFillsEveryTab();
     void aMetadataRowTypedGoesOnTheWire();
+    void aNewRequestOpensWithoutAnError();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -302,6 +303,42 @@ void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
             metadata = h.value;
     QVERIFY2(metadata.endsWith(R"(,"app":"search"})"), metadata.constData());
     QCOMPARE(page->lastExchange()->status, 200);
+}
+
+// Ctrl+N: a new request is not wrong yet. Its problems are said at a field once the
+// user edits it, and all of them when the user tries to send.
+void TestMainWindow::aNewRequestOpensWithoutAnError()
+{
+    MainWindow window(withDemo());
+    window.resize(1400, 900);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.useDemoGateway());
+    QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
+    QCOMPARE(window.pageCount(), 1);
+    RequestEditor *editor = window.currentPage()->editor();
+    QVERIFY(!editor->canSend()); // no model yet
+    QCOMPARE(editor->fieldMessage(u"model"_s), QString());
+    auto *model = view::part<QLineEdit>(editor, "model");
+    QCOMPARE(model->styleSheet(), QString());
+
+    // Typing a model without a provider prefix: the field speaks (a warning).
+    model->setFocus();
+    QTest::keyClicks(model, u"gpt"_s);
+    QVERIFY(editor->fieldMessage(u"model"_s).contains(u"prefix"_s));
+    model->selectAll();
+    QTest::keyClick(model, Qt::Key_Backspace);
+    QVERIFY(editor->fieldMessage(u"model"_s).contains(u"needs a model id"_s));
+
+    // A second new request, sent at once with Ctrl+Enter: every problem is said.
+    QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
+    editor = window.currentPage()->editor();
+    QCOMPARE(editor->fieldMessage(u"model"_s), QString());
+    QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY(!editor->fieldMessage(u"model"_s).isEmpty());
+    QVERIFY(window.statusBar()->currentMessage().startsWith(u"Not sent"_s));
+    QVERIFY(!window.currentPage()->exchange());
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()

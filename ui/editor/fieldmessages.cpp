@@ -45,12 +45,38 @@ void FieldMessages::addWidget(const QString &field, QWidget *widget)
     m_widgets.insert(field, widget);
 }
 
+void FieldMessages::hold()
+{
+    m_holding = true;
+    m_touched.clear();
+    show(m_issues);
+}
+
+void FieldMessages::touch(const QString &field)
+{
+    if (!m_holding || m_touched.contains(field))
+        return;
+    m_touched.insert(field);
+    show(m_issues);
+}
+
+void FieldMessages::revealAll()
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    show(m_issues);
+}
+
 void FieldMessages::show(const QList<Issue> &issues)
 {
+    m_issues = issues;
     QHash<QString, QStringList> byField;
     QHash<QString, bool> errorIn;
     for (const Issue &i : issues) {
         const QString field = fieldOf(i.field);
+        if (m_holding && !m_touched.contains(field))
+            continue;
         byField[field] << i.message;
         if (i.severity == Issue::Severity::Error)
             errorIn[field] = true;
