@@ -353,12 +353,12 @@ void RequestEditor::onModelEdited()
     m_request.model = m_model->text().trimmed();
     // The model lives in the body: write it there so that the body shows what is sent
     // (an emptied field empties the body's model too, rather than leaving the old one).
+    const auto object = parseJsonObject(m_request.body);
     if (!m_request.model.isEmpty())
         m_request.body = compose(m_request).body;
-    else if (const auto object = parseJsonObject(m_request.body);
-        object && object->contains("model"_L1))
+    else if (object && object->contains("model"_L1))
         m_request.body
-            = withTopLevelMember(m_request.body, "model", "\"\"").value_or(m_request.body);
+            = withTopLevelMember(m_request.body, "model", R"("")").value_or(m_request.body);
     m_updating = true;
     if (m_body->toPlainText().toUtf8() != m_request.body)
         showText(m_body, QString::fromUtf8(m_request.body));
