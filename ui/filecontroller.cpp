@@ -64,6 +64,7 @@ void FileController::openRequest(const HttpFileRequest &request, const Variables
     }
     RequestPage *page = m_tabs->addPage(title);
     page->editor()->setRequest(decode(*resolved));
+    page->markSaved();
     if (include)
         page->setBodyInclude(include->path, include->size);
 }
@@ -128,6 +129,7 @@ RequestPage *FileController::newRequest()
     r.bearerToken = m_session->token();
     r.body = "{\n  \"model\": \"\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"\"}]\n}";
     page->editor()->setRequest(r);
+    page->markSaved();
     // Nothing is wrong yet with what the user has not written yet.
     page->editor()->holdProblemsUntilEdited();
     page->editor()->focusUrl();
@@ -154,6 +156,7 @@ bool FileController::openHistoryEntry(qint64 id)
     const QDateTime at = e->at.toLocalTime();
     RequestPage *page = m_tabs->addPage(tr("History %1").arg(at.toString(u"HH:mm:ss"_s)));
     page->editor()->setRequest(request);
+    page->markSaved();
     page->inspector()->showRecorded(*e);
     const QString message = tr("Reopened a request sent at %1 (%2 %3)");
     Q_EMIT this->message(
@@ -183,6 +186,7 @@ bool FileController::save(RequestPage *page, const QString &path)
         return false;
     }
     page->setFilePath(path);
+    page->markSaved();
     page->setTitle(QFileInfo(path).completeBaseName());
     m_tabs->updateTitle(page);
     // A file outside a collection has no keyring entry: the user defines the names.

@@ -80,6 +80,10 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     m_collectionController
         = new CollectionController(m_collections, m_vault.get(), m_session, std::move(pages), this);
     m_files = new FileController(m_session, m_tabs, m_history, this);
+    m_tabs->save = [this](RequestPage *page) {
+        m_tabs->setCurrentWidget(page);
+        return saveCurrent();
+    };
     m_welcome = new WelcomeBanner(m_session->canStartDemo());
     connectParts();
     buildCentral();
@@ -526,6 +530,11 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Unsaved requests: saved, discarded, or the window stays.
+    if (!m_tabs->mayCloseAll()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());

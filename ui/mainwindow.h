@@ -121,6 +121,8 @@ public:
     bool demoRunning() const { return m_session->demoRunning(); }
     QStringList models() const { return m_session->models(); }
 
+    //! The open requests' tabs.
+    RequestTabs *tabs() const { return m_tabs; }
     RequestPage *currentPage() const;
     int pageCount() const;
     bool sendCurrent();

@@ -48,6 +48,7 @@ RequestPage::RequestPage(
     layout->addWidget(m_include);
     layout->addWidget(m_splitter, 1);
     connect(m_editor, &RequestEditor::sendRequested, this, &RequestPage::send);
+    connect(m_editor, &RequestEditor::changed, this, &RequestPage::updateModified);
     connect(m_inspector, &ResponseInspector::cancelRequested, this, &RequestPage::cancel);
 }
 
@@ -89,7 +90,30 @@ QString RequestPage::variablePreview() const
 
 bool RequestPage::isModified() const
 {
-    return m_source && compose(m_editor->request()) != m_source->opened;
+    return m_saved && compose(m_editor->request()) != *m_saved;
+}
+
+void RequestPage::markSaved()
+{
+    m_saved = compose(m_editor->request());
+    updateModified();
+}
+
+void RequestPage::setSource(std::optional<Source> source)
+{
+    m_source = std::move(source);
+    if (m_source)
+        m_saved = m_source->opened;
+    updateModified();
+}
+
+void RequestPage::updateModified()
+{
+    const bool modified = isModified();
+    if (modified == m_modified)
+        return;
+    m_modified = modified;
+    Q_EMIT modifiedChanged(modified);
 }
 
 const ExchangeSnapshot *RequestPage::lastExchange() const

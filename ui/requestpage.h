@@ -67,9 +67,14 @@ public:
         core::WireRequest opened; //!< the editor's request as composed when opened
     };
     const std::optional<Source> &source() const { return m_source; }
-    void setSource(std::optional<Source> source) { m_source = std::move(source); }
-    //! Whether the editor differs from what was opened (only for a collection request).
+    //! Ties the page to a collection request (or unties it); what it opened with counts
+    //! as saved.
+    void setSource(std::optional<Source> source);
+    //! Whether the request differs from how it was opened or last saved. A page never
+    //! marked saved is never modified.
     bool isModified() const;
+    //! The request as it is now counts as saved (it was just opened or written).
+    void markSaved();
     //! The line above the editor that shows what the request's {{variables}} resolved
     //! to (secrets masked); hidden when empty.
     void setVariablePreview(const QString &text, const QString &toolTip = {});
@@ -87,8 +92,12 @@ public:
 Q_SIGNALS:
     void statusMessage(const QString &message);
     void busyChanged(bool busy);
+    //! The request became different from what was saved, or the same again.
+    void modifiedChanged(bool modified);
 
 private:
+    void updateModified();
+
     QNetworkAccessManager *m_network;
     RequestEditor *m_editor;
     ResponseInspector *m_inspector;
@@ -99,6 +108,8 @@ private:
     QString m_filePath;
     QString m_title;
     std::optional<Source> m_source;
+    std::optional<core::WireRequest> m_saved; //!< what isModified() compares with
+    bool m_modified = false; //!< as last said by modifiedChanged()
 };
 
 } // namespace gs::ui

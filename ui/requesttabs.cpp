@@ -5,6 +5,7 @@
 
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/Theme>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -31,6 +32,14 @@ RequestTabs::RequestTabs(QNetworkAccessManager *network, QWidget *parent)
     setMovable(true);
     setDocumentMode(true);
     connect(this, &QTabWidget::tabCloseRequested, this, &RequestTabs::closePage);
+    askUnsaved = [this](RequestPage *page) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved Changes"),
+            tr("%1 has changes that are not saved. Save them?").arg(page->title()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        return answer == QMessageBox::Save   ? Unsaved::Save
+            : answer == QMessageBox::Discard ? Unsaved::Discard
+                                             : Unsaved::Cancel;
+    };
 
     QSettings settings;
     settings.beginGroup(kSplittersGroup);
@@ -47,8 +56,11 @@ RequestTabs::~RequestTabs()
 void RequestTabs::closeAll()
 {
     const QSignalBlocker quiet(this);
-    while (count() > 0)
-        closePage(0);
+    while (count() > 0) {
+        RequestPage *closing = page(0);
+        removeTab(0);
+        delete closing;
+    }
 }
 
 RequestPage *RequestTabs::addPage(const QString &title)
@@ -59,6 +71,7 @@ RequestPage *RequestTabs::addPage(const QString &title)
     page->editor()->setModelSuggestions(m_models);
     rememberSplitters(page);
     setCurrentIndex(addTab(page, title));
+    connect(page, &RequestPage::modifiedChanged, this, [this, page] { showTitle(page); });
     Q_EMIT pageAdded(page);
     Q_EMIT pagesChanged();
     return page;
@@ -95,19 +108,54 @@ QList<RequestPage *> RequestTabs::pages() const
     return all;
 }
 
-void RequestTabs::closePage(int index)
+bool RequestTabs::closePage(int index)
 {
     RequestPage *closing = page(index);
     if (!closing)
-        return;
-    removeTab(index);
+        return true;
+    if (!settleUnsaved(closing))
+        return false;
+    removeTab(indexOf(closing));
     delete closing;
     Q_EMIT pagesChanged();
+    return true;
+}
+
+bool RequestTabs::settleUnsaved(RequestPage *page)
+{
+    if (!page->isModified())
+        return true;
+    setCurrentWidget(page);
+    switch (askUnsaved ? askUnsaved(page) : Unsaved::Discard) {
+    case Unsaved::Discard:
+        return true;
+    case Unsaved::Save:
+        return save && save(page);
+    case Unsaved::Cancel:
+        return false;
+    }
+    return false;
+}
+
+bool RequestTabs::mayCloseAll()
+{
+    for (RequestPage *p : pages()) {
+        if (!settleUnsaved(p))
+            return false;
+    }
+    return true;
 }
 
 void RequestTabs::updateTitle(RequestPage *page)
 {
-    setTabText(indexOf(page), page->title());
+    showTitle(page);
+}
+
+void RequestTabs::showTitle(RequestPage *page)
+{
+    // A modified request says so on its tab, as editors do.
+    const int index = indexOf(page);
+    setTabText(index, page->isModified() ? page->title() + u" ●"_s : page->title());
 }
 
 void RequestTabs::setThemeFor(const QPalette &palette)

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QTabWidget>
 
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -35,8 +36,23 @@ public:
     RequestPage *currentPage() const;
     RequestPage *page(int index) const;
     QList<RequestPage *> pages() const;
-    //! Closes (and deletes) the page at \a index.
-    void closePage(int index);
+    //! What to do with a page's unsaved changes before it closes.
+    enum class Unsaved {
+        Save,
+        Discard,
+        Cancel
+    };
+    //! Asked when a modified page is about to close. Default: a dialog; tests replace it.
+    std::function<Unsaved(RequestPage *page)> askUnsaved;
+    //! Saves \a page as File ▸ Save does; true when it was saved. Set by the window.
+    std::function<bool(RequestPage *page)> save;
+
+    //! Closes (and deletes) the page at \a index; a modified page asks first. False
+    //! when it stays open (the user cancelled, or saving failed).
+    bool closePage(int index);
+    //! Asks about every modified page, as closing the window does; false when one
+    //! stays (nothing is closed by this).
+    bool mayCloseAll();
     //! Closes every page, quietly (no pagesChanged()): for the window's last moments.
     void closeAll();
     //! Renames \a page's tab after its title.
@@ -57,6 +73,9 @@ Q_SIGNALS:
 
 private:
     void rememberSplitters(RequestPage *page);
+    //! Save, discard or cancel for \a page; true when it may close.
+    bool settleUnsaved(RequestPage *page);
+    void showTitle(RequestPage *page);
 
     std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
     QNetworkAccessManager *m_network;

@@ -3,6 +3,7 @@
 #include "ui/appicon.h"
 #include "ui/historycontroller.h"
 #include "ui/mainwindow.h"
+#include "ui/requesttabs.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -149,6 +150,10 @@ int main(int argc, char *argv[])
     }
 
     std::unique_ptr<ScreenshotSession> session;
+    // A scripted session ends without asking about what it typed.
+    if (parser.isSet(screenshots) || parser.isSet(screenshot))
+        window.tabs()->askUnsaved
+            = [](gs::ui::RequestPage *) { return gs::ui::RequestTabs::Unsaved::Discard; };
     if (parser.isSet(screenshots)) {
         session = std::make_unique<ScreenshotSession>(window, parser.value(screenshots));
         QObject::connect(session.get(), &ScreenshotSession::done, &window, [&](bool ok) {

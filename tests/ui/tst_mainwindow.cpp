@@ -10,9 +10,11 @@
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
+#include "ui/requesttabs.h"
 #include "ui/responseinspector.h"
 #include "ui/waterfallwidget.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -85,6 +87,7 @@ private Q_SLOTS:
     void sendFillsEveryTab();
     void aMetadataRowTypedGoesOnTheWire();
     void aNewRequestOpensWithoutAnError();
+    void unsavedEditsAreNotLostOnClose();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -339,6 +342,51 @@ void TestMainWindow::aNewRequestOpensWithoutAnError()
     QVERIFY(!editor->fieldMessage(u"model"_s).isEmpty());
     QVERIFY(window.statusBar()->currentMessage().startsWith(u"Not sent"_s));
     QVERIFY(!window.currentPage()->exchange());
+}
+
+// An example edited in its body: the tab says so, Ctrl+W and closing the window ask,
+// and Cancel keeps both the tab and the window.
+void TestMainWindow::unsavedEditsAreNotLostOnClose()
+{
+    MainWindow window(withDemo());
+    window.resize(1400, 900);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestTabs *tabs = window.tabs();
+    const QString title = tabs->tabText(0);
+    QVERIFY(!title.endsWith(u"●"_s));
+    auto *body = view::part<QPlainTextEdit>(window.currentPage()->editor(), "body");
+    body->setFocus();
+    QTest::keyClick(body, Qt::Key_End, Qt::ControlModifier);
+    QTest::keyClicks(body, u" "_s);
+    QTRY_COMPARE(tabs->tabText(0), title + u" ●"_s);
+
+    int asked = 0;
+    tabs->askUnsaved = [&](RequestPage *) {
+        ++asked;
+        return RequestTabs::Unsaved::Cancel;
+    };
+    // File ▸ Close Tab by its shortcut (Ctrl+W here; the platform's own elsewhere).
+    QAction *closeTab = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text() == u"&Close Tab"_s)
+            closeTab = action;
+    QVERIFY(closeTab && !closeTab->shortcut().isEmpty());
+    QTest::keySequence(&window, closeTab->shortcut());
+    QCOMPARE(asked, 1);
+    QCOMPARE(window.pageCount(), 1);
+    QVERIFY(!window.close());
+    QCOMPARE(asked, 2);
+    QVERIFY(window.isVisible());
+
+    tabs->askUnsaved = [&](RequestPage *) {
+        ++asked;
+        return RequestTabs::Unsaved::Discard;
+    };
+    QVERIFY(window.close());
+    QCOMPARE(asked, 3);
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()

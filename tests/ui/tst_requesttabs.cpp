@@ -28,6 +28,7 @@ private Q_SLOTS:
     void addsAndClosesPages();
     void everyPageGetsTheModelNames();
     void splittersOpenAsTheUserLeftThem();
+    void modifiedPagesSayItAndAskBeforeClosing();
 
 private:
     static int modelSuggestions(RequestPage *page)
@@ -124,6 +125,67 @@ void TestRequestTabs::splittersOpenAsTheUserLeftThem()
     QVERIFY(QTest::qWaitForWindowExposed(&tabs));
     auto *again = tabs.addPage(u"three"_s)->findChild<QSplitter *>(u"pageSplitter"_s);
     QCOMPARE(again->sizes(), dragged);
+}
+
+// A page edited after it was saved shows a dot on its tab; closing it asks, and the
+// answer is honoured: cancel keeps it, save keeps it unless saving worked, discard
+// closes it.
+void TestRequestTabs::modifiedPagesSayItAndAskBeforeClosing()
+{
+    RequestTabs tabs(&m_network);
+    tabs.resize(1200, 700);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    RequestTabs::Unsaved answer = RequestTabs::Unsaved::Cancel;
+    int asked = 0;
+    tabs.askUnsaved = [&](RequestPage *) {
+        ++asked;
+        return answer;
+    };
+    bool saves = false;
+    int saved = 0;
+    tabs.save = [&](RequestPage *page) {
+        ++saved;
+        if (saves)
+            page->markSaved();
+        return saves;
+    };
+    RequestPage *page = tabs.addPage(u"chat"_s);
+    page->markSaved();
+    QCOMPARE(tabs.tabText(0), u"chat"_s);
+    // Typed into the URL field, as a user does.
+    auto *url = page->findChild<QLineEdit *>(u"url"_s);
+    url->setFocus();
+    QTest::keyClicks(url, u"https://gw.test/chat/completions"_s);
+    QVERIFY(page->isModified());
+    QCOMPARE(tabs.tabText(0), u"chat ●"_s);
+
+    QVERIFY(!tabs.closePage(0)); // cancel
+    QCOMPARE(asked, 1);
+    QCOMPARE(tabs.count(), 1);
+    answer = RequestTabs::Unsaved::Save; // saving fails: the page stays
+    QVERIFY(!tabs.closePage(0));
+    QCOMPARE(saved, 1);
+    QVERIFY(!tabs.mayCloseAll());
+    saves = true;
+    QVERIFY(tabs.mayCloseAll()); // saved now
+    QCOMPARE(tabs.tabText(0), u"chat"_s);
+    QVERIFY(tabs.closePage(0)); // not modified: no question
+    QCOMPARE(asked, 4);
+
+    // Discard closes; a page never marked saved (nothing to compare with) never asks.
+    RequestPage *other = tabs.addPage(u"other"_s);
+    other->markSaved();
+    other->findChild<QLineEdit *>(u"url"_s)->setFocus();
+    QTest::keyClicks(other->findChild<QLineEdit *>(u"url"_s), u"x"_s);
+    answer = RequestTabs::Unsaved::Discard;
+    QVERIFY(tabs.closePage(0));
+    QCOMPARE(asked, 5);
+    RequestPage *loose = tabs.addPage(u"loose"_s);
+    QTest::keyClicks(loose->findChild<QLineEdit *>(u"url"_s), u"x"_s);
+    QVERIFY(!loose->isModified());
+    QVERIFY(tabs.closePage(0));
+    QCOMPARE(asked, 5);
 }
 
 QTEST_MAIN(TestRequestTabs)
