@@ -53,20 +53,33 @@ VariableLayers FileController::gatewayVariables(const QString &directory) const
     return layers;
 }
 
-void FileController::openRequest(const HttpFileRequest &request, const Variables &variables,
+RequestPage *FileController::openRequest(const HttpFileRequest &request, const Variables &variables,
     const QString &directory, const QString &title)
 {
     std::optional<BodyInclude> include;
     const auto resolved = resolve(request, variables, directory, &include);
     if (!resolved) {
         Q_EMIT message(tr("%1: %2").arg(title, resolved.error().message));
-        return;
+        return nullptr;
     }
     RequestPage *page = m_tabs->addPage(title);
     page->editor()->setRequest(decode(*resolved));
     page->markSaved();
     if (include)
         page->setBodyInclude(include->path, include->size);
+    return page;
+}
+
+RequestPage *FileController::openText(const QString &text, const QString &title)
+{
+    const auto file = HttpFile::parse(text);
+    if (!file || file->requests().isEmpty()) {
+        Q_EMIT message(tr("%1 could not be brought back").arg(title));
+        return nullptr;
+    }
+    VariableLayers layers;
+    layers.gateway = m_session->variables();
+    return openRequest(file->requests().first(), layers.merged(), QString(), title);
 }
 
 bool FileController::openExample(const QString &fileName, const QString &name)

@@ -41,6 +41,9 @@ public:
     //! Opens history entry \a id in a tab: the request as sent (the active gateway's
     //! token in place of the mask the history keeps) and what came back.
     bool openHistoryEntry(qint64 id);
+    //! Opens the request in .http \a text in a tab titled \a title, resolved with the
+    //! active gateway (a session brought back); null, with a message, when it cannot be.
+    RequestPage *openText(const QString &text, const QString &title);
     //! Writes \a page's request to the plain file \a path, the token and the gateway's
     //! address as {{variables}}, and ties the tab to the file. The message names the
     //! credential variables the user has to define.
@@ -52,7 +55,7 @@ Q_SIGNALS:
 private:
     //! The active gateway and the environment file of \a directory.
     core::VariableLayers gatewayVariables(const QString &directory) const;
-    void openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
+    RequestPage *openRequest(const core::HttpFileRequest &request, const core::Variables &variables,
         const QString &directory, const QString &title);
 
     core::GatewaySession *m_session;

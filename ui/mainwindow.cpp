@@ -13,6 +13,7 @@
 #include "requestpage.h"
 #include "requesttabs.h"
 #include "responseinspector.h"
+#include "sessionkeeper.h"
 #include "sidebar.h"
 #include "welcomebanner.h"
 
@@ -80,6 +81,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     m_collectionController
         = new CollectionController(m_collections, m_vault.get(), m_session, std::move(pages), this);
     m_files = new FileController(m_session, m_tabs, m_history, this);
+    m_sessionKeeper = new SessionKeeper(m_tabs, m_files, m_session, this);
     m_tabs->save = [this](RequestPage *page) {
         m_tabs->setCurrentWidget(page);
         return saveCurrent();
@@ -535,6 +537,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    // Closed on purpose: nothing to bring back at the next start.
+    m_sessionKeeper->forget();
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
@@ -543,6 +547,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
 }
 
 // --- collections -------------------------------------------------------------------
+
+int MainWindow::keepSessionIn(const QString &path)
+{
+    const int restored = m_sessionKeeper->keepIn(path);
+    if (restored > 0)
+        say(tr("Brought back %n request(s) that were open when Gatescope last stopped.", nullptr,
+            restored));
+    return restored;
+}
 
 bool MainWindow::openPath(const QString &path)
 {

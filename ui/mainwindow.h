@@ -25,6 +25,7 @@ class CollectionTree;
 class FileController;
 class HarExport;
 class HistoryController;
+class SessionKeeper;
 class Sidebar;
 class RequestPage;
 class RequestTabs;
@@ -121,6 +122,10 @@ public:
     bool demoRunning() const { return m_session->demoRunning(); }
     QStringList models() const { return m_session->models(); }
 
+    //! Brings back the requests a session that crashed or was killed left in \a path,
+    //! then keeps this session's there (unsaved text included, credentials as
+    //! {{variables}}); a normal close removes the file. Returns how many came back.
+    int keepSessionIn(const QString &path);
     //! The open requests' tabs.
     RequestTabs *tabs() const { return m_tabs; }
     RequestPage *currentPage() const;
@@ -184,6 +189,7 @@ private:
     HistoryController *m_history;
     HarExport *m_harExport;
     FileController *m_files = nullptr;
+    SessionKeeper *m_sessionKeeper = nullptr;
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     RequestTabs *m_tabs;

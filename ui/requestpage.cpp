@@ -99,6 +99,12 @@ void RequestPage::markSaved()
     updateModified();
 }
 
+void RequestPage::markUnsaved()
+{
+    m_saved = WireRequest {};
+    updateModified();
+}
+
 void RequestPage::setSource(std::optional<Source> source)
 {
     m_source = std::move(source);

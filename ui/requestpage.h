@@ -75,6 +75,8 @@ public:
     bool isModified() const;
     //! The request as it is now counts as saved (it was just opened or written).
     void markSaved();
+    //! The request as it is now is not saved anywhere (it was brought back after a crash).
+    void markUnsaved();
     //! The line above the editor that shows what the request's {{variables}} resolved
     //! to (secrets masked); hidden when empty.
     void setVariablePreview(const QString &text, const QString &toolTip = {});

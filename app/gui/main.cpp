@@ -122,6 +122,12 @@ int main(int argc, char *argv[])
                 + u"/history.sqlite"_s);
     if (parser.isSet(screenshots))
         window.resize(1440, 900);
+    // The requests open when the last session crashed or was killed come back (not in
+    // a scripted or timed run, which is not the user's session).
+    if (!parser.isSet(screenshots) && !parser.isSet(screenshot) && !parser.isSet(quitAfter)
+        && !parser.isSet(benchmark))
+        window.keepSessionIn(
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/session.json"_s);
     window.show();
     for (const QString &path : parser.positionalArguments()) {
         // The status bar says why; a terminal hears it too.

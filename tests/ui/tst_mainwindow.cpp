@@ -1,5 +1,6 @@
 #include "core/net/exchange.h"
 #include "demo/demogateway.h"
+#include "tests/testfiles.h"
 #include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
 #include "ui/filecontroller.h"
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void aMetadataRowTypedGoesOnTheWire();
     void aNewRequestOpensWithoutAnError();
     void unsavedEditsAreNotLostOnClose();
+    void unsavedTextComesBackAfterAKill();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -387,6 +389,53 @@ void TestMainWindow::unsavedEditsAreNotLostOnClose()
     };
     QVERIFY(window.close());
     QCOMPARE(asked, 3);
+}
+
+// A window that goes away without closing (a crash, a kill) leaves its requests behind,
+// unsaved text included and credentials left out; the next window brings them back.
+void TestMainWindow::unsavedTextComesBackAfterAKill()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"session.json"_s);
+    {
+        auto window = std::make_unique<MainWindow>(withDemo());
+        window->resize(1400, 900);
+        window->show();
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        QVERIFY(window->useDemoGateway());
+        QCOMPARE(window->keepSessionIn(path), 0);
+        QVERIFY(window->openExample(u"chat-stream.http"_s));
+        auto *model = view::part<QLineEdit>(window->currentPage()->editor(), "model");
+        model->setFocus();
+        model->selectAll();
+        QTest::keyClicks(model, u"openai-main/kept-model"_s);
+        QTest::keyClick(window.get(), Qt::Key_N, Qt::ControlModifier);
+        QCOMPARE(window->pageCount(), 2);
+        // Written a moment after the typing stops.
+        QTRY_VERIFY_WITH_TIMEOUT(gs::tests::readFile(path).contains("kept-model"), 10000);
+        QTRY_VERIFY(gs::tests::readFile(path).count("\"title\"") == 2);
+        const QByteArray kept = gs::tests::readFile(path);
+        QVERIFY2(!kept.contains(gs::demo::kDemoToken), kept.constData());
+        QVERIFY(kept.contains("{{token}}"));
+    } // gone without a close event
+    MainWindow again(withDemo());
+    again.show();
+    QVERIFY(again.useDemoGateway());
+    QCOMPARE(again.keepSessionIn(path), 2);
+    QVERIFY(again.statusBar()->currentMessage().contains(u"Brought back 2"_s));
+    RequestPage *first = again.tabs()->page(0);
+    QCOMPARE(first->editor()->request().model, u"openai-main/kept-model"_s);
+    QVERIFY(first->isModified());
+    QVERIFY(again.tabs()->tabText(0).endsWith(u"●"_s));
+    // The token comes from the gateway of this session, never from the file.
+    QCOMPARE(first->editor()->request().bearerToken, QString::fromLatin1(gs::demo::kDemoToken));
+    QVERIFY(!again.tabs()->page(1)->isModified());
+
+    // A normal close forgets the session.
+    again.tabs()->askUnsaved = [](RequestPage *) { return RequestTabs::Unsaved::Discard; };
+    QVERIFY(again.close());
+    QVERIFY(!QFile::exists(path));
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
