@@ -201,11 +201,17 @@ void ResponseInspector::refreshStats()
     if (tokens > 1 && t.firstToken >= 0 && now > t.firstToken)
         parts << tr("%1 tokens/s")
                      .arg(double(tokens - 1) / (double(now - t.firstToken) / 1e6), 0, 'f', 1);
-    if (m_exchange->framing() == BodyFraming::Json || m_exchange->framing() == BodyFraming::Other)
-        parts << tr("not streamed");
-    else
-        parts << tr("%n event(s)", nullptr, int(t.events));
-    parts << bytesText(t.bytes);
+    if (t.finished < 0 && t.firstByte < 0) {
+        // Nothing of the body yet: whether it streams is not known.
+        parts << (t.headers < 0 ? tr("waiting for the response")
+                                : tr("waiting for the first byte"));
+    } else {
+        const BodyFraming framing = m_exchange->framing();
+        parts << (framing == BodyFraming::Json || framing == BodyFraming::Other
+                ? tr("not streamed")
+                : tr("%n event(s)", nullptr, int(t.events)));
+        parts << bytesText(t.bytes);
+    }
     m_stream->setStats(parts.join(u"  ·  "_s));
 }
 
