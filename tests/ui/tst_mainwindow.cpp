@@ -3,6 +3,7 @@
 #include "tests/testfiles.h"
 #include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
+#include "ui/eventsmodel.h"
 #include "ui/filecontroller.h"
 #include "ui/historycontroller.h"
 #include "ui/historydialog.h"
@@ -39,6 +40,7 @@
 #include <QSslServer>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -210,6 +212,11 @@ void TestMainWindow::sendFillsEveryTab()
     QTRY_COMPARE(view::answerText(inspector), page->exchange()->assembled().text());
     QCOMPARE(view::eventCount(inspector), int(page->exchange()->timeline().events));
     QVERIFY(view::eventCount(inspector) > 10);
+    // The Events tab opened at the first event, and the stream's [DONE] is its last row.
+    const QAbstractItemModel *events = view::part<QTableView>(inspector, "eventsTable")->model();
+    QCOMPARE(view::part<QTableView>(inspector, "eventsTable")->currentIndex().row(), 0);
+    QCOMPARE(events->index(events->rowCount() - 1, EventsModel::DataColumn).data().toString(),
+        u"[DONE]"_s);
     QVERIFY(view::headerCount(inspector) >= 3);
     QVERIFY(view::statusText(inspector).contains(u"200"_s));
     QVERIFY(view::waterfall(inspector)->waterfall().bars.size() >= 3);

@@ -57,7 +57,11 @@ void EventsTab::append(const QList<SseEvent> &events, qint64 arrivalUs)
     // At the end, the table follows what arrives; scrolled up, it stays put.
     const bool follow
         = m_view->verticalScrollBar()->value() >= m_view->verticalScrollBar()->maximum() - 2;
+    const bool first = m_model->rowCount() == 0;
     m_model->append(events, arrivalUs);
+    // The tab opens at the first event, selected, its data shown in full.
+    if (first && m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(0, 0));
     if (follow)
         m_view->scrollToBottom();
 }
