@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "collectiontree.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
@@ -115,6 +116,14 @@ void MainWindow::connectParts()
         updateGatewayLabel();
     });
     connect(m_session, &GatewaySession::modelsChanged, m_tabs, &RequestTabs::setModelSuggestions);
+    connect(m_session, &GatewaySession::modelsChanged, this, [this](const QStringList &models) {
+        if (!std::exchange(m_modelsAsked, false))
+            return;
+        const QString shown = QStringList(models.mid(0, 3)).join(u", "_s)
+            + (models.size() > 3 ? u", …"_s : QString());
+        say(tr("%1 lists %n model(s): %2", nullptr, int(models.size()))
+                .arg(m_session->baseUrl(), shown));
+    });
     connect(m_collectionController, &CollectionController::environmentsChanged, this,
         &MainWindow::updateEnvironmentPicker);
     connect(m_tabs, &RequestTabs::pageAdded, this, &MainWindow::followPage);
@@ -204,21 +213,14 @@ void MainWindow::buildFileMenu()
         if (!path.isEmpty())
             openFile(path);
     });
-    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
-    file->addAction(tr("&History Settings…"), this, [this] {
-        HistoryDialog dialog(this);
-        dialog.setLimits(HistoryController::limits());
-        if (m_history->isOpen())
-            dialog.setCurrent(m_history->count(), m_history->path());
-        if (dialog.exec() == QDialog::Accepted)
-            m_history->setLimits(dialog.limits());
-    });
     file->addAction(
         tr("Open &Collection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
             const QString root = QFileDialog::getExistingDirectory(this, tr("Open Collection"));
             if (!root.isEmpty())
                 openCollection(root);
         });
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
         if (RequestPage *page = currentPage()) {
             const QString path = QFileDialog::getSaveFileName(
@@ -228,6 +230,7 @@ void MainWindow::buildFileMenu()
         }
     });
     file->addAction(tr("Save to &Collection…"), this, &MainWindow::askSaveToCollection);
+    file->addSeparator();
     file->addAction(tr("Export Exchange as &HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
         this, [this] {
             const QString path = QFileDialog::getSaveFileName(
@@ -235,9 +238,17 @@ void MainWindow::buildFileMenu()
             if (!path.isEmpty())
                 exportHar(path);
         });
+    file->addAction(tr("&History Settings…"), this, [this] {
+        HistoryDialog dialog(this);
+        dialog.setLimits(HistoryController::limits());
+        if (m_history->isOpen())
+            dialog.setCurrent(m_history->count(), m_history->path());
+        if (dialog.exec() == QDialog::Accepted)
+            m_history->setLimits(dialog.limits());
+    });
+    file->addSeparator();
     file->addAction(tr("&Close Tab"), QKeySequence::Close, this,
         [this] { m_tabs->closePage(m_tabs->currentIndex()); });
-    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
 }
@@ -284,15 +295,30 @@ void MainWindow::buildGatewayMenus()
         = gateway->addAction(tr("Use the &Demo Gateway"), this, [this] { useDemoGateway(); });
     useDemo->setEnabled(m_session->canStartDemo());
     gateway->addAction(tr("&Set Up Gateway…"), this, &MainWindow::configureGateway);
-    gateway->addAction(tr("Keep Secrets in a &File…"), this, &MainWindow::askKeepSecretsInFile);
+    gateway->addSeparator();
     gateway->addAction(tr("&Refresh Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
-        [this] { m_session->fetchModels(); });
+        &MainWindow::refreshModels);
+    gateway->addSeparator();
+    gateway->addAction(tr("Keep Secrets in a &File…"), this, &MainWindow::askKeepSecretsInFile);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Gatescope"), this, [this] {
-        const QString version = QApplication::applicationVersion();
-        say(tr("Gatescope %1: a native inspector for AI gateway requests.").arg(version));
+    QAction *about = help->addAction(tr("&About Gatescope"), this, [this] {
+        AboutDialog dialog(this);
+        dialog.exec();
     });
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::refreshModels()
+{
+    if (!m_session->isSet()) {
+        say(tr("Set up a gateway first (Gateway ▸ Set Up Gateway)."));
+        return;
+    }
+    // Said when the answer comes (or why none did, by the session).
+    m_modelsAsked = true;
+    say(tr("Asking %1 for its models…").arg(m_session->baseUrl()));
+    m_session->fetchModels();
 }
 
 void MainWindow::askSaveToCollection()

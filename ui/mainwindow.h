@@ -165,6 +165,8 @@ private:
     void buildRequestMenus();
     //! Gateway and Help.
     void buildGatewayMenus();
+    //! Gateway ▸ Refresh Models: asks, and says what the gateway listed.
+    void refreshModels();
     //! Asks for a folder of an open collection and a file name for the current tab.
     void askSaveToCollection();
     //! Warns what keeping secrets in a file means and asks.
@@ -190,6 +192,7 @@ private:
     HarExport *m_harExport;
     FileController *m_files = nullptr;
     SessionKeeper *m_sessionKeeper = nullptr;
+    bool m_modelsAsked = false; //!< the user asked for the models: say what came
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;
     RequestTabs *m_tabs;

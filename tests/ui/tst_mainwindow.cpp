@@ -28,8 +28,11 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -92,6 +95,7 @@ private Q_SLOTS:
     void aNewRequestOpensWithoutAnError();
     void unsavedEditsAreNotLostOnClose();
     void unsavedTextComesBackAfterAKill();
+    void menusAreGroupedAndModelsRefreshVisibly();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -443,6 +447,33 @@ void TestMainWindow::unsavedTextComesBackAfterAKill()
     again.tabs()->askUnsaved = [](RequestPage *) { return RequestTabs::Unsaved::Discard; };
     QVERIFY(again.close());
     QVERIFY(!QFile::exists(path));
+}
+
+// The File menu in the order users expect, in groups; Refresh Models (by its shortcut)
+// says that it asks and what the gateway listed.
+void TestMainWindow::menusAreGroupedAndModelsRefreshVisibly()
+{
+    MainWindow window(withDemo());
+    window.resize(1400, 900);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QStringList file;
+    for (QAction *action : window.menuBar()->actions().first()->menu()->actions())
+        file << (action->isSeparator() ? u"--"_s : action->text());
+    QCOMPARE(file,
+        (QStringList { u"&New Request"_s, u"&Open…"_s, u"Open &Collection…"_s, u"--"_s, u"&Save"_s,
+            u"Save &As…"_s, u"Save to &Collection…"_s, u"--"_s, u"Export Exchange as &HAR…"_s,
+            u"&History Settings…"_s, u"--"_s, u"&Close Tab"_s, u"&Quit"_s }));
+
+    QVERIFY(window.useDemoGateway());
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(window.statusBar()->currentMessage().startsWith(u"Asking"_s));
+    QTRY_VERIFY2(window.statusBar()->currentMessage().contains(u"lists"_s),
+        qPrintable(window.statusBar()->currentMessage()));
+    const QRegularExpression listed(uR"(lists ([1-9]\d*) model\(s\): \S)"_s);
+    QVERIFY2(listed.match(window.statusBar()->currentMessage()).hasMatch(),
+        qPrintable(window.statusBar()->currentMessage()));
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
