@@ -62,6 +62,19 @@ QImage renderSvg(const QString &svgPath, int size)
     return render(svg, size);
 }
 
+QIcon themedIcon(const QString &name)
+{
+    if (QIcon::hasThemeIcon(name))
+        return QIcon::fromTheme(name);
+    QSvgRenderer svg(u":/icons/"_s + name + u".svg"_s);
+    QIcon icon;
+    if (!svg.isValid())
+        return icon;
+    for (int size : { 16, 22, 24, 32, 48 })
+        icon.addPixmap(QPixmap::fromImage(render(svg, size)));
+    return icon;
+}
+
 QIcon applicationIcon()
 {
     QSvgRenderer svg(QStringLiteral(":/icons/" GATESCOPE_APP_ID ".svg"));

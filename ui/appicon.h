@@ -17,6 +17,10 @@ QImage renderSvg(const QString &svgPath, int size);
 //! into the executable.
 QIcon applicationIcon();
 
+//! The icon theme's \a name, or where the theme has none (Windows, macOS, a bare
+//! desktop) the bundled SVG :/icons/\a name.svg drawn at the usual sizes.
+QIcon themedIcon(const QString &name);
+
 //! A Windows .ico holding \a images (square, at most 256 px) as PNG entries.
 QByteArray icoFile(const QList<QImage> &images);
 

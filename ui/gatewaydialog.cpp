@@ -1,5 +1,6 @@
 #include "gatewaydialog.h"
 
+#include "ui/appicon.h"
 #include "ui/tones.h"
 
 #include <QAction>
@@ -29,12 +30,15 @@ GatewayDialog::GatewayDialog(QWidget *parent)
     m_token->setObjectName(u"gatewayToken"_s);
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("Personal access token or virtual account token"));
-    QAction *reveal = m_token->addAction(
-        style()->standardIcon(QStyle::SP_DialogHelpButton), QLineEdit::TrailingPosition);
+    // An eye shows the token; a struck-out eye hides it again.
+    QAction *reveal
+        = m_token->addAction(themedIcon(u"view-visible"_s), QLineEdit::TrailingPosition);
+    reveal->setObjectName(u"revealToken"_s);
     reveal->setCheckable(true);
     reveal->setToolTip(tr("Show the token"));
     connect(reveal, &QAction::toggled, this, [this, reveal](bool shown) {
         m_token->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
+        reveal->setIcon(themedIcon(shown ? u"view-hidden"_s : u"view-visible"_s));
         reveal->setToolTip(shown ? tr("Hide the token") : tr("Show the token"));
     });
     m_problem->setObjectName(u"gatewayProblem"_s);

@@ -1,5 +1,6 @@
 #include "ui/gatewaydialog.h"
 
+#include <QAction>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -39,11 +40,15 @@ void TestGatewayDialog::tokenIsMaskedAndInputChecked()
     QCOMPARE(dialog.baseUrl(), u"https://gateway.example/api/llm"_s); // no trailing slash
     QCOMPARE(dialog.token(), u"tfy-abc123"_s);
 
-    // The eye shows the token, and hides it again.
-    QAction *reveal = token->actions().value(0);
+    // The eye shows the token, and hides it again; it is an icon, never a blank.
+    QAction *reveal = token->findChild<QAction *>(u"revealToken"_s);
     QVERIFY(reveal);
+    QVERIFY(!reveal->icon().isNull());
+    QVERIFY(!reveal->icon().pixmap(16, 16).isNull());
+    const QImage eye = reveal->icon().pixmap(16, 16).toImage();
     reveal->trigger();
     QCOMPARE(token->echoMode(), QLineEdit::Normal);
+    QVERIFY(reveal->icon().pixmap(16, 16).toImage() != eye); // struck out now
     reveal->trigger();
     QCOMPARE(token->echoMode(), QLineEdit::Password);
 }
