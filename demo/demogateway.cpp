@@ -438,7 +438,9 @@ QString DemoGateway::baseUrl() const
 Result<LocalGateway> startLocalGateway()
 {
     auto gateway = std::make_unique<DemoGateway>();
-    const auto url = gateway->listen();
+    auto url = gateway->listen(QHostAddress::LocalHost, kDemoPreferredPort);
+    if (!url)
+        url = gateway->listen();
     if (!url)
         return std::unexpected(url.error());
     return LocalGateway { std::move(gateway), *url, QString::fromLatin1(kDemoToken) };

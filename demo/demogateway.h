@@ -41,8 +41,13 @@ private:
     DemoRouter m_router;
 };
 
-//! Starts a DemoGateway on a free loopback port, for core::GatewaySession (the
-//! window's "Use the Demo Gateway").
+//! The loopback port the window's demo gateway takes when it is free: the address of
+//! the bundled examples' "demo" environment, so that what was sent to the demo in one
+//! run (history entries, saved requests) reaches it again in the next.
+inline constexpr quint16 kDemoPreferredPort = 8787;
+
+//! Starts a DemoGateway for core::GatewaySession (the window's "Use the Demo Gateway")
+//! on kDemoPreferredPort, or on a free loopback port when something else has that one.
 Result<core::LocalGateway> startLocalGateway();
 
 } // namespace gs::demo

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void demoOnlyWhenTheProgramHasOne();
     void listsTheDemoGatewaysModels();
     void saysWhenNoModelListCame();
+    void theDemoKeepsItsPortWhenItCan();
 };
 
 void TestGatewaySession::initTestCase()
@@ -175,6 +176,29 @@ void TestGatewaySession::saysWhenNoModelListCame()
     QVERIFY2(message.first().first().toString().startsWith(u"No model list from "_s + url),
         qPrintable(message.first().first().toString()));
     QVERIFY(session.models().isEmpty());
+}
+
+// The window's demo gateway takes the examples' port when it is free (so what was sent
+// to it in one run reaches it in the next), and another when something holds that one.
+void TestGatewaySession::theDemoKeepsItsPortWhenItCan()
+{
+    const QString preferred = u":%1/"_s.arg(gs::demo::kDemoPreferredPort);
+    {
+        QTcpServer holder;
+        if (holder.listen(QHostAddress::LocalHost, gs::demo::kDemoPreferredPort)) {
+            const auto demo = gs::demo::startLocalGateway();
+            QVERIFY(demo);
+            QVERIFY2(!demo->baseUrl.contains(preferred), qPrintable(demo->baseUrl));
+        }
+    }
+    const auto demo = gs::demo::startLocalGateway();
+    QVERIFY(demo);
+    if (!demo->baseUrl.contains(preferred)) {
+        // Only because another program (another test, run at the same time) has it now.
+        QTcpServer probe;
+        QVERIFY2(!probe.listen(QHostAddress::LocalHost, gs::demo::kDemoPreferredPort),
+            qPrintable(demo->baseUrl));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGatewaySession)
