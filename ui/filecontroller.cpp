@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 #include <QSaveFile>
 
 using namespace Qt::StringLiterals;
@@ -166,14 +167,24 @@ bool FileController::openHistoryEntry(qint64 id)
     GatewayRequest request = decode(*resolved);
     // The history keeps no token: the active gateway's stands in for the mask.
     request.bearerToken = m_session->token();
+    // It goes to the active gateway (a demo of an earlier run is gone); the page offers
+    // the recorded address instead.
+    const QString recorded = request.baseUrl;
+    const bool elsewhere = m_session->isSet() && recorded != m_session->baseUrl();
+    if (elsewhere)
+        request.baseUrl = m_session->baseUrl();
     const QDateTime at = e->at.toLocalTime();
-    RequestPage *page = m_tabs->addPage(tr("History %1").arg(at.toString(u"HH:mm:ss"_s)));
+    const QLocale locale;
+    RequestPage *page
+        = m_tabs->addPage(tr("History %1").arg(locale.toString(at.time(), QLocale::ShortFormat)));
     page->editor()->setRequest(request);
     page->markSaved();
     page->inspector()->showRecorded(*e);
+    if (elsewhere)
+        page->offerAddresses(recorded, m_session->baseUrl());
     const QString message = tr("Reopened a request sent at %1 (%2 %3)");
-    Q_EMIT this->message(
-        message.arg(at.toString(Qt::ISODate), QString::number(e->status), e->resolvedModel));
+    Q_EMIT this->message(message.arg(
+        locale.toString(at, QLocale::ShortFormat), QString::number(e->status), e->resolvedModel));
     return true;
 }
 

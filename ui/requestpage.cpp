@@ -4,7 +4,9 @@
 #include "requesteditor.h"
 #include "responseinspector.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -63,6 +65,46 @@ void RequestPage::setVariablePreview(const QString &text, const QString &toolTip
     m_variables->setText(text);
     m_variables->setToolTip(toolTip);
     m_variables->setVisible(!text.isEmpty());
+}
+
+void RequestPage::offerAddresses(const QString &recorded, const QString &active)
+{
+    m_recordedUrl = recorded;
+    m_activeUrl = active;
+    if (!m_addresses) {
+        m_addresses = new QWidget;
+        m_addresses->setObjectName(u"addressChoice"_s);
+        auto *text = new QLabel;
+        text->setObjectName(u"addressChoiceText"_s);
+        text->setTextFormat(Qt::PlainText);
+        text->setWordWrap(true);
+        auto *button = new QPushButton;
+        button->setObjectName(u"addressChoiceButton"_s);
+        connect(button, &QPushButton::clicked, this, [this] {
+            GatewayRequest r = m_editor->request();
+            r.baseUrl = r.baseUrl == m_activeUrl ? m_recordedUrl : m_activeUrl;
+            m_editor->setRequest(r);
+            showAddressChoice();
+        });
+        auto *row = new QHBoxLayout(m_addresses);
+        row->setContentsMargins(6, 2, 6, 2);
+        row->addWidget(text, 1);
+        row->addWidget(button);
+        static_cast<QVBoxLayout *>(layout())->insertWidget(0, m_addresses);
+    }
+    showAddressChoice();
+}
+
+void RequestPage::showAddressChoice()
+{
+    const bool active = m_editor->request().baseUrl == m_activeUrl;
+    m_addresses->findChild<QLabel *>()->setText(active
+            ? tr("Recorded against %1; sends to the active gateway, %2.")
+                  .arg(m_recordedUrl, m_activeUrl)
+            : tr("Sends to %1, where it was recorded; the active gateway is %2.")
+                  .arg(m_recordedUrl, m_activeUrl));
+    m_addresses->findChild<QPushButton *>()->setText(
+        active ? tr("Send to the &Recorded Address") : tr("Send to the &Active Gateway"));
 }
 
 void RequestPage::setBodyInclude(const QString &path, qint64 bytes)

@@ -86,6 +86,11 @@ public:
     void setBodyInclude(const QString &path, qint64 bytes);
     QString bodyInclude() const;
 
+    //! For a request reopened from the history, recorded against \a recorded and now
+    //! sent to the active gateway \a active: a line above the editor says so, with a
+    //! button that sends it to the recorded address instead (and one that goes back).
+    void offerAddresses(const QString &recorded, const QString &active);
+
     //! Sends the request as edited; false (with the reason emitted) when it may not go.
     bool send();
     void cancel();
@@ -99,6 +104,7 @@ Q_SIGNALS:
 
 private:
     void updateModified();
+    void showAddressChoice();
 
     QNetworkAccessManager *m_network;
     RequestEditor *m_editor;
@@ -106,6 +112,9 @@ private:
     QSplitter *m_splitter;
     QLabel *m_variables;
     QLabel *m_include;
+    QWidget *m_addresses = nullptr; //!< created by offerAddresses()
+    QString m_recordedUrl;
+    QString m_activeUrl;
     std::unique_ptr<core::Exchange> m_exchange;
     QString m_filePath;
     QString m_title;

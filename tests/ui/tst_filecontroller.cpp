@@ -10,7 +10,9 @@
 #include "ui/responseinspector.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QNetworkAccessManager>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -188,6 +190,18 @@ void TestFileController::historyEntriesReopenWithTheGatewaysToken()
     QCOMPARE(page->editor()->request().model, u"openai-main/gpt-4o"_s);
     QVERIFY(view::statusText(page->inspector()).contains(u"recorded"_s));
     QVERIFY(lastMessage().contains(u"200"_s));
+
+    // Recorded against another address: it goes to the active gateway, and one click
+    // sends it where it was recorded instead (another goes back).
+    QCOMPARE(page->editor()->request().baseUrl, u"http://127.0.0.1:9"_s);
+    page->show();
+    auto *choice = view::part<QPushButton>(page, "addressChoiceButton");
+    QVERIFY(view::part<QLabel>(page, "addressChoiceText")->text().contains(u"http://gw.test"_s));
+    QTest::mouseClick(choice, Qt::LeftButton);
+    QCOMPARE(page->editor()->request().baseUrl, u"http://gw.test"_s);
+    QCOMPARE(page->editor()->request().bearerToken, u"sk-now"_s);
+    QTest::mouseClick(choice, Qt::LeftButton);
+    QCOMPARE(page->editor()->request().baseUrl, u"http://127.0.0.1:9"_s);
 
     QVERIFY(!m_files->openHistoryEntry(id + 1000));
     QCOMPARE(m_tabs->count(), 1);
