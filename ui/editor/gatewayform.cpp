@@ -120,8 +120,11 @@ QTableWidget *keyValueTable(const QString &objectName, const QString &key, const
     table->setHorizontalHeaderLabels({ key, value });
     table->horizontalHeader()->setStretchLastSection(true);
     table->verticalHeader()->setVisible(false);
-    table->setMinimumHeight(90);
-    table->setMaximumHeight(150);
+    // Four rows in view at least (six at most before it scrolls), whatever the font.
+    const int rows = table->verticalHeader()->defaultSectionSize();
+    const int chrome = table->horizontalHeader()->sizeHint().height() + 2 * table->frameWidth();
+    table->setMinimumHeight(chrome + 4 * rows);
+    table->setMaximumHeight(chrome + 6 * rows);
     return table;
 }
 
@@ -288,6 +291,10 @@ QWidget *GatewayForm::buildRetries()
         chip->setCheckable(true);
         chip->setObjectName(u"chip%1"_s.arg(code));
         chip->setToolTip(tr("Retry on HTTP %1").arg(code));
+        // A chosen code is unmistakable: the selection colour, not a shade of grey.
+        chip->setStyleSheet(u"QToolButton:checked { background: palette(highlight); "
+                            "color: palette(highlighted-text); border: 1px solid "
+                            "palette(highlight); border-radius: 3px; }"_s);
         connect(chip, &QToolButton::toggled, this, &GatewayForm::onEdited);
         chips->addWidget(chip);
         m_codeChips << chip;

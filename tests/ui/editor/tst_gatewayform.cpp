@@ -29,6 +29,7 @@ private Q_SLOTS:
     void typingWritesOneHeader();
     void retriesFromChipsAndCodes();
     void extraHeadersAndTheTokenStay();
+    void fourMetadataRowsAndClearChips();
 
 private:
     static QString header(const GatewayRequest &r, QByteArrayView name)
@@ -157,6 +158,29 @@ void TestGatewayForm::extraHeadersAndTheTokenStay()
     QVERIFY(!m_form->allowInsecureTls());
     QTest::mouseClick(view::part<QCheckBox>(m_form, "allowInsecureTls"), Qt::LeftButton);
     QVERIFY(m_form->allowInsecureTls());
+}
+
+// The metadata table shows four rows without scrolling; a chosen status code is drawn
+// in the selection colour, an unchosen one is not.
+void TestGatewayForm::fourMetadataRowsAndClearChips()
+{
+    GatewayRequest r;
+    r.metadata = MetadataEntries { { u"a"_s, u"1"_s }, { u"b"_s, u"2"_s }, { u"c"_s, u"3"_s },
+        { u"d"_s, u"4"_s } };
+    r.retryConfig = RetryConfig { 2, QList<qint64> { 429 }, false };
+    m_form->showRequest(r);
+    auto *table = view::part<QTableWidget>(m_form, "metadata");
+    QTRY_VERIFY(table->isVisible());
+    const int needed = table->rowViewportPosition(3) + table->rowHeight(3);
+    QVERIFY2(needed <= table->viewport()->height(), qPrintable(QString::number(needed)));
+
+    const QColor highlight = m_form->palette().color(QPalette::Highlight);
+    const auto fill
+        = [](QWidget *chip) { return chip->grab().toImage().pixelColor(3, chip->height() / 2); };
+    const QColor chosen = fill(view::part<QToolButton>(m_form, "chip429"));
+    const QColor other = fill(view::part<QToolButton>(m_form, "chip500"));
+    QVERIFY2(chosen == highlight, qPrintable(chosen.name() + u" vs "_s + highlight.name()));
+    QVERIFY2(other != highlight, qPrintable(other.name()));
 }
 
 QTEST_MAIN(TestGatewayForm)
