@@ -21,6 +21,12 @@ using namespace gs::core;
 
 namespace gs::ui {
 
+namespace {
+
+constexpr qsizetype kLargestKeptBody = 1024 * 1024;
+
+} // namespace
+
 SessionKeeper::SessionKeeper(
     RequestTabs *tabs, FileController *files, GatewaySession *session, QObject *parent)
     : QObject(parent)
@@ -65,6 +71,10 @@ void SessionKeeper::writeNow()
     m_timer->stop();
     QJsonArray tabs;
     for (RequestPage *page : m_tabs->pages()) {
+        // A body that large came from a file (it says so above the editor), and is
+        // not written again every second of typing.
+        if (page->editor()->request().body.size() > kLargestKeptBody)
+            continue;
         TemplateOptions options;
         options.baseUrl = m_session->baseUrl();
         const auto text = httpFileTextOf(compose(page->editor()->request()), options);
