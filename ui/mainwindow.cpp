@@ -174,6 +174,7 @@ void MainWindow::restoreSession()
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
+    m_sidebarAction->setChecked(settings.value(u"mainWindow/sidebar"_s, true).toBool());
     // A geometry saved on another screen (or by an offscreen run) can be tiny.
     if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
@@ -286,6 +287,14 @@ void MainWindow::buildRequestMenus()
                 page->inspector()->tabs()->setCurrentIndex(i);
         });
     }
+    view->addSeparator();
+    // The sidebar collapses for room (F9, as in KDE's applications), and stays so.
+    m_sidebarAction = view->addAction(tr("Show S&idebar"));
+    m_sidebarAction->setObjectName(u"showSidebar"_s);
+    m_sidebarAction->setCheckable(true);
+    m_sidebarAction->setChecked(true);
+    m_sidebarAction->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(m_sidebarAction, &QAction::toggled, m_sidebar, &QWidget::setVisible);
 }
 
 void MainWindow::buildGatewayMenus()
@@ -568,6 +577,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
+    settings.setValue(u"mainWindow/sidebar"_s, m_sidebarAction->isChecked());
     m_tabs->saveSplitters();
     QMainWindow::closeEvent(event);
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+class QAction;
 class QLabel;
 class QNetworkAccessManager;
 class QSplitter;
@@ -192,6 +193,7 @@ private:
     HarExport *m_harExport;
     FileController *m_files = nullptr;
     SessionKeeper *m_sessionKeeper = nullptr;
+    QAction *m_sidebarAction = nullptr; //!< View ▸ Show Sidebar
     bool m_modelsAsked = false; //!< the user asked for the models: say what came
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void unsavedEditsAreNotLostOnClose();
     void unsavedTextComesBackAfterAKill();
     void menusAreGroupedAndModelsRefreshVisibly();
+    void theSidebarCollapsesAndStaysSo();
     void cancelMidStreamKeepsThePartialAnswer();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
@@ -474,6 +475,32 @@ void TestMainWindow::menusAreGroupedAndModelsRefreshVisibly()
     const QRegularExpression listed(uR"(lists ([1-9]\d*) model\(s\): \S)"_s);
     QVERIFY2(listed.match(window.statusBar()->currentMessage()).hasMatch(),
         qPrintable(window.statusBar()->currentMessage()));
+}
+
+// F9 hides the sidebar and gives its room to the requests; the next window opens the
+// way this one closed.
+void TestMainWindow::theSidebarCollapsesAndStaysSo()
+{
+    {
+        MainWindow window(withDemo());
+        window.resize(1200, 800);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto *sidebar = window.findChild<QSplitter *>(u"mainSplitter"_s)->widget(0);
+        QVERIFY(sidebar->isVisible());
+        QTest::keyClick(&window, Qt::Key_F9);
+        QVERIFY(!sidebar->isVisible());
+        QTest::keyClick(&window, Qt::Key_F9);
+        QVERIFY(sidebar->isVisible());
+        QTest::keyClick(&window, Qt::Key_F9);
+        QVERIFY(window.close());
+    }
+    MainWindow again(withDemo());
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QVERIFY(!again.findChild<QSplitter *>(u"mainSplitter"_s)->widget(0)->isVisible());
+    QVERIFY(!again.findChild<QAction *>(u"showSidebar"_s)->isChecked());
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()
