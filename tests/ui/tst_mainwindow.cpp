@@ -76,6 +76,25 @@ int listedHistory(MainWindow &window, const QString &text)
     return int(listed.last().first().value<QList<gs::core::HistoryEntry>>().size());
 }
 
+// Shows \a window at a comfortable size and waits until it has the focus, so that
+// keys reach it as they reach a window the user works in.
+bool showActive(MainWindow &window)
+{
+    window.resize(1400, 900);
+    window.show();
+    window.activateWindow();
+    return QTest::qWaitForWindowActive(&window);
+}
+
+// The button labelled \a text beside \a table (Add, Remove).
+QPushButton *buttonBeside(const QWidget *table, const QString &text)
+{
+    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
+        if (b->text() == text)
+            return b;
+    return nullptr;
+}
+
 } // namespace
 
 // The whole window against the embedded demo gateway over real loopback HTTP.
@@ -278,10 +297,7 @@ void TestMainWindow::sendFillsEveryTab()
 void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
 {
     MainWindow window(withDemo());
-    window.resize(1400, 900);
-    window.show();
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(showActive(window));
     QVERIFY(window.useDemoGateway());
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     RequestPage *page = window.currentPage();
@@ -289,10 +305,7 @@ void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
     auto *table = view::part<QTableWidget>(page->editor(), "metadata");
     QTRY_VERIFY(table->isVisible());
     const int rows = table->rowCount();
-    QPushButton *add = nullptr;
-    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
-        if (b->text() == u"Add"_s)
-            add = b;
+    QPushButton *add = buttonBeside(table, u"Add"_s);
     QVERIFY(add);
     QTest::mouseClick(add, Qt::LeftButton);
     QWidget *keyEditor = QApplication::focusWidget();
@@ -327,10 +340,7 @@ void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
 void TestMainWindow::aNewRequestOpensWithoutAnError()
 {
     MainWindow window(withDemo());
-    window.resize(1400, 900);
-    window.show();
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(showActive(window));
     QVERIFY(window.useDemoGateway());
     QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
     QCOMPARE(window.pageCount(), 1);
@@ -363,10 +373,7 @@ void TestMainWindow::aNewRequestOpensWithoutAnError()
 void TestMainWindow::unsavedEditsAreNotLostOnClose()
 {
     MainWindow window(withDemo());
-    window.resize(1400, 900);
-    window.show();
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(showActive(window));
     QVERIFY(window.openExample(u"chat-stream.http"_s));
     RequestTabs *tabs = window.tabs();
     const QString title = tabs->tabText(0);
@@ -455,10 +462,7 @@ void TestMainWindow::unsavedTextComesBackAfterAKill()
 void TestMainWindow::menusAreGroupedAndModelsRefreshVisibly()
 {
     MainWindow window(withDemo());
-    window.resize(1400, 900);
-    window.show();
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(showActive(window));
     QStringList file;
     for (QAction *action : window.menuBar()->actions().first()->menu()->actions())
         file << (action->isSeparator() ? u"--"_s : action->text());
