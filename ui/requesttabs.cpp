@@ -71,7 +71,7 @@ RequestPage *RequestTabs::addPage(const QString &title)
     page->editor()->setModelSuggestions(m_models);
     rememberSplitters(page);
     setCurrentIndex(addTab(page, title));
-    connect(page, &RequestPage::modifiedChanged, this, [this, page] { showTitle(page); });
+    connect(page, &RequestPage::modifiedChanged, this, [this, page] { updateTitle(page); });
     Q_EMIT pageAdded(page);
     Q_EMIT pagesChanged();
     return page;
@@ -147,11 +147,6 @@ bool RequestTabs::mayCloseAll()
 }
 
 void RequestTabs::updateTitle(RequestPage *page)
-{
-    showTitle(page);
-}
-
-void RequestTabs::showTitle(RequestPage *page)
 {
     // A modified request says so on its tab, as editors do.
     const int index = indexOf(page);

@@ -55,7 +55,7 @@ public:
     bool mayCloseAll();
     //! Closes every page, quietly (no pagesChanged()): for the window's last moments.
     void closeAll();
-    //! Renames \a page's tab after its title.
+    //! Renames \a page's tab after its title (with a dot while it is modified).
     void updateTitle(RequestPage *page);
 
     //! Highlights every page (and later ones) for \a palette, light or dark.
@@ -75,7 +75,6 @@ private:
     void rememberSplitters(RequestPage *page);
     //! Save, discard or cancel for \a page; true when it may close.
     bool settleUnsaved(RequestPage *page);
-    void showTitle(RequestPage *page);
 
     std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
     QNetworkAccessManager *m_network;

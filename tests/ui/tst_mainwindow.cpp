@@ -86,15 +86,6 @@ bool showActive(MainWindow &window)
     return QTest::qWaitForWindowActive(&window);
 }
 
-// The button labelled \a text beside \a table (Add, Remove).
-QPushButton *buttonBeside(const QWidget *table, const QString &text)
-{
-    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
-        if (b->text() == text)
-            return b;
-    return nullptr;
-}
-
 } // namespace
 
 // The whole window against the embedded demo gateway over real loopback HTTP.
@@ -305,7 +296,7 @@ void TestMainWindow::aMetadataRowTypedGoesOnTheWire()
     auto *table = view::part<QTableWidget>(page->editor(), "metadata");
     QTRY_VERIFY(table->isVisible());
     const int rows = table->rowCount();
-    QPushButton *add = buttonBeside(table, u"Add"_s);
+    QPushButton *add = view::buttonBeside(table, u"Add"_s);
     QVERIFY(add);
     QTest::mouseClick(add, Qt::LeftButton);
     QWidget *keyEditor = QApplication::focusWidget();

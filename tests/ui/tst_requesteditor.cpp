@@ -218,10 +218,7 @@ void TestRequestEditor::aMetadataRowTypedAsAUserDoes()
     QVERIFY(QTest::qWaitForWindowActive(m_editor));
     m_editor->showPage(RequestEditor::GatewayPage);
     auto *table = view::part<QTableWidget>(m_editor, "metadata");
-    QPushButton *add = nullptr;
-    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
-        if (b->text() == u"Add"_s)
-            add = b;
+    QPushButton *add = view::buttonBeside(table, u"Add"_s);
     QVERIFY(add);
     QTest::mouseClick(add, Qt::LeftButton);
     QCOMPARE(table->rowCount(), 2);

@@ -14,6 +14,7 @@
 #include <QAbstractItemModel>
 #include <QAbstractProxyModel>
 #include <QLabel>
+#include <QPushButton>
 #include <QTableView>
 #include <QTreeView>
 #include <QTreeWidget>
@@ -30,6 +31,15 @@ template <typename W> W *part(const QWidget *root, const char *name)
     if (!w)
         qFatal("no %s called %s", W::staticMetaObject.className(), name);
     return w;
+}
+
+//! The button labelled \a text beside \a table (Add, Remove); null when there is none.
+inline QPushButton *buttonBeside(const QWidget *table, const QString &text)
+{
+    for (QPushButton *b : table->parentWidget()->findChildren<QPushButton *>())
+        if (b->text() == text)
+            return b;
+    return nullptr;
 }
 
 inline QString answerText(const QWidget *root)
