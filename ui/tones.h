@@ -17,5 +17,8 @@ enum class Tone {
 QColor toneColor(Tone tone, const QPalette &palette);
 //! "color: #rrggbb;" in \a tone, for a style sheet.
 QString toneStyle(Tone tone, const QPalette &palette);
+//! A complete dark palette (every role, every group), as a desktop's dark mode gives
+//! the Fusion style: for pictures and tests of the window in dark mode.
+QPalette darkPalette();
 
 } // namespace gs::ui

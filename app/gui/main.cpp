@@ -4,6 +4,7 @@
 #include "ui/historycontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/requesttabs.h"
+#include "ui/tones.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -87,12 +88,20 @@ int main(int argc, char *argv[])
         u"Print \"first-frame\" once the window has painted, then its idle resident memory "
         "a second later, and exit (tests/bench/benchgui)."_s);
     benchmark.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ demo, screenshots, screenshot, quitAfter, benchmark });
+    QCommandLineOption windowSize(u"window-size"_s,
+        u"With --screenshots or --screenshot: the window's size, WIDTHxHEIGHT."_s, u"SIZE"_s);
+    windowSize.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption dark(
+        u"dark"_s, u"With --screenshots or --screenshot: a dark palette, as in dark mode."_s);
+    dark.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ demo, screenshots, screenshot, quitAfter, benchmark, windowSize, dark });
     parser.addPositionalArgument(u"paths"_s,
         u"A .http file to open in tabs, or a folder to open as a collection (what a file "
         "manager's Open With passes)."_s,
         u"[PATH...]"_s);
     parser.process(app);
+    if (parser.isSet(dark))
+        QApplication::setPalette(gs::ui::darkPalette());
     if (parser.isSet(screenshots) && !parser.isSet(demo)) {
         std::fputs(
             "gatescope: --screenshots needs --demo (it talks to the embedded gateway)\n", stderr);
@@ -122,6 +131,10 @@ int main(int argc, char *argv[])
                 + u"/history.sqlite"_s);
     if (parser.isSet(screenshots))
         window.resize(1440, 900);
+    if (parser.isSet(windowSize)) {
+        const QStringList wh = parser.value(windowSize).split(u'x');
+        window.resize(wh.value(0).toInt(), wh.value(1).toInt());
+    }
     // The requests open when the last session crashed or was killed come back (not in
     // a scripted or timed run, which is not the user's session).
     if (!parser.isSet(screenshots) && !parser.isSet(screenshot) && !parser.isSet(quitAfter)
