@@ -19,6 +19,7 @@
 #include "welcomebanner.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -41,6 +42,8 @@
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <array>
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -162,8 +165,10 @@ void MainWindow::buildCentral()
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({ 240, 1120 });
+    m_splitter->setSizes({ 210, 1150 });
     setCentralWidget(m_splitter);
+    // The smallest size the window is laid out for (tests/ui/tst_layout).
+    setMinimumSize(1000, 650);
 
     m_gatewayLabel->setObjectName(u"gatewayLabel"_s);
     statusBar()->addPermanentWidget(m_gatewayLabel);
@@ -175,6 +180,11 @@ void MainWindow::restoreSession()
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
     m_sidebarAction->setChecked(settings.value(u"mainWindow/sidebar"_s, true).toBool());
+    const int placement = settings.value(u"mainWindow/placement"_s, 0).toInt();
+    for (QAction *choice : m_placements->actions()) {
+        if (choice->objectName() == u"placement%1"_s.arg(placement))
+            choice->trigger();
+    }
     // A geometry saved on another screen (or by an offscreen run) can be tiny.
     if (settings.value(u"mainWindow/geometry"_s).isNull() || width() < 800 || height() < 500)
         resize(1360, 820);
@@ -295,6 +305,23 @@ void MainWindow::buildRequestMenus()
     m_sidebarAction->setChecked(true);
     m_sidebarAction->setShortcut(QKeySequence(Qt::Key_F9));
     connect(m_sidebarAction, &QAction::toggled, m_sidebar, &QWidget::setVisible);
+
+    // Where the response goes: beside the request, below it, or below when narrow.
+    QMenu *placement = view->addMenu(tr("&Response Pane"));
+    auto *placements = new QActionGroup(this);
+    const std::array choices { std::pair { tr("&Automatic (Below When Narrow)"),
+                                   RequestPage::Placement::Automatic },
+        std::pair { tr("&Beside the Request"), RequestPage::Placement::Beside },
+        std::pair { tr("B&elow the Request"), RequestPage::Placement::Below } };
+    for (const auto &[text, where] : choices) {
+        QAction *choice = placement->addAction(text);
+        choice->setObjectName(u"placement%1"_s.arg(int(where)));
+        choice->setCheckable(true);
+        choice->setChecked(where == RequestPage::Placement::Automatic);
+        placements->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, where] { m_tabs->setPlacement(where); });
+    }
+    m_placements = placements;
 }
 
 void MainWindow::buildGatewayMenus()
@@ -578,6 +605,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/splitter"_s, m_splitter->saveState());
     settings.setValue(u"mainWindow/sidebar"_s, m_sidebarAction->isChecked());
+    settings.setValue(u"mainWindow/placement"_s, int(m_tabs->placement()));
     m_tabs->saveSplitters();
     QMainWindow::closeEvent(event);
 }

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QAction;
+class QActionGroup;
 class QLabel;
 class QNetworkAccessManager;
 class QSplitter;
@@ -194,6 +195,7 @@ private:
     FileController *m_files = nullptr;
     SessionKeeper *m_sessionKeeper = nullptr;
     QAction *m_sidebarAction = nullptr; //!< View ▸ Show Sidebar
+    QActionGroup *m_placements = nullptr; //!< View ▸ Response Pane
     bool m_modelsAsked = false; //!< the user asked for the models: say what came
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;

@@ -6,6 +6,7 @@
 #include "editor/fieldmessages.h"
 #include "editor/gatewayform.h"
 #include "highlighting.h"
+#include "sharesplitter.h"
 #include "ui/tones.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -92,7 +93,7 @@ RequestEditor::RequestEditor(KSyntaxHighlighting::Repository *repository, QWidge
     m_pages->addTab(m_form, tr("Gate&way"));
     m_pages->addTab(buildWirePage(), tr("W&ire"));
 
-    auto *splitter = new QSplitter(Qt::Vertical);
+    auto *splitter = new ShareSplitter(Qt::Vertical);
     splitter->setObjectName(u"editorSplitter"_s);
     splitter->addWidget(buildRequestArea());
     splitter->addWidget(m_pages);
@@ -166,9 +167,14 @@ QWidget *RequestEditor::buildRequestArea()
     form->addRow(modelLabel, modelRow);
     form->addRow(QString(), m_messages->addLabel(u"model"_s));
     form->addRow(QString(), m_messages->addLabel(u"url"_s));
+    m_addressBar = new QWidget;
+    m_addressBar->setObjectName(u"addressBar"_s);
+    auto *address = new QVBoxLayout(m_addressBar);
+    address->setContentsMargins(0, 0, 0, 0);
+    address->addLayout(top);
+    address->addLayout(form);
     auto *layout = new QVBoxLayout(area);
-    layout->addLayout(top);
-    layout->addLayout(form);
+    layout->addWidget(m_addressBar);
     layout->addWidget(m_body, 1);
     layout->addWidget(m_messages->addLabel(u"body"_s));
     m_messages->addWidget(u"url"_s, m_url);

@@ -66,6 +66,9 @@ public:
     void setTheme(const KSyntaxHighlighting::Theme &theme);
     void focusUrl();
     void showPage(Page page);
+    //! Method, URL, Send, Model and API: the editor's own until a page takes it to
+    //! span the whole page (the URL and the model get the width they need).
+    QWidget *addressBar() const { return m_addressBar; }
 
     //! The wire text shown (token masked), and an edit of it as a user would type.
     QString wireText() const;
@@ -107,6 +110,7 @@ private:
     std::unique_ptr<editor::FieldMessages> m_messages;
     bool m_updating = false;
 
+    QWidget *m_addressBar;
     QComboBox *m_method;
     QComboBox *m_endpoint;
     QLineEdit *m_url;

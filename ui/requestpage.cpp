@@ -3,6 +3,7 @@
 #include "core/net/exchange.h"
 #include "requesteditor.h"
 #include "responseinspector.h"
+#include "sharesplitter.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,7 +22,7 @@ RequestPage::RequestPage(
     , m_network(network)
     , m_editor(new RequestEditor(repository))
     , m_inspector(new ResponseInspector(repository))
-    , m_splitter(new QSplitter(Qt::Horizontal))
+    , m_splitter(new ShareSplitter(Qt::Horizontal))
     , m_variables(new QLabel)
     , m_include(new QLabel)
 {
@@ -43,15 +44,46 @@ RequestPage::RequestPage(
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
+    // Half each until the user drags (RequestTabs then gives every page their ratio).
+    m_splitter->setShares({ ShareSplitter::kWhole / 2, ShareSplitter::kWhole / 2 });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_variables);
     layout->addWidget(m_include);
+    // The address bar spans the page: a URL or a model id is read whole, beside
+    // whatever the editor and the inspector are given.
+    m_editor->addressBar()->setParent(this);
+    m_editor->addressBar()->setContentsMargins(6, 4, 6, 2);
+    layout->addWidget(m_editor->addressBar());
     layout->addWidget(m_splitter, 1);
     connect(m_editor, &RequestEditor::sendRequested, this, &RequestPage::send);
     connect(m_editor, &RequestEditor::changed, this, &RequestPage::updateModified);
     connect(m_inspector, &ResponseInspector::cancelRequested, this, &RequestPage::cancel);
+}
+
+void RequestPage::setPlacement(Placement placement)
+{
+    m_placement = placement;
+    applyPlacement();
+}
+
+void RequestPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    applyPlacement();
+}
+
+void RequestPage::applyPlacement()
+{
+    const bool below = m_placement == Placement::Below
+        || (m_placement == Placement::Automatic && width() < kNarrowWidth);
+    const Qt::Orientation orientation = below ? Qt::Vertical : Qt::Horizontal;
+    if (m_splitter->orientation() == orientation)
+        return;
+    m_splitter->setOrientation(orientation);
+    // The same ratio, now of the height.
+    m_splitter->setShares(m_splitter->shares());
 }
 
 RequestPage::~RequestPage()

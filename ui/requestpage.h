@@ -26,21 +26,32 @@ namespace gs::ui {
 
 class RequestEditor;
 class ResponseInspector;
+class ShareSplitter;
 
-//! One open request: its editor beside the inspector of its last exchange.
+//! One open request: its address bar over its editor and the inspector of its last
+//! exchange, side by side or one above the other.
 class RequestPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RequestPage)
 
 public:
+    //! Where the inspector goes: beside the editor, below it, or below only while the
+    //! page is narrower than kNarrowWidth (the default).
+    enum class Placement {
+        Automatic,
+        Beside,
+        Below
+    };
+    static constexpr int kNarrowWidth = 760;
+
     RequestPage(KSyntaxHighlighting::Repository *repository, QNetworkAccessManager *network,
         QWidget *parent = nullptr);
     ~RequestPage() override;
 
     RequestEditor *editor() const { return m_editor; }
     ResponseInspector *inspector() const { return m_inspector; }
-    QSplitter *splitter() const { return m_splitter; }
+    ShareSplitter *splitter() const { return m_splitter; }
     //! The exchange shown in the inspector (running or finished), if any.
     core::Exchange *exchange() const { return m_exchange.get(); }
     //! The last exchange, once finished, as a value (null before).
@@ -95,6 +106,7 @@ public:
     bool send();
     void cancel();
     void setTheme(const KSyntaxHighlighting::Theme &theme);
+    void setPlacement(Placement placement);
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -102,14 +114,18 @@ Q_SIGNALS:
     //! The request became different from what was saved, or the same again.
     void modifiedChanged(bool modified);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void updateModified();
+    void applyPlacement();
     void showAddressChoice();
 
     QNetworkAccessManager *m_network;
     RequestEditor *m_editor;
     ResponseInspector *m_inspector;
-    QSplitter *m_splitter;
+    ShareSplitter *m_splitter;
     QLabel *m_variables;
     QLabel *m_include;
     QWidget *m_addresses = nullptr; //!< created by offerAddresses()
@@ -121,6 +137,7 @@ private:
     std::optional<Source> m_source;
     std::optional<core::WireRequest> m_saved; //!< what isModified() compares with
     bool m_modified = false; //!< as last said by modifiedChanged()
+    Placement m_placement = Placement::Automatic;
 };
 
 } // namespace gs::ui

@@ -2,13 +2,13 @@
 
 #include "requesteditor.h"
 #include "requestpage.h"
+#include "sharesplitter.h"
 
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/Theme>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalBlocker>
-#include <QSplitter>
 
 using namespace Qt::StringLiterals;
 
@@ -16,7 +16,7 @@ namespace gs::ui {
 
 namespace {
 
-const auto kSplittersGroup = u"splitters"_s;
+const auto kSplittersGroup = u"splitterShares"_s;
 
 } // namespace
 
@@ -43,8 +43,12 @@ RequestTabs::RequestTabs(QNetworkAccessManager *network, QWidget *parent)
 
     QSettings settings;
     settings.beginGroup(kSplittersGroup);
-    for (const QString &key : settings.childKeys())
-        m_splitterStates.insert(key, settings.value(key).toByteArray());
+    for (const QString &key : settings.childKeys()) {
+        QList<int> shares;
+        for (const QString &share : settings.value(key).toString().split(u','))
+            shares << share.toInt();
+        m_splitterShares.insert(key, shares);
+    }
 }
 
 RequestTabs::~RequestTabs()
@@ -69,6 +73,7 @@ RequestPage *RequestTabs::addPage(const QString &title)
     page->setTitle(title);
     page->setTheme(m_repository->themeForPalette(palette()));
     page->editor()->setModelSuggestions(m_models);
+    page->setPlacement(m_placement);
     rememberSplitters(page);
     setCurrentIndex(addTab(page, title));
     connect(page, &RequestPage::modifiedChanged, this, [this, page] { updateTitle(page); });
@@ -79,14 +84,20 @@ RequestPage *RequestTabs::addPage(const QString &title)
 
 void RequestTabs::rememberSplitters(RequestPage *page)
 {
-    for (QSplitter *splitter : page->findChildren<QSplitter *>()) {
+    for (ShareSplitter *splitter : page->findChildren<ShareSplitter *>()) {
         const QString key = splitter->objectName();
         if (key.isEmpty())
             continue;
-        if (m_splitterStates.contains(key))
-            splitter->restoreState(m_splitterStates.value(key));
-        connect(splitter, &QSplitter::splitterMoved, this,
-            [this, splitter, key] { m_splitterStates.insert(key, splitter->saveState()); });
+        splitter->setShares(m_splitterShares.value(key));
+        // One ratio for every tab: a drag in one page moves the others' too.
+        connect(
+            splitter, &ShareSplitter::sharesChanged, this, [this, key](const QList<int> &shares) {
+                m_splitterShares.insert(key, shares);
+                for (RequestPage *other : pages()) {
+                    for (ShareSplitter *s : other->findChildren<ShareSplitter *>(key))
+                        s->setShares(shares);
+                }
+            });
     }
 }
 
@@ -167,12 +178,23 @@ void RequestTabs::setModelSuggestions(const QStringList &models)
         p->editor()->setModelSuggestions(models);
 }
 
+void RequestTabs::setPlacement(RequestPage::Placement placement)
+{
+    m_placement = placement;
+    for (RequestPage *p : pages())
+        p->setPlacement(placement);
+}
+
 void RequestTabs::saveSplitters() const
 {
     QSettings settings;
     settings.beginGroup(kSplittersGroup);
-    for (auto it = m_splitterStates.cbegin(); it != m_splitterStates.cend(); ++it)
-        settings.setValue(it.key(), it.value());
+    for (auto it = m_splitterShares.cbegin(); it != m_splitterShares.cend(); ++it) {
+        QStringList shares;
+        for (const int share : it.value())
+            shares << QString::number(share);
+        settings.setValue(it.key(), shares.join(u','));
+    }
 }
 
 } // namespace gs::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/requestpage.h"
+
 #include <QHash>
 #include <QStringList>
 #include <QTabWidget>
@@ -15,12 +17,11 @@ class Repository;
 
 namespace gs::ui {
 
-class RequestPage;
-
 //! The open requests, a tab each: a RequestPage (editor beside inspector), closable
 //! and movable. Every page gets the highlighting theme of the window's palette and
-//! the gateway's model names; each named splitter in a page opens as the user last
-//! left one like it, in this session and the next (kept in the settings).
+//! the gateway's model names; each named splitter in a page keeps the ratio the user
+//! last gave one like it, in every page, this session and the next (kept in the
+//! settings).
 class RequestTabs final : public QTabWidget
 {
     Q_OBJECT
@@ -62,6 +63,9 @@ public:
     void setThemeFor(const QPalette &palette);
     //! Model names for every page's Model field (and later pages').
     void setModelSuggestions(const QStringList &models);
+    //! Where every page (and later ones) puts its inspector.
+    void setPlacement(RequestPage::Placement placement);
+    RequestPage::Placement placement() const { return m_placement; }
     //! Keeps the splitters' positions in the settings for the next session.
     void saveSplitters() const;
 
@@ -79,7 +83,8 @@ private:
     std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
     QNetworkAccessManager *m_network;
     QStringList m_models;
-    QHash<QString, QByteArray> m_splitterStates; //!< by splitter object name
+    RequestPage::Placement m_placement = RequestPage::Placement::Automatic;
+    QHash<QString, QList<int>> m_splitterShares; //!< by splitter object name
 };
 
 } // namespace gs::ui

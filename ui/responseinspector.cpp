@@ -45,6 +45,7 @@
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -93,6 +94,8 @@ ResponseInspector::ResponseInspector(KSyntaxHighlighting::Repository *repository
     m_status->setWordWrap(true);
     m_tabs->setObjectName(u"inspectorTabs"_s);
     m_tabs->setDocumentMode(true);
+    // Six tabs fit a half of the smallest window: the style's padding, narrowed.
+    m_tabs->tabBar()->setStyleSheet(u"QTabBar::tab { padding: 4px 6px; }"_s);
     m_tabs->addTab(m_stream, tr("&Stream"));
     connect(m_stream, &inspector::StreamTab::cancelRequested, this,
         &ResponseInspector::cancelRequested);

@@ -43,23 +43,28 @@ Sidebar::Sidebar(const QString &examplesPath, QWidget *parent)
             item->setToolTip(0, r.method + u' ' + r.target);
         }
         fileItem->setExpanded(true);
+        m_examples << fileItem;
     }
     m_collections = new CollectionTree(m_tree, this);
 
     m_search->setObjectName(u"historySearch"_s);
     m_search->setPlaceholderText(tr("Search requests and history"));
     m_search->setClearButtonEnabled(true);
-    // Collections filter in memory, at once; the history is searched after a pause.
+    // Examples and collections filter in memory, at once; the history is searched after
+    // a pause.
     auto *typing = new QTimer(this);
     typing->setSingleShot(true);
     typing->setInterval(150);
     connect(m_search, &QLineEdit::textChanged, this, [this, typing](const QString &text) {
+        filterExamples(text);
         m_collections->filter(text);
         typing->start();
     });
     connect(typing, &QTimer::timeout, this, [this] { Q_EMIT searchSettled(m_search->text()); });
 
     m_environment->setObjectName(u"environmentPicker"_s);
+    m_environment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_environment->setMinimumContentsLength(8);
     m_environment->setToolTip(tr("The environment whose variables fill in the {{variables}} of "
                                  "the requests you open from this collection"));
 
@@ -104,13 +109,34 @@ void Sidebar::showHistory(const QList<HistoryEntry> &entries)
     m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
 }
 
+void Sidebar::filterExamples(const QString &text)
+{
+    const QString needle = text.trimmed();
+    const auto has = [&needle](const QString &haystack) {
+        return haystack.contains(needle, Qt::CaseInsensitive);
+    };
+    for (QTreeWidgetItem *file : std::as_const(m_examples)) {
+        // A file that matches shows all its requests; otherwise those that match
+        // by name, method or URL (the tooltip).
+        const bool wholeFile = needle.isEmpty() || has(file->text(0));
+        bool any = false;
+        for (int i = 0; i < file->childCount(); ++i) {
+            QTreeWidgetItem *request = file->child(i);
+            const bool show = wholeFile || has(request->text(0)) || has(request->toolTip(0));
+            request->setHidden(!show);
+            any = any || show;
+        }
+        file->setHidden(!any && !wholeFile);
+    }
+}
+
 void Sidebar::showEnvironments(
     const std::optional<QStringList> &environments, const QString &current)
 {
     m_environment->clear();
     m_environment->setEnabled(environments.has_value());
     if (!environments) {
-        m_environment->addItem(tr("(open a collection)"));
+        m_environment->addItem(tr("(no collection)"));
         return;
     }
     m_environment->addItem(tr("(none)"), QString());

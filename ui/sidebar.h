@@ -57,15 +57,20 @@ public:
 Q_SIGNALS:
     void exampleActivated(const QString &fileName, const QString &name);
     void historyActivated(qint64 id);
-    //! The search text, after a pause in typing (collections are filtered at once).
+    //! The search text, after a pause in typing (examples and collections are
+    //! filtered at once).
     void searchSettled(const QString &text);
 
 private:
+    //! Shows the bundled examples that match \a text (all when it is empty).
+    void filterExamples(const QString &text);
+
     QTreeWidget *m_tree;
     QLineEdit *m_search;
     QComboBox *m_environment;
     CollectionTree *m_collections;
     QTreeWidgetItem *m_historyRoot = nullptr;
+    QList<QTreeWidgetItem *> m_examples; //!< one a bundled file
 };
 
 } // namespace gs::ui

@@ -23,7 +23,7 @@ namespace gs::ui {
 namespace {
 
 constexpr double kMinRangeMs = 0.001; // 1 µs: zooming further shows nothing new
-constexpr double kPixelsPerTick = 90;
+constexpr double kPixelsPerTick = 60;
 
 bool isDark(const QPalette &palette)
 {
@@ -148,12 +148,52 @@ WaterfallWidget::Layout WaterfallWidget::layoutFor(const QSizeF &size) const
             fm.horizontalAdvance(b.label)
                 + (b.kind == WaterfallBar::Kind::ServerStage ? fm.height() : 0));
     l.labelWidth = std::min(labels + fm.height(), size.width() * 0.35);
-    const double legend = fm.height() * (m_waterfall.serverExceedsWait ? 3.2 : 2);
     const double right = fm.horizontalAdvance(u"000.0 ms"_s) + 8;
+    // The rows take what they need; the legend follows right under them.
     l.chart
         = QRectF(l.labelWidth, l.axisHeight, std::max(10.0, size.width() - l.labelWidth - right),
-            std::max(0.0, size.height() - l.axisHeight - legend));
+            double(m_waterfall.bars.size()) * l.rowHeight);
     return l;
+}
+
+bool WaterfallWidget::hasServerStages() const
+{
+    return std::ranges::any_of(m_waterfall.bars,
+        [](const WaterfallBar &b) { return b.kind == WaterfallBar::Kind::ServerStage; });
+}
+
+QList<std::pair<QString, bool>> WaterfallWidget::legendLines() const
+{
+    // The inferred placement is explained only when there is something inferred.
+    QList<std::pair<QString, bool>> lines;
+    if (hasServerStages())
+        lines.append({ tr("server stage: placement inferred (Server-Timing gives durations, not "
+                          "start times)"),
+            false });
+    if (m_waterfall.serverExceedsWait)
+        lines.append({ tr("The server reports more time than the client waited for the status "
+                          "line: the placement cannot be right."),
+            true });
+    return lines;
+}
+
+double WaterfallWidget::legendHeight(double width) const
+{
+    const QFontMetricsF fm(font());
+    const double swatch = fm.height() * 1.4 + 10;
+    double height = 0;
+    for (const auto &[line, warning] : legendLines()) {
+        const QRectF box(0, 0, std::max(40.0, width - swatch - 4), 1e6);
+        height += fm.boundingRect(box, Qt::TextWordWrap, line).height() + fm.height() * 0.3;
+    }
+    return height > 0 ? height + fm.height() * 0.4 : 0;
+}
+
+int WaterfallWidget::contentHeight(int width) const
+{
+    const Layout l = layoutFor(QSizeF(width, 0));
+    const int rows = int(std::max<qsizetype>(m_waterfall.bars.size(), 4));
+    return int(std::ceil(l.axisHeight + rows * l.rowHeight + legendHeight(width))) + 4;
 }
 
 double WaterfallWidget::xFor(const Layout &layout, double ms) const
@@ -204,14 +244,22 @@ QString WaterfallWidget::formatTime(double ms, double stepMs)
 
 QSize WaterfallWidget::sizeHint() const
 {
-    const QFontMetrics fm(font());
-    const int rows = int(std::max<qsizetype>(m_waterfall.bars.size(), 4));
-    return { 640, int(fm.height() * (1.6 + rows * 1.7 + 3.2)) + 8 };
+    return { 640, contentHeight(640) };
 }
 
 QSize WaterfallWidget::minimumSizeHint() const
 {
-    return { 240, QFontMetrics(font()).height() * 6 };
+    return { 240, contentHeight(std::max(width(), 240)) };
+}
+
+bool WaterfallWidget::hasHeightForWidth() const
+{
+    return true;
+}
+
+int WaterfallWidget::heightForWidth(int width) const
+{
+    return contentHeight(width);
 }
 
 void WaterfallWidget::paintEvent(QPaintEvent *)
@@ -329,23 +377,26 @@ void WaterfallWidget::paint(QPainter &painter, const QSizeF &size) const
     }
     painter.restore();
 
-    // Legend.
+    // Legend, right under the rows, wrapped to the width.
     double y = l.chart.bottom() + fm.height() * 0.4;
-    const QRectF swatch(4, y + fm.height() * 0.15, fm.height() * 1.4, fm.height() * 0.7);
-    const QColor serverColor = colorFor(WaterfallBar::Kind::ServerStage, pal);
-    QColor pale = serverColor;
-    pale.setAlphaF(0.35f);
-    painter.fillRect(swatch, pale);
-    painter.fillRect(swatch, QBrush(serverColor.darker(isDark(pal) ? 100 : 130), Qt::BDiagPattern));
-    painter.setPen(faint);
-    painter.drawText(QPointF(swatch.right() + 6, y + fm.ascent()),
-        tr("server stage: placement inferred (Server-Timing gives durations, not start times)"));
-    if (m_waterfall.serverExceedsWait) {
-        y += fm.height() * 1.2;
-        painter.setPen(isDark(pal) ? QColor(255, 140, 120) : QColor(180, 30, 20));
-        painter.drawText(QPointF(4, y + fm.ascent()),
-            tr("The server reports more time than the client waited for the status line: the "
-               "placement cannot be right."));
+    const double textLeft = fm.height() * 1.4 + 10;
+    for (const auto &[line, warning] : legendLines()) {
+        const QRectF box(textLeft, y, std::max(40.0, size.width() - textLeft - 4), 1e6);
+        const QRectF used = fm.boundingRect(box, Qt::TextWordWrap, line);
+        if (warning) {
+            painter.setPen(isDark(pal) ? QColor(255, 140, 120) : QColor(180, 30, 20));
+        } else {
+            const QRectF swatch(4, y + fm.height() * 0.15, fm.height() * 1.4, fm.height() * 0.7);
+            const QColor serverColor = colorFor(WaterfallBar::Kind::ServerStage, pal);
+            QColor pale = serverColor;
+            pale.setAlphaF(0.35f);
+            painter.fillRect(swatch, pale);
+            painter.fillRect(
+                swatch, QBrush(serverColor.darker(isDark(pal) ? 100 : 130), Qt::BDiagPattern));
+            painter.setPen(faint);
+        }
+        painter.drawText(box, Qt::TextWordWrap, line);
+        y += used.height() + fm.height() * 0.3;
     }
 }
 

@@ -42,6 +42,8 @@ public:
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override;
+    int heightForWidth(int width) const override;
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -62,6 +64,12 @@ private:
         double axisHeight = 0;
     };
     Layout layoutFor(const QSizeF &size) const;
+    bool hasServerStages() const;
+    //! The legend's lines, each with whether it is a warning.
+    QList<std::pair<QString, bool>> legendLines() const;
+    double legendHeight(double width) const;
+    //! Axis, rows (four at least) and legend at \a width.
+    int contentHeight(int width) const;
     void paint(QPainter &painter, const QSizeF &size) const;
     QRectF barRectIn(const Layout &layout, int index) const;
     double xFor(const Layout &layout, double ms) const;

@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 
 using namespace gs::core;
 using namespace gs::ui;
@@ -21,6 +22,7 @@ class TestSidebar final : public QObject
 private Q_SLOTS:
     void listsTheExamplesAndOpensThem();
     void typingSettlesIntoOneSearch();
+    void searchFiltersTheExamples();
     void historyHasASectionOfItsOwn();
     void offersTheEnvironmentsOfACollection();
 };
@@ -52,6 +54,47 @@ void TestSidebar::typingSettlesIntoOneSearch()
     QVERIFY(settled.wait(5000));
     QCOMPARE(settled.size(), 1);
     QCOMPARE(settled.first().first().toString(), u"embeddings"_s);
+}
+
+// The search narrows the bundled examples as it narrows collections and history: by
+// a request's name or URL, or a file's name.
+void TestSidebar::searchFiltersTheExamples()
+{
+    Sidebar sidebar(u":/examples"_s);
+    sidebar.show();
+    QTreeWidget *tree = sidebar.tree();
+    const auto shown = [tree] {
+        QStringList names;
+        for (QTreeWidgetItemIterator it(tree); *it; ++it) {
+            bool visible = !(*it)->isHidden();
+            for (QTreeWidgetItem *p = (*it)->parent(); p && visible; p = p->parent())
+                visible = !p->isHidden();
+            if (visible && (*it)->childCount() == 0)
+                names << (*it)->text(0);
+        }
+        return names;
+    };
+    const QStringList everything = shown();
+    QVERIFY(everything.contains(u"embeddings"_s));
+    QVERIFY(everything.contains(u"chat-stream"_s));
+    QTest::keyClicks(sidebar.searchField(), u"EMBED"_s);
+    QCOMPARE(shown().filter(u"embed"_s, Qt::CaseInsensitive), QStringList { u"embeddings"_s });
+    QVERIFY(!shown().contains(u"chat-stream"_s));
+    QVERIFY(!shown().contains(u"models"_s));
+    // By URL (the request's tooltip): /models.
+    sidebar.searchField()->clear();
+    QTest::keyClicks(sidebar.searchField(), u"/models"_s);
+    QVERIFY(shown().contains(u"models"_s));
+    QVERIFY(!shown().contains(u"embeddings"_s));
+    // By file: every request of it.
+    sidebar.searchField()->clear();
+    QTest::keyClicks(sidebar.searchField(), u"gateway-requests"_s);
+    QVERIFY(shown().contains(u"models"_s) && shown().contains(u"embeddings"_s));
+    QVERIFY(!shown().contains(u"chat-stream"_s));
+    // Cleared: all again.
+    QTest::keyClick(sidebar.searchField(), Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(sidebar.searchField(), Qt::Key_Backspace);
+    QCOMPARE(shown(), everything);
 }
 
 void TestSidebar::historyHasASectionOfItsOwn()

@@ -1,6 +1,7 @@
 #include "gatewayform.h"
 
 #include "fieldmessages.h"
+#include "ui/flowlayout.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -192,6 +193,8 @@ GatewayForm::GatewayForm(FieldMessages *messages, QWidget *parent)
     auto *page = new QWidget;
     m_form = new QFormLayout(page);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // In a narrow pane a label goes above its field rather than squeezing it.
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
 
     m_form->addRow(tr("Metadata"), buildMetadata());
     m_provider = addLineField(
@@ -234,12 +237,17 @@ GatewayForm::GatewayForm(FieldMessages *messages, QWidget *parent)
     m_messages->addWidget(u"guardrails"_s, m_inputGuardrails);
 
     m_form->addRow(tr("E&xtra headers"), buildExtraHeaders());
-    m_insecure
-        = new QCheckBox(tr("Accept certificate problems (self-hosted gateways; still reported)"));
+    m_insecure = new QCheckBox(tr("Accept certificate problems"));
     m_insecure->setObjectName(u"allowInsecureTls"_s);
-    m_insecure->setToolTip(
-        tr("Off by default. The problems are shown with the response either way."));
+    m_insecure->setToolTip(tr("For self-hosted gateways. Off by default; the problems are "
+                              "shown with the response either way."));
     m_form->addRow(tr("TLS"), m_insecure);
+
+    // Choices shrink to a sensible width in a narrow pane; their lists stay whole.
+    for (QComboBox *combo : { m_strict, m_logging }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(12);
+    }
 
     setWidgetResizable(true);
     setFrameShape(QFrame::NoFrame);
@@ -284,7 +292,7 @@ QWidget *GatewayForm::buildRetries()
     m_retryAttempts->setObjectName(u"retryAttempts"_s);
     m_retryAttempts->setRange(0, 20);
     m_retryAttempts->setPrefix(tr("attempts: "));
-    auto *chips = new QHBoxLayout;
+    auto *chips = new FlowLayout;
     for (int code : kChipCodes) {
         auto *chip = new QToolButton;
         chip->setText(QString::number(code));
@@ -299,7 +307,6 @@ QWidget *GatewayForm::buildRetries()
         chips->addWidget(chip);
         m_codeChips << chip;
     }
-    chips->addStretch();
     m_otherCodes = new QLineEdit;
     m_otherCodes->setObjectName(u"otherCodes"_s);
     m_otherCodes->setPlaceholderText(tr("other codes, comma-separated"));
@@ -310,12 +317,12 @@ QWidget *GatewayForm::buildRetries()
     connect(m_otherCodes, &QLineEdit::textEdited, this, &GatewayForm::onEdited);
     connect(m_retryAfter, &QCheckBox::toggled, this, &GatewayForm::onEdited);
 
-    auto *top = new QHBoxLayout;
+    // Each row reflows in a narrow pane rather than asking for a horizontal scroll bar.
+    auto *top = new FlowLayout;
     top->addWidget(m_retryEnabled);
     top->addWidget(m_retryAttempts);
-    top->addStretch();
-    auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_otherCodes, 1);
+    auto *bottom = new FlowLayout;
+    bottom->addWidget(m_otherCodes);
     bottom->addWidget(m_retryAfter);
     auto *box = new QWidget;
     auto *layout = new QVBoxLayout(box);

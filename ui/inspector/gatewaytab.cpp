@@ -35,6 +35,8 @@ GatewayTab::GatewayTab(QWidget *parent)
 {
     m_models->setObjectName(u"models"_s);
     m_models->setTextFormat(Qt::RichText);
+    // A long model id breaks after a "/" or a "-" rather than widening the pane.
+    m_models->setWordWrap(true);
     m_models->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_filter->setObjectName(u"appliedFilter"_s);

@@ -60,6 +60,8 @@ StreamTab::StreamTab(QWidget *parent)
         m_toolSignature.clear();
         Q_EMIT choiceChanged();
     });
+    // The figures wrap in a narrow pane rather than widening it.
+    m_stats->setWordWrap(true);
     auto *top = new QHBoxLayout;
     top->addWidget(m_stats, 1);
     top->addWidget(m_choice);

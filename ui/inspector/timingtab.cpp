@@ -1,6 +1,7 @@
 #include "ui/inspector/timingtab.h"
 
 #include "core/net/waterfall.h"
+#include "ui/flowlayout.h"
 #include "ui/inspector/viewhelpers.h"
 #include "ui/waterfallwidget.h"
 
@@ -8,12 +9,43 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollArea>
+#include <QStyle>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
 
 namespace gs::ui::inspector {
+
+namespace {
+
+// A scroll area as tall as the chart it holds (QScrollArea remembers its widget's
+// first size hint): a short pane scrolls the chart, a tall one leaves no gap inside.
+class ChartArea final : public QScrollArea
+{
+public:
+    QSize sizeHint() const override
+    {
+        // Measured as if a vertical scroll bar took its room: the legend may wrap more.
+        const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+        const int across = (viewport()->width() > 0 ? width() : widget()->sizeHint().width()) - bar;
+        return { widget()->sizeHint().width(),
+            widget()->heightForWidth(across) + 2 * frameWidth() };
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QScrollArea::resizeEvent(event);
+        // A new width wraps the legend anew: the height it needs follows.
+        if (event->size().width() != event->oldSize().width())
+            updateGeometry();
+    }
+};
+
+} // namespace
 
 TimingTab::TimingTab(QWidget *parent)
     : QWidget(parent)
@@ -31,29 +63,44 @@ TimingTab::TimingTab(QWidget *parent)
     connect(png, &QPushButton::clicked, this, [this] { exportWaterfall(false); });
     auto *svg = new QPushButton(tr("Export SVG…"));
     connect(svg, &QPushButton::clicked, this, [this] { exportWaterfall(true); });
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
-    top->addWidget(reset);
-    top->addWidget(png);
-    top->addWidget(svg);
     auto *hint
         = new QLabel(tr("Wheel: zoom around the cursor · drag: pan · double click: show all"));
     hint->setEnabled(false);
+    hint->setWordWrap(true);
+    // The chart is as tall as its rows; a short pane scrolls it rather than squeezing it.
+    m_chart = new ChartArea;
+    auto *chart = m_chart;
+    chart->setObjectName(u"waterfallArea"_s);
+    chart->setWidget(m_waterfall);
+    chart->setWidgetResizable(true);
+    chart->setFrameShape(QFrame::NoFrame);
+    chart->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    chart->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    // The summary above the chart; the actions and the hint under it, reflowing
+    // in a narrow pane.
+    auto *actions = new FlowLayout;
+    actions->addWidget(reset);
+    actions->addWidget(png);
+    actions->addWidget(svg);
+    actions->addWidget(hint);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_waterfall, 1);
-    layout->addWidget(hint);
+    layout->addWidget(m_summary);
+    layout->addWidget(chart);
+    layout->addLayout(actions);
+    layout->addStretch(1);
 }
 
 void TimingTab::clear()
 {
     m_waterfall->setWaterfall({});
+    m_chart->updateGeometry();
     m_summary->clear();
 }
 
 void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
 {
     m_waterfall->setWaterfall(Waterfall::build(t, serverTiming));
+    m_chart->updateGeometry();
     QStringList parts;
     parts << (t.connectionReused ? tr("Reused connection (no connect or TLS phase)")
                                  : tr("New connection"));
@@ -68,6 +115,7 @@ void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> 
 void TimingTab::showRecorded(const Timeline &timeline)
 {
     m_waterfall->setWaterfall(Waterfall::build(timeline, {}));
+    m_chart->updateGeometry();
     m_summary->setText(tr("Recorded timing of the client; the history keeps no "
                           "server-timing header."));
 }

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QScrollArea;
 
 namespace gs::ui {
 class WaterfallWidget;
@@ -34,6 +35,7 @@ private:
     void exportWaterfall(bool svg);
 
     WaterfallWidget *m_waterfall;
+    QScrollArea *m_chart; //!< the waterfall, scrolled when the pane is short
     QLabel *m_summary;
 };
 
