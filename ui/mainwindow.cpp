@@ -140,8 +140,28 @@ void MainWindow::connectParts()
 
 void MainWindow::say(const QString &text)
 {
-    if (!text.isEmpty())
-        statusBar()->showMessage(text);
+    if (text.isEmpty())
+        return;
+    m_said = text;
+    showSaid();
+}
+
+void MainWindow::showSaid()
+{
+    // Elided short of the gateway indicator rather than running into it; the whole
+    // message is the status bar's tooltip.
+    const int room = statusBar()->width() - m_gatewayLabel->sizeHint().width()
+        - 4 * statusBar()->fontMetrics().averageCharWidth();
+    statusBar()->showMessage(
+        statusBar()->fontMetrics().elidedText(m_said, Qt::ElideRight, std::max(room, 80)));
+    statusBar()->setToolTip(m_said);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    if (!m_said.isEmpty() && statusBar()->currentMessage() != QString())
+        showSaid();
 }
 
 void MainWindow::buildCentral()

@@ -152,6 +152,7 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     //! What each part says goes to the status bar; what each part does, to the others.
@@ -162,6 +163,7 @@ private:
     void restoreSession();
     //! \a text in the status bar (nothing when empty).
     void say(const QString &text);
+    void showSaid();
     void buildFileMenu();
     //! Request and View.
     void buildRequestMenus();
@@ -196,6 +198,7 @@ private:
     SessionKeeper *m_sessionKeeper = nullptr;
     QAction *m_sidebarAction = nullptr; //!< View ▸ Show Sidebar
     QActionGroup *m_placements = nullptr; //!< View ▸ Response Pane
+    QString m_said; //!< the status bar's last message, whole
     bool m_modelsAsked = false; //!< the user asked for the models: say what came
     CollectionTree *m_collections = nullptr;
     std::unique_ptr<core::SecretVault> m_vault;

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -134,6 +135,7 @@ private Q_SLOTS:
     void fits();
     void allowsNoSmaller();
     void theResponseGoesBelowWhenNarrowOrAsked();
+    void longStatusMessagesElide();
 };
 
 void TestLayout::initTestCase()
@@ -227,6 +229,27 @@ void TestLayout::theResponseGoesBelowWhenNarrowOrAsked()
     QTRY_COMPARE(page->orientation(), Qt::Vertical);
     const QList<int> sizes = page->sizes();
     QVERIFY2(std::abs(sizes.first() - sizes.last()) < 20, "half each, one above the other");
+}
+
+// A message longer than the status bar ends in an ellipsis short of the gateway
+// indicator; the whole of it is the tooltip.
+void TestLayout::longStatusMessagesElide()
+{
+    MainWindow window(withDemo());
+    window.resize(1000, 650);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.useDemoGateway());
+    const QString path
+        = u"/no/such/folder/"_s + QString(u"deeply-nested-"_s).repeated(12) + u"requests.http"_s;
+    QVERIFY(!window.openPath(path));
+    QStatusBar *bar = window.statusBar();
+    const QString shown = bar->currentMessage();
+    QVERIFY2(shown.endsWith(QChar(0x2026)), qPrintable(shown));
+    auto *gateway = view::part<QLabel>(&window, "gatewayLabel");
+    QVERIFY(gateway->isVisible());
+    QVERIFY(bar->fontMetrics().horizontalAdvance(shown) < gateway->x());
+    QVERIFY2(bar->toolTip().contains(path), qPrintable(bar->toolTip()));
 }
 
 QTEST_MAIN(TestLayout)
