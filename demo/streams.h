@@ -13,39 +13,52 @@ namespace gs::demo {
 
 using namespace Qt::StringLiterals;
 
-// Text the simulated models "generate": words drawn from a fixed vocabulary.
-inline constexpr std::array kWords { "gateway"_L1, "routes"_L1, "each"_L1, "request"_L1, "to"_L1,
-    "a"_L1, "model"_L1, "provider"_L1, "and"_L1, "records"_L1, "what"_L1, "it"_L1, "did"_L1,
-    "the"_L1, "latency"_L1, "budget"_L1, "fallback"_L1, "keeps"_L1, "answers"_L1, "flowing"_L1,
-    "when"_L1, "one"_L1, "upstream"_L1, "fails"_L1, "tokens"_L1, "stream"_L1, "back"_L1, "as"_L1,
-    "they"_L1, "arrive"_L1, "metadata"_L1, "drives"_L1 };
+// Text the simulated models "generate": a passage about what a gateway does, read
+// word by word from a sentence the seed picks, round and round for a long answer, so
+// that a streamed demo answer reads as prose while it arrives.
+inline constexpr QLatin1StringView kPassage {
+    "A gateway sits between your application and the model providers. It routes each "
+    "request to a model, retries when an upstream fails, and falls back to another "
+    "target when it must. It records what it did in the response headers, so that you "
+    "can see which model answered and why. Rate limits, budgets and guardrails apply on "
+    "the way in; usage and latency are logged on the way out. Tokens stream back as they "
+    "arrive, and the time to the first one is measured. One endpoint speaks the OpenAI "
+    "API for every provider behind it."
+};
 
 class Words
 {
 public:
     explicit Words(quint64 seed)
-        : m_random(seed)
-    { }
+    {
+        for (const QLatin1StringView word : QLatin1StringView(kPassage).tokenize(u' '))
+            m_words.append(word);
+        // Start at a sentence: after a word that ends one.
+        QList<qsizetype> starts { 0 };
+        for (qsizetype i = 0; i + 1 < m_words.size(); ++i) {
+            if (m_words[i].endsWith(u'.'))
+                starts << i + 1;
+        }
+        m_next = starts[qsizetype(seed % quint64(starts.size()))];
+    }
     QByteArray next()
     {
         QByteArray word;
         appendTo(word);
         return word;
     }
-    // Appends the next word and what follows it (a space, sometimes a full stop).
+    // Appends the next word and the space after it.
     void appendTo(QByteArray &out)
     {
-        const QLatin1StringView pick = kWords[m_random.bounded(quint32(kWords.size()))];
-        const qsizetype start = out.size();
-        out.append(pick.data(), pick.size());
-        if (m_count++ == 0)
-            out[start] = char(std::toupper(static_cast<unsigned char>(out[start])));
-        out.append(m_random.bounded(9U) == 0 ? ". " : " ");
+        const QLatin1StringView word = m_words[m_next];
+        m_next = (m_next + 1) % m_words.size();
+        out.append(word.data(), word.size());
+        out.append(' ');
     }
 
 private:
-    QRandomGenerator64 m_random;
-    qint64 m_count = 0;
+    QList<QLatin1StringView> m_words;
+    qsizetype m_next = 0;
 };
 
 //! What a streamed answer contains.

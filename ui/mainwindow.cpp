@@ -482,7 +482,8 @@ bool MainWindow::welcomeShown() const
 
 bool MainWindow::tryDemo()
 {
-    return useDemoGateway() && openExample(u"chat-stream.http"_s) && sendCurrent();
+    // The first-run request streams reasoning and an answer at a pace one can watch.
+    return useDemoGateway() && openExample(u"first-run.http"_s) && sendCurrent();
 }
 
 bool MainWindow::useDemoGateway()

@@ -647,7 +647,7 @@ void TestCli::runOneFileByName()
     // The bundled examples, run as a user would try them first.
     const Run all = run({ u"run"_s, m_examples, u"--demo"_s, u"--env"_s, u"demo"_s });
     QVERIFY2(all.exitCode == 0, all.out.constData());
-    QVERIFY(all.out.contains("5 requests: 5 passed, 0 failed"));
+    QVERIFY(all.out.contains("6 requests: 6 passed, 0 failed"));
 
     const Run one = run({ u"run"_s, m_examples + u"/gateway-requests.http"_s, u"--demo"_s,
         u"--env"_s, u"demo"_s, u"--name"_s, u"embeddings"_s });

@@ -165,9 +165,19 @@ void TestMainWindow::firstRunOffersTheDemo()
     QCOMPARE(window.pageCount(), 1);
     RequestPage *page = window.currentPage();
     QVERIFY(page->exchange());
+    // It streams where the newcomer can watch: reasoning first, then the answer
+    // growing while the exchange is still running (seen, not timed).
+    QTRY_VERIFY_WITH_TIMEOUT(!view::reasoningText(page->inspector()).isEmpty(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!view::answerText(page->inspector()).isEmpty(), 10000);
+    const QString partial = view::answerText(page->inspector());
+    QVERIFY2(!page->exchange()->isFinished(), "the answer was seen only once it was whole");
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
-    QTRY_VERIFY(!view::answerText(page->inspector()).isEmpty());
+    QTRY_VERIFY(view::answerText(page->inspector()).size() > partial.size());
+    QVERIFY(view::answerText(page->inspector()).startsWith(partial));
+    // Prose about what a gateway does, not a word list.
+    QVERIFY(view::answerText(page->inspector()).contains(u"gateway"_s));
+    QVERIFY(view::eventCount(page->inspector()) > 300);
     QTRY_VERIFY(!window.models().isEmpty());
 }
 
