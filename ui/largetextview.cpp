@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPointer>
 #include <QScrollBar>
+#include <QStringDecoder>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -49,10 +50,12 @@ public:
         startBatch();
     }
 
-    void run(bool json)
+    void run(LargeTextView::Kind kind)
     {
-        if (json)
-            formatJson();
+        if (kind == LargeTextView::Kind::Json)
+            formatJson(m_input, 0);
+        else if (kind == LargeTextView::Kind::Events)
+            formatEvents();
         else
             splitLines();
         if (m_cancel)
@@ -94,11 +97,13 @@ private:
 
     void indent() { m_batch->text.append(QByteArray(qsizetype(m_depth) * 2, ' ')); }
 
-    void formatJson()
+    // \a input is a part of m_input starting at \a base (for the progress).
+    void formatJson(QByteArrayView input, qsizetype base)
     {
-        const char *p = m_input.data();
-        const qsizetype n = m_input.size();
+        const char *p = input.data();
+        const qsizetype n = input.size();
         bool inString = false;
+        m_depth = 0;
         for (qsizetype i = 0; i < n; ++i) {
             if ((i & 0xFFFF) == 0 && m_cancel)
                 return;
@@ -149,20 +154,20 @@ private:
                 }
                 t += c;
                 ++m_depth;
-                newline(true, i);
+                newline(true, base + i);
                 indent();
                 break;
             }
             case '}':
             case ']':
                 m_depth = std::max(0, m_depth - 1);
-                newline(true, i);
+                newline(true, base + i);
                 indent();
                 m_batch->text += c;
                 break;
             case ',':
                 t += ',';
-                newline(true, i);
+                newline(true, base + i);
                 indent();
                 break;
             case ':':
@@ -172,6 +177,56 @@ private:
                 t += c;
                 break;
             }
+        }
+    }
+
+    // An object, or an array of JSON values: not "[DONE]".
+    static bool startsJson(QByteArrayView text)
+    {
+        if (text.startsWith('{'))
+            return true;
+        if (!text.startsWith('['))
+            return false;
+        const QByteArrayView rest = text.sliced(1).trimmed();
+        return !rest.isEmpty() && QByteArrayView("{[\"]-0123456789tfn").contains(rest.front());
+    }
+
+    // An event stream (or NDJSON): each "data:" line, or line, that holds a JSON
+    // object or array comes out re-indented under its field; the rest as it is.
+    void formatEvents()
+    {
+        const char *p = m_input.data();
+        const qsizetype n = m_input.size();
+        qsizetype i = 0;
+        while (i < n) {
+            if (m_cancel)
+                return;
+            const void *nl = std::memchr(p + i, '\n', std::size_t(n - i));
+            const qsizetype end = nl ? static_cast<const char *>(nl) - p : n;
+            qsizetype lineEnd = end;
+            if (lineEnd > i && p[lineEnd - 1] == '\r')
+                --lineEnd;
+            QByteArrayView line(p + i, lineEnd - i);
+            QByteArrayView field;
+            if (line.startsWith("data:")) {
+                field = line.first(5);
+                line = line.sliced(5);
+                if (line.startsWith(' '))
+                    line = line.sliced(1);
+            }
+            const QByteArrayView trimmed = line.trimmed();
+            if (startsJson(trimmed)) {
+                if (!field.isEmpty()) {
+                    m_batch->text.append(field.data(), field.size());
+                    m_batch->text += ' ';
+                }
+                formatJson(trimmed, trimmed.data() - p);
+            } else {
+                m_batch->text.append(p + i, lineEnd - i);
+            }
+            i = end + 1;
+            if (nl)
+                newline(true, i);
         }
     }
 
@@ -304,14 +359,35 @@ LargeTextView::~LargeTextView()
 
 void LargeTextView::clear()
 {
-    setContent({}, false);
+    setContent({}, Kind::Text);
 }
 
-void LargeTextView::setContent(const QByteArray &bytes, bool json)
+bool LargeTextView::looksBinary(QByteArrayView bytes)
+{
+    // The beginning decides: a NUL, or bytes that are not UTF-8.
+    constexpr qsizetype kSample = 64 * 1024;
+    QByteArrayView sample = bytes.first(std::min(bytes.size(), kSample));
+    if (sample.contains('\0'))
+        return true;
+    // A sample cut inside a character is not an error: its last bytes are left out.
+    if (sample.size() < bytes.size())
+        sample.chop(std::min<qsizetype>(3, sample.size()));
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder.decode(sample);
+    return decoder.hasError();
+}
+
+void LargeTextView::setContent(const QByteArray &bytes, Kind kind)
+{
+    m_source = bytes;
+    m_kind = kind;
+    m_binary = looksBinary(m_source);
+    prepareLines();
+}
+
+void LargeTextView::prepareLines()
 {
     stopFormatting();
-    m_source = bytes;
-    m_json = json;
     m_batches.clear();
     m_firstLine.clear();
     m_lineTotal = 0;
@@ -319,7 +395,8 @@ void LargeTextView::setContent(const QByteArray &bytes, bool json)
     m_anchor = m_cursor = -1;
     verticalScrollBar()->setValue(0);
     horizontalScrollBar()->setValue(0);
-    if (m_mode == Mode::Pretty && !m_source.isEmpty())
+    // A hex dump needs no preparation; lines do (on the worker).
+    if (!showsHex() && !m_source.isEmpty())
         startFormatting();
     updateScrollBars();
     viewport()->update();
@@ -330,12 +407,7 @@ void LargeTextView::setMode(Mode mode)
     if (mode == m_mode)
         return;
     m_mode = mode;
-    m_anchor = m_cursor = -1;
-    verticalScrollBar()->setValue(0);
-    if (m_mode == Mode::Pretty && m_lineTotal == 0 && !m_formatting && !m_source.isEmpty())
-        startFormatting();
-    updateScrollBars();
-    viewport()->update();
+    prepareLines();
 }
 
 void LargeTextView::setTheme(const KSyntaxHighlighting::Theme &theme)
@@ -349,10 +421,11 @@ void LargeTextView::startFormatting()
     m_formatting = true;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     const QByteArray source = m_source; // shared, not copied
-    const bool json = m_json;
+    // Raw text is shown line by line as it is; Pretty re-indents what it can.
+    const Kind kind = m_mode == Mode::Raw ? Kind::Text : m_kind;
     auto cancel = m_cancel;
     QPointer<LargeTextView> self(this);
-    m_worker = QtConcurrent::run([source, json, cancel, self] {
+    m_worker = QtConcurrent::run([source, kind, cancel, self] {
         JsonFormatter formatter(source, *cancel, [&](std::shared_ptr<Batch> batch) {
             if (*cancel)
                 return;
@@ -364,7 +437,7 @@ void LargeTextView::startFormatting()
                 },
                 Qt::QueuedConnection);
         });
-        formatter.run(json);
+        formatter.run(kind);
     });
 }
 
@@ -399,14 +472,14 @@ void LargeTextView::acceptBatch(const std::shared_ptr<Batch> &batch)
 
 qint64 LargeTextView::lineCount() const
 {
-    if (m_mode == Mode::Raw)
+    if (showsHex())
         return (m_source.size() + kHexBytesPerRow - 1) / kHexBytesPerRow;
     return m_lineTotal;
 }
 
 QByteArrayView LargeTextView::line(qint64 index) const
 {
-    if (m_mode == Mode::Raw || index < 0 || index >= m_lineTotal)
+    if (showsHex() || index < 0 || index >= m_lineTotal)
         return {};
     const auto it = std::ranges::upper_bound(m_firstLine, index);
     const auto batchIndex = qsizetype(std::distance(m_firstLine.cbegin(), it)) - 1;
@@ -419,7 +492,7 @@ QByteArrayView LargeTextView::line(qint64 index) const
 
 QString LargeTextView::lineText(qint64 index) const
 {
-    if (m_mode == Mode::Raw) {
+    if (showsHex()) {
         const qint64 offset = index * kHexBytesPerRow;
         if (index < 0 || offset >= m_source.size())
             return {};
@@ -451,10 +524,9 @@ void LargeTextView::updateScrollBars()
     verticalScrollBar()->setRange(0, int(std::clamp<qint64>(lines - visible, 0, INT_MAX)));
     verticalScrollBar()->setPageStep(visible);
     verticalScrollBar()->setSingleStep(1);
-    const qint64 longest = m_mode == Mode::Raw
-        ? 8 + 2 + kHexBytesPerRow * 3 + 2 + kHexBytesPerRow + 3
-        : m_longestLine;
-    const qint64 gutter = m_mode == Mode::Raw ? 0 : QString::number(lines).size() + 2;
+    const qint64 longest
+        = showsHex() ? 8 + 2 + kHexBytesPerRow * 3 + 2 + kHexBytesPerRow + 3 : m_longestLine;
+    const qint64 gutter = showsHex() ? 0 : QString::number(lines).size() + 2;
     const qint64 width = (longest + gutter + 2) * fm.horizontalAdvance(u'M');
     horizontalScrollBar()->setRange(
         0, int(std::clamp<qint64>(width - viewport()->width(), 0, INT_MAX / 2)));
@@ -521,7 +593,7 @@ void LargeTextView::paintEvent(QPaintEvent *)
             m_formatting ? tr("Formatting…") : tr("No body."));
         return;
     }
-    const int gutterChars = m_mode == Mode::Raw ? 0 : int(QString::number(lines).size()) + 2;
+    const int gutterChars = showsHex() ? 0 : int(QString::number(lines).size()) + 2;
     const int textLeft = gutterChars * charWidth + 4 - hscroll;
     const qint64 selFrom = m_anchor < 0 ? -1 : std::min(m_anchor, m_cursor);
     const qint64 selTo = m_anchor < 0 ? -1 : std::max(m_anchor, m_cursor);
@@ -536,7 +608,7 @@ void LargeTextView::paintEvent(QPaintEvent *)
         if (index >= selFrom && index <= selTo)
             painter.fillRect(QRect(0, y, viewport()->width(), lineHeight), selection);
         const int baseline = y + fm.ascent();
-        if (m_mode == Mode::Raw) {
+        if (showsHex()) {
             painter.setPen(normal);
             painter.drawText(textLeft, baseline, lineText(index));
             continue;
@@ -551,7 +623,7 @@ void LargeTextView::paintEvent(QPaintEvent *)
             painter.drawText(textLeft + int(from) * charWidth, baseline,
                 QString::fromUtf8(text.sliced(from, to - from)));
         };
-        if (m_json) {
+        if (m_kind != Kind::Text) {
             qsizetype at = 0;
             for (const Span &s : lexJson(text)) {
                 if (s.from > at)

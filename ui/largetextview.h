@@ -13,10 +13,11 @@ namespace gs::ui {
 //! A read-only view of a body of any size: only the visible lines are laid out and
 //! coloured, so a 100 MB body shows its first screen at once and scrolls smoothly.
 //!
-//! Pretty mode re-indents JSON on a worker thread and shows lines as they are
-//! formatted (any other text is shown line by line as it is); Raw mode is a hex dump,
-//! 16 bytes a row, which needs no preparation at all. Click selects a line,
-//! Shift+click extends, Ctrl+C copies the selected lines.
+//! Pretty mode re-indents JSON, and the JSON of an event stream's "data:" lines (or
+//! NDJSON's lines), on a worker thread and shows lines as they are formatted (any
+//! other text is shown line by line as it is); Raw mode shows text as it is, and a
+//! binary body as a hex dump, 16 bytes a row, which needs no preparation at all. Click selects a
+//! line, Shift+click extends, Ctrl+C copies the selected lines.
 class LargeTextView final : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -27,12 +28,21 @@ public:
         Pretty,
         Raw
     };
+    //! What the bytes are, for Pretty.
+    enum class Kind {
+        Text,
+        Json,
+        Events //!< an event stream or NDJSON: JSON a line
+    };
 
     explicit LargeTextView(QWidget *parent = nullptr);
     ~LargeTextView() override;
 
-    //! Shows \a bytes (shared, not copied). \a json: re-indent in Pretty mode.
-    void setContent(const QByteArray &bytes, bool json);
+    //! Shows \a bytes (shared, not copied).
+    void setContent(const QByteArray &bytes, Kind kind);
+    //! Whether Raw shows a hex dump: the bytes do not read as UTF-8 text.
+    bool isBinary() const { return m_binary; }
+    static bool looksBinary(QByteArrayView bytes);
     void clear();
     void setMode(Mode mode);
     Mode mode() const { return m_mode; }
@@ -62,6 +72,9 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    //! (Re)builds the lines for the content and the mode.
+    void prepareLines();
+    bool showsHex() const { return m_mode == Mode::Raw && m_binary; }
     void startFormatting();
     void stopFormatting();
     void acceptBatch(const std::shared_ptr<Batch> &batch);
@@ -70,7 +83,8 @@ private:
     qint64 rowAt(int y) const;
 
     QByteArray m_source;
-    bool m_json = false;
+    Kind m_kind = Kind::Text;
+    bool m_binary = false;
     Mode m_mode = Mode::Pretty;
     KSyntaxHighlighting::Theme m_theme;
 

@@ -267,7 +267,8 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     const DecodedBody decoded = decodeBody({}, e.body, framing);
     const AssembledResponse &a = decoded.assembled;
     m_stream->showWhole(a);
-    m_body->showBody(e.body, framing == BodyFraming::Json,
+    m_body->showBody(e.body,
+        framing == BodyFraming::Json && e.bodyTruncated() ? BodyFraming::Other : framing,
         e.bodyTruncated() ? tr("The first %1 of %2 (the history keeps the beginning)")
                                 .arg(bytesText(e.body.size()), bytesText(e.bodyBytes))
                           : bytesText(e.body.size()));
@@ -329,7 +330,9 @@ void ResponseInspector::showBody()
         return;
     const ExchangeSnapshot &done = *m_finished;
     // A cut JSON body is not a JSON document: shown as text.
-    m_body->showBody(done.bodyPrefix, done.framing == BodyFraming::Json && done.bodyIsWhole(),
+    m_body->showBody(done.bodyPrefix,
+        done.framing == BodyFraming::Json && !done.bodyIsWhole() ? BodyFraming::Other
+                                                                 : done.framing,
         done.bodyIsWhole() ? bytesText(done.bodySize)
                            : tr("The first %1 of %2 (File ▸ Export as HAR writes all of it)")
                                  .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)));

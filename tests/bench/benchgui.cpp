@@ -298,7 +298,7 @@ int benchBody()
         meter.reset();
         QElapsedTimer clock;
         clock.start();
-        view.setContent(json, true);
+        view.setContent(json, LargeTextView::Kind::Json);
         waitFor([&] { return view.lineCount() > 0; }, 10000);
         view.viewport()->repaint();
         const double firstScreen = double(clock.nsecsElapsed()) / 1e6;

@@ -36,7 +36,8 @@ QStringList TestLargeTextView::lines(const LargeTextView &view)
 void TestLargeTextView::prettyPrintsJson()
 {
     LargeTextView view;
-    view.setContent(R"({"a":1,"b":[true,null,{}],"c":{"d":"x"},"e":[]})", true);
+    view.setContent(
+        R"({"a":1,"b":[true,null,{}],"c":{"d":"x"},"e":[]})", LargeTextView::Kind::Json);
     QTRY_VERIFY(!view.isFormatting());
     const QStringList expected { u"{"_s, u"  \"a\": 1,"_s, u"  \"b\": ["_s, u"    true,"_s,
         u"    null,"_s, u"    {}"_s, u"  ],"_s, u"  \"c\": {"_s, u"    \"d\": \"x\""_s, u"  },"_s,
@@ -50,7 +51,7 @@ void TestLargeTextView::prettyPrintsJson()
 void TestLargeTextView::stringsAreNotReformatted()
 {
     LargeTextView view;
-    view.setContent(R"(["a, {b}: [c]", "q\"uote, ", "tab\t", "é ✓"])", true);
+    view.setContent(R"(["a, {b}: [c]", "q\"uote, ", "tab\t", "é ✓"])", LargeTextView::Kind::Json);
     QTRY_VERIFY(!view.isFormatting());
     QCOMPARE(lines(view),
         QStringList({ u"["_s, u"  \"a, {b}: [c]\","_s, u"  \"q\\\"uote, \","_s, u"  \"tab\\t\","_s,
@@ -60,7 +61,7 @@ void TestLargeTextView::stringsAreNotReformatted()
 void TestLargeTextView::otherTextIsShownByLine()
 {
     LargeTextView view;
-    view.setContent("data: one\r\n\r\ndata: two\nlast line without end", false);
+    view.setContent("data: one\r\n\r\ndata: two\nlast line without end", LargeTextView::Kind::Text);
     QTRY_VERIFY(!view.isFormatting());
     QCOMPARE(lines(view),
         QStringList({ u"data: one"_s, QString(), u"data: two"_s, u"last line without end"_s }));
@@ -70,7 +71,7 @@ void TestLargeTextView::rawIsAHexDump()
 {
     LargeTextView view;
     view.setMode(LargeTextView::Mode::Raw);
-    view.setContent(QByteArray("0123456789abcdef\x01\xff"), true);
+    view.setContent(QByteArray("0123456789abcdef\x01\xff"), LargeTextView::Kind::Json);
     QCOMPARE(view.lineCount(), 2);
     QCOMPARE(view.lineText(0),
         u"00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|"_s);
@@ -98,7 +99,7 @@ void TestLargeTextView::largeBodyArrivesInBatches()
     view.show();
     QSignalSpy first(&view, &LargeTextView::firstLinesReady);
     QSignalSpy progress(&view, &LargeTextView::formattingProgress);
-    view.setContent(json, true);
+    view.setContent(json, LargeTextView::Kind::Json);
     QVERIFY(first.wait(5000));
     QVERIFY(view.lineCount() > 0);
     QCOMPARE(view.lineText(0), u"{"_s);
@@ -125,8 +126,8 @@ void TestLargeTextView::newContentCancelsFormatting()
         big += "1,";
     big += "2]";
     LargeTextView view;
-    view.setContent(big, true);
-    view.setContent(R"({"small":true})", true);
+    view.setContent(big, LargeTextView::Kind::Json);
+    view.setContent(R"({"small":true})", LargeTextView::Kind::Json);
     QTRY_VERIFY(!view.isFormatting());
     QCOMPARE(lines(view), QStringList({ u"{"_s, u"  \"small\": true"_s, u"}"_s }));
 }
@@ -136,7 +137,7 @@ void TestLargeTextView::selectAndCopyLines()
     LargeTextView view;
     view.resize(400, 300);
     view.show();
-    view.setContent(R"({"a":1,"b":2})", true);
+    view.setContent(R"({"a":1,"b":2})", LargeTextView::Kind::Json);
     QTRY_VERIFY(!view.isFormatting());
     const int lineHeight = view.fontMetrics().height();
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(50, lineHeight + 2));

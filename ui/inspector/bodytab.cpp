@@ -45,10 +45,14 @@ void BodyTab::clear()
     m_note->clear();
 }
 
-void BodyTab::showBody(const QByteArray &bytes, bool json, const QString &note)
+void BodyTab::showBody(const QByteArray &bytes, core::BodyFraming framing, const QString &note)
 {
     m_note->setText(note);
-    m_view->setContent(bytes, json);
+    using Kind = LargeTextView::Kind;
+    const Kind kind = framing == core::BodyFraming::Json                            ? Kind::Json
+        : framing == core::BodyFraming::Sse || framing == core::BodyFraming::Ndjson ? Kind::Events
+                                                                                    : Kind::Text;
+    m_view->setContent(bytes, kind);
 }
 
 } // namespace gs::ui::inspector

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/stream/responsebody.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -11,8 +13,9 @@ class LargeTextView;
 
 namespace gs::ui::inspector {
 
-//! The Body tab: the body as it came, pretty (JSON formatted on a worker) or raw (a
-//! hex dump), with a note of its size, or of how much of it is shown.
+//! The Body tab: the body as it came, pretty (JSON, and a stream's JSON events,
+//! formatted on a worker) or raw (text as it is, a hex dump when binary), with a note
+//! of its size, or of how much of it is shown.
 class BodyTab final : public QWidget
 {
     Q_OBJECT
@@ -21,8 +24,9 @@ class BodyTab final : public QWidget
 public:
     explicit BodyTab(QWidget *parent = nullptr);
     void clear();
-    //! Shows \a bytes (formatted as JSON when \a json) with \a note above them.
-    void showBody(const QByteArray &bytes, bool json, const QString &note);
+    //! Shows \a bytes framed as \a framing (a cut JSON body: core::BodyFraming::Other)
+    //! with \a note above them.
+    void showBody(const QByteArray &bytes, core::BodyFraming framing, const QString &note);
     LargeTextView *view() const { return m_view; }
 
 private:

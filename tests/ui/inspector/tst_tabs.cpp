@@ -41,6 +41,7 @@ private Q_SLOTS:
     void timingSaysWhatItKnows();
     void eventsShowTheSelectedEventInFull();
     void bodySaysWhatItShows();
+    void bodyPrettyStreamsAndRawText();
     void streamShowsALongAnswerOverFrames();
     void streamChoicesReasoningToolsAndErrors();
 };
@@ -169,13 +170,55 @@ void TestInspectorTabs::bodySaysWhatItShows()
     BodyTab tab;
     tab.resize(600, 400);
     tab.show();
-    tab.showBody(R"({"k":"v"})", true, u"9 B"_s);
+    tab.showBody(R"({"k":"v"})", BodyFraming::Json, u"9 B"_s);
     QTRY_VERIFY(tab.view()->lineCount() > 0);
     QTRY_COMPARE(tab.findChild<QLabel *>()->text(), u"9 B"_s);
-    tab.showBody("abc", false, u"The first 3 B of 9 B"_s);
+    tab.showBody("abc", BodyFraming::Other, u"The first 3 B of 9 B"_s);
     QCOMPARE(tab.findChild<QLabel *>()->text(), u"The first 3 B of 9 B"_s);
     tab.clear();
     QCOMPARE(tab.view()->lineCount(), 0);
+}
+
+// Pretty shows a stream's events with their JSON re-indented; Raw shows the text as
+// it came; a binary body is a hex dump in Raw. Chosen with the mode box, as a user does.
+void TestInspectorTabs::bodyPrettyStreamsAndRawText()
+{
+    BodyTab tab;
+    tab.resize(600, 400);
+    tab.show();
+    const QByteArray sse
+        = "event: message\r\n"
+          "data: {\"id\":\"c1\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\r\n"
+          "\r\n"
+          "data: [DONE]\r\n\r\n";
+    tab.showBody(sse, BodyFraming::Sse, u"120 B"_s);
+    LargeTextView *view = tab.view();
+    QTRY_VERIFY(!view->isFormatting() && view->lineCount() > 0);
+    QStringList lines;
+    for (qint64 i = 0; i < view->lineCount(); ++i)
+        lines << view->lineText(i);
+    QCOMPARE(lines.first(), u"event: message"_s);
+    QCOMPARE(lines.at(1), u"data: {"_s);
+    QVERIFY2(lines.contains(u"  \"id\": \"c1\","_s), qPrintable(lines.join(u'\n')));
+    QVERIFY(lines.contains(u"        \"content\": \"Hi\""_s));
+    QVERIFY(lines.contains(u"data: [DONE]"_s));
+
+    // Raw: the text, line by line, as it came.
+    auto *mode = tab.findChild<QComboBox *>(u"bodyMode"_s);
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Down);
+    QCOMPARE(mode->currentText(), u"Raw"_s);
+    QTRY_VERIFY(!view->isFormatting() && view->lineCount() > 0);
+    QCOMPARE(view->lineText(0), u"event: message"_s);
+    QVERIFY2(view->lineText(1).startsWith(u"data: {\"id\":\"c1\",\"choices\""_s),
+        qPrintable(view->lineText(1)));
+    QVERIFY(!view->isBinary());
+
+    // Bytes that are not text: a hex dump.
+    tab.showBody(QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), BodyFraming::Other, u"16 B"_s);
+    QVERIFY(view->isBinary());
+    QVERIFY2(
+        view->lineText(0).startsWith(u"00000000  89 50 4e 47"_s), qPrintable(view->lineText(0)));
 }
 
 void TestInspectorTabs::streamShowsALongAnswerOverFrames()
