@@ -344,7 +344,7 @@ void ResponseInspector::showTiming()
         return;
     const GatewayResponseInfo info
         = GatewayResponseInfo::fromHeaders(m_exchange->responseHeaders());
-    m_timing->showTimeline(m_exchange->timeline(), info.serverTiming);
+    m_timing->showTimeline(m_exchange->timeline(), info.serverTiming, info.attempts);
 }
 
 } // namespace gs::ui

@@ -1,5 +1,7 @@
 #include "waterfallwidget.h"
 
+#include "tones.h"
+
 #include <QGuiApplication>
 #include <QHelpEvent>
 #include <QImage>
@@ -50,6 +52,14 @@ QColor colorFor(WaterfallBar::Kind kind, const QPalette &palette)
     case WaterfallBar::Kind::ServerStage:
         hue = 30;
         saturation = 190;
+        break;
+    case WaterfallBar::Kind::Attempt:
+        hue = 50;
+        saturation = 170;
+        break;
+    case WaterfallBar::Kind::RetryDelay:
+        hue = 210;
+        saturation = 40;
         break;
     case WaterfallBar::Kind::FirstToken:
         hue = 130;
@@ -145,8 +155,7 @@ WaterfallWidget::Layout WaterfallWidget::layoutFor(const QSizeF &size) const
     double labels = fm.horizontalAdvance(u"first token"_s);
     for (const WaterfallBar &b : m_waterfall.bars)
         labels = std::max(labels,
-            fm.horizontalAdvance(b.label)
-                + (b.kind == WaterfallBar::Kind::ServerStage ? fm.height() : 0));
+            fm.horizontalAdvance(b.label) + (Waterfall::isGatewaySide(b.kind) ? fm.height() : 0));
     l.labelWidth = std::min(labels + fm.height(), size.width() * 0.35);
     const double right = fm.horizontalAdvance(u"000.0 ms"_s) + 8;
     // The rows take what they need; the legend follows right under them.
@@ -158,8 +167,8 @@ WaterfallWidget::Layout WaterfallWidget::layoutFor(const QSizeF &size) const
 
 bool WaterfallWidget::hasServerStages() const
 {
-    return std::ranges::any_of(m_waterfall.bars,
-        [](const WaterfallBar &b) { return b.kind == WaterfallBar::Kind::ServerStage; });
+    return std::ranges::any_of(
+        m_waterfall.bars, [](const WaterfallBar &b) { return Waterfall::isGatewaySide(b.kind); });
 }
 
 QList<std::pair<QString, bool>> WaterfallWidget::legendLines() const
@@ -167,8 +176,8 @@ QList<std::pair<QString, bool>> WaterfallWidget::legendLines() const
     // The inferred placement is explained only when there is something inferred.
     QList<std::pair<QString, bool>> lines;
     if (hasServerStages())
-        lines.append({ tr("server stage: placement inferred (Server-Timing gives durations, not "
-                          "start times)"),
+        lines.append({ tr("server stage or gateway attempt: placement inferred (the gateway "
+                          "reports durations, not start times)"),
             false });
     if (m_waterfall.serverExceedsWait)
         lines.append({ tr("The server reports more time than the client waited for the status "
@@ -293,7 +302,7 @@ void WaterfallWidget::paint(QPainter &painter, const QSizeF &size) const
         const QRectF row(0, l.chart.top() + i * l.rowHeight, size.width(), l.rowHeight);
         if (i % 2 == 1)
             painter.fillRect(row, pal.color(QPalette::AlternateBase));
-        const bool server = bar.kind == WaterfallBar::Kind::ServerStage;
+        const bool server = Waterfall::isGatewaySide(bar.kind);
         const double indent = server ? fm.height() : 4;
         painter.setPen(server ? faint : text);
         const QRectF labelRect(indent, row.top(), l.labelWidth - indent - 4, row.height());
@@ -342,7 +351,8 @@ void WaterfallWidget::paint(QPainter &painter, const QSizeF &size) const
             continue;
         }
         const QRectF r = barRectIn(l, i);
-        const QColor color = colorFor(bar.kind, pal);
+        // A failed attempt in the error colour: the story of a fallback reads at once.
+        const QColor color = bar.failed ? toneColor(Tone::Error, pal) : colorFor(bar.kind, pal);
         if (bar.inferred) {
             // Inferred placement: a pale fill, a hatch and a dashed outline.
             QColor pale = color;
@@ -429,9 +439,11 @@ bool WaterfallWidget::event(QEvent *event)
         else
             tip += u"<br>"_s + tr("not measured on this exchange");
         if (bar.inferred)
-            tip += u"<br><i>%1</i>"_s.arg(bar.envelope
-                    ? tr("server envelope; placement inferred")
-                    : tr("server stage; placement inferred from the header order"));
+            tip += u"<br><i>%1</i>"_s.arg(bar.envelope ? tr("server envelope; placement inferred")
+                    : bar.kind == WaterfallBar::Kind::ServerStage
+                    ? tr("server stage; placement inferred from the header order")
+                    : tr("reported by the gateway's applied configurations; placement inferred "
+                         "from their order"));
         QToolTip::showText(help->globalPos(), tip, this);
         return true;
     }

@@ -132,10 +132,10 @@ QJsonObject timelineJson(const Timeline &t)
 
 // The client's phases as a text waterfall, with the server's own stages placed (by
 // inference) inside the wait for the status line.
-void printTimeline(
-    QTextStream &out, const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
+void printTimeline(QTextStream &out, const Timeline &t,
+    const QList<ServerTimingMetric> &serverTiming, const QList<GatewayAttempt> &attempts)
 {
-    const Waterfall w = Waterfall::build(t, serverTiming);
+    const Waterfall w = Waterfall::build(t, serverTiming, attempts);
     const double end = std::max(w.endMs, 0.001);
     constexpr int kWidth = 40;
     for (const WaterfallBar &bar : w.bars) {
@@ -145,9 +145,9 @@ void printTimeline(
             const int b
                 = std::max(a + 1, int(std::lround((bar.startMs + bar.durationMs) / end * kWidth)));
             for (int i = std::clamp(a, 0, kWidth); i < std::min(b, kWidth); ++i)
-                cells[i] = bar.kind == WaterfallBar::Kind::ServerStage ? u'=' : u'#';
+                cells[i] = bar.inferred ? u'=' : u'#';
         }
-        const bool server = bar.kind == WaterfallBar::Kind::ServerStage;
+        const bool server = Waterfall::isGatewaySide(bar.kind);
         QString note = bar.description;
         if (server)
             note = (bar.envelope ? u"envelope, inferred"_s : u"inferred"_s)
@@ -158,6 +158,9 @@ void printTimeline(
                    .rightJustified(10)
             << " |" << cells << "| " << note << '\n';
     }
+    if (attempts.size() > 1)
+        out << "  (attempts: the gateway's retries and fallback from x-tfy-applied-configurations, "
+               "placed one after another; it reports no start times)\n";
     if (!serverTiming.isEmpty())
         out << "  (server stages: placed one after another from the moment the request was sent; "
                "the header carries no start times)\n";
@@ -187,7 +190,7 @@ void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseR
         printReport(out, report, PrintOptions { false });
     }
     out << "\nTiming (client, monotonic clock):\n";
-    printTimeline(out, t, report.info.serverTiming);
+    printTimeline(out, t, report.info.serverTiming, report.info.attempts);
     if (t.firstToken >= 0)
         out << "  TTFT " << ms(t.firstToken - (t.requestSent >= 0 ? t.requestSent : 0))
             << " after the request was sent";

@@ -121,6 +121,25 @@ void ScreenshotSession::error()
         shoot(u"error"_s);
         tabs->setCurrentIndex(ResponseInspector::GatewayTab);
         shoot(u"error-gateway"_s);
+        fallback();
+    });
+}
+
+void ScreenshotSession::fallback()
+{
+    // A virtual model whose first target is down: retries, then the fallback, drawn
+    // inside the wait.
+    m_window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s);
+    RequestPage *page = m_window.currentPage();
+    gs::core::GatewayRequest r = page->editor()->request();
+    r.model = u"demo/fallback"_s;
+    r.body = R"({"model":"demo/fallback","messages":[{"role":"user","content":"hi"}]})";
+    page->editor()->setRequest(r);
+    sendAndThen(page, [this, page] {
+        page->inspector()->tabs()->setCurrentIndex(ResponseInspector::TimingTab);
+        shoot(u"timing-fallback"_s);
+        page->inspector()->tabs()->setCurrentIndex(ResponseInspector::GatewayTab);
+        shoot(u"gateway-fallback"_s);
         collection();
     });
 }

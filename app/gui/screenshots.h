@@ -33,6 +33,7 @@ private:
     void streaming();
     void nonStreaming();
     void error();
+    void fallback();
     void collection();
 
     gs::ui::MainWindow &m_window;

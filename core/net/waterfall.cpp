@@ -15,7 +15,14 @@ double ms(qint64 micros)
 
 } // namespace
 
-Waterfall Waterfall::build(const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
+bool Waterfall::isGatewaySide(WaterfallBar::Kind kind)
+{
+    return kind == WaterfallBar::Kind::ServerStage || kind == WaterfallBar::Kind::Attempt
+        || kind == WaterfallBar::Kind::RetryDelay;
+}
+
+Waterfall Waterfall::build(const Timeline &t, const QList<ServerTimingMetric> &serverTiming,
+    const QList<GatewayAttempt> &attempts)
 {
     Waterfall w;
     const auto add = [&w](WaterfallBar::Kind kind, const QString &label, qint64 from, qint64 to,
@@ -46,10 +53,46 @@ Waterfall Waterfall::build(const Timeline &t, const QList<ServerTimingMetric> &s
         add(WaterfallBar::Kind::Waiting, u"waiting"_s, t.requestSent, t.headers,
             u"request sent to status line"_s);
 
+    // The gateway's attempts, in order, each retry's delay before it: a request that
+    // fell back after five attempts shows them, not one grey wait. Only one is not
+    // worth a row: it is the wait itself.
+    double serverEnd = 0;
+    if (t.requestSent >= 0 && attempts.size() > 1) {
+        double at = 0;
+        for (qsizetype i = 0; i < attempts.size(); ++i) {
+            const GatewayAttempt &a = attempts[i];
+            if (a.delayBeforeMs > 0) {
+                WaterfallBar delay;
+                delay.kind = WaterfallBar::Kind::RetryDelay;
+                delay.label = u"retry delay"_s;
+                delay.description = u"the gateway waited before attempt %1"_s.arg(i + 1);
+                delay.startMs = ms(t.requestSent) + at;
+                delay.durationMs = a.delayBeforeMs;
+                delay.inferred = true;
+                w.bars.append(delay);
+                at += a.delayBeforeMs;
+            }
+            const bool fallback = i > 0 && a.target != attempts[i - 1].target;
+            WaterfallBar bar;
+            bar.kind = WaterfallBar::Kind::Attempt;
+            bar.label = u"attempt %1 · %2"_s.arg(i + 1).arg(a.status);
+            bar.description = u"%1%2 answered %3"_s
+                                  .arg(fallback ? u"fallback: "_s : QString(),
+                                      a.target.isEmpty() ? u"the target"_s : a.target)
+                                  .arg(a.status);
+            bar.startMs = ms(t.requestSent) + at;
+            bar.durationMs = a.durationMs;
+            bar.inferred = true;
+            bar.failed = a.status < 200 || a.status >= 300;
+            w.bars.append(bar);
+            at += a.durationMs;
+        }
+        serverEnd = at;
+    }
+
     // Server stages: sequential from the moment the request was sent (the header has
     // no offsets), inside the waiting phase.
     if (t.requestSent >= 0) {
-        double serverEnd = 0;
         for (const PlacedMetric &p : inferPlacement(serverTiming)) {
             WaterfallBar bar;
             bar.kind = WaterfallBar::Kind::ServerStage;
@@ -62,6 +105,8 @@ Waterfall Waterfall::build(const Timeline &t, const QList<ServerTimingMetric> &s
             serverEnd = std::max(serverEnd, p.start + bar.durationMs);
             w.bars.append(bar);
         }
+    }
+    if (t.requestSent >= 0) {
         if (t.headers >= 0 && serverEnd > ms(t.headers - t.requestSent) + 0.001)
             w.serverExceedsWait = true;
     }

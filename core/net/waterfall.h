@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/net/timeline.h"
+#include "core/stream/gatewayresponse.h"
 #include "core/stream/servertiming.h"
 
 #include <QList>
@@ -16,6 +17,8 @@ struct WaterfallBar
         Tls,
         Waiting,
         ServerStage,
+        Attempt, //!< the gateway's call to a target (retries and fallback are more)
+        RetryDelay, //!< the gateway's wait before a retry
         FirstToken,
         Body
     };
@@ -29,9 +32,10 @@ struct WaterfallBar
     //! no connect or TLS phase): shown as absent, never as a measured zero.
     bool measured = true;
     //! Placement guessed, not measured: every server stage (Server-Timing has no start
-    //! times).
+    //! times), every attempt and retry delay (the gateway reports durations only).
     bool inferred = false;
     bool envelope = false; //!< a server stage spanning the others ("total")
+    bool failed = false; //!< an attempt that did not serve the request
 };
 
 //! The client's phases with the server's stages placed inside the wait for the status
@@ -45,7 +49,13 @@ struct Waterfall
     //! or metrics disagree): the placement is then surely wrong, and says so.
     bool serverExceedsWait = false;
 
-    static Waterfall build(const Timeline &timeline, const QList<ServerTimingMetric> &serverTiming);
+    //! \a attempts (retries and fallback, as the applied configurations report them)
+    //! are placed one after another from the moment the request was sent, each retry
+    //! delay before its attempt, inside the wait for the status line.
+    static Waterfall build(const Timeline &timeline, const QList<ServerTimingMetric> &serverTiming,
+        const QList<GatewayAttempt> &attempts = {});
+    //! Whether a bar's placement was inferred inside the wait (server stages, attempts).
+    static bool isGatewaySide(WaterfallBar::Kind kind);
 };
 
 } // namespace gs::core

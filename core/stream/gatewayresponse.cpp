@@ -4,6 +4,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <functional>
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
@@ -237,6 +241,64 @@ FeedbackTarget decodeFeedbackTarget(QByteArrayView value)
     return t;
 }
 
+QList<GatewayAttempt> attemptsIn(const QJsonValue &applied)
+{
+    const auto number
+        = [](const QJsonObject &o,
+              std::initializer_list<QLatin1StringView> keys) -> std::optional<double> {
+        for (const QLatin1StringView key : keys) {
+            if (o.value(key).isDouble())
+                return o.value(key).toDouble();
+        }
+        return std::nullopt;
+    };
+    const auto attemptsOf = [&number](const QJsonArray &array) {
+        QList<GatewayAttempt> attempts;
+        for (const QJsonValue &v : array) {
+            const QJsonObject o = v.toObject();
+            const auto status = number(o, { "status"_L1, "status_code"_L1, "statusCode"_L1 });
+            const auto duration
+                = number(o, { "duration_ms"_L1, "durationMs"_L1, "duration"_L1, "latency_ms"_L1 });
+            if (!status || !duration)
+                return QList<GatewayAttempt> {};
+            GatewayAttempt a;
+            a.status = int(*status);
+            a.durationMs = std::max(0.0, *duration);
+            a.delayBeforeMs = std::max(0.0,
+                number(o, { "delay_before_ms"_L1, "delay_ms"_L1, "delayMs"_L1, "delay"_L1 })
+                    .value_or(0));
+            a.target = o.value("model"_L1).toString(o.value("target"_L1).toString());
+            attempts.append(a);
+        }
+        return attempts;
+    };
+    // Depth first (an object's keys in alphabetical order, as QJsonObject keeps them).
+    std::function<QList<GatewayAttempt>(const QJsonValue &, int)> search
+        = [&](const QJsonValue &value, int depth) -> QList<GatewayAttempt> {
+        if (depth > 16)
+            return {};
+        if (value.isArray()) {
+            const QJsonArray array = value.toArray();
+            if (!array.isEmpty() && array.first().isObject()) {
+                if (QList<GatewayAttempt> found = attemptsOf(array); !found.isEmpty())
+                    return found;
+            }
+            for (const QJsonValue &v : array) {
+                if (QList<GatewayAttempt> found = search(v, depth + 1); !found.isEmpty())
+                    return found;
+            }
+        } else if (value.isObject()) {
+            const QJsonObject object = value.toObject();
+            for (auto it = object.begin(); it != object.end(); ++it) {
+                if (QList<GatewayAttempt> found = search(it.value(), depth + 1); !found.isEmpty())
+                    return found;
+            }
+        }
+        return {};
+    };
+    return search(applied, 0);
+}
+
 GatewayResponseInfo GatewayResponseInfo::fromHeaders(const HttpHeaders &headers)
 {
     GatewayResponseInfo info;
@@ -252,9 +314,10 @@ GatewayResponseInfo GatewayResponseInfo::fromHeaders(const HttpHeaders &headers)
         QJsonParseError error;
         // QJsonDocument takes only objects and arrays; wrapping accepts any JSON value.
         const QJsonDocument doc = QJsonDocument::fromJson('[' + applied + ']', &error);
-        if (error.error == QJsonParseError::NoError && doc.array().size() == 1)
+        if (error.error == QJsonParseError::NoError && doc.array().size() == 1) {
             info.appliedConfigurations = doc.array().first();
-        else
+            info.attempts = attemptsIn(info.appliedConfigurations);
+        } else
             info.appliedConfigurationsError
                 = u"x-tfy-applied-configurations is not valid JSON: %1 at character %2"_s
                       .arg(error.error != QJsonParseError::NoError ? error.errorString()

@@ -48,6 +48,23 @@ struct FeedbackTarget
     QString error; //!< set when the value is not base64 JSON of that shape
 };
 
+//! One call the gateway made to a target for a request (a retry or a fallback is
+//! another), as the applied configurations report it.
+struct GatewayAttempt
+{
+    QString target; //!< the model called
+    int status = 0; //!< what it answered (200: served)
+    double durationMs = 0;
+    double delayBeforeMs = 0; //!< the wait before it (a retry's delay)
+};
+
+//! The attempts listed anywhere in \a applied: the first array of objects that carry
+//! a status and a duration ("attempts" in the demo gateway's explanatory shape; the
+//! real header's shape is unconfirmed, so keys are matched loosely: duration_ms,
+//! durationMs or duration; delay_before_ms, delay_ms or delay; model or target).
+//! Empty when the gateway reports none.
+QList<GatewayAttempt> attemptsIn(const QJsonValue &applied);
+
 //! What the gateway said about a request through its response headers.
 struct GatewayResponseInfo
 {
@@ -57,6 +74,7 @@ struct GatewayResponseInfo
     QString appliedConfigurationsRaw;
     QString appliedConfigurationsError; //!< why the raw text is not JSON
     QList<ServerTimingMetric> serverTiming;
+    QList<GatewayAttempt> attempts; //!< attemptsIn(appliedConfigurations)
     std::optional<FeedbackTarget> feedbackTarget;
     HttpHeaders gatewayHeaders; //!< every x-tfy-* header, in order
 

@@ -292,6 +292,22 @@ void TestMainWindow::sendFillsEveryTab()
     QCOMPARE(page->exchange()->status(), 200);
     QVERIFY(view::reroutedShown(page->inspector()));
     QVERIFY(view::modelsText(page->inspector()).contains(u"rerouted"_s));
+    // The gateway's story in both tabs: its attempts (three on the target that is
+    // down, then the fallback) as rows of the waterfall and as words in the Gateway tab.
+    QStringList attempts;
+    for (const auto &bar : view::waterfall(page->inspector())->waterfall().bars) {
+        if (bar.kind == gs::core::WaterfallBar::Kind::Attempt)
+            attempts << bar.label;
+    }
+    // The request's retry config allows three retries: four calls to the target that
+    // is down, then the fallback.
+    QCOMPARE(attempts,
+        (QStringList { u"attempt 1 · 503"_s, u"attempt 2 · 503"_s, u"attempt 3 · 503"_s,
+            u"attempt 4 · 503"_s, u"attempt 5 · 200"_s }));
+    QVERIFY2(
+        view::modelsText(page->inspector()).contains(u"Attempts (5): openai-down/gpt-4o → 503"_s),
+        qPrintable(view::modelsText(page->inspector())));
+    QVERIFY(view::modelsText(page->inspector()).contains(u"openai-main/gpt-4o-mini → 200"_s));
 }
 
 // Adding a metadata row as a user does it (Add, key, Tab, value, Enter) and sending

@@ -127,6 +127,16 @@ void GatewayTab::showHeaders(const HttpHeaders &headers, const QString &requeste
                 += u" &nbsp; <span style='background:#e67e22;color:white'>&nbsp;%1&nbsp;</span>"_s
                        .arg(tr("rerouted"));
     }
+    // The attempts the Timing tab draws, in words: the two tabs tell one story.
+    if (info.attempts.size() > 1) {
+        QStringList steps;
+        for (const GatewayAttempt &a : info.attempts)
+            steps << u"%1 → %2"_s
+                         .arg((a.target.isEmpty() ? tr("target") : a.target).toHtmlEscaped())
+                         .arg(a.status);
+        models += u"<br>"_s
+            + tr("Attempts (%1): %2").arg(info.attempts.size()).arg(steps.join(u", "_s));
+    }
     m_models->setText(models);
     m_models->setProperty("rerouted", !resolved.isEmpty() && resolved != requestedModel);
     if (!info.appliedConfigurationsError.isEmpty()) {

@@ -97,9 +97,10 @@ void TimingTab::clear()
     m_summary->clear();
 }
 
-void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> &serverTiming)
+void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> &serverTiming,
+    const QList<GatewayAttempt> &attempts)
 {
-    m_waterfall->setWaterfall(Waterfall::build(t, serverTiming));
+    m_waterfall->setWaterfall(Waterfall::build(t, serverTiming, attempts));
     m_chart->updateGeometry();
     QStringList parts;
     parts << (t.connectionReused ? tr("Reused connection (no connect or TLS phase)")
@@ -107,6 +108,10 @@ void TimingTab::showTimeline(const Timeline &t, const QList<ServerTimingMetric> 
     if (t.firstToken >= 0)
         parts << tr("TTFT %1 after the request was sent")
                      .arg(msText(t.firstToken - std::max<qint64>(0, t.requestSent)));
+    if (attempts.size() > 1)
+        parts << tr("%1 attempts by the gateway (retries, fallback), from its applied "
+                    "configurations")
+                     .arg(attempts.size());
     if (serverTiming.isEmpty())
         parts << tr("no server-timing header (the gateway sends it on non-streaming responses)");
     m_summary->setText(parts.join(u" · "_s));

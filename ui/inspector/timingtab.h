@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/net/timeline.h"
+#include "core/stream/gatewayresponse.h"
 #include "core/stream/servertiming.h"
 
 #include <QWidget>
@@ -24,9 +25,11 @@ class TimingTab final : public QWidget
 public:
     explicit TimingTab(QWidget *parent = nullptr);
     void clear();
-    //! \a timeline as it stands (it may still grow) with \a serverTiming inside.
-    void showTimeline(
-        const core::Timeline &timeline, const QList<core::ServerTimingMetric> &serverTiming);
+    //! \a timeline as it stands (it may still grow) with \a serverTiming and the
+    //! gateway's \a attempts (retries, fallback) inside.
+    void showTimeline(const core::Timeline &timeline,
+        const QList<core::ServerTimingMetric> &serverTiming,
+        const QList<core::GatewayAttempt> &attempts = {});
     //! A timeline the history kept, which has no server timing.
     void showRecorded(const core::Timeline &timeline);
     WaterfallWidget *waterfall() const { return m_waterfall; }

@@ -1,5 +1,7 @@
 #include "core/net/waterfall.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace gs::core;
@@ -14,6 +16,8 @@ private Q_SLOTS:
     void reusedConnectionIsNotAMeasuredZero();
     void serverLongerThanTheWaitIsFlagged();
     void nothingHappenedYet();
+    void attemptsAreDrawnInsideTheWait();
+    void attemptsAreFoundInAppliedConfigurations();
 };
 
 namespace {
@@ -92,6 +96,62 @@ void TestWaterfall::nothingHappenedYet()
     const Waterfall w = Waterfall::build(Timeline {}, parseServerTiming("a;dur=1"));
     QVERIFY(w.bars.isEmpty());
     QCOMPARE(w.endMs, 0.0);
+}
+
+// A request that fell back after retries: each attempt in order, each retry's delay
+// before it, from the moment the request was sent, failed ones marked.
+void TestWaterfall::attemptsAreDrawnInsideTheWait()
+{
+    const QList<GatewayAttempt> attempts { { u"openai-down/gpt-4o"_s, 503, 5, 0 },
+        { u"openai-down/gpt-4o"_s, 503, 5, 100 }, { u"openai-main/gpt-4o-mini"_s, 200, 40, 0 } };
+    const Waterfall w = Waterfall::build(fresh(), {}, attempts);
+    QStringList labels;
+    for (const WaterfallBar &b : w.bars)
+        labels << b.label;
+    QCOMPARE(labels,
+        (QStringList { u"connect"_s, u"tls"_s, u"waiting"_s, u"attempt 1 · 503"_s, u"retry delay"_s,
+            u"attempt 2 · 503"_s, u"attempt 3 · 200"_s, u"first token"_s, u"body"_s }));
+    QCOMPARE(w.bars[3].startMs, 7.0);
+    QCOMPARE(w.bars[4].startMs, 12.0);
+    QCOMPARE(w.bars[4].kind, WaterfallBar::Kind::RetryDelay);
+    QCOMPARE(w.bars[5].startMs, 112.0);
+    QCOMPARE(w.bars[6].startMs, 117.0);
+    QCOMPARE(w.bars[6].durationMs, 40.0);
+    QVERIFY(w.bars[3].failed && w.bars[5].failed && !w.bars[6].failed);
+    QVERIFY(w.bars[6].description.startsWith(u"fallback: openai-main/gpt-4o-mini"_s));
+    for (qsizetype i = 3; i <= 6; ++i)
+        QVERIFY(w.bars[i].inferred && Waterfall::isGatewaySide(w.bars[i].kind));
+    // 157 ms of attempts in a 50 ms wait cannot be placed right, and says so.
+    QVERIFY(w.serverExceedsWait);
+    // One attempt is the wait itself: no rows of its own.
+    QCOMPARE(Waterfall::build(fresh(), {}, { attempts.last() }).bars.size(), 5);
+}
+
+void TestWaterfall::attemptsAreFoundInAppliedConfigurations()
+{
+    // The demo gateway's explanatory shape.
+    const QByteArray demo = R"({"fallback":{"triggered":true},"retries":{"max_retries":2,
+        "attempts":[{"model":"a/x","status":503,"duration_ms":5,"delay_before_ms":0},
+                    {"model":"b/y","status":200,"duration_ms":40,"delay_before_ms":100}]}})";
+    GatewayResponseInfo info = GatewayResponseInfo::fromHeaders(
+        { { "x-tfy-applied-configurations", QByteArray(demo).replace('\n', ' ') } });
+    QCOMPARE(info.attempts.size(), 2);
+    QCOMPARE(info.attempts[1].target, u"b/y"_s);
+    QCOMPARE(info.attempts[1].status, 200);
+    QCOMPARE(info.attempts[1].durationMs, 40.0);
+    QCOMPARE(info.attempts[1].delayBeforeMs, 100.0);
+    // Other spellings, deeper down.
+    const QByteArray calls
+        = R"({"routing":{"calls":[{"target":"t","statusCode":429,"durationMs":7,"delayMs":3}]}})";
+    const QList<GatewayAttempt> camel = attemptsIn(QJsonDocument::fromJson(calls).object());
+    QCOMPARE(camel.size(), 1);
+    QCOMPARE(camel[0].target, u"t"_s);
+    QCOMPARE(camel[0].status, 429);
+    QCOMPARE(camel[0].delayBeforeMs, 3.0);
+    // Rule ids and targets without a status and a duration are not attempts.
+    const QByteArray rules
+        = R"({"load_balancing":{"targets":[{"target":"a","weight":70}]},"rate_limiting":["rl"]})";
+    QVERIFY(attemptsIn(QJsonDocument::fromJson(rules).object()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestWaterfall)
