@@ -97,10 +97,11 @@ void Sidebar::showHistory(const QList<HistoryEntry> &entries)
     }
     qDeleteAll(m_historyRoot->takeChildren());
     for (const HistoryEntry &e : entries) {
-        const QString path = QUrl(e.url).path().section(u'/', -2);
+        // Time and status first: in a narrow sidebar the path is what gets elided.
+        const QString path = QUrl(e.url).path().section(u'/', -1);
         auto *item = new QTreeWidgetItem(m_historyRoot,
-            { u"%1 %2 · %3"_s.arg(e.status > 0 ? QString::number(e.status) : u"✕"_s, path,
-                e.at.toLocalTime().toString(u"HH:mm:ss"_s)) });
+            { u"%1 · %2 %3"_s.arg(e.at.toLocalTime().toString(u"HH:mm:ss"_s),
+                e.status > 0 ? QString::number(e.status) : u"✕"_s, path) });
         item->setData(0, HistoryIdRole, e.id);
         item->setToolTip(0,
             u"%1 %2\n%3 → %4\n%5"_s.arg(e.method, e.url, e.requestedModel, e.resolvedModel,

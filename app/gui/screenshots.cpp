@@ -129,8 +129,7 @@ void ScreenshotSession::fallback()
 {
     // A virtual model whose first target is down: retries, then the fallback, drawn
     // inside the wait.
-    m_window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s);
-    RequestPage *page = m_window.currentPage();
+    RequestPage *page = m_window.newRequest();
     gs::core::GatewayRequest r = page->editor()->request();
     r.model = u"demo/fallback"_s;
     r.body = R"({"model":"demo/fallback","messages":[{"role":"user","content":"hi"}]})";

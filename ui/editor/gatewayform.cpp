@@ -310,6 +310,9 @@ QWidget *GatewayForm::buildRetries()
     m_otherCodes = new QLineEdit;
     m_otherCodes->setObjectName(u"otherCodes"_s);
     m_otherCodes->setPlaceholderText(tr("other codes, comma-separated"));
+    // Wide enough for its hint; the row wraps below the chips if it must.
+    m_otherCodes->setMinimumWidth(
+        m_otherCodes->fontMetrics().horizontalAdvance(m_otherCodes->placeholderText()) + 24);
     m_retryAfter = new QCheckBox(tr("Honour Retry-After"));
     m_retryAfter->setObjectName(u"retryAfter"_s);
     connect(m_retryEnabled, &QCheckBox::toggled, this, &GatewayForm::onEdited);
