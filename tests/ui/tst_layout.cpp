@@ -25,6 +25,7 @@
 #include <QTableWidget>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeView>
 
 #include <cstdlib>
 
@@ -109,7 +110,37 @@ void checkPage(MainWindow &window)
     auto *metadata = view::part<QTableWidget>(form, "metadata");
     QVERIFY(metadata->viewport()->height() >= 4 * metadata->verticalHeader()->defaultSectionSize());
 
+    // The inspector leaves no empty box: the chart and the tree as tall as what they
+    // show (when it fits), the waterfall's actions and the feedback line right under.
     QTabWidget *tabs = page->inspector()->tabs();
+    const auto gapBelow = [page](const QWidget *above, const QWidget *below) {
+        const QPoint a = above->mapTo(page, QPoint(0, above->height()));
+        return below->mapTo(page, QPoint(0, 0)).y() - a.y();
+    };
+    tabs->setCurrentIndex(ResponseInspector::TimingTab);
+    QApplication::processEvents();
+    auto *chart = view::part<QScrollArea>(page, "waterfallArea");
+    if (!chart->verticalScrollBar()->isVisible()) {
+        const int content = chart->widget()->heightForWidth(chart->viewport()->width());
+        QVERIFY2(chart->viewport()->height() <= content + 8,
+            qPrintable(u"%1 for %2"_s.arg(chart->viewport()->height()).arg(content)));
+        const int gap = gapBelow(chart, view::buttonBeside(chart, u"Show All"_s));
+        QVERIFY2(gap < 30, qPrintable(QString::number(gap)));
+    }
+    tabs->setCurrentIndex(ResponseInspector::GatewayTab);
+    QApplication::processEvents();
+    auto *tree = view::part<QAbstractScrollArea>(page, "appliedTree");
+    if (!tree->verticalScrollBar()->isVisible()) {
+        auto *rows = qobject_cast<QTreeView *>(tree);
+        QModelIndex last = rows->model()->index(0, 0);
+        for (QModelIndex i = last; i.isValid(); i = rows->indexBelow(i))
+            last = i;
+        const int empty = rows->viewport()->height() - rows->visualRect(last).bottom();
+        QVERIFY2(empty <= 5 * rows->visualRect(last).height(), qPrintable(QString::number(empty)));
+        const int gap = gapBelow(tree, view::part<QLabel>(page, "feedback"));
+        QVERIFY2(gap < 40, qPrintable(QString::number(gap)));
+    }
+
     for (int tab = 0; tab < tabs->count(); ++tab) {
         tabs->setCurrentIndex(tab);
         QApplication::processEvents();

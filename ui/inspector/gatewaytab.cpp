@@ -22,13 +22,53 @@ using namespace gs::core;
 
 namespace gs::ui::inspector {
 
+namespace {
+
+// A tree as tall as its shown rows (four at least): a short configuration leaves no
+// empty box above the lines under it; a long one scrolls in the room there is.
+class FittedTree final : public QTreeView
+{
+public:
+    FittedTree()
+    {
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+        connect(this, &QTreeView::expanded, this, &QWidget::updateGeometry);
+        connect(this, &QTreeView::collapsed, this, &QWidget::updateGeometry);
+    }
+
+    void setModel(QAbstractItemModel *model) override
+    {
+        QTreeView::setModel(model);
+        connect(model, &QAbstractItemModel::modelReset, this, &QWidget::updateGeometry);
+        connect(model, &QAbstractItemModel::layoutChanged, this, &QWidget::updateGeometry);
+        connect(model, &QAbstractItemModel::rowsInserted, this, &QWidget::updateGeometry);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &QWidget::updateGeometry);
+    }
+
+    QSize sizeHint() const override
+    {
+        // Rows beyond a screenful do not change the answer: counting stops there.
+        constexpr int kEnough = 80;
+        int rows = 0;
+        for (QModelIndex i = model() ? model()->index(0, 0) : QModelIndex();
+            i.isValid() && rows < kEnough; i = indexBelow(i))
+            ++rows;
+        const int rowHeight = std::max(sizeHintForRow(0), fontMetrics().height() + 4);
+        const int height
+            = header()->sizeHint().height() + std::max(rows, 4) * rowHeight + 2 * frameWidth() + 4;
+        return { QTreeView::sizeHint().width(), height };
+    }
+};
+
+} // namespace
+
 GatewayTab::GatewayTab(QWidget *parent)
     : QWidget(parent)
     , m_models(new QLabel)
     , m_filter(new QLineEdit)
     , m_applied(new JsonTreeModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
-    , m_view(new QTreeView)
+    , m_view(new FittedTree)
     , m_note(new QLabel)
     , m_feedback(new QLabel)
     , m_errors(readOnlyText(u"gatewayErrors"_s))
@@ -94,10 +134,11 @@ GatewayTab::GatewayTab(QWidget *parent)
     layout->addWidget(
         new QLabel(tr("<b>Applied configurations</b> (x-tfy-applied-configurations)")));
     layout->addLayout(filterRow);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_view);
     layout->addWidget(m_note);
     layout->addWidget(m_feedback);
     layout->addWidget(m_errors);
+    layout->addStretch(1);
 }
 
 void GatewayTab::clear()
