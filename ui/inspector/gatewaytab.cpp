@@ -50,9 +50,11 @@ public:
         // Rows beyond a screenful do not change the answer: counting stops there.
         constexpr int kEnough = 80;
         int rows = 0;
-        for (QModelIndex i = model() ? model()->index(0, 0) : QModelIndex();
-            i.isValid() && rows < kEnough; i = indexBelow(i))
+        QModelIndex row = model() ? model()->index(0, 0) : QModelIndex();
+        while (row.isValid() && rows < kEnough) {
             ++rows;
+            row = indexBelow(row);
+        }
         const int rowHeight = std::max(sizeHintForRow(0), fontMetrics().height() + 4);
         const int height
             = header()->sizeHint().height() + std::max(rows, 4) * rowHeight + 2 * frameWidth() + 4;
