@@ -14,6 +14,7 @@
 #include <cctype>
 #include <climits>
 #include <cstring>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -195,18 +196,8 @@ private:
     // object or array comes out re-indented under its field; the rest as it is.
     void formatEvents()
     {
-        const char *p = m_input.data();
-        const qsizetype n = m_input.size();
-        qsizetype i = 0;
-        while (i < n) {
-            if (m_cancel)
-                return;
-            const void *nl = std::memchr(p + i, '\n', std::size_t(n - i));
-            const qsizetype end = nl ? static_cast<const char *>(nl) - p : n;
-            qsizetype lineEnd = end;
-            if (lineEnd > i && p[lineEnd - 1] == '\r')
-                --lineEnd;
-            QByteArrayView line(p + i, lineEnd - i);
+        eachLine([this](QByteArrayView whole) {
+            QByteArrayView line = whole;
             QByteArrayView field;
             if (line.startsWith("data:")) {
                 field = line.first(5);
@@ -215,22 +206,25 @@ private:
                     line = line.sliced(1);
             }
             const QByteArrayView trimmed = line.trimmed();
-            if (startsJson(trimmed)) {
-                if (!field.isEmpty()) {
-                    m_batch->text.append(field.data(), field.size());
-                    m_batch->text += ' ';
-                }
-                formatJson(trimmed, trimmed.data() - p);
-            } else {
-                m_batch->text.append(p + i, lineEnd - i);
+            if (!startsJson(trimmed)) {
+                m_batch->text.append(whole.data(), whole.size());
+                return;
             }
-            i = end + 1;
-            if (nl)
-                newline(true, i);
-        }
+            if (!field.isEmpty()) {
+                m_batch->text.append(field.data(), field.size());
+                m_batch->text += ' ';
+            }
+            formatJson(trimmed, trimmed.data() - m_input.data());
+        });
     }
 
     void splitLines()
+    {
+        eachLine([this](QByteArrayView line) { m_batch->text.append(line.data(), line.size()); });
+    }
+
+    // Hands \a write each line of the input (without its CR LF or LF) and ends it.
+    void eachLine(const std::function<void(QByteArrayView)> &write)
     {
         const char *p = m_input.data();
         const qsizetype n = m_input.size();
@@ -243,7 +237,7 @@ private:
             qsizetype lineEnd = end;
             if (lineEnd > i && p[lineEnd - 1] == '\r')
                 --lineEnd;
-            m_batch->text.append(p + i, lineEnd - i);
+            write(QByteArrayView(p + i, lineEnd - i));
             i = end + 1;
             if (nl)
                 newline(true, i);
