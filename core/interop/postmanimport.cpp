@@ -494,6 +494,83 @@ Result<QStringList> PostmanImport::writeTo(const QString &directory) const
 
 namespace {
 
+// Splits \a text at \a separator where it is not inside a {{variable}}.
+QStringList splitOutsideVariables(const QString &text, QChar separator)
+{
+    QStringList parts;
+    QString part;
+    int depth = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.mid(i, 2) == "{{"_L1)
+            ++depth;
+        else if (text.mid(i, 2) == "}}"_L1 && depth > 0)
+            --depth;
+        if (text[i] == separator && depth == 0) {
+            parts << part;
+            part.clear();
+        } else {
+            part += text[i];
+        }
+    }
+    parts << part;
+    return parts;
+}
+
+} // namespace
+
+QJsonObject postmanUrl(const QString &raw)
+{
+    // As Postman writes a URL: the raw text and its parts, variables left as they are
+    // (its runner, newman, builds the request from the parts).
+    QJsonObject url { { u"raw"_s, raw } };
+    QString rest = raw;
+    if (const qsizetype hash = rest.indexOf(u'#'); hash >= 0)
+        rest.truncate(hash);
+    QString query;
+    if (const qsizetype mark = rest.indexOf(u'?'); mark >= 0) {
+        query = rest.mid(mark + 1);
+        rest.truncate(mark);
+    }
+    if (const qsizetype scheme = rest.indexOf("://"_L1);
+        scheme > 0 && !rest.left(scheme).contains(u'{') && !rest.left(scheme).contains(u'/')) {
+        url.insert(u"protocol"_s, rest.left(scheme));
+        rest = rest.mid(scheme + 3);
+    }
+    const qsizetype slash = rest.indexOf(u'/');
+    QString authority = slash < 0 ? rest : rest.left(slash);
+    const QString path = slash < 0 ? QString() : rest.mid(slash + 1);
+    // A port: digits (or a variable) after the last colon outside [an:ipv6] and {{}}.
+    const QStringList colon = splitOutsideVariables(authority, u':');
+    if (colon.size() > 1 && !authority.startsWith(u'[')) {
+        url.insert(u"port"_s, colon.last());
+        authority.chop(colon.last().size() + 1);
+    } else if (authority.startsWith(u'[') && authority.contains("]:"_L1)) {
+        const qsizetype close = authority.indexOf("]:"_L1);
+        url.insert(u"port"_s, authority.mid(close + 2));
+        authority.truncate(close + 1);
+    }
+    if (!authority.isEmpty()) {
+        const QStringList host = authority.startsWith(u'[')
+            ? QStringList { authority }
+            : splitOutsideVariables(authority, u'.');
+        url.insert(u"host"_s, QJsonArray::fromStringList(host));
+    }
+    if (slash >= 0)
+        url.insert(u"path"_s, QJsonArray::fromStringList(splitOutsideVariables(path, u'/')));
+    if (!query.isEmpty()) {
+        QJsonArray pairs;
+        for (const QString &pair : splitOutsideVariables(query, u'&')) {
+            const qsizetype equals = pair.indexOf(u'=');
+            pairs.append(QJsonObject { { u"key"_s, equals < 0 ? pair : pair.left(equals) },
+                { u"value"_s, equals < 0 ? QJsonValue() : QJsonValue(pair.mid(equals + 1)) } });
+        }
+        url.insert(u"query"_s, pairs);
+    }
+    return url;
+}
+
+namespace {
+
 QJsonObject postmanRequest(const HttpFileRequest &r)
 {
     QJsonArray headers;
@@ -506,7 +583,7 @@ QJsonObject postmanRequest(const HttpFileRequest &r)
                 && value.contains("json"_L1));
     }
     QJsonObject request { { u"method"_s, r.method.isEmpty() ? u"GET"_s : r.method.toUpper() },
-        { u"header"_s, headers }, { u"url"_s, QJsonObject { { u"raw"_s, r.target } } } };
+        { u"header"_s, headers }, { u"url"_s, postmanUrl(r.target) } };
     if (!r.body.isEmpty()) {
         QJsonObject body { { u"mode"_s, u"raw"_s }, { u"raw"_s, r.body } };
         if (json)

@@ -3,6 +3,7 @@
 #include "core/httpfile/httpfile.h"
 #include "core/model/error.h"
 
+#include <QJsonObject>
 #include <QMap>
 #include <QStringList>
 
@@ -38,5 +39,11 @@ Result<PostmanImport> importPostman(QByteArrayView json);
 //! and "< file" bodies are named in \a notes.
 Result<QByteArray> exportPostman(
     const QString &directory, const QString &name, QStringList *notes = nullptr);
+
+//! A request target as Postman's URL object: raw, and protocol, host (split at
+//! dots), port, path (split at slashes) and query (key and value pairs), with the
+//! {{variables}} intact and never split inside. Postman's runner, newman, sends what
+//! the parts say.
+QJsonObject postmanUrl(const QString &raw);
 
 } // namespace gs::core

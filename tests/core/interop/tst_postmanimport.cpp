@@ -29,6 +29,7 @@ private Q_SLOTS:
     void rejectsWhatIsNotACollection();
     void hostileCollectionIsWrittenSafely();
     void tooDeepIsRefusedWhole();
+    void urlsAreWrittenAsPostmanWritesThem();
 
 private:
     WireRequest load(const QString &file, const QString &name);
@@ -312,6 +313,34 @@ void TestPostmanImport::tooDeepIsRefusedWhole()
         QVERIFY2(!r.error().message.contains(u"not a Postman"_s, Qt::CaseInsensitive),
             qPrintable(r.error().message));
     }
+}
+
+// The exported URL has Postman's parts beside its raw text, variables intact: newman
+// sends from the parts (tests/interop/newman-run runs the export).
+void TestPostmanImport::urlsAreWrittenAsPostmanWritesThem()
+{
+    const QJsonObject variable = postmanUrl(u"{{baseUrl}}/chat/completions"_s);
+    QCOMPARE(variable.value(u"raw"_s).toString(), u"{{baseUrl}}/chat/completions"_s);
+    QCOMPARE(variable.value(u"host"_s).toArray(), QJsonArray { u"{{baseUrl}}"_s });
+    QCOMPARE(variable.value(u"path"_s).toArray(), (QJsonArray { u"chat"_s, u"completions"_s }));
+    QVERIFY(!variable.contains(u"protocol"_s) && !variable.contains(u"port"_s));
+
+    const QJsonObject full = postmanUrl(
+        u"https://gw.{{domain.name}}:8443/api/llm/files?purpose=batch&after={{cursor}}&x#top"_s);
+    QCOMPARE(full.value(u"protocol"_s).toString(), u"https"_s);
+    QCOMPARE(full.value(u"host"_s).toArray(), (QJsonArray { u"gw"_s, u"{{domain.name}}"_s }));
+    QCOMPARE(full.value(u"port"_s).toString(), u"8443"_s);
+    QCOMPARE(full.value(u"path"_s).toArray(), (QJsonArray { u"api"_s, u"llm"_s, u"files"_s }));
+    const QJsonArray query = full.value(u"query"_s).toArray();
+    QCOMPARE(query.size(), 3);
+    QCOMPARE(query[0].toObject().value(u"key"_s).toString(), u"purpose"_s);
+    QCOMPARE(query[0].toObject().value(u"value"_s).toString(), u"batch"_s);
+    QCOMPARE(query[1].toObject().value(u"value"_s).toString(), u"{{cursor}}"_s);
+    QVERIFY(query[2].toObject().value(u"value"_s).isNull());
+
+    const QJsonObject loopback = postmanUrl(u"http://[::1]:{{port}}/models"_s);
+    QCOMPARE(loopback.value(u"host"_s).toArray(), QJsonArray { u"[::1]"_s });
+    QCOMPARE(loopback.value(u"port"_s).toString(), u"{{port}}"_s);
 }
 
 QTEST_GUILESS_MAIN(TestPostmanImport)
