@@ -28,6 +28,8 @@ struct SimulatedModel
 inline constexpr std::array kModels {
     SimulatedModel { "openai-main/gpt-4o-mini"_L1, 40, 400, false, 0, false, false },
     SimulatedModel { "openai-main/gpt-4o"_L1, 80, 200, false, 0, false, false },
+    // The default model of TrueFoundry's own examples and tools.
+    SimulatedModel { "tfy-ai-openai/gpt-4o"_L1, 80, 200, false, 0, false, false },
     SimulatedModel { "anthropic-main/claude-sonnet-4"_L1, 60, 150, true, 0, false, false },
     SimulatedModel { "tfy-ai-bedrock/us-anthropic-claude-sonnet-4-20250514-v1-0"_L1, 90, 120, true,
         0, false, false },
@@ -79,6 +81,10 @@ inline const SimulatedModel *findModel(QStringView id)
         = std::ranges::find_if(kModels, [id](const SimulatedModel &m) { return id == m.id; });
     return it == kModels.end() ? nullptr : &*it;
 }
+
+//! Up to three served ids (models and virtual models) closest to \a id: the same model
+//! name first, then by edit distance. For a 404 that says what was meant.
+QStringList closestModels(QStringView id);
 
 inline const VirtualModel *findVirtual(QStringView id)
 {

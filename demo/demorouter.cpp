@@ -256,7 +256,8 @@ std::expected<DemoRouter::Call, Refusal> DemoRouter::checkCall(const DemoRequest
     const SimulatedModel *direct = findModel(call.model);
     if (!direct && !findVirtual(call.model))
         return std::unexpected(Refusal { 404,
-            u"Model %1 not found. GET /models lists what this gateway serves."_s.arg(call.model),
+            u"Model %1 not found; the closest this gateway serves: %2. GET /models lists them "
+            "all."_s.arg(call.model, closestModels(call.model).join(u", "_s)),
             u"not_found_error"_s });
     if (headers.token == kDemoLimitedToken && !call.model.startsWith("openai-main/"_L1))
         return std::unexpected(Refusal { 403,

@@ -107,6 +107,14 @@ void TestDemoRouter::statusFor_data()
         QString());
     row("unknown model", "POST"_ba, "/api/llm/chat/completions"_ba, auth,
         R"({"model":"x/y","messages":[]})"_ba, 404, u"GET /models"_s);
+    // The same model behind an account the demo does not have: named as what was meant.
+    row("unknown account", "POST"_ba, "/api/llm/chat/completions"_ba, auth,
+        R"({"model":"openai/gpt-4o","messages":[]})"_ba, 404,
+        u"closest this gateway serves: openai-main/gpt-4o, tfy-ai-openai/gpt-4o"_s);
+    // The gateway documentation's own example model answers.
+    row("documented example model", "POST"_ba, "/api/llm/chat/completions"_ba, auth,
+        R"({"model":"tfy-ai-openai/gpt-4o","messages":[{"role":"user","content":"hi"}]})"_ba, 200,
+        QString());
     row("no model", "POST"_ba, "/api/llm/chat/completions"_ba, auth, R"({"messages":[]})"_ba, 400,
         u"model"_s);
     row("metadata not strings", "POST"_ba, "/api/llm/chat/completions"_ba,
