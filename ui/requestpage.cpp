@@ -231,9 +231,11 @@ bool RequestPage::send()
             return;
         }
         const QString ms = QString::number(double(e.timeline().finished) / 1000.0, 'f', 0);
-        const QString message = tr("%1 %2 in %3 ms");
-        Q_EMIT statusMessage(
-            message.arg(QString::number(e.status()), QString::fromUtf8(e.reason()), ms));
+        QString message = tr("%1 %2 in %3 ms")
+                              .arg(QString::number(e.status()), QString::fromUtf8(e.reason()), ms);
+        if (const QString why = e.incomplete(); !why.isEmpty())
+            message += u" · "_s + tr("incomplete: %1").arg(why);
+        Q_EMIT statusMessage(message);
     });
     Q_EMIT busyChanged(true);
     Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));

@@ -298,6 +298,14 @@ void ResponseInspector::onFinished()
                 error.message.toHtmlEscaped(), toneStyle(Tone::Error, palette()));
         m_status->setToolTip(error.detail);
     }
+    // A stream that stopped before its end marker: the answer shown is not all of it.
+    if (const QString why = m_exchange->incomplete(); !why.isEmpty()) {
+        status += u" &nbsp; <span style='%2'><b>%1</b></span>"_s.arg(
+            tr("Incomplete: %1").arg(why).toHtmlEscaped(), toneStyle(Tone::Error, palette()));
+        const QString banner
+            = tr("The answer is incomplete: %1. What arrived is shown; the rest never came.");
+        m_stream->showError(banner.arg(why));
+    }
     for (const QString &r : m_exchange->redirects())
         status += u"<br>"_s + tr("Redirected to %1").arg(r.toHtmlEscaped());
     for (const QString &p : m_exchange->tlsProblems())

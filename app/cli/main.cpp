@@ -54,7 +54,10 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command)
             "invalid input: a .http syntax error, an invalid request (nothing sent), "
             "a curl command that is no request, a capture with problems",
             { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s } },
-        { kTransport, "the exchange failed on the wire or hit --max-time", { u"send"_s } },
+        { kTransport,
+            "the exchange failed on the wire, its streamed answer ended before its end marker, or "
+            "it hit --max-time",
+            { u"send"_s } },
         { kTestsFailed, "a request failed its expectations or was not sent", { u"run"_s } },
         { kInterrupted, "interrupted (Ctrl+C, SIGTERM): outputs written with what arrived",
             { u"send"_s, u"run"_s } },

@@ -200,6 +200,14 @@ void JsonEventsWriter::finish(QJsonObject rest)
     m_out.flush();
 }
 
+QString incompleteOf(const ResponseReport &r)
+{
+    const int status = r.response.status;
+    return status >= 200 && status < 300
+        ? incompleteReason(r.body.framing, r.body.assembled, r.body.unterminatedEvent)
+        : QString();
+}
+
 QJsonObject reportJson(const ResponseReport &r)
 {
     const GatewayResponseInfo &info = r.info;
@@ -243,6 +251,7 @@ QJsonObject reportJson(const ResponseReport &r)
         { u"toolCalls"_s, toolCalls },
         { u"usage"_s, a.usage.isUndefined() ? QJsonValue(QJsonValue::Null) : a.usage },
         { u"finishReason"_s, orNull(a.finishReason()) },
+        { u"incomplete"_s, orNull(incompleteOf(r)) },
         { u"error"_s, errorJson(r) },
         { u"problems"_s, QJsonArray::fromStringList(r.problems) },
     };
@@ -273,6 +282,8 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
             out << ", last event cut off";
     }
     out << '\n';
+    if (const QString why = incompleteOf(r); !why.isEmpty())
+        out << "Incomplete:      " << why << " (the answer is not whole)\n";
     const QJsonValue error = errorJson(r);
     if (!error.isNull()) {
         const QJsonObject e = error.toObject();

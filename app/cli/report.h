@@ -59,6 +59,8 @@ private:
 
 //! The JSON keys shared by `inspect --json` and `send --json` (see README).
 QJsonObject reportJson(const ResponseReport &report);
+//! Why a 2xx streamed answer is not whole (core::incompleteReason); empty when it is.
+QString incompleteOf(const ResponseReport &report);
 
 //! The human-readable report: status, model, answer, gateway's configurations, timing.
 void printReport(QTextStream &out, const ResponseReport &report, PrintOptions options = {});

@@ -325,6 +325,10 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         if (exchange.error().kind != ExchangeError::Kind::None) {
             result.outcome = RunResult::Outcome::Error;
             result.problems << exchange.error().message;
+        } else if (const QString why = exchange.incomplete(); !why.isEmpty()) {
+            // Broken on the wire, though the transport did not say so.
+            result.outcome = RunResult::Outcome::Error;
+            result.problems << u"incomplete: "_s + why;
         } else if (!allPassed) {
             result.outcome = RunResult::Outcome::Failed;
         }

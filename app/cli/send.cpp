@@ -509,7 +509,15 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "gatescope-cli send: interrupted; the report above has what arrived.\n";
         return kInterrupted;
     }
-    return exchange.error().kind == ExchangeError::Kind::None ? kOk : kTransport;
+    if (exchange.error().kind != ExchangeError::Kind::None)
+        return kTransport;
+    // A stream that ended before its end marker did not arrive whole, whatever the
+    // transport said (a reset ends a close-delimited body as a clean close does).
+    if (const QString why = exchange.incomplete(); !why.isEmpty()) {
+        err << "gatescope-cli send: the answer is incomplete: " << why << ".\n";
+        return kTransport;
+    }
+    return kOk;
 }
 
 } // namespace gs::cli

@@ -334,6 +334,14 @@ QString Exchange::bodyFile() const
     return m_spill->fileName();
 }
 
+QString Exchange::incomplete() const
+{
+    if (!isFinished() || m_error.kind != ExchangeError::Kind::None || m_status < 200
+        || m_status >= 300)
+        return {};
+    return incompleteReason(framing(), assembled(), unterminatedEvent());
+}
+
 ExchangeSnapshot Exchange::snapshot(qsizetype prefixBytes) const
 {
     ExchangeSnapshot s;
@@ -347,6 +355,7 @@ ExchangeSnapshot Exchange::snapshot(qsizetype prefixBytes) const
     s.responseHeaders = m_headers;
     s.framing = framing();
     s.assembled = assembled();
+    s.incomplete = incomplete();
     s.unterminatedEvent = unterminatedEvent();
     s.redirects = m_redirects;
     s.tlsProblems = m_tlsProblems;

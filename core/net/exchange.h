@@ -83,6 +83,9 @@ public:
     const QStringList &notes() const { return m_notes; }
     //! Whether the stream ended inside an event (which was dropped).
     bool unterminatedEvent() const { return m_decoder && m_decoder->unterminatedEvent(); }
+    //! For a finished exchange without a transport error: why its streamed answer is
+    //! not whole (core::incompleteReason), empty when it is.
+    QString incomplete() const;
 
     //! The body received so far: all of it, read back from the temporary file when it
     //! spilled (empty for a stream when keepStreamBody is off). Meant for the end of

@@ -52,6 +52,7 @@ struct ExchangeSnapshot
     BodyFraming framing = BodyFraming::Other;
     AssembledResponse assembled;
     bool unterminatedEvent = false;
+    QString incomplete; //!< why the streamed answer is not whole (Exchange::incomplete())
     QStringList redirects;
     QStringList tlsProblems;
     QStringList notes;

@@ -149,6 +149,8 @@ HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &reque
     e.body = exchange.bodyPrefix;
     if (exchange.error.kind != ExchangeError::Kind::None)
         e.error = exchange.error.message;
+    else if (!exchange.incomplete.isEmpty())
+        e.error = u"Incomplete: %1."_s.arg(exchange.incomplete);
     return e;
 }
 

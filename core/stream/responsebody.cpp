@@ -2,6 +2,8 @@
 
 #include "core/stream/responsedecoder.h"
 
+using namespace Qt::StringLiterals;
+
 namespace gs::core {
 
 BodyFraming framingFor(QByteArrayView contentType, QByteArrayView bodyStart)
@@ -57,6 +59,37 @@ DecodedBody decodeBody(const HttpHeaders &headers, QByteArrayView body,
     out.unterminatedEvent = decoder.unterminatedEvent();
     out.assembled = decoder.assembled();
     return out;
+}
+
+QString incompleteReason(BodyFraming framing, const AssembledResponse &a, bool unterminatedEvent)
+{
+    if (framing != BodyFraming::Sse && framing != BodyFraming::Ndjson)
+        return {};
+    if (!a.errors.isEmpty())
+        return {};
+    QString reason;
+    switch (a.api) {
+    case AssembledResponse::Api::ChatCompletions:
+        if (!a.done && a.finishReason().isEmpty())
+            reason = u"the stream ended without [DONE] or a finish reason"_s;
+        break;
+    case AssembledResponse::Api::Responses:
+        if (!a.done)
+            reason = u"the stream ended without response.completed, response.incomplete or "
+                     "response.failed"_s;
+        break;
+    case AssembledResponse::Api::AnthropicMessages:
+        if (!a.done)
+            reason = u"the stream ended without message_stop"_s;
+        break;
+    case AssembledResponse::Api::Unknown:
+        if (a.events == 0 && !a.done)
+            reason = u"the stream ended before any event"_s;
+        break;
+    }
+    if (!reason.isEmpty() && unterminatedEvent)
+        reason += u", inside an event"_s;
+    return reason;
 }
 
 } // namespace gs::core

@@ -31,6 +31,15 @@ struct DecodedBody
     bool unterminatedEvent = false; //!< the stream ended inside an event, which was dropped
 };
 
+//! Why a streamed answer is not whole, whatever the transport said (a connection that
+//! closes, even one reset, ends a close-delimited body as a clean end would): a chat
+//! stream with neither [DONE] nor a finish reason, a Responses stream without
+//! response.completed, .incomplete or .failed, an Anthropic stream without
+//! message_stop, a stream with no event at all. Empty when it is whole, when it ended
+//! in an error event (that is its own story), or when the body is not a stream.
+QString incompleteReason(
+    BodyFraming framing, const AssembledResponse &assembled, bool unterminatedEvent = false);
+
 //! Receives each event as it is decoded.
 using EventSink = std::function<void(const SseEvent &)>;
 

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void sendInvalidSendsNothing();
     void sendTransportErrors();
     void sendHonoursTheEnvironmentProxy();
+    void aStreamCutShortIsIncomplete();
     void runCollection();
     void runOneFileByName();
     void importCurl();
@@ -545,6 +546,61 @@ void TestCli::sendHonoursTheEnvironmentProxy()
     QCOMPARE(requestLine, "POST http://gateway.invalid/api/llm/chat/completions HTTP/1.1");
     const QJsonObject doc = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     QCOMPARE(doc.value(u"text"_s).toString(), u"via the proxy"_s);
+}
+
+// A server that closes a close-delimited stream after three events: send reports the
+// answer as incomplete (JSON and text) and exits 3; run counts it broken on the wire.
+void TestCli::aStreamCutShortIsIncomplete()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                              "Connection: close\r\n\r\n");
+                for (int i = 0; i < 3; ++i)
+                    socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
+                                  "\n\n");
+                socket->disconnectFromHost();
+            });
+        }
+    });
+    const QString path = writeFile(u"cut.http"_s,
+        u"# @name cut\nPOST http://127.0.0.1:%1/chat/completions\nContent-Type: "
+        "application/json\n\n{\"model\":\"a/b\",\"stream\":true,\"messages\":[]}\n"_s
+            .arg(server.serverPort())
+            .toUtf8());
+    // Asynchronous, so that the server above can answer while the CLI waits.
+    const auto cli = [](const QStringList &args) {
+        auto p = std::make_unique<QProcess>();
+        QSignalSpy finished(p.get(), &QProcess::finished);
+        p->start(QStringLiteral(GATESCOPE_CLI), args);
+        return finished.wait(30000) ? std::move(p) : nullptr;
+    };
+    const auto json = cli({ u"send"_s, path, u"--json"_s });
+    QVERIFY(json);
+    QCOMPARE(json->exitCode(), 3);
+    const QJsonObject doc = QJsonDocument::fromJson(json->readAllStandardOutput()).object();
+    QCOMPARE(doc.value(u"text"_s).toString(), u"w w w "_s);
+    QVERIFY2(doc.value(u"incomplete"_s).toString().contains(u"without [DONE]"_s),
+        qPrintable(doc.value(u"incomplete"_s).toString()));
+    QVERIFY(json->readAllStandardError().contains("the answer is incomplete"));
+
+    const auto text = cli({ u"send"_s, path });
+    QVERIFY(text);
+    QCOMPARE(text->exitCode(), 3);
+    QVERIFY(text->readAllStandardOutput().contains("Incomplete:      the stream ended"));
+
+    const auto ran = cli({ u"run"_s, path });
+    QVERIFY(ran);
+    const QByteArray out = ran->readAllStandardOutput();
+    QVERIFY2(out.contains("incomplete: the stream ended without [DONE]"), out.constData());
+    QVERIFY2(out.contains("1 not sent or broken on the wire"), out.constData());
+    QVERIFY(ran->exitCode() != 0);
 }
 
 void TestCli::runCollection()

@@ -46,6 +46,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -109,6 +110,7 @@ private Q_SLOTS:
     void menusAreGroupedAndModelsRefreshVisibly();
     void theSidebarCollapsesAndStaysSo();
     void cancelMidStreamKeepsThePartialAnswer();
+    void aStreamCutShortSaysIncomplete();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
     void keyboardToolCallsChoicesAndCopying();
@@ -523,6 +525,57 @@ void TestMainWindow::theSidebarCollapsesAndStaysSo()
     QVERIFY(QTest::qWaitForWindowExposed(&again));
     QVERIFY(!again.findChild<QSplitter *>(u"mainSplitter"_s)->widget(0)->isVisible());
     QVERIFY(!again.findChild<QAction *>(u"showSidebar"_s)->isChecked());
+}
+
+// A server that closes its stream after three events, as a reset close-delimited
+// stream looks to the client: the window says the answer is incomplete in the status
+// bar, the response line and the Stream tab, and the history keeps it so.
+void TestMainWindow::aStreamCutShortSaysIncomplete()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                              "Connection: close\r\n\r\n");
+                for (int i = 0; i < 3; ++i)
+                    socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
+                                  "\n\n");
+                socket->disconnectFromHost();
+            });
+        }
+    });
+    QTemporaryDir dir;
+    MainWindow window(withDemo());
+    window.history()->open(dir.filePath(u"history.sqlite"_s));
+    QVERIFY(showActive(window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    auto *url = view::part<QLineEdit>(page, "url");
+    url->setFocus();
+    url->selectAll();
+    QTest::keyClicks(url, u"http://127.0.0.1:%1/chat/completions"_s.arg(server.serverPort()));
+    QTest::keyClick(url, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY(page->exchange() && page->exchange()->isFinished());
+    QCOMPARE(page->exchange()->status(), 200);
+    QCOMPARE(view::answerText(page->inspector()), u"w w w "_s);
+    QTRY_VERIFY2(window.statusBar()->currentMessage().contains(u"incomplete"_s),
+        qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(view::statusText(page->inspector()).contains(u"Incomplete"_s));
+    auto *banner = view::part<QLabel>(page->inspector(), "streamError");
+    QVERIFY(banner->isVisible());
+    QVERIFY(banner->text().contains(u"without [DONE] or a finish reason"_s));
+    QSignalSpy listed(window.history(), &HistoryController::listed);
+    window.filterHistory(QString());
+    QVERIFY(listed.wait(10000));
+    const auto entries = listed.last().first().value<QList<gs::core::HistoryEntry>>();
+    QCOMPARE(entries.size(), 1);
+    QVERIFY2(entries.first().error.startsWith(u"Incomplete:"_s), qPrintable(entries.first().error));
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()

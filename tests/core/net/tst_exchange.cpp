@@ -41,6 +41,7 @@ private Q_SLOTS:
     void snapshotKeepsAPrefixAndTheSpilledFile();
     void streamBodyCanBeLeftOut();
     void forceStreamDecodesAMislabelledStream();
+    void aCloseDelimitedStreamCutShortIsIncomplete();
     void refusedUploadSaysSo();
 
 private:
@@ -442,6 +443,44 @@ void TestExchange::forceStreamDecodesAMislabelledStream()
         QCOMPARE(exchange.assembled().text(), force ? u"Hello"_s : QString());
         QCOMPARE(exchange.timeline().events, force ? 3 : 0);
     }
+}
+
+// A close-delimited stream (no length, not chunked) that stops after a few events and
+// closes: the transport sees a normal end, the answer is still not whole. A demo
+// stream that ends properly is whole.
+void TestExchange::aCloseDelimitedStreamCutShortIsIncomplete()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+                return;
+            socket->readAll();
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                          "Connection: close\r\n\r\n");
+            for (int i = 0; i < 3; ++i)
+                socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
+                              "\n\n");
+            socket->disconnectFromHost();
+        });
+    });
+    Exchange exchange(&m_network, {});
+    QSignalSpy finished(&exchange, &Exchange::finished);
+    exchange.start(WireRequest {
+        "POST", u"http://127.0.0.1:%1/chat/completions"_s.arg(server.serverPort()), {}, "{}" });
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(exchange.status(), 200);
+    QCOMPARE(exchange.assembled().text(), u"w w w "_s);
+    QVERIFY2(exchange.incomplete().contains(u"without [DONE] or a finish reason"_s),
+        qPrintable(exchange.incomplete()));
+    QCOMPARE(exchange.snapshot().incomplete, exchange.incomplete());
+
+    const Run whole = send(kStream);
+    QCOMPARE(whole.exchange->status(), 200);
+    QVERIFY(whole.exchange->assembled().done);
+    QCOMPARE(whole.exchange->incomplete(), QString());
 }
 
 QTEST_GUILESS_MAIN(TestExchange)

@@ -13,6 +13,8 @@ private Q_SLOTS:
     void framing_data();
     void framing();
     void cutOffStreamIsNoticed();
+    void incompleteStreams_data();
+    void incompleteStreams();
 };
 
 void TestResponseBody::framing_data()
@@ -55,6 +57,59 @@ void TestResponseBody::cutOffStreamIsNoticed()
     QVERIFY(body.unterminatedEvent);
     QCOMPARE(body.assembled.text(), u"a"_s);
     QVERIFY(!body.assembled.done);
+}
+
+void TestResponseBody::incompleteStreams_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("reason"); // a part of it; empty: whole
+
+    const QByteArray chunk = R"(data: {"choices":[{"index":0,"delta":{"content":"a"}}]})"
+                             "\n\n";
+    const QByteArray finished
+        = R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
+          "\n\n";
+    const QByteArray sse = "text/event-stream";
+    QTest::newRow("chat with [DONE]") << sse << chunk + finished + "data: [DONE]\n\n" << QString();
+    QTest::newRow("chat finished, no [DONE]") << sse << chunk + finished << QString();
+    QTest::newRow("chat cut after tokens") << sse << chunk + chunk << u"without [DONE]"_s;
+    QTest::newRow("chat cut inside an event")
+        << sse << chunk + "data: {\"cho" << u"inside an event"_s;
+    QTest::newRow("chat error event") << sse
+                                      << chunk
+            + R"(data: {"error":{"message":"upstream died"}})"
+              "\n\n" << QString();
+    QTest::newRow("no event at all") << sse << QByteArray() << u"before any event"_s;
+    const QByteArray created = "event: response.created\ndata: "
+                               R"({"type":"response.created","response":{"id":"r"}})"
+                               "\n\n";
+    const QByteArray delta = "event: response.output_text.delta\ndata: "
+                             R"({"type":"response.output_text.delta","delta":"a"})"
+                             "\n\n";
+    const QByteArray completed
+        = "event: response.completed\ndata: "
+          R"({"type":"response.completed","response":{"id":"r","status":"completed"}})"
+          "\n\n";
+    QTest::newRow("responses completed") << sse << created + delta + completed << QString();
+    QTest::newRow("responses cut") << sse << created + delta << u"response.completed"_s;
+    QTest::newRow("a JSON body is not a stream")
+        << QByteArray("application/json") << QByteArray(R"({"choices":[)") << QString();
+}
+
+// A stream is whole when it says so, whatever the transport said.
+void TestResponseBody::incompleteStreams()
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, reason);
+    const DecodedBody decoded = decodeBody({ { "Content-Type"_ba, contentType } }, body);
+    const QString why
+        = incompleteReason(decoded.framing, decoded.assembled, decoded.unterminatedEvent);
+    if (reason.isEmpty())
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    else
+        QVERIFY2(why.contains(reason), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestResponseBody)
