@@ -15,6 +15,7 @@ private Q_SLOTS:
     void cutOffStreamIsNoticed();
     void incompleteStreams_data();
     void incompleteStreams();
+    void eventsAfterDoneAreKept();
 };
 
 void TestResponseBody::framing_data()
@@ -110,6 +111,21 @@ void TestResponseBody::incompleteStreams()
         QVERIFY2(why.isEmpty(), qPrintable(why));
     else
         QVERIFY2(why.contains(reason), qPrintable(why));
+}
+
+// Some gateways send verdicts after [DONE] (Portkey's guardrail results): they are
+// events of the stream, listed, and the answer stays whole.
+void TestResponseBody::eventsAfterDoneAreKept()
+{
+    const DecodedBody body = decodeBody({ { "Content-Type"_ba, "text/event-stream"_ba } },
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"
+        "data: [DONE]\n\n"
+        "data: {\"hook_results\":{\"before_request_hooks\":[]}}\n\n"_ba);
+    QCOMPARE(body.events.size(), 3);
+    QCOMPARE(body.events.last().data, "{\"hook_results\":{\"before_request_hooks\":[]}}"_ba);
+    QVERIFY(body.assembled.done);
+    QCOMPARE(body.assembled.text(), u"a"_s);
+    QCOMPARE(incompleteReason(body.framing, body.assembled), QString());
 }
 
 QTEST_GUILESS_MAIN(TestResponseBody)
