@@ -299,10 +299,65 @@ void checkRetryConfig(const GatewayRequest &r, QList<Issue> &issues)
         checkStatusCodes(issues, *r.retryConfig->onStatusCodes);
 }
 
+// The server-side YAML form (snake_case, string codes, a delay) written into the
+// header, which takes camelCase and numeric codes: said as such, with the header form
+// it amounts to (an error for codes as text, a warning otherwise). False when the text
+// is not in that form.
+bool explainYamlRetryConfig(const QJsonObject &object, QList<Issue> &issues)
+{
+    QStringList seen;
+    for (const QLatin1StringView key : { "on_status_codes"_L1, "retry_on_status_codes"_L1,
+             "delay"_L1, "use_retry_after_header"_L1 }) {
+        if (object.contains(key))
+            seen << key;
+    }
+    const QJsonValue listed = object.contains("on_status_codes"_L1)
+        ? object.value("on_status_codes"_L1)
+        : object.contains("retry_on_status_codes"_L1) ? object.value("retry_on_status_codes"_L1)
+                                                      : object.value("onStatusCodes"_L1);
+    QList<qint64> codes;
+    bool textCodes = false;
+    for (const QJsonValue code : listed.toArray()) {
+        bool ok = code.isDouble();
+        const qint64 number = code.isString() ? code.toString().toLongLong(&ok) : code.toInteger();
+        textCodes = textCodes || code.isString();
+        if (ok)
+            codes << number;
+    }
+    if (textCodes)
+        seen << u"codes as text"_s;
+    if (seen.isEmpty())
+        return false;
+    GatewayRequest offered;
+    RetryConfig retry;
+    const QJsonValue attempts = object.value("attempts"_L1);
+    if (attempts.isDouble() || attempts.isString())
+        retry.attempts
+            = attempts.isString() ? attempts.toString().toLongLong() : attempts.toInteger();
+    if (!codes.isEmpty())
+        retry.onStatusCodes = codes;
+    const QJsonValue afterHeader = object.value("use_retry_after_header"_L1);
+    if (afterHeader.isBool())
+        retry.useRetryAfterHeader = afterHeader.toBool();
+    offered.retryConfig = retry;
+    QString message = u"x-tfy-retry-config is written in the server-side YAML form (%1); the "
+                      "header takes camelCase keys and numeric codes: %2."_s.arg(seen.join(u", "_s),
+                          QString::fromUtf8(encodeRetryConfig(offered).value_or("{}")));
+    if (object.contains("delay"_L1))
+        message += u" The delay between attempts is set on the server only."_s;
+    // Codes as text cannot be what the gateway reads; YAML keys are sent as written,
+    // as any key it does not document.
+    if (textCodes)
+        error(issues, u"retryConfig"_s, message);
+    else
+        warning(issues, u"retryConfig"_s, message + u" It is sent as written."_s);
+    return true;
+}
+
 void explainRetryConfig(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
 {
     const auto object = explainedObject(name, text, u"retryConfig"_s, issues);
-    if (!object)
+    if (!object || explainYamlRetryConfig(*object, issues))
         return;
     for (auto it = object->begin(); it != object->end(); ++it) {
         const QJsonValue v = it.value();
@@ -422,12 +477,26 @@ void explainLoggingConfig(QByteArrayView name, QByteArrayView text, QList<Issue>
     const auto object = explainedObject(name, text, u"loggingEnabled"_s, issues);
     if (!object)
         return;
-    if (!object->value("enabled"_L1).isBool())
+    if (!object->value("enabled"_L1).isBool()) {
         error(issues, u"loggingEnabled"_s,
             uR"(x-tfy-logging-config must be {"enabled": true} or {"enabled": false}.)"_s);
-    else
+        return;
+    }
+    // tracing_project_fqn is documented (docs.truefoundry.com/gateway/request-logging);
+    // other keys are sent as written, with a word.
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        if (it.key() == "enabled"_L1)
+            continue;
+        if (it.key() == "tracing_project_fqn"_L1) {
+            if (!it.value().isString())
+                error(issues, u"loggingEnabled"_s,
+                    u"tracing_project_fqn in x-tfy-logging-config must be a string."_s);
+            continue;
+        }
         warning(issues, u"loggingEnabled"_s,
-            u"x-tfy-logging-config has keys besides \"enabled\"; it is sent as written."_s);
+            u"x-tfy-logging-config has a key the gateway does not document: %1; it is sent as "
+            "written."_s.arg(quoted(it.key())));
+    }
 }
 
 // --- x-tfy-guardrails ----------------------------------------------------------------
@@ -511,6 +580,33 @@ void explainMcpHeaders(QByteArrayView name, QByteArrayView text, QList<Issue> &i
     explainedObject(name, text, u"mcpHeaders"_s, issues);
 }
 
+// Keyed by the MCP server ("group/server"), each a header object of strings
+// (truefoundry.com/docs/ai-gateway/mcp/virtual-mcp-server).
+void checkMcpHeaders(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (!r.mcpHeaders)
+        return;
+    for (auto server = r.mcpHeaders->begin(); server != r.mcpHeaders->end(); ++server) {
+        if (!server.value().isObject()) {
+            error(issues, u"mcpHeaders"_s,
+                uR"(x-tfy-mcp-headers: %1 must map to headers, as {"%1":{"Authorization":"Bearer ..."}}.)"_s
+                    .arg(server.key()));
+            continue;
+        }
+        if (!server.key().contains(u'/'))
+            warning(issues, u"mcpHeaders"_s,
+                u"x-tfy-mcp-headers is keyed by the MCP server as group/server; %1 has no group."_s
+                    .arg(quoted(server.key())));
+        const QJsonObject headers = server.value().toObject();
+        for (auto h = headers.begin(); h != headers.end(); ++h) {
+            if (!h.value().isString())
+                error(issues, u"mcpHeaders"_s,
+                    u"x-tfy-mcp-headers: the header %1 of %2 must be a string."_s.arg(
+                        quoted(h.key()), server.key()));
+        }
+    }
+}
+
 // --- the table ---------------------------------------------------------------------------
 
 constexpr std::array kSpecs {
@@ -531,7 +627,7 @@ constexpr std::array kSpecs {
     GatewayHeaderSpec { headers::kGuardrails, "guardrails"_L1, decodeGuardrails, encodeGuardrails,
         noCheck, explainGuardrails },
     GatewayHeaderSpec { headers::kMcpHeaders, "mcpHeaders"_L1, decodeMcpHeaders, encodeMcpHeaders,
-        noCheck, explainMcpHeaders },
+        checkMcpHeaders, explainMcpHeaders },
 };
 
 } // namespace

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void roundTrip();
     void refusedTextIsExplained_data();
     void refusedTextIsExplained();
+    void documentedShapesAreQuietAndMcpHeadersChecked();
     void composeWritesTheTablesOrder();
     void validateReportsOnTheTablesField();
 };
@@ -111,8 +112,18 @@ void TestGatewayHeaders::refusedTextIsExplained_data()
         u"true or false (got \"yes\")"_s);
     row("retry unknown key", "x-tfy-retry-config", R"({"tries":2})", u"retryConfig"_s,
         u"does not document: \"tries\""_s);
+    // The server-side YAML form in the header: said, and the header form offered.
     row("retry codes as text", "x-tfy-retry-config", R"({"onStatusCodes":["429"]})",
-        u"retryConfig.onStatusCodes"_s, u"numbers like 429"_s);
+        u"retryConfig"_s, uR"(numeric codes: {"onStatusCodes":[429]})"_s);
+    row("retry in YAML form", "x-tfy-retry-config",
+        R"({"attempts":3,"on_status_codes":["429","503"],"delay":100})", u"retryConfig"_s,
+        uR"(server-side YAML form (on_status_codes, delay, codes as text); the header takes camelCase keys and numeric codes: {"attempts":3,"onStatusCodes":[429,503]}. The delay)"_s);
+    // YAML keys alone are a warning: sent as written, the header form offered.
+    row("retry delay in YAML form", "x-tfy-retry-config", R"({"attempts":2,"delay":100})",
+        u"retryConfig"_s,
+        uR"(numeric codes: {"attempts":2}. The delay between attempts is set on the server only. It is sent as written.)"_s);
+    row("logging unknown key", "x-tfy-logging-config", R"({"enabled":true,"project":"p"})",
+        u"loggingEnabled"_s, u"does not document: \"project\""_s);
     row("timeout with unit", "x-tfy-request-timeout", "2s", u"requestTimeoutMs"_s,
         u"whole number"_s);
     row("logging as text", "x-tfy-logging-config", R"({"enabled":"yes"})", u"loggingEnabled"_s,
@@ -138,6 +149,39 @@ void TestGatewayHeaders::refusedTextIsExplained()
     QCOMPARE(issues.size(), 1);
     QCOMPARE(issues.first().field, field);
     QVERIFY2(issues.first().message.contains(says), qPrintable(issues.first().message));
+}
+
+// What the gateway documents passes without a word; x-tfy-mcp-headers is checked as
+// the documentation shapes it, keyed by MCP server.
+void TestGatewayHeaders::documentedShapesAreQuietAndMcpHeadersChecked()
+{
+    QList<Issue> issues;
+    gatewayHeaderSpec("x-tfy-logging-config")
+        ->explain("x-tfy-logging-config",
+            R"({"enabled":true,"tracing_project_fqn":"tenant:tracing-project:p"})", issues);
+    QVERIFY(issues.isEmpty());
+
+    const auto mcpIssues = [](const QByteArray &text) {
+        GatewayRequest r;
+        const GatewayHeaderSpec *spec = gatewayHeaderSpec("x-tfy-mcp-headers");
+        QList<Issue> found;
+        if (!spec->decode(r, text))
+            spec->explain("x-tfy-mcp-headers", text, found);
+        else
+            spec->check(r, found);
+        return found;
+    };
+    QVERIFY(mcpIssues(R"({"backend-group/sentry":{"Authorization":"Bearer x"}})").isEmpty());
+    const QList<Issue> notHeaders = mcpIssues(R"({"backend-group/sentry":"Bearer x"})");
+    QCOMPARE(notHeaders.size(), 1);
+    QCOMPARE(notHeaders.first().severity, Issue::Severity::Error);
+    QVERIFY(notHeaders.first().message.contains(u"must map to headers"_s));
+    const QList<Issue> number = mcpIssues(R"({"g/s":{"X-Count":3}})");
+    QCOMPARE(number.size(), 1);
+    QVERIFY(number.first().message.contains(u"must be a string"_s));
+    const QList<Issue> noGroup = mcpIssues(R"({"sentry":{"Authorization":"Bearer x"}})");
+    QCOMPARE(noGroup.size(), 1);
+    QCOMPARE(noGroup.first().severity, Issue::Severity::Warning);
 }
 
 void TestGatewayHeaders::composeWritesTheTablesOrder()

@@ -119,7 +119,7 @@ void TestValidation::rules_data()
         << kChatBody << u"retryConfig.onStatusCodes"_s << u"600"_s;
     QTest::newRow("retry code string")
         << "POST"_ba << kChatUrl << with("x-tfy-retry-config", R"({"onStatusCodes":["429"]})")
-        << kChatBody << u"retryConfig.onStatusCodes"_s << u"numbers"_s;
+        << kChatBody << u"retryConfig"_s << u"numeric codes: {\"onStatusCodes\":[429]}"_s;
     QTest::newRow("retry codes not a list")
         << "POST"_ba << kChatUrl << with("x-tfy-retry-config", R"({"onStatusCodes":429})")
         << kChatBody << u"retryConfig.onStatusCodes"_s << u"list"_s;
