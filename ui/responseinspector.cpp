@@ -258,6 +258,8 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     const QString at = e.at.toLocalTime().toString(Qt::ISODate);
     QString status = e.status > 0 ? u"<b>%1</b>"_s.arg(e.status) : tr("<b>No response</b>");
     status += u" &nbsp; "_s + tr("recorded %1, from the history").arg(at.toHtmlEscaped());
+    if (const QString meaning = statusMeaning(e.status); !meaning.isEmpty())
+        status += u"<br><i>%1</i>"_s.arg(meaning.toHtmlEscaped());
     if (!e.error.isEmpty())
         status += u" &nbsp; <span style='%2'><b>%1</b></span>"_s.arg(
             e.error.toHtmlEscaped(), toneStyle(Tone::Error, palette()));
@@ -298,6 +300,9 @@ void ResponseInspector::onFinished()
                 error.message.toHtmlEscaped(), toneStyle(Tone::Error, palette()));
         m_status->setToolTip(error.detail);
     }
+    // What an error status means, beside the gateway's own message.
+    if (const QString meaning = statusMeaning(done.status); !meaning.isEmpty())
+        status += u"<br><i>%1</i>"_s.arg(meaning.toHtmlEscaped());
     // A stream that stopped before its end marker: the answer shown is not all of it.
     if (const QString why = m_exchange->incomplete(); !why.isEmpty()) {
         status += u" &nbsp; <span style='%2'><b>%1</b></span>"_s.arg(

@@ -265,6 +265,8 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
     out << "Status:          " << response.status << (response.reason.isEmpty() ? "" : " ")
         << QString::fromUtf8(response.reason) << " (" << QString::fromUtf8(response.httpVersion)
         << ")\n";
+    if (const QString meaning = statusMeaning(response.status); !meaning.isEmpty())
+        out << "Meaning:         " << meaning << '\n';
     for (const QString &problem : r.problems)
         out << "Problem:         " << problem << '\n';
     out << "Resolved model:  "

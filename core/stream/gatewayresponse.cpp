@@ -355,4 +355,54 @@ std::optional<BodyError> errorFromBody(QByteArrayView body)
     return std::nullopt;
 }
 
+QString statusMeaning(int status)
+{
+    switch (status) {
+    case 400:
+        return u"The request is malformed for the gateway or the provider: a header, a body "
+               "field or a model parameter."_s;
+    case 401:
+        return u"No token, or one the gateway does not accept: check the Authorization "
+               "header."_s;
+    case 403:
+        return u"The token is valid but not allowed this model or endpoint."_s;
+    case 404:
+        return u"This gateway has no such model or endpoint: check the model id and the base "
+               "URL."_s;
+    case 408:
+        return u"A timeout ran out (x-tfy-request-timeout or x-tfy-ttft-timeout-ms); for a "
+               "virtual model it triggers fallback."_s;
+    case 409:
+        return u"A conflict with the resource's current state (a file or batch in use)."_s;
+    case 410:
+        return u"The resource is gone (a file or batch deleted or expired)."_s;
+    case 412:
+        return u"A precondition failed: the resource changed since it was read."_s;
+    case 413:
+        return u"The request is too large for the gateway or the provider."_s;
+    case 422:
+        return u"The request is well formed, but a value in it cannot be processed."_s;
+    case 424:
+        return u"Something the request depends on failed: a guardrail, an MCP server or "
+               "another service."_s;
+    case 429:
+        return u"Rate limited, by the gateway's rules or by the provider; Retry-After says "
+               "when to try again."_s;
+    case 499:
+        return u"The client closed the request (a Cancel); the gateway stopped its "
+               "retries."_s;
+    case 500:
+        return u"An error inside the gateway or the provider."_s;
+    case 502:
+        return u"The provider answered badly or not at all."_s;
+    case 503:
+        return u"No healthy target: every target is down or marked unhealthy, or the "
+               "provider is overloaded."_s;
+    case 504:
+        return u"The provider did not answer in time."_s;
+    default:
+        return {};
+    }
+}
+
 } // namespace gs::core

@@ -94,4 +94,10 @@ struct BodyError
 };
 std::optional<BodyError> errorFromBody(QByteArrayView body);
 
+//! What an error status means from a gateway, in plain words, for every status the
+//! gateway's SDK types (400, 401, 403, 404, 408, 409, 410, 412, 413, 422, 424, 429,
+//! 499, 500, 502, 503, 504); shown next to the gateway's own message. Empty for
+//! others.
+QString statusMeaning(int status);
+
 } // namespace gs::core

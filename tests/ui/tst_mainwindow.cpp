@@ -111,6 +111,7 @@ private Q_SLOTS:
     void theSidebarCollapsesAndStaysSo();
     void cancelMidStreamKeepsThePartialAnswer();
     void aStreamCutShortSaysIncomplete();
+    void anErrorStatusIsExplained();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
     void keyboardToolCallsChoicesAndCopying();
@@ -576,6 +577,30 @@ void TestMainWindow::aStreamCutShortSaysIncomplete()
     const auto entries = listed.last().first().value<QList<gs::core::HistoryEntry>>();
     QCOMPARE(entries.size(), 1);
     QVERIFY2(entries.first().error.startsWith(u"Incomplete:"_s), qPrintable(entries.first().error));
+}
+
+// A 503 from a target that is down: the response line says what it means beside the
+// gateway's message; the Cancel button says what a cancel does at the gateway.
+void TestMainWindow::anErrorStatusIsExplained()
+{
+    MainWindow window(withDemo());
+    QVERIFY(showActive(window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    RequestPage *page = window.currentPage();
+    auto *model = view::part<QLineEdit>(page, "model");
+    model->setFocus();
+    model->selectAll();
+    QTest::keyClicks(model, u"openai-down/gpt-4o"_s);
+    QTest::keyClick(model, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->status(), 503);
+    QTRY_VERIFY2(view::statusText(page->inspector()).contains(u"No healthy target"_s),
+        qPrintable(view::statusText(page->inspector())));
+    auto *cancel
+        = view::buttonBeside(view::part<QWidget>(page->inspector(), "answer"), u"Cancel"_s);
+    QVERIFY(cancel);
+    QVERIFY(cancel->toolTip().contains(u"499"_s));
 }
 
 void TestMainWindow::cancelMidStreamKeepsThePartialAnswer()

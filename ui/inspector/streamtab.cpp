@@ -49,7 +49,8 @@ StreamTab::StreamTab(QWidget *parent)
     m_stats->setObjectName(u"streamStats"_s);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_cancel->setObjectName(u"cancelButton"_s);
-    m_cancel->setToolTip(tr("Stop this exchange; what arrived is kept (Esc)"));
+    m_cancel->setToolTip(tr("Stop this exchange; what arrived is kept (Esc). The gateway "
+                            "answers a closed request with 499 and stops its retries."));
     connect(m_cancel, &QPushButton::clicked, this, &StreamTab::cancelRequested);
     m_choice->setObjectName(u"choiceSelector"_s);
     m_choice->setVisible(false);

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void serverTimingFieldsAreCombined();
     void feedbackTarget_data();
     void feedbackTarget();
+    void everyTypedStatusIsExplained();
     void gatewayHeadersInOrder();
     void errorInBody_data();
     void errorInBody();
@@ -260,6 +261,16 @@ void TestGatewayResponse::errorInBody()
     QCOMPARE(error->message, message);
     QCOMPARE(error->code, code);
     QVERIFY(!error->raw.isUndefined());
+}
+
+// Every status the gateway's SDK types has plain words; a success has none.
+void TestGatewayResponse::everyTypedStatusIsExplained()
+{
+    for (const int status :
+        { 400, 401, 403, 404, 408, 409, 410, 412, 413, 422, 424, 429, 499, 500, 502, 503, 504 })
+        QVERIFY2(statusMeaning(status).size() > 20, qPrintable(QString::number(status)));
+    QVERIFY(statusMeaning(499).contains(u"retries"_s));
+    QCOMPARE(statusMeaning(200), QString());
 }
 
 QTEST_GUILESS_MAIN(TestGatewayResponse)
