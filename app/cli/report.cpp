@@ -208,6 +208,17 @@ QString incompleteOf(const ResponseReport &r)
         : QString();
 }
 
+QJsonValue cacheJson(const GatewayResponseInfo &info)
+{
+    if (info.cacheStatus.isEmpty())
+        return QJsonValue::Null;
+    QJsonObject cache { { u"status"_s, info.cacheStatus },
+        { u"cachedTraceId"_s, orNull(info.cachedTraceId) } };
+    cache.insert(u"similarityScore"_s,
+        info.cacheSimilarity ? QJsonValue(*info.cacheSimilarity) : QJsonValue(QJsonValue::Null));
+    return cache;
+}
+
 QJsonObject reportJson(const ResponseReport &r)
 {
     const GatewayResponseInfo &info = r.info;
@@ -252,6 +263,7 @@ QJsonObject reportJson(const ResponseReport &r)
         { u"usage"_s, a.usage.isUndefined() ? QJsonValue(QJsonValue::Null) : a.usage },
         { u"finishReason"_s, orNull(a.finishReason()) },
         { u"incomplete"_s, orNull(incompleteOf(r)) },
+        { u"cache"_s, cacheJson(info) },
         { u"error"_s, errorJson(r) },
         { u"problems"_s, QJsonArray::fromStringList(r.problems) },
     };
@@ -271,6 +283,8 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
         out << "Problem:         " << problem << '\n';
     out << "Resolved model:  "
         << (info.resolvedModel.isEmpty() ? u"(not reported)"_s : info.resolvedModel) << '\n';
+    if (const QString cache = info.cacheText(); !cache.isEmpty())
+        out << "Cache:           " << cache << '\n';
     out << "Body:            " << r.bodyBytes << " bytes";
     if (const QByteArray type = headerValue(response.headers, "content-type"); !type.isEmpty())
         out << ", " << QString::fromUtf8(type);

@@ -607,6 +607,51 @@ void checkMcpHeaders(const GatewayRequest &r, QList<Issue> &issues)
     }
 }
 
+// --- x-tfy-cache-config (no typed field) ----------------------------------------------
+
+// {"type":"semantic"|"exact-match","similarity_threshold":0.9,"ttl":600,"namespace":"..."}
+// (a third-party source only; checked loosely: unknown keys warn).
+void explainCacheConfig(
+    QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues)
+{
+    const auto object = explainedObject(name, text, field, issues);
+    if (!object)
+        return;
+    const QString type = object->value("type"_L1).toString();
+    if (!object->contains("type"_L1))
+        warning(issues, field,
+            u"x-tfy-cache-config has no \"type\" (\"semantic\" or \"exact-match\")."_s);
+    else if (type != "semantic"_L1 && type != "exact-match"_L1)
+        error(issues, field,
+            u"x-tfy-cache-config's type must be \"semantic\" or \"exact-match\" (got %1)."_s.arg(
+                quoted(object->value("type"_L1).toVariant().toString())));
+    for (auto it = object->begin(); it != object->end(); ++it) {
+        const QJsonValue v = it.value();
+        if (it.key() == "type"_L1)
+            continue;
+        if (it.key() == "similarity_threshold"_L1) {
+            if (!v.isDouble() || v.toDouble() <= 0 || v.toDouble() > 1)
+                error(issues, field,
+                    u"x-tfy-cache-config's similarity_threshold must be a number above 0, at "
+                    "most 1."_s);
+            else if (type == "exact-match"_L1)
+                warning(issues, field,
+                    u"similarity_threshold applies to semantic caching, not exact-match."_s);
+        } else if (it.key() == "ttl"_L1) {
+            if (!isWholeNumber(v) || v.toInteger() <= 0)
+                error(issues, field,
+                    u"x-tfy-cache-config's ttl must be a whole number of seconds above 0."_s);
+        } else if (it.key() == "namespace"_L1) {
+            if (!v.isString())
+                error(issues, field, u"x-tfy-cache-config's namespace must be a string."_s);
+        } else {
+            warning(issues, field,
+                u"x-tfy-cache-config has a key Gatescope does not know: %1; it is sent as "
+                "written."_s.arg(quoted(it.key())));
+        }
+    }
+}
+
 // --- the table ---------------------------------------------------------------------------
 
 constexpr std::array kSpecs {
@@ -643,6 +688,13 @@ const GatewayHeaderSpec *gatewayHeaderSpec(QByteArrayView name)
         return headerNameEquals(name, QByteArrayView(spec.name.data(), spec.name.size()));
     });
     return it == kSpecs.end() ? nullptr : &*it;
+}
+
+void explainUntypedGatewayHeader(
+    QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues)
+{
+    if (QByteArrayView(name).compare("x-tfy-cache-config", Qt::CaseInsensitive) == 0)
+        explainCacheConfig(name, text, field, issues);
 }
 
 } // namespace gs::core

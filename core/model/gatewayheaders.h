@@ -38,6 +38,12 @@ struct GatewayHeaderSpec
     void (*explain)(QByteArrayView name, QByteArrayView text, QList<Issue> &issues);
 };
 
+//! Problems with a gateway header that has no typed field but a documented shape
+//! (x-tfy-cache-config: type, similarity_threshold, ttl, namespace), appended to
+//! \a issues on \a field; unknown keys warn. Other headers: nothing.
+void explainUntypedGatewayHeader(
+    QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues);
+
 //! The gateway headers with a typed field, in the order compose() writes them.
 std::span<const GatewayHeaderSpec> gatewayHeaderSpecs();
 //! The entry for the header called \a name (compared case-insensitively), or null.

@@ -162,6 +162,9 @@ QList<Issue> validate(const GatewayRequest &r)
         if (const GatewayHeaderSpec *spec = gatewayHeaderSpec(h.name))
             spec->explain(h.name, h.value, headerIssues);
     }
+    // Headers with a documented shape but no typed field (x-tfy-cache-config).
+    for (const HttpHeader &h : r.extraHeaders)
+        explainUntypedGatewayHeader(h.name, h.value, fieldForHeader(h.name), headerIssues);
     for (const Issue &issue : std::as_const(headerIssues))
         c.add(issue);
     for (const HttpHeader &h : r.extraHeaders) {

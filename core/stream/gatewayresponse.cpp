@@ -241,6 +241,18 @@ FeedbackTarget decodeFeedbackTarget(QByteArrayView value)
     return t;
 }
 
+QString GatewayResponseInfo::cacheText() const
+{
+    if (cacheStatus.isEmpty())
+        return {};
+    QStringList details;
+    if (cacheSimilarity)
+        details << u"similarity %1"_s.arg(*cacheSimilarity);
+    if (!cachedTraceId.isEmpty())
+        details << u"cached from trace %1"_s.arg(cachedTraceId);
+    return details.isEmpty() ? cacheStatus : u"%1 (%2)"_s.arg(cacheStatus, details.join(u", "_s));
+}
+
 QList<GatewayAttempt> attemptsIn(const QJsonValue &applied)
 {
     const auto number
@@ -324,6 +336,13 @@ GatewayResponseInfo GatewayResponseInfo::fromHeaders(const HttpHeaders &headers)
                                                                    : u"more than one value"_s)
                       .arg(std::max(1, error.offset));
     }
+    info.cacheStatus = QString::fromUtf8(headerValue(headers, "x-tfy-cache-status")).trimmed();
+    bool similar = false;
+    const double similarity
+        = headerValue(headers, "x-tfy-cache-similarity-score").trimmed().toDouble(&similar);
+    if (similar)
+        info.cacheSimilarity = similarity;
+    info.cachedTraceId = QString::fromUtf8(headerValue(headers, "x-tfy-cached-trace-id")).trimmed();
     const QByteArray timing = combinedHeaderValue(headers, "server-timing");
     if (!timing.isNull())
         info.serverTiming = parseServerTiming(timing);

@@ -75,6 +75,14 @@ struct GatewayResponseInfo
     QString appliedConfigurationsError; //!< why the raw text is not JSON
     QList<ServerTimingMetric> serverTiming;
     QList<GatewayAttempt> attempts; //!< attemptsIn(appliedConfigurations)
+    //! The cache's word on the request (x-tfy-cache-status: hit, miss or error; empty
+    //! when absent), the similarity of a semantic hit and the trace it was cached from
+    //! (third-party sources only).
+    QString cacheStatus;
+    std::optional<double> cacheSimilarity;
+    QString cachedTraceId;
+    //! "hit (similarity 0.93, cached from trace …)", empty without a cache status.
+    QString cacheText() const;
     std::optional<FeedbackTarget> feedbackTarget;
     HttpHeaders gatewayHeaders; //!< every x-tfy-* header, in order
 

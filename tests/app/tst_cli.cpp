@@ -285,6 +285,22 @@ void TestCli::inspectStdin()
     QVERIFY(text.out.contains("! x-tfy-applied-configurations is not valid JSON"));
     QVERIFY(text.out.contains("raw: {broken"));
     QVERIFY(text.out.contains("Error:           no healthy upstream\n"));
+    QVERIFY(text.out.contains("Meaning:         No healthy target"));
+    QVERIFY(doc.value(u"cache"_s).isNull());
+
+    // The cache's headers, decoded.
+    const QByteArray cached = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "x-tfy-cache-status: hit\r\nx-tfy-cache-similarity-score: 0.93\r\n"
+                              "x-tfy-cached-trace-id: 0af7651916cd43dd\r\n\r\n{}"_ba;
+    const Run hit = run({ u"inspect"_s, u"-"_s, u"--json"_s }, cached);
+    const QJsonObject cache
+        = QJsonDocument::fromJson(hit.out).object().value(u"cache"_s).toObject();
+    QCOMPARE(cache.value(u"status"_s).toString(), u"hit"_s);
+    QCOMPARE(cache.value(u"similarityScore"_s).toDouble(), 0.93);
+    QCOMPARE(cache.value(u"cachedTraceId"_s).toString(), u"0af7651916cd43dd"_s);
+    const Run hitText = run({ u"inspect"_s, u"-"_s }, cached);
+    QVERIFY(hitText.out.contains(
+        "Cache:           hit (similarity 0.93, cached from trace 0af7651916cd43dd)"));
 }
 
 void TestCli::inspectBadInput()

@@ -170,6 +170,8 @@ void GatewayTab::showHeaders(const HttpHeaders &headers, const QString &requeste
                 += u" &nbsp; <span style='background:#e67e22;color:white'>&nbsp;%1&nbsp;</span>"_s
                        .arg(tr("rerouted"));
     }
+    if (const QString cache = info.cacheText(); !cache.isEmpty())
+        models += u"<br>"_s + tr("Cache: %1").arg(cache.toHtmlEscaped());
     // The attempts the Timing tab draws, in words: the two tabs tell one story.
     if (info.attempts.size() > 1) {
         QStringList steps;

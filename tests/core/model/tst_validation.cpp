@@ -154,6 +154,21 @@ void TestValidation::rules_data()
         << kChatBody << u"guardrails"_s << u"list of guardrail names"_s;
     QTest::newRow("mcp headers not json") << "POST"_ba << kChatUrl << with("x-tfy-mcp-headers", "{")
                                           << kChatBody << u"mcpHeaders"_s << u"not valid JSON"_s;
+    QTest::newRow("cache config of another type")
+        << "POST"_ba << kChatUrl << with("x-tfy-cache-config", R"({"type":"fuzzy","ttl":600})")
+        << kChatBody << u"header:x-tfy-cache-config"_s << u"\"semantic\" or \"exact-match\""_s;
+    QTest::newRow("cache ttl in words")
+        << "POST"_ba << kChatUrl << with("x-tfy-cache-config", R"({"type":"semantic","ttl":"10m"})")
+        << kChatBody << u"header:x-tfy-cache-config"_s << u"whole number of seconds"_s;
+    QTest::newRow("cache threshold above one")
+        << "POST"_ba << kChatUrl
+        << with("x-tfy-cache-config", R"({"type":"semantic","similarity_threshold":90})")
+        << kChatBody << u"header:x-tfy-cache-config"_s << u"at most 1"_s;
+    QTest::newRow("cache config documented")
+        << "POST"_ba << kChatUrl
+        << with("x-tfy-cache-config",
+               R"({"type":"semantic","similarity_threshold":0.9,"ttl":600,"namespace":"team-a"})")
+        << kChatBody << QString() << QString();
     QTest::newRow("responses without provider")
         << "POST"_ba << u"https://h/responses"_s << auth << kChatBody << u"providerName"_s
         << u"x-tfy-provider-name"_s;

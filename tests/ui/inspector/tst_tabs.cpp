@@ -83,7 +83,9 @@ void TestInspectorTabs::gatewaySaysWhenTheModelWasRerouted()
     const auto *feedback = tab.findChild<QLabel *>(u"feedback"_s);
     QVERIFY(feedback->text().contains(u"No feedback target"_s));
 
-    tab.showHeaders({ { "x-tfy-resolved-model", "demo/chat" } }, u"demo/chat"_s);
+    tab.showHeaders({ { "x-tfy-resolved-model", "demo/chat" }, { "x-tfy-cache-status", "miss" } },
+        u"demo/chat"_s);
+    QVERIFY(models->text().contains(u"Cache: miss"_s));
     QVERIFY(!view::reroutedShown(&tab));
     QVERIFY(!models->text().contains(u"rerouted"_s));
 
