@@ -305,7 +305,13 @@ DemoResponse DemoRouter::answer(
 
     DemoResponse r;
     r.fault = call.fault;
-    r.headers.append({ "x-tfy-applied-configurations", appliedConfigurations(routing, headers) });
+    // "x-gatescope-applied-shape: rule-ids" asks for the most likely real shape.
+    const bool ruleIds
+        = headerValue(request.headers, "x-gatescope-applied-shape").trimmed() == "rule-ids";
+    r.headers.append(
+        { "x-tfy-applied-configurations", appliedConfigurations(routing, headers, ruleIds) });
+    if (ruleIds)
+        r.headers.append(core::HttpHeader { "x-gatescope-applied-shape", "rule-ids (inferred)" });
     r.headers.append({ "x-tfy-feedback-target-id", feedbackTarget(random) });
     if (call.fault == DemoFault::OversizedHeader)
         r.headers.append({ "x-tfy-debug-trace", QByteArray(128 * 1024, 'x') });
@@ -362,8 +368,20 @@ DemoResponse DemoRouter::answer(
     return r;
 }
 
-QByteArray DemoRouter::appliedConfigurations(const Routing &routing, const GatewayHeaders &headers)
+QByteArray DemoRouter::appliedConfigurations(
+    const Routing &routing, const GatewayHeaders &headers, bool ruleIds)
 {
+    if (ruleIds) {
+        // Category to the ids of the rules applied: no explanation, no attempts.
+        QJsonObject ids { { u"rate_limiting"_s, QJsonArray { u"demo-rpm"_s } } };
+        const QJsonObject balancing = routing.applied.value("load_balancing"_L1).toObject();
+        if (!balancing.isEmpty())
+            ids.insert(u"load_balancing"_s, QJsonArray { balancing.value("rule_id"_L1) });
+        if (headers.hasGuardrails)
+            ids.insert(u"guardrails"_s,
+                QJsonArray::fromStringList(headers.inputGuardrails + headers.outputGuardrails));
+        return QJsonDocument(ids).toJson(QJsonDocument::Compact);
+    }
     QJsonObject applied = routing.applied;
     applied.insert(u"rate_limiting"_s,
         QJsonObject { { u"rule_id"_s, u"demo-rpm"_s }, { u"limit"_s, kRateLimitPerMinute },

@@ -122,7 +122,11 @@ private:
     //! Routes \a call and answers it: streamed, whole, or the error of the last target.
     DemoResponse answer(
         const DemoRequest &request, const Call &call, const GatewayHeaders &headers);
-    QByteArray appliedConfigurations(const Routing &routing, const GatewayHeaders &headers);
+    //! The explanatory shape (what was applied and why, with the attempts), or with
+    //! \a ruleIds the most likely real one: each category to the ids of the rules
+    //! applied (inferred from the gateway's metrics schema).
+    QByteArray appliedConfigurations(
+        const Routing &routing, const GatewayHeaders &headers, bool ruleIds = false);
 
     quint64 m_seed;
     qint64 m_requestCount = 0;

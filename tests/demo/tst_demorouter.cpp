@@ -1,5 +1,6 @@
 #include "core/model/gatewayrequest.h"
 #include "core/model/validation.h"
+#include "core/stream/gatewayresponse.h"
 #include "core/stream/openaiassembler.h"
 #include "core/stream/sseparser.h"
 #include "demo/demorouter.h"
@@ -257,6 +258,20 @@ void TestDemoRouter::fallbackAndRetriesAreReported()
     QCOMPARE(attempts.at(1).toObject().value(u"delay_before_ms"_s).toInt(), 100);
     QCOMPARE(attempts.at(2).toObject().value(u"status"_s).toInt(), 200);
     QVERIFY(r.headerDelayMs >= 100);
+
+    // The most likely real shape, asked for: category to rule ids, said to be inferred;
+    // the client reads it as it is (no attempts to draw).
+    const DemoResponse ids = router.handle(chat(R"({"model":"demo/fallback","messages":[]})",
+        { { "x-gatescope-applied-shape", "rule-ids" } }));
+    QCOMPARE(ids.status, 200);
+    const QJsonObject byCategory = appliedConfigurations(ids);
+    QCOMPARE(byCategory.value(u"load_balancing"_s).toArray(), QJsonArray { u"demo-fallback"_s });
+    QCOMPARE(byCategory.value(u"rate_limiting"_s).toArray(), QJsonArray { u"demo-rpm"_s });
+    QVERIFY(!byCategory.contains(u"retries"_s));
+    QCOMPARE(headerValue(ids.headers, "x-gatescope-applied-shape"), "rule-ids (inferred)"_ba);
+    const GatewayResponseInfo info = GatewayResponseInfo::fromHeaders(ids.headers);
+    QVERIFY(info.appliedConfigurationsError.isEmpty());
+    QVERIFY(info.attempts.isEmpty());
 
     // A flaky target: the retry succeeds, no fallback.
     const DemoResponse flaky
