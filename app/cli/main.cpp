@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "core/model/error.h"
+#include "core/net/trust.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -96,6 +97,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"gatescope-cli"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(GATESCOPE_VERSION));
 
+    // A private CA named as OpenSSL-based tools name it is trusted too.
+    gs::core::trustEnvironmentCaCertificates();
     QTextStream out(stdout);
     QTextStream err(stderr);
     QStringList args = QCoreApplication::arguments();

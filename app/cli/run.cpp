@@ -3,6 +3,7 @@
 #include "core/model/redaction.h"
 #include "core/model/validation.h"
 #include "core/net/exchange.h"
+#include "core/net/trust.h"
 #include "core/store/collection.h"
 #include "core/store/secretstore.h"
 #include "core/stream/gatewayresponse.h"
@@ -472,7 +473,11 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         u"Client-side deadline for each request (default 120)."_s, u"SECONDS"_s, u"120"_s);
     const QCommandLineOption insecureOption(u"insecure"_s,
         u"Accept certificate problems (self-hosted gateways); they are still reported."_s);
-    parser.addOptions({ demoOption, junitOption, jsonOption, maxTimeOption, insecureOption });
+    const QCommandLineOption cacertOption(u"cacert"_s,
+        u"Also trust the CA certificates in FILE (PEM): a self-hosted gateway's private CA."_s,
+        u"FILE"_s);
+    parser.addOptions(
+        { demoOption, junitOption, jsonOption, maxTimeOption, insecureOption, cacertOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli run: " << parser.errorText() << '\n';
         return kFailure;
@@ -541,6 +546,14 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         interrupts, network, {}, err };
     ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
     ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
+    if (parser.isSet(cacertOption)) {
+        const auto trusted = loadCaCertificates(parser.value(cacertOption));
+        if (!trusted) {
+            err << "gatescope-cli run: " << trusted.error().message << '\n';
+            return kFailure;
+        }
+        ctx.exchangeOptions.extraCaCertificates = *trusted;
+    }
     const bool json = parser.isSet(jsonOption);
     const std::optional<QString> onlyName
         = parser.isSet(options.name) ? std::optional(parser.value(options.name)) : std::nullopt;

@@ -2,6 +2,7 @@
 #include "core/interop/har.h"
 #include "core/model/validation.h"
 #include "core/net/exchange.h"
+#include "core/net/trust.h"
 #include "core/net/waterfall.h"
 #include "demo/demogateway.h"
 #include "interrupts.h"
@@ -231,6 +232,9 @@ struct SendOptions
         u"Print the body's bytes as they arrive instead of the assembled answer."_s };
     QCommandLineOption insecure { u"insecure"_s,
         u"Accept certificate problems (self-hosted gateways); they are still reported."_s };
+    QCommandLineOption cacert { u"cacert"_s,
+        u"Also trust the CA certificates in FILE (PEM): a self-hosted gateway's private CA."_s,
+        u"FILE"_s };
     QCommandLineOption forceStream { u"force-stream"_s,
         u"Decode the body as server-sent events whatever its Content-Type says."_s };
     QCommandLineOption har { u"har"_s,
@@ -241,7 +245,8 @@ struct SendOptions
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({ demo, maxTime, idle, json, raw, insecure, forceStream, har, seed });
+        parser.addOptions(
+            { demo, maxTime, idle, json, raw, insecure, cacert, forceStream, har, seed });
     }
 
     //! The settings, or what is wrong with the options.
@@ -273,6 +278,12 @@ struct SendOptions
             return refuse(idleSeconds.error().message);
         s.exchange.idleTimeoutMs = qint64(*idleSeconds * 1000);
         s.exchange.allowInsecureTls = parser.isSet(insecure);
+        if (parser.isSet(cacert)) {
+            const auto trusted = loadCaCertificates(parser.value(cacert));
+            if (!trusted)
+                return refuse(trusted.error().message);
+            s.exchange.extraCaCertificates = *trusted;
+        }
         // The report uses a stream's events and answer, never its raw bytes (--raw
         // prints them as they arrive): keeping a copy would only cost time, unless a HAR
         // wants it.

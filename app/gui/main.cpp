@@ -1,3 +1,4 @@
+#include "core/net/trust.h"
 #include "demo/demogateway.h"
 #include "screenshots.h"
 #include "ui/appicon.h"
@@ -120,6 +121,8 @@ int main(int argc, char *argv[])
     // The composition root: what the window is built from. Requests go through the
     // system's proxy settings.
     QNetworkProxyFactory::setUseSystemConfiguration(true);
+    // A private CA named in SSL_CERT_FILE or SSL_CERT_DIR is trusted too.
+    gs::core::trustEnvironmentCaCertificates();
     gs::ui::WindowParts parts;
     parts.vault = gs::core::SecretVault::forThisUser();
     parts.demoGateway = gs::demo::startLocalGateway;

@@ -6,6 +6,7 @@
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslConfiguration>
 #include <QSslError>
 #include <QTemporaryFile>
 #include <QTimer>
@@ -138,6 +139,11 @@ void Exchange::start(const WireRequest &wire)
             continue;
         }
         request.setRawHeader(h.name, h.value);
+    }
+    if (!m_options.extraCaCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_options.extraCaCertificates);
+        request.setSslConfiguration(tls);
     }
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));

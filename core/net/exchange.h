@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QStringList>
 
 #include <memory>
@@ -35,6 +36,9 @@ struct ExchangeOptions
     //! decoded events and the assembled answer (a terminal) turns this off and saves
     //! writing a long stream to a temporary file; other bodies are always kept.
     bool keepStreamBody = true;
+    //! Trusted in addition to the system's store (and SSL_CERT_FILE/SSL_CERT_DIR): a
+    //! self-hosted gateway's private CA (--cacert).
+    QList<QSslCertificate> extraCaCertificates;
 };
 
 //! Sends one composed request and streams the reply: records the timeline, decodes

@@ -5,6 +5,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -44,6 +47,7 @@ private Q_SLOTS:
     void sendTransportErrors();
     void sendHonoursTheEnvironmentProxy();
     void aStreamCutShortIsIncomplete();
+    void aPrivateCaIsTrustedWithCacertOrSslCertFile();
     void runCollection();
     void runOneFileByName();
     void importCurl();
@@ -617,6 +621,72 @@ void TestCli::aStreamCutShortIsIncomplete()
     QVERIFY2(out.contains("incomplete: the stream ended without [DONE]"), out.constData());
     QVERIFY2(out.contains("1 not sent or broken on the wire"), out.constData());
     QVERIFY(ran->exitCode() != 0);
+}
+
+// A gateway behind a private CA (a real TLS server on loopback): refused with the
+// reason, then trusted with --cacert on send and run, or through SSL_CERT_FILE.
+void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
+{
+    const QString certPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt");
+    QFile certFile(certPath);
+    QFile keyFile(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key"));
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(&certFile, QSsl::Pem));
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+    QSslServer server;
+    server.setSslConfiguration(tls);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                const QByteArray body = R"({"object":"list","data":[]})";
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Connection: close\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                socket->disconnectFromHost();
+            });
+        }
+    });
+    const QString path = writeFile(u"private-ca.http"_s,
+        u"# @name models\n# @expect status 200\nGET https://127.0.0.1:%1/models\n"_s
+            .arg(server.serverPort())
+            .toUtf8());
+    const auto cli = [](const QStringList &args, const QString &certFileEnv = {}) {
+        auto p = std::make_unique<QProcess>();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"SSL_CERT_FILE"_s);
+        if (!certFileEnv.isEmpty())
+            env.insert(u"SSL_CERT_FILE"_s, certFileEnv);
+        p->setProcessEnvironment(env);
+        QSignalSpy finished(p.get(), &QProcess::finished);
+        p->start(QStringLiteral(GATESCOPE_CLI), args);
+        return finished.wait(30000) ? std::move(p) : nullptr;
+    };
+    const auto refused = cli({ u"send"_s, path });
+    QVERIFY(refused);
+    QCOMPARE(refused->exitCode(), 3);
+    QVERIFY(refused->readAllStandardOutput().contains("self-signed"));
+
+    const auto trusted = cli({ u"send"_s, path, u"--cacert"_s, certPath, u"--json"_s });
+    QVERIFY(trusted);
+    QCOMPARE(trusted->exitCode(), 0);
+    QCOMPARE(
+        QJsonDocument::fromJson(trusted->readAllStandardOutput()).object().value(u"status"_s), 200);
+    const auto viaEnvironment = cli({ u"send"_s, path }, certPath);
+    QVERIFY(viaEnvironment);
+    QCOMPARE(viaEnvironment->exitCode(), 0);
+    const auto ran = cli({ u"run"_s, path, u"--cacert"_s, certPath });
+    QVERIFY(ran);
+    QCOMPARE(ran->exitCode(), 0);
+    QVERIFY(ran->readAllStandardOutput().contains("1 passed"));
+    const auto notPem = cli({ u"send"_s, path, u"--cacert"_s, path });
+    QVERIFY(notPem);
+    QVERIFY(notPem->exitCode() != 0);
+    QVERIFY(notPem->readAllStandardError().contains("no PEM certificate"));
 }
 
 void TestCli::runCollection()

@@ -1,4 +1,5 @@
 #include "core/net/exchange.h"
+#include "core/net/trust.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -122,6 +123,7 @@ private Q_SLOTS:
     void initTestCase();
     void selfSignedCertificateIsRefusedWithTheProblem();
     void allowInsecureStillReportsTheProblem();
+    void aPrivateCaIsTrustedWhenGiven();
     void redirectsAreFollowedAndShown();
     void redirectLoopStopsAtTheLimit();
 
@@ -166,6 +168,31 @@ void TestTlsAndRedirects::selfSignedCertificateIsRefusedWithTheProblem()
     QVERIFY2(exchange->error().message.contains(u"self-signed"_s, Qt::CaseInsensitive),
         qPrintable(exchange->error().message));
     QCOMPARE(server.requests(), 0); // nothing was sent over the refused connection
+}
+
+// The server's CA given (--cacert, a gateway's CA file): trusted in addition to the
+// system's store, with no problem to report; a file without a certificate is refused.
+void TestTlsAndRedirects::aPrivateCaIsTrustedWhenGiven()
+{
+    LoopbackServer server(true);
+    const auto ca = loadCaCertificates(
+        QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt"));
+    QVERIFY(ca);
+    QCOMPARE(ca->size(), 1);
+    ExchangeOptions options;
+    options.extraCaCertificates = *ca;
+    const auto exchange = run(server.base() + u"/chat/completions"_s, options);
+    QCOMPARE(exchange->error().kind, ExchangeError::Kind::None);
+    QCOMPARE(exchange->status(), 200);
+    QVERIFY2(exchange->tlsProblems().isEmpty(), qPrintable(exchange->tlsProblems().join(u'\n')));
+    // Another exchange without it is refused again: the trust was the request's own.
+    QCOMPARE(run(server.base() + u"/chat/completions"_s)->error().kind, ExchangeError::Kind::Tls);
+
+    const auto notPem
+        = loadCaCertificates(QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/README.md"));
+    QVERIFY(!notPem);
+    QVERIFY(notPem.error().message.contains(u"no PEM certificate"_s));
+    QVERIFY(!loadCaCertificates(u"/no/such/ca.pem"_s));
 }
 
 void TestTlsAndRedirects::allowInsecureStillReportsTheProblem()
