@@ -1,3 +1,4 @@
+#include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
 
 #include <QJsonArray>
@@ -21,6 +22,22 @@
 using namespace Qt::StringLiterals;
 
 // Runs the real gatescope-cli binary, as a user or a CI script would.
+namespace {
+
+// Runs the command line without blocking this process's event loop, so that a server
+// in the test can answer while it waits; null when it does not end within 30 s.
+std::unique_ptr<QProcess> runLive(const QStringList &args,
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    auto p = std::make_unique<QProcess>();
+    p->setProcessEnvironment(env);
+    QSignalSpy finished(p.get(), &QProcess::finished);
+    p->start(QStringLiteral(GATESCOPE_CLI), args);
+    return finished.wait(30000) ? std::move(p) : nullptr;
+}
+
+} // namespace
+
 class TestCli final : public QObject
 {
     Q_OBJECT
@@ -572,35 +589,12 @@ void TestCli::sendHonoursTheEnvironmentProxy()
 // answer as incomplete (JSON and text) and exits 3; run counts it broken on the wire.
 void TestCli::aStreamCutShortIsIncomplete()
 {
-    QTcpServer server;
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
-        while (QTcpSocket *socket = server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-                if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
-                    return;
-                socket->readAll();
-                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                              "Connection: close\r\n\r\n");
-                for (int i = 0; i < 3; ++i)
-                    socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
-                                  "\n\n");
-                socket->disconnectFromHost();
-            });
-        }
-    });
+    gs::tests::CutShortStreamServer server;
     const QString path = writeFile(u"cut.http"_s,
-        u"# @name cut\nPOST http://127.0.0.1:%1/chat/completions\nContent-Type: "
-        "application/json\n\n{\"model\":\"a/b\",\"stream\":true,\"messages\":[]}\n"_s
-            .arg(server.serverPort())
+        u"# @name cut\nPOST %1\nContent-Type: application/json\n\n"
+        "{\"model\":\"a/b\",\"stream\":true,\"messages\":[]}\n"_s.arg(server.chatUrl())
             .toUtf8());
-    // Asynchronous, so that the server above can answer while the CLI waits.
-    const auto cli = [](const QStringList &args) {
-        auto p = std::make_unique<QProcess>();
-        QSignalSpy finished(p.get(), &QProcess::finished);
-        p->start(QStringLiteral(GATESCOPE_CLI), args);
-        return finished.wait(30000) ? std::move(p) : nullptr;
-    };
+    const auto cli = [](const QStringList &args) { return runLive(args); };
     const auto json = cli({ u"send"_s, path, u"--json"_s });
     QVERIFY(json);
     QCOMPARE(json->exitCode(), 3);
@@ -656,15 +650,11 @@ void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
             .arg(server.serverPort())
             .toUtf8());
     const auto cli = [](const QStringList &args, const QString &certFileEnv = {}) {
-        auto p = std::make_unique<QProcess>();
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(u"SSL_CERT_FILE"_s);
         if (!certFileEnv.isEmpty())
             env.insert(u"SSL_CERT_FILE"_s, certFileEnv);
-        p->setProcessEnvironment(env);
-        QSignalSpy finished(p.get(), &QProcess::finished);
-        p->start(QStringLiteral(GATESCOPE_CLI), args);
-        return finished.wait(30000) ? std::move(p) : nullptr;
+        return runLive(args, env);
     };
     const auto refused = cli({ u"send"_s, path });
     QVERIFY(refused);

@@ -1,5 +1,6 @@
 #include "core/net/exchange.h"
 #include "demo/demogateway.h"
+#include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
 #include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
@@ -533,23 +534,7 @@ void TestMainWindow::theSidebarCollapsesAndStaysSo()
 // bar, the response line and the Stream tab, and the history keeps it so.
 void TestMainWindow::aStreamCutShortSaysIncomplete()
 {
-    QTcpServer server;
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
-        while (QTcpSocket *socket = server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-                if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
-                    return;
-                socket->readAll();
-                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                              "Connection: close\r\n\r\n");
-                for (int i = 0; i < 3; ++i)
-                    socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
-                                  "\n\n");
-                socket->disconnectFromHost();
-            });
-        }
-    });
+    gs::tests::CutShortStreamServer server;
     QTemporaryDir dir;
     MainWindow window(withDemo());
     window.history()->open(dir.filePath(u"history.sqlite"_s));
@@ -560,7 +545,7 @@ void TestMainWindow::aStreamCutShortSaysIncomplete()
     auto *url = view::part<QLineEdit>(page, "url");
     url->setFocus();
     url->selectAll();
-    QTest::keyClicks(url, u"http://127.0.0.1:%1/chat/completions"_s.arg(server.serverPort()));
+    QTest::keyClicks(url, server.chatUrl());
     QTest::keyClick(url, Qt::Key_Return, Qt::ControlModifier);
     QTRY_VERIFY(page->exchange() && page->exchange()->isFinished());
     QCOMPARE(page->exchange()->status(), 200);

@@ -1,5 +1,6 @@
 #include "core/net/exchange.h"
 #include "demo/demogateway.h"
+#include "tests/cutshortstream.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -450,26 +451,10 @@ void TestExchange::forceStreamDecodesAMislabelledStream()
 // stream that ends properly is whole.
 void TestExchange::aCloseDelimitedStreamCutShortIsIncomplete()
 {
-    QTcpServer server;
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
-        QTcpSocket *socket = server.nextPendingConnection();
-        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-            if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
-                return;
-            socket->readAll();
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                          "Connection: close\r\n\r\n");
-            for (int i = 0; i < 3; ++i)
-                socket->write(R"(data: {"choices":[{"index":0,"delta":{"content":"w "}}]})"
-                              "\n\n");
-            socket->disconnectFromHost();
-        });
-    });
+    gs::tests::CutShortStreamServer server;
     Exchange exchange(&m_network, {});
     QSignalSpy finished(&exchange, &Exchange::finished);
-    exchange.start(WireRequest {
-        "POST", u"http://127.0.0.1:%1/chat/completions"_s.arg(server.serverPort()), {}, "{}" });
+    exchange.start(WireRequest { "POST", server.chatUrl(), {}, "{}" });
     QVERIFY(finished.wait(20000));
     QCOMPARE(exchange.status(), 200);
     QCOMPARE(exchange.assembled().text(), u"w w w "_s);
