@@ -1,6 +1,7 @@
 #include "responseinspector.h"
 
 #include "core/net/exchange.h"
+#include "core/net/trust.h"
 #include "core/net/waterfall.h"
 #include "core/store/history.h"
 #include "core/stream/gatewayresponse.h"
@@ -292,6 +293,7 @@ void ResponseInspector::onFinished()
     if (m_headers->topLevelItemCount() == 0 && m_exchange->status() > 0)
         onHeaders();
     refresh();
+    m_status->setToolTip(QString());
     QString status = statusLine();
     const ExchangeError &error = m_exchange->error();
     if (error.kind != ExchangeError::Kind::None) {
@@ -315,6 +317,25 @@ void ResponseInspector::onFinished()
         status += u"<br>"_s + tr("Redirected to %1").arg(r.toHtmlEscaped());
     for (const QString &p : m_exchange->tlsProblems())
         status += u"<br>"_s + tr("TLS: %1").arg(p.toHtmlEscaped());
+    // The certificate the gateway presented; a warning when it expires soon.
+    if (!m_exchange->peerCertificates().isEmpty()) {
+        const QSslCertificate &leaf = m_exchange->peerCertificates().first();
+        const CertificateSummary s = summarize(leaf);
+        status += u"<br>"_s
+            + tr("Certificate: %1, issued by %2, valid until %3")
+                  .arg(s.subject.toHtmlEscaped(), s.issuer.toHtmlEscaped(),
+                      QLocale().toString(s.notAfter.toLocalTime(), QLocale::ShortFormat));
+        if (const QString soon = expiryWarning(leaf, QDateTime::currentDateTimeUtc());
+            !soon.isEmpty())
+            status += u" &nbsp; <span style='%2'><b>%1</b></span>"_s.arg(
+                tr("the certificate %1").arg(soon).toHtmlEscaped(),
+                toneStyle(Tone::Warning, palette()));
+        QStringList tip { tr("SHA-256 %1").arg(s.sha256) };
+        if (!s.names.isEmpty())
+            tip << tr("Valid for %1").arg(s.names.join(u", "_s));
+        const QString before = m_status->toolTip();
+        m_status->setToolTip((before.isEmpty() ? QString() : before + u'\n') + tip.join(u'\n'));
+    }
     m_status->setText(status);
 
     // Errors from the gateway: a JSON error body, or error objects in the stream.

@@ -205,6 +205,18 @@ void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseR
         out << "redirected to " << redactor.url(redirect) << '\n';
     for (const QString &problem : exchange.tlsProblems())
         out << "TLS: " << problem << '\n';
+    // The chain the gateway presented, as a user checks it.
+    for (const QSslCertificate &c : exchange.peerCertificates()) {
+        const CertificateSummary s = summarize(c);
+        out << "TLS certificate: " << s.subject << ", issued by " << s.issuer << ", valid "
+            << s.notBefore.toUTC().toString(Qt::ISODate) << " to "
+            << s.notAfter.toUTC().toString(Qt::ISODate);
+        if (!s.names.isEmpty())
+            out << ", for " << s.names.join(u", "_s);
+        out << "\n                 SHA-256 " << s.sha256 << '\n';
+        if (const QString soon = expiryWarning(c, QDateTime::currentDateTimeUtc()); !soon.isEmpty())
+            out << "TLS warning: the certificate " << soon << '\n';
+    }
 }
 
 //! What send was asked to do, its options read and checked together.
@@ -415,6 +427,21 @@ private:
                 QJsonArray::fromStringList(redactedUrls(exchange.redirects(), m_redactor)));
         if (!exchange.tlsProblems().isEmpty())
             doc.insert(u"tlsProblems"_s, QJsonArray::fromStringList(exchange.tlsProblems()));
+        if (!exchange.peerCertificates().isEmpty()) {
+            QJsonArray chain;
+            for (const QSslCertificate &c : exchange.peerCertificates()) {
+                const CertificateSummary s = summarize(c);
+                const QString soon = expiryWarning(c, QDateTime::currentDateTimeUtc());
+                chain.append(QJsonObject { { u"subject"_s, s.subject }, { u"issuer"_s, s.issuer },
+                    { u"names"_s, QJsonArray::fromStringList(s.names) },
+                    { u"notBefore"_s, s.notBefore.toUTC().toString(Qt::ISODate) },
+                    { u"notAfter"_s, s.notAfter.toUTC().toString(Qt::ISODate) },
+                    { u"sha256"_s, s.sha256 },
+                    { u"expiryWarning"_s,
+                        soon.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(soon) } });
+            }
+            doc.insert(u"tlsCertificates"_s, chain);
+        }
         return doc;
     }
 

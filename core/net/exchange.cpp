@@ -170,7 +170,10 @@ void Exchange::start(const WireRequest &wire)
         if (m_timeline.connecting < 0)
             m_timeline.connecting = now();
     });
-    connect(reply, &QNetworkReply::encrypted, this, [this] { m_timeline.encrypted = now(); });
+    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+        m_timeline.encrypted = now();
+        m_peerCertificates = reply->sslConfiguration().peerCertificateChain();
+    });
     m_uploadTotal = wire.body.size();
     connect(reply, &QNetworkReply::uploadProgress, this,
         [this](qint64 sent, qint64) { m_uploaded = std::max(m_uploaded, sent); });
@@ -188,6 +191,8 @@ void Exchange::start(const WireRequest &wire)
     connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
         for (const QSslError &e : errors)
             m_tlsProblems << e.errorString();
+        // A refused server's chain too: what it presented is what the user checks.
+        m_peerCertificates = reply->sslConfiguration().peerCertificateChain();
         if (m_options.allowInsecureTls)
             reply->ignoreSslErrors();
     });

@@ -83,6 +83,8 @@ public:
     const QStringList &redirects() const { return m_redirects; }
     //! Certificate problems seen (and ignored only when allowInsecureTls).
     const QStringList &tlsProblems() const { return m_tlsProblems; }
+    //! The certificate chain the server presented (leaf first); empty without TLS.
+    const QList<QSslCertificate> &peerCertificates() const { return m_peerCertificates; }
     //! Things the user should know about how the request was sent.
     const QStringList &notes() const { return m_notes; }
     //! Whether the stream ended inside an event (which was dropped).
@@ -146,6 +148,7 @@ private:
     WireRequest m_sent;
     QStringList m_redirects;
     QStringList m_tlsProblems;
+    QList<QSslCertificate> m_peerCertificates;
     QStringList m_notes;
     bool m_finished = false;
     bool m_canceled = false;

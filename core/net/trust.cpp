@@ -1,5 +1,6 @@
 #include "core/net/trust.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QSslConfiguration>
@@ -40,6 +41,34 @@ QList<QSslCertificate> caCertificatesFromEnvironment()
         }
     }
     return certificates;
+}
+
+CertificateSummary summarize(const QSslCertificate &certificate)
+{
+    CertificateSummary s;
+    s.subject = certificate.subjectDisplayName();
+    s.issuer = certificate.issuerDisplayName();
+    const auto names = certificate.subjectAlternativeNames();
+    for (auto it = names.cbegin(); it != names.cend(); ++it)
+        s.names << it.value();
+    s.notBefore = certificate.effectiveDate();
+    s.notAfter = certificate.expiryDate();
+    s.sha256 = QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':'));
+    return s;
+}
+
+QString expiryWarning(const QSslCertificate &certificate, const QDateTime &now)
+{
+    const QDateTime expiry = certificate.expiryDate();
+    if (!expiry.isValid())
+        return {};
+    const qint64 days = now.daysTo(expiry);
+    const QString date = expiry.toUTC().toString(Qt::ISODate).left(10);
+    if (expiry < now)
+        return u"expired on %1"_s.arg(date);
+    if (days < 14)
+        return u"expires in %1 day(s) (%2)"_s.arg(days).arg(date);
+    return {};
 }
 
 qsizetype trustEnvironmentCaCertificates()

@@ -2,9 +2,11 @@
 
 #include "core/model/error.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
+#include <QStringList>
 
 namespace gs::core {
 
@@ -17,6 +19,22 @@ Result<QList<QSslCertificate>> loadCaCertificates(const QString &path);
 //! separated by ':', of PEM files) name, as OpenSSL-based tools read them: trusted in
 //! addition to the system's store. Files that cannot be read are passed over.
 QList<QSslCertificate> caCertificatesFromEnvironment();
+
+//! A certificate as a user checks it: who it names, who issued it, the names it is
+//! valid for, when, and its SHA-256 fingerprint.
+struct CertificateSummary
+{
+    QString subject;
+    QString issuer;
+    QStringList names; //!< subject alternative names (DNS and IP)
+    QDateTime notBefore;
+    QDateTime notAfter;
+    QString sha256; //!< hex, colon-separated
+};
+CertificateSummary summarize(const QSslCertificate &certificate);
+//! "expires in 3 days (2026-12-06)" when \a certificate expires within 14 days of
+//! \a now (or has expired); empty otherwise.
+QString expiryWarning(const QSslCertificate &certificate, const QDateTime &now);
 
 //! Adds caCertificatesFromEnvironment() to the default TLS configuration of this
 //! process; returns how many certificates it added. Called once at start.

@@ -664,8 +664,13 @@ void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
     const auto trusted = cli({ u"send"_s, path, u"--cacert"_s, certPath, u"--json"_s });
     QVERIFY(trusted);
     QCOMPARE(trusted->exitCode(), 0);
-    QCOMPARE(
-        QJsonDocument::fromJson(trusted->readAllStandardOutput()).object().value(u"status"_s), 200);
+    const QJsonObject trustedDoc
+        = QJsonDocument::fromJson(trusted->readAllStandardOutput()).object();
+    QCOMPARE(trustedDoc.value(u"status"_s), 200);
+    const QJsonObject leaf = trustedDoc.value(u"tlsCertificates"_s).toArray().first().toObject();
+    QCOMPARE(leaf.value(u"subject"_s).toString(), u"Gatescope test server"_s);
+    QVERIFY(leaf.value(u"notAfter"_s).toString().startsWith(u"2126-"_s));
+    QVERIFY(leaf.value(u"expiryWarning"_s).isNull());
     const auto viaEnvironment = cli({ u"send"_s, path }, certPath);
     QVERIFY(viaEnvironment);
     QCOMPARE(viaEnvironment->exitCode(), 0);

@@ -731,6 +731,11 @@ void TestMainWindow::certificateProblemsAreShown()
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->status(), 200);
     QVERIFY(view::statusText(page->inspector()).contains(u"self-signed"_s, Qt::CaseInsensitive));
+    // The certificate the server presented, as the user checks it.
+    QVERIFY2(
+        view::statusText(page->inspector())
+            .contains(u"Certificate: Gatescope test server, issued by Gatescope test server"_s),
+        qPrintable(view::statusText(page->inspector())));
 }
 
 void TestMainWindow::savedFileCarriesNoToken()

@@ -185,6 +185,17 @@ void TestTlsAndRedirects::aPrivateCaIsTrustedWhenGiven()
     QCOMPARE(exchange->error().kind, ExchangeError::Kind::None);
     QCOMPARE(exchange->status(), 200);
     QVERIFY2(exchange->tlsProblems().isEmpty(), qPrintable(exchange->tlsProblems().join(u'\n')));
+    // The chain the server presented, as the user checks it.
+    QCOMPARE(exchange->peerCertificates().size(), 1);
+    const CertificateSummary s = summarize(exchange->peerCertificates().first());
+    QCOMPARE(s.subject, u"Gatescope test server"_s);
+    QVERIFY(s.names.contains(u"127.0.0.1"_s) && s.names.contains(u"localhost"_s));
+    QCOMPARE(s.sha256.count(u':'), 31);
+    QCOMPARE(s.notAfter.date().year(), 2126);
+    const QSslCertificate &leaf = exchange->peerCertificates().first();
+    QCOMPARE(expiryWarning(leaf, QDateTime::currentDateTimeUtc()), QString());
+    QVERIFY(expiryWarning(leaf, s.notAfter.addDays(-3)).startsWith(u"expires in 3 day"_s));
+    QVERIFY(expiryWarning(leaf, s.notAfter.addDays(1)).startsWith(u"expired on 2126"_s));
     // Another exchange without it is refused again: the trust was the request's own.
     QCOMPARE(run(server.base() + u"/chat/completions"_s)->error().kind, ExchangeError::Kind::Tls);
 
