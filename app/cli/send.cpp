@@ -247,6 +247,12 @@ struct SendOptions
     QCommandLineOption cacert { u"cacert"_s,
         u"Also trust the CA certificates in FILE (PEM): a self-hosted gateway's private CA."_s,
         u"FILE"_s };
+    QCommandLineOption cert { u"cert"_s,
+        u"Present the client certificate in FILE (PEM) to a gateway that requires one; with "
+        "--key."_s,
+        u"FILE"_s };
+    QCommandLineOption key { u"key"_s,
+        u"The client certificate's private key (PEM, not encrypted)."_s, u"FILE"_s };
     QCommandLineOption forceStream { u"force-stream"_s,
         u"Decode the body as server-sent events whatever its Content-Type says."_s };
     QCommandLineOption har { u"har"_s,
@@ -257,8 +263,8 @@ struct SendOptions
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions(
-            { demo, maxTime, idle, json, raw, insecure, cacert, forceStream, har, seed });
+        parser.addOptions({ demo, maxTime, idle, json, raw, insecure, cacert, cert, key,
+            forceStream, har, seed });
     }
 
     //! The settings, or what is wrong with the options.
@@ -295,6 +301,15 @@ struct SendOptions
             if (!trusted)
                 return refuse(trusted.error().message);
             s.exchange.extraCaCertificates = *trusted;
+        }
+        if (parser.isSet(cert) != parser.isSet(key))
+            return refuse(u"--cert and --key go together: the client certificate and its key"_s);
+        if (parser.isSet(cert)) {
+            const auto identity = loadClientIdentity(parser.value(cert), parser.value(key));
+            if (!identity)
+                return refuse(identity.error().message);
+            s.exchange.clientCertificate = identity->certificate;
+            s.exchange.clientKey = identity->key;
         }
         // The report uses a stream's events and answer, never its raw bytes (--raw
         // prints them as they arrive): keeping a copy would only cost time, unless a HAR

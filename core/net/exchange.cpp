@@ -140,9 +140,13 @@ void Exchange::start(const WireRequest &wire)
         }
         request.setRawHeader(h.name, h.value);
     }
-    if (!m_options.extraCaCertificates.isEmpty()) {
+    if (!m_options.extraCaCertificates.isEmpty() || !m_options.clientCertificate.isNull()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(m_options.extraCaCertificates);
+        if (!m_options.clientCertificate.isNull()) {
+            tls.setLocalCertificate(m_options.clientCertificate);
+            tls.setPrivateKey(m_options.clientKey);
+        }
         request.setSslConfiguration(tls);
     }
     if (m_options.deadlineMs > 0)
@@ -434,6 +438,12 @@ void Exchange::onFinished()
                 m_tlsProblems.join(u"; "_s));
         if (m_status != 0 && kind == ExchangeError::Kind::Other)
             kind = ExchangeError::Kind::Protocol;
+        // Closed over a fresh TLS connection before any answer: that is also how a
+        // gateway refuses a client without the certificate it requires (with TLS 1.3
+        // the client's handshake has already ended then, so Qt sees a plain close).
+        const bool mayWantClientCertificate = m_reply->url().scheme() == "https"_L1
+            && !m_timeline.connectionReused && m_timeline.headers < 0 && m_tlsProblems.isEmpty()
+            && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
         // A server that refuses a body (413) often answers and closes while the body
         // is still going out; Qt then says only that the write failed ("Unknown
         // error"), and its requestSent means "queued", not "delivered".
@@ -452,6 +462,13 @@ void Exchange::onFinished()
                     = u"The server closed the connection before answering, while the %1-byte body was being sent; it may refuse bodies this large (413)."_s
                           .arg(m_uploadTotal);
             }
+            if (mayWantClientCertificate)
+                message += m_options.clientCertificate.isNull()
+                    ? u" Over TLS this is also how a gateway refuses a client without the "
+                      "client certificate it requires (--cert and --key)."_s
+                    : u" Over TLS this is also how a gateway refuses a client certificate it "
+                      "does not accept (%1)."_s.arg(
+                          m_options.clientCertificate.subjectDisplayName());
             fail(kind, message, m_reply->errorString());
         }
     }

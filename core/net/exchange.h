@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSslCertificate>
+#include <QSslKey>
 #include <QStringList>
 
 #include <memory>
@@ -39,6 +40,9 @@ struct ExchangeOptions
     //! Trusted in addition to the system's store (and SSL_CERT_FILE/SSL_CERT_DIR): a
     //! self-hosted gateway's private CA (--cacert).
     QList<QSslCertificate> extraCaCertificates;
+    //! A client certificate and its key, for gateways that require one (mTLS).
+    QSslCertificate clientCertificate { QByteArray() }; // null: none
+    QSslKey clientKey;
 };
 
 //! Sends one composed request and streams the reply: records the timeline, decodes

@@ -24,6 +24,26 @@ Result<QList<QSslCertificate>> loadCaCertificates(const QString &path)
     return certificates;
 }
 
+Result<ClientIdentity> loadClientIdentity(const QString &certificatePath, const QString &keyPath)
+{
+    const auto certificates = loadCaCertificates(certificatePath);
+    if (!certificates)
+        return std::unexpected(certificates.error());
+    QFile file(keyPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::unexpected(Error { Error::Kind::Io,
+            u"Cannot read the key file %1: %2."_s.arg(keyPath, file.errorString()), {} });
+    const QByteArray pem = file.readAll();
+    QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        return std::unexpected(Error { Error::Kind::Usage,
+            u"The key file %1 holds no unencrypted PEM private key (RSA or EC)."_s.arg(keyPath),
+            {} });
+    return ClientIdentity { certificates->first(), key };
+}
+
 QList<QSslCertificate> caCertificatesFromEnvironment()
 {
     QList<QSslCertificate> certificates;

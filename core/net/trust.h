@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QSslCertificate>
+#include <QSslKey>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +15,15 @@ namespace gs::core {
 //! to trust in addition to the system's store (--cacert, a gateway's CA file). An
 //! error names the file and why: unreadable, or no certificate in it.
 Result<QList<QSslCertificate>> loadCaCertificates(const QString &path);
+
+//! A client certificate (PEM) and its private key (PEM, RSA or EC, not encrypted)
+//! for mTLS. An error names the file and why.
+struct ClientIdentity
+{
+    QSslCertificate certificate;
+    QSslKey key;
+};
+Result<ClientIdentity> loadClientIdentity(const QString &certificatePath, const QString &keyPath);
 
 //! The certificates that SSL_CERT_FILE (a PEM file) and SSL_CERT_DIR (folders,
 //! separated by ':', of PEM files) name, as OpenSSL-based tools read them: trusted in

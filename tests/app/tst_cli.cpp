@@ -678,6 +678,27 @@ void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
     QVERIFY(ran);
     QCOMPARE(ran->exitCode(), 0);
     QVERIFY(ran->readAllStandardOutput().contains("1 passed"));
+    // A gateway that requires a client certificate (mTLS): refused without, saying so;
+    // accepted with --cert and --key.
+    QSslConfiguration mutual = tls;
+    mutual.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    mutual.setCaCertificates({ tls.localCertificate() });
+    server.setSslConfiguration(mutual);
+    const QString keyPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key");
+    const auto withoutCert = cli({ u"send"_s, path, u"--cacert"_s, certPath });
+    QVERIFY(withoutCert);
+    QCOMPARE(withoutCert->exitCode(), 3);
+    QVERIFY(withoutCert->readAllStandardOutput().contains("client certificate it requires"));
+    const auto withCert = cli(
+        { u"send"_s, path, u"--cacert"_s, certPath, u"--cert"_s, certPath, u"--key"_s, keyPath });
+    QVERIFY(withCert);
+    QCOMPARE(withCert->exitCode(), 0);
+    const auto certAlone = cli({ u"send"_s, path, u"--cert"_s, certPath });
+    QVERIFY(certAlone);
+    QVERIFY(certAlone->exitCode() != 0);
+    QVERIFY(certAlone->readAllStandardError().contains("go together"));
+    server.setSslConfiguration(tls);
+
     const auto notPem = cli({ u"send"_s, path, u"--cacert"_s, path });
     QVERIFY(notPem);
     QVERIFY(notPem->exitCode() != 0);

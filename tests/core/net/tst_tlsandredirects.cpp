@@ -23,13 +23,18 @@ namespace {
 class LoopbackServer final : public QObject
 {
 public:
-    explicit LoopbackServer(bool tls)
+    explicit LoopbackServer(bool tls, bool requireClientCertificate = false)
     {
         if (tls) {
             auto *server = new QSslServer(this);
             QSslConfiguration config = QSslConfiguration::defaultConfiguration();
             config.setLocalCertificate(readCertificate());
             config.setPrivateKey(readKey());
+            if (requireClientCertificate) {
+                // Clients must present a certificate this CA issued.
+                config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+                config.setCaCertificates({ readCertificate() });
+            }
             server->setSslConfiguration(config);
             m_server = server;
         } else {
@@ -124,6 +129,7 @@ private Q_SLOTS:
     void selfSignedCertificateIsRefusedWithTheProblem();
     void allowInsecureStillReportsTheProblem();
     void aPrivateCaIsTrustedWhenGiven();
+    void aClientCertificateIsPresentedWhenRequired();
     void redirectsAreFollowedAndShown();
     void redirectLoopStopsAtTheLimit();
 
@@ -204,6 +210,33 @@ void TestTlsAndRedirects::aPrivateCaIsTrustedWhenGiven()
     QVERIFY(!notPem);
     QVERIFY(notPem.error().message.contains(u"no PEM certificate"_s));
     QVERIFY(!loadCaCertificates(u"/no/such/ca.pem"_s));
+}
+
+// A server that requires a client certificate issued by its CA (mTLS): without one
+// the handshake fails and the message says so; with it the request goes through.
+void TestTlsAndRedirects::aClientCertificateIsPresentedWhenRequired()
+{
+    const QString certPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt");
+    const QString keyPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key");
+    const auto identity = loadClientIdentity(certPath, keyPath);
+    QVERIFY(identity);
+    QVERIFY(!identity->key.isNull());
+    LoopbackServer server(true, /*requireClientCertificate=*/true);
+    ExchangeOptions options;
+    options.extraCaCertificates = { identity->certificate };
+    const auto refused = run(server.base() + u"/chat/completions"_s, options);
+    QVERIFY(refused->error().kind != ExchangeError::Kind::None);
+    QCOMPARE(refused->status(), 0);
+    QVERIFY2(refused->error().message.contains(u"client certificate it requires"_s),
+        qPrintable(refused->error().message));
+
+    options.clientCertificate = identity->certificate;
+    options.clientKey = identity->key;
+    const auto accepted = run(server.base() + u"/chat/completions"_s, options);
+    QCOMPARE(accepted->error().kind, ExchangeError::Kind::None);
+    QCOMPARE(accepted->status(), 200);
+
+    QVERIFY(!loadClientIdentity(certPath, certPath)); // a certificate is not a key
 }
 
 void TestTlsAndRedirects::allowInsecureStillReportsTheProblem()
