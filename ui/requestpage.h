@@ -10,7 +10,6 @@
 
 class QLabel;
 class QNetworkAccessManager;
-class QSplitter;
 
 namespace KSyntaxHighlighting {
 class Repository;
@@ -51,7 +50,6 @@ public:
 
     RequestEditor *editor() const { return m_editor; }
     ResponseInspector *inspector() const { return m_inspector; }
-    ShareSplitter *splitter() const { return m_splitter; }
     //! The exchange shown in the inspector (running or finished), if any.
     core::Exchange *exchange() const { return m_exchange.get(); }
     //! The last exchange, once finished, as a value (null before).

@@ -165,7 +165,7 @@ WaterfallWidget::Layout WaterfallWidget::layoutFor(const QSizeF &size) const
     return l;
 }
 
-bool WaterfallWidget::hasServerStages() const
+bool WaterfallWidget::hasInferredRows() const
 {
     return std::ranges::any_of(
         m_waterfall.bars, [](const WaterfallBar &b) { return Waterfall::isGatewaySide(b.kind); });
@@ -175,7 +175,7 @@ QList<std::pair<QString, bool>> WaterfallWidget::legendLines() const
 {
     // The inferred placement is explained only when there is something inferred.
     QList<std::pair<QString, bool>> lines;
-    if (hasServerStages())
+    if (hasInferredRows())
         lines.append({ tr("server stage or gateway attempt: placement inferred (the gateway "
                           "reports durations, not start times)"),
             false });

@@ -64,7 +64,8 @@ private:
         double axisHeight = 0;
     };
     Layout layoutFor(const QSizeF &size) const;
-    bool hasServerStages() const;
+    //! Whether any row is placed by inference (server stages, gateway attempts).
+    bool hasInferredRows() const;
     //! The legend's lines, each with whether it is a warning.
     QList<std::pair<QString, bool>> legendLines() const;
     double legendHeight(double width) const;
