@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
@@ -652,6 +653,59 @@ void explainCacheConfig(
     }
 }
 
+// --- Vertex accounts' file and batch headers (no typed field) ------------------------
+
+// x-tfy-vertex-storage-bucket-name: a Cloud Storage bucket name as Google defines it
+// (cloud.google.com/storage/docs/buckets#naming): 3 to 63 characters (222 with dots, each
+// dot-separated part at most 63), lowercase letters, digits, '-', '_' and '.', starting
+// and ending with a letter or digit.
+void explainVertexBucket(const QString &text, const QString &field, QList<Issue> &issues)
+{
+    const QString name = text.trimmed();
+    if (name.startsWith("gs://"_L1)) {
+        error(issues, field,
+            u"x-tfy-vertex-storage-bucket-name takes the bucket's name alone, without gs:// "
+            "(%1)."_s.arg(quoted(name.mid(5).section(u'/', 0, 0))));
+        return;
+    }
+    static const QRegularExpression allowed(u"^[a-z0-9][a-z0-9._-]*[a-z0-9]$"_s);
+    const qsizetype limit = name.contains(u'.') ? 222 : 63;
+    if (name.size() < 3 || name.size() > limit || !allowed.match(name).hasMatch()) {
+        error(issues, field,
+            u"x-tfy-vertex-storage-bucket-name: %1 is not a Cloud Storage bucket name (3 to 63 "
+            "lowercase letters, digits, - _ or ., starting and ending with a letter or digit)."_s
+                .arg(quoted(name)));
+        return;
+    }
+    if (std::ranges::any_of(name.split(u'.'), [](const QString &part) { return part.size() > 63; }))
+        error(issues, field,
+            u"x-tfy-vertex-storage-bucket-name: each dot-separated part of %1 must be at most 63 "
+            "characters."_s.arg(quoted(name)));
+}
+
+// x-tfy-vertex-region: a Google Cloud location such as us-central1 or europe-west4.
+void explainVertexRegion(const QString &text, const QString &field, QList<Issue> &issues)
+{
+    static const QRegularExpression location(u"^[a-z]+(-[a-z]+)+[0-9]+$"_s);
+    const QString region = text.trimmed();
+    if (region == "global"_L1 || location.match(region).hasMatch())
+        return;
+    warning(issues, field,
+        u"x-tfy-vertex-region: %1 does not look like a Google Cloud region such as us-central1 "
+        "or europe-west4."_s.arg(quoted(region)));
+}
+
+// x-tfy-provider-model: the provider's own model name, for a Vertex batch.
+void explainProviderModel(const QString &text, const QString &field, QList<Issue> &issues)
+{
+    const QString model = text.trimmed();
+    if (model.isEmpty())
+        error(issues, field, u"x-tfy-provider-model is empty."_s);
+    else if (model.contains(u' '))
+        error(issues, field,
+            u"x-tfy-provider-model: %1 has a space; a model name has none."_s.arg(quoted(model)));
+}
+
 // --- the table ---------------------------------------------------------------------------
 
 constexpr std::array kSpecs {
@@ -693,8 +747,14 @@ const GatewayHeaderSpec *gatewayHeaderSpec(QByteArrayView name)
 void explainUntypedGatewayHeader(
     QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues)
 {
-    if (QByteArrayView(name).compare("x-tfy-cache-config", Qt::CaseInsensitive) == 0)
+    if (headerNameEquals(name, "x-tfy-cache-config"))
         explainCacheConfig(name, text, field, issues);
+    else if (headerNameEquals(name, kVertexStorageBucketName))
+        explainVertexBucket(QString::fromUtf8(text), field, issues);
+    else if (headerNameEquals(name, kVertexRegion))
+        explainVertexRegion(QString::fromUtf8(text), field, issues);
+    else if (headerNameEquals(name, kProviderModel))
+        explainProviderModel(QString::fromUtf8(text), field, issues);
 }
 
 } // namespace gs::core

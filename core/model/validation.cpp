@@ -86,6 +86,35 @@ void checkVariables(Checker &c, const QString &field, QStringView text)
     }
 }
 
+bool hasExtraHeader(const GatewayRequest &r, QByteArrayView name)
+{
+    return std::ranges::any_of(
+        r.extraHeaders, [name](const HttpHeader &h) { return headerNameEquals(h.name, name); });
+}
+
+// A Vertex account's /files and /batches need the bucket, the region and the provider
+// model together; elsewhere the gateway does not read them.
+void checkVertexHeaders(Checker &c, const GatewayRequest &r)
+{
+    QStringList given;
+    QStringList missing;
+    for (const QByteArrayView name : kVertexFileHeaders)
+        (hasExtraHeader(r, name) ? given : missing) << QString::fromLatin1(name);
+    if (given.isEmpty())
+        return;
+    const QString field = fieldForHeader(given.constFirst().toLatin1());
+    if (r.endpoint != Endpoint::Files && r.endpoint != Endpoint::Batches) {
+        c.warning(field,
+            u"%1 is read on /files and /batches (Vertex accounts), not on the %2 API."_s.arg(
+                given.join(u", "_s), endpointInfo(r.endpoint).label));
+        return;
+    }
+    if (!missing.isEmpty())
+        c.warning(field,
+            u"A Vertex account's files and batches need %1 as well as %2."_s.arg(
+                missing.join(u" and "_s), given.join(u", "_s)));
+}
+
 } // namespace
 
 QString fieldForHeader(QByteArrayView name)
@@ -167,6 +196,7 @@ QList<Issue> validate(const GatewayRequest &r)
         explainUntypedGatewayHeader(h.name, h.value, fieldForHeader(h.name), headerIssues);
     for (const Issue &issue : std::as_const(headerIssues))
         c.add(issue);
+    checkVertexHeaders(c, r);
     for (const HttpHeader &h : r.extraHeaders) {
         if (fieldForHeader(h.name).startsWith("header:"_L1)
             || headerNameEquals(h.name, "authorization"))

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void reportsEveryProblemAtOnce();
     void typedFieldsOutOfRange();
     void warningsDoNotBlock();
+    void vertexHeadersWarn();
 };
 
 namespace {
@@ -169,6 +170,33 @@ void TestValidation::rules_data()
         << with("x-tfy-cache-config",
                R"({"type":"semantic","similarity_threshold":0.9,"ttl":600,"namespace":"team-a"})")
         << kChatBody << QString() << QString();
+    const auto vertex = [&](QByteArray bucket, QByteArray region, QByteArray model) {
+        HttpHeaders h = with("x-tfy-provider-name", "vertex-main");
+        h.append({ "x-tfy-vertex-storage-bucket-name"_ba, std::move(bucket) });
+        h.append({ "x-tfy-vertex-region"_ba, std::move(region) });
+        h.append({ "x-tfy-provider-model"_ba, std::move(model) });
+        return h;
+    };
+    const QString files = u"https://h/files"_s;
+    QTest::newRow("ok: vertex files")
+        << "GET"_ba << files << vertex("batch-inputs.team_a", "us-central1", "gemini-2.0-flash-001")
+        << QByteArray() << QString() << QString();
+    QTest::newRow("vertex bucket as URL")
+        << "GET"_ba << files << vertex("gs://my-bucket/in", "us-central1", "gemini-2.0-flash-001")
+        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s << u"\"my-bucket\""_s;
+    QTest::newRow("vertex bucket uppercase")
+        << "GET"_ba << files << vertex("My-Bucket", "us-central1", "gemini-2.0-flash-001")
+        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s
+        << u"not a Cloud Storage bucket name"_s;
+    QTest::newRow("vertex bucket too short")
+        << "GET"_ba << files << vertex("ab", "us-central1", "gemini-2.0-flash-001") << QByteArray()
+        << u"header:x-tfy-vertex-storage-bucket-name"_s << u"3 to 63"_s;
+    QTest::newRow("vertex bucket part too long")
+        << "GET"_ba << files << vertex(QByteArray(64, 'a') + ".b", "us-central1", "m")
+        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s << u"at most 63"_s;
+    QTest::newRow("vertex provider model with space")
+        << "GET"_ba << files << vertex("bucket", "us-central1", "gemini 2") << QByteArray()
+        << u"header:x-tfy-provider-model"_s << u"has a space"_s;
     QTest::newRow("responses without provider")
         << "POST"_ba << u"https://h/responses"_s << auth << kChatBody << u"providerName"_s
         << u"x-tfy-provider-name"_s;
@@ -305,6 +333,42 @@ void TestValidation::warningsDoNotBlock()
         warnings << i.field;
     warnings.sort();
     QCOMPARE(warnings, (QStringList { u"guardrails"_s, u"model"_s, u"retryConfig"_s }));
+}
+
+void TestValidation::vertexHeadersWarn()
+{
+    const auto warningsFor = [](const QString &url, const HttpHeaders &headers) {
+        HttpHeaders all { { "Authorization"_ba, "Bearer t"_ba },
+            { "x-tfy-provider-name"_ba, "vertex-main"_ba } };
+        all.append(headers);
+        const QList<Issue> issues = validate(request("GET"_ba, url, all, QByteArray()));
+        QStringList messages;
+        for (const Issue &i : issues) {
+            if (i.severity == Issue::Severity::Warning)
+                messages << i.field + u": "_s + i.message;
+            else
+                messages << u"error: "_s + i.message;
+        }
+        return messages;
+    };
+    // A bucket alone: the other two are named.
+    QCOMPARE(warningsFor(u"https://h/batches"_s,
+                 { { "x-tfy-vertex-storage-bucket-name"_ba, "inputs"_ba } }),
+        QStringList { u"header:x-tfy-vertex-storage-bucket-name: A Vertex account's files and "
+                      "batches need x-tfy-vertex-region and x-tfy-provider-model as well as "
+                      "x-tfy-vertex-storage-bucket-name."_s });
+    // A region that is no region.
+    QCOMPARE(warningsFor(u"https://h/files"_s,
+                 { { "x-tfy-vertex-storage-bucket-name"_ba, "inputs"_ba },
+                     { "x-tfy-vertex-region"_ba, "Iowa"_ba },
+                     { "x-tfy-provider-model"_ba, "gemini-2.0-flash-001"_ba } }),
+        QStringList { u"header:x-tfy-vertex-region: x-tfy-vertex-region: \"Iowa\" does not look "
+                      "like a Google Cloud region such as us-central1 or europe-west4."_s });
+    // On chat, the gateway does not read them.
+    const QStringList onChat = warningsFor(kChatUrl, { { "x-tfy-vertex-region"_ba, "global"_ba } });
+    QVERIFY2(onChat.contains(u"header:x-tfy-vertex-region: x-tfy-vertex-region is read on /files "
+                             "and /batches (Vertex accounts), not on the Chat completions API."_s),
+        qPrintable(onChat.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TestValidation)
