@@ -97,6 +97,13 @@ QList<ServerTimingMetric> parseServerTiming(QByteArrayView value)
             continue;
         }
         ServerTimingMetric metric { QString::fromLatin1(name), 0, {} };
+        in.skipWhitespace();
+        if (!in.atEnd() && in.peek() != ';' && in.peek() != ',') {
+            // Text right after a name: browsers keep the name without parameters and
+            // read no further (web-platform-tests parsing cases 67 and 68).
+            metrics.append(std::move(metric));
+            break;
+        }
         bool haveDuration = false;
         bool haveDescription = false;
         for (;;) {

@@ -16,11 +16,13 @@ struct ServerTimingMetric
     friend bool operator==(const ServerTimingMetric &, const ServerTimingMetric &) = default;
 };
 
-//! Parses a Server-Timing header value (several fields joined with ", ") the way the
-//! W3C Server Timing specification's grammar and the web-platform-tests parsing suite
-//! expect: parameter names are case-insensitive, the first dur/desc wins even when it
-//! is invalid, unknown parameters and text after a value are ignored, quoted strings
-//! keep their commas and semicolons, and malformed entries are skipped. Never fails.
+//! Parses a Server-Timing header value (several fields joined with ", ") as browsers
+//! do, matching every case of the web-platform-tests parsing suite: parameter names
+//! are case-insensitive, the first dur/desc wins even when it is invalid, unknown
+//! parameters and text after a value are ignored, quoted strings keep their commas
+//! and semicolons, and text right after a metric's name ends the header there (the
+//! name is kept). Beyond browsers, an element that is not a metric (empty, a quoted
+//! name) is skipped up to the next comma rather than ending the header. Never fails.
 QList<ServerTimingMetric> parseServerTiming(QByteArrayView value);
 
 } // namespace gs::core
