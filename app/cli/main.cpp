@@ -27,6 +27,7 @@ Commands:
   export FORMAT FILE.http
                       print a request as curl, python, javascript or http
   export postman DIR  print a collection folder as a Postman v2.1 collection
+  passphrase FILE     keep an encrypted client key's passphrase in the keyring
 
 Run "gatescope-cli COMMAND --help" for a command's options.
 )"_s;
@@ -125,6 +126,8 @@ int main(int argc, char *argv[])
         return gs::cli::runImport(args, out, err);
     if (command == "export"_L1)
         return gs::cli::runExport(args, out, err);
+    if (command == "passphrase"_L1)
+        return gs::cli::runPassphrase(args, out, err);
     err << "gatescope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return gs::cli::kFailure;
 }

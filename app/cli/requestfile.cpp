@@ -74,6 +74,7 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
     const auto envVariables = environments->variables(parser.value(options.env));
     if (!envVariables)
         return failWith(envVariables.error());
+    loaded.tls = environments->tlsFor(parser.value(options.env));
     const auto overrides = variableOverrides(parser, options, command);
     if (!overrides)
         return failWith(overrides.error());

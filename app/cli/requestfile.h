@@ -40,6 +40,8 @@ struct LoadedRequest
     //! credentials): masked in every output unless the user asks to see them.
     core::Variables secrets;
     std::optional<core::BodyInclude> include; //!< the file a "< path" body was read from
+    //! The environment's "SSLConfiguration": CA, client certificate, key.
+    core::TlsFiles tls;
     QStringList notes; //!< for the user, each a line after "note: "
     QStringList warnings; //!< for the user, each a line after "warning: "
 

@@ -10,6 +10,7 @@
 #include "demo/demogateway.h"
 #include "interrupts.h"
 #include "requestfile.h"
+#include "tls.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -471,13 +472,9 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         u"json"_s, u"Print one JSON report at the end, and nothing else on stdout."_s);
     const QCommandLineOption maxTimeOption(u"max-time"_s,
         u"Client-side deadline for each request (default 120)."_s, u"SECONDS"_s, u"120"_s);
-    const QCommandLineOption insecureOption(u"insecure"_s,
-        u"Accept certificate problems (self-hosted gateways); they are still reported."_s);
-    const QCommandLineOption cacertOption(u"cacert"_s,
-        u"Also trust the CA certificates in FILE (PEM): a self-hosted gateway's private CA."_s,
-        u"FILE"_s);
-    parser.addOptions(
-        { demoOption, junitOption, jsonOption, maxTimeOption, insecureOption, cacertOption });
+    const TlsOptions tlsOptions;
+    tlsOptions.addTo(parser);
+    parser.addOptions({ demoOption, junitOption, jsonOption, maxTimeOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli run: " << parser.errorText() << '\n';
         return kFailure;
@@ -545,14 +542,16 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false, {},
         interrupts, network, {}, err };
     ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
-    ctx.exchangeOptions.allowInsecureTls = parser.isSet(insecureOption);
-    if (parser.isSet(cacertOption)) {
-        const auto trusted = loadCaCertificates(parser.value(cacertOption));
-        if (!trusted) {
-            err << "gatescope-cli run: " << trusted.error().message << '\n';
-            return kFailure;
-        }
-        ctx.exchangeOptions.extraCaCertificates = *trusted;
+    const auto tlsFiles = tlsOptions.read(parser);
+    Result<void> tls;
+    if (!tlsFiles)
+        tls = std::unexpected(tlsFiles.error());
+    else
+        tls = applyTls(collection.environments().tlsFor(environment).overriddenBy(*tlsFiles),
+            ctx.exchangeOptions);
+    if (!tls) {
+        err << "gatescope-cli run: " << tls.error().message << '\n';
+        return kFailure;
     }
     const bool json = parser.isSet(jsonOption);
     const std::optional<QString> onlyName

@@ -8,6 +8,7 @@
 #include "interrupts.h"
 #include "report.h"
 #include "requestfile.h"
+#include "tls.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -227,6 +228,7 @@ struct SendSettings
     bool json = false;
     bool raw = false;
     ExchangeOptions exchange;
+    TlsFiles tls; //!< the command line's; over the environment's
 };
 
 //! The options of send beyond those of the request file.
@@ -242,17 +244,6 @@ struct SendOptions
         u"Print one JSON report at the end, and nothing else on stdout."_s };
     QCommandLineOption raw { u"raw"_s,
         u"Print the body's bytes as they arrive instead of the assembled answer."_s };
-    QCommandLineOption insecure { u"insecure"_s,
-        u"Accept certificate problems (self-hosted gateways); they are still reported."_s };
-    QCommandLineOption cacert { u"cacert"_s,
-        u"Also trust the CA certificates in FILE (PEM): a self-hosted gateway's private CA."_s,
-        u"FILE"_s };
-    QCommandLineOption cert { u"cert"_s,
-        u"Present the client certificate in FILE (PEM) to a gateway that requires one; with "
-        "--key."_s,
-        u"FILE"_s };
-    QCommandLineOption key { u"key"_s,
-        u"The client certificate's private key (PEM, not encrypted)."_s, u"FILE"_s };
     QCommandLineOption forceStream { u"force-stream"_s,
         u"Decode the body as server-sent events whatever its Content-Type says."_s };
     QCommandLineOption har { u"har"_s,
@@ -260,11 +251,12 @@ struct SendOptions
         u"FILE"_s };
     QCommandLineOption seed { u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s,
         u"1"_s };
+    TlsOptions tls;
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({ demo, maxTime, idle, json, raw, insecure, cacert, cert, key,
-            forceStream, har, seed });
+        parser.addOptions({ demo, maxTime, idle, json, raw, forceStream, har, seed });
+        tls.addTo(parser);
     }
 
     //! The settings, or what is wrong with the options.
@@ -295,22 +287,10 @@ struct SendOptions
         if (!idleSeconds)
             return refuse(idleSeconds.error().message);
         s.exchange.idleTimeoutMs = qint64(*idleSeconds * 1000);
-        s.exchange.allowInsecureTls = parser.isSet(insecure);
-        if (parser.isSet(cacert)) {
-            const auto trusted = loadCaCertificates(parser.value(cacert));
-            if (!trusted)
-                return refuse(trusted.error().message);
-            s.exchange.extraCaCertificates = *trusted;
-        }
-        if (parser.isSet(cert) != parser.isSet(key))
-            return refuse(u"--cert and --key go together: the client certificate and its key"_s);
-        if (parser.isSet(cert)) {
-            const auto identity = loadClientIdentity(parser.value(cert), parser.value(key));
-            if (!identity)
-                return refuse(identity.error().message);
-            s.exchange.clientCertificate = identity->certificate;
-            s.exchange.clientKey = identity->key;
-        }
+        const auto files = tls.read(parser);
+        if (!files)
+            return refuse(files.error().message);
+        s.tls = *files;
         // The report uses a stream's events and answer, never its raw bytes (--raw
         // prints them as they arrive): keeping a copy would only cost time, unless a HAR
         // wants it.
@@ -502,6 +482,11 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return exitCodeFor(loaded.error());
     }
     loaded->printNotes(err);
+    ExchangeOptions exchangeOptions = settings->exchange;
+    if (const auto tls = applyTls(loaded->tls.overriddenBy(settings->tls), exchangeOptions); !tls) {
+        err << "gatescope-cli send: " << tls.error().message << '\n';
+        return kFailure;
+    }
     GatewayRequest *request = &loaded->request;
     const Redactor redactor = loaded->redactor();
 
@@ -533,7 +518,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
 
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
-    Exchange exchange(&network, settings->exchange);
+    Exchange exchange(&network, exchangeOptions);
     SendOutput output(out, err, *settings, redactor);
     output.follow(exchange, wire);
     // Ctrl+C or SIGTERM: stop, and report what arrived.

@@ -428,6 +428,48 @@ QString HttpFile::toText() const
     return out;
 }
 
+namespace {
+
+// An environment's "SSLConfiguration": the JetBrains HTTP Client's keys, plus
+// caCertificate for a self-hosted gateway's private CA.
+Result<TlsFiles> readTlsFiles(
+    const QJsonValue &value, const QString &directory, const QString &path, const QString &env)
+{
+    const auto refuse = [&](const QString &why) -> Result<TlsFiles> {
+        return fail(Error::Kind::Parse,
+            u"%1: the SSLConfiguration of %2 %3."_s.arg(path, quotedForMessage(env), why));
+    };
+    if (!value.isObject())
+        return refuse(u"must be an object"_s);
+    const QJsonObject o = value.toObject();
+    TlsFiles files;
+    files.base = directory;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QString key = it.key();
+        if (key == "verifyHostCertificate"_L1 || key == "hasCertificatePassphrase"_L1) {
+            if (!it.value().isBool())
+                return refuse(u"has %1 that is not true or false"_s.arg(key));
+            if (key == "verifyHostCertificate"_L1)
+                files.verifyHost = it.value().toBool();
+            continue;
+        }
+        QString *field = key == "caCertificate"_L1 ? &files.caCertificates
+            : key == "clientCertificate"_L1        ? &files.clientCertificate
+            : key == "clientCertificateKey"_L1     ? &files.clientKey
+                                                   : nullptr;
+        if (!field)
+            continue; // another tool's key: left for it
+        if (!it.value().isString() || it.value().toString().trimmed().isEmpty())
+            return refuse(u"has %1 that is not a file path"_s.arg(key));
+        *field = it.value().toString().trimmed();
+    }
+    if (!files.clientKey.isEmpty() && files.clientCertificate.isEmpty())
+        return refuse(u"has clientCertificateKey without clientCertificate"_s);
+    return files;
+}
+
+} // namespace
+
 Result<HttpEnvironments> HttpEnvironments::loadFromDirectory(const QString &directory)
 {
     HttpEnvironments envs;
@@ -460,7 +502,16 @@ Result<HttpEnvironments> HttpEnvironments::loadFromDirectory(const QString &dire
                     if (!envs.privateNames.contains(name))
                         envs.privateNames << name;
             }
+            const QString environment = it.key() == "$shared"_L1 ? QString() : it.key();
             for (auto v = vars.begin(); v != vars.end(); ++v) {
+                if (v.key() == "SSLConfiguration"_L1) {
+                    auto read = readTlsFiles(v.value(), directory, path, it.key());
+                    if (!read)
+                        return std::unexpected(read.error());
+                    envs.tls[environment] = envs.tls.value(environment).overriddenBy(*read);
+                    envs.tls[environment].base = directory;
+                    continue;
+                }
                 if (v.value().isString())
                     target.insert(v.key(), v.value().toString());
                 else if (v.value().isDouble() || v.value().isBool())
@@ -469,6 +520,12 @@ Result<HttpEnvironments> HttpEnvironments::loadFromDirectory(const QString &dire
         }
     }
     return envs;
+}
+
+TlsFiles HttpEnvironments::tlsFor(const QString &name) const
+{
+    const TlsFiles common = tls.value(QString());
+    return name.isEmpty() || !tls.contains(name) ? common : common.overriddenBy(tls.value(name));
 }
 
 QString HttpEnvironments::directoryFor(const QString &httpFile)

@@ -4,6 +4,7 @@
 #include "core/model/error.h"
 #include "core/model/gatewayrequest.h"
 #include "core/model/httpheader.h"
+#include "core/net/trust.h"
 
 #include <QList>
 #include <QMap>
@@ -100,7 +101,15 @@ struct HttpEnvironments
     //! values are secrets, masked in every output.
     QStringList privateNames;
 
+    //! Each environment's "SSLConfiguration" (the JetBrains HTTP Client's
+    //! clientCertificate, clientCertificateKey, verifyHostCertificate, plus
+    //! caCertificate), paths relative to the environment file's folder; "$shared"'s
+    //! under the empty name.
+    QMap<QString, TlsFiles> tls;
+
     static Result<HttpEnvironments> loadFromDirectory(const QString &directory);
+    //! The TLS files of environment \a name: its own over "$shared"'s.
+    TlsFiles tlsFor(const QString &name) const;
     //! Where the environments of a .http file live: the nearest folder, from the
     //! file's own up through its parents (a collection keeps them at its root), that
     //! has http-client.env.json or http-client.private.env.json; the file's own

@@ -140,12 +140,13 @@ void Exchange::start(const WireRequest &wire)
         }
         request.setRawHeader(h.name, h.value);
     }
-    if (!m_options.extraCaCertificates.isEmpty() || !m_options.clientCertificate.isNull()) {
+    if (!m_options.extraCaCertificates.isEmpty() || !m_options.client.isNull()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(m_options.extraCaCertificates);
-        if (!m_options.clientCertificate.isNull()) {
-            tls.setLocalCertificate(m_options.clientCertificate);
-            tls.setPrivateKey(m_options.clientKey);
+        if (!m_options.client.isNull()) {
+            tls.setLocalCertificateChain(
+                QList { m_options.client.certificate } + m_options.client.intermediates);
+            tls.setPrivateKey(m_options.client.key);
         }
         request.setSslConfiguration(tls);
     }
@@ -463,12 +464,12 @@ void Exchange::onFinished()
                           .arg(m_uploadTotal);
             }
             if (mayWantClientCertificate)
-                message += m_options.clientCertificate.isNull()
+                message += m_options.client.isNull()
                     ? u" Over TLS this is also how a gateway refuses a client without the "
                       "client certificate it requires (--cert and --key)."_s
                     : u" Over TLS this is also how a gateway refuses a client certificate it "
                       "does not accept (%1)."_s.arg(
-                          m_options.clientCertificate.subjectDisplayName());
+                          m_options.client.certificate.subjectDisplayName());
             fail(kind, message, m_reply->errorString());
         }
     }

@@ -3,6 +3,7 @@
 #include "core/model/gatewayrequest.h"
 #include "core/net/exchangesnapshot.h"
 #include "core/net/timeline.h"
+#include "core/net/trust.h"
 #include "core/stream/responsedecoder.h"
 
 #include <QDateTime>
@@ -40,9 +41,9 @@ struct ExchangeOptions
     //! Trusted in addition to the system's store (and SSL_CERT_FILE/SSL_CERT_DIR): a
     //! self-hosted gateway's private CA (--cacert).
     QList<QSslCertificate> extraCaCertificates;
-    //! A client certificate and its key, for gateways that require one (mTLS).
-    QSslCertificate clientCertificate { QByteArray() }; // null: none
-    QSslKey clientKey;
+    //! A client certificate, its intermediates and its key, for gateways that require
+    //! one (mTLS); null: none.
+    ClientIdentity client;
 };
 
 //! Sends one composed request and streams the reply: records the timeline, decodes

@@ -425,4 +425,9 @@ SecretReply SecretVault::writeNow(const SecretKey &key, const QString &value)
     return wait([&](SecretStore::Callback done) { write(key, value, std::move(done)); });
 }
 
+SecretReply SecretVault::removeNow(const SecretKey &key)
+{
+    return wait([&](SecretStore::Callback done) { remove(key, std::move(done)); });
+}
+
 } // namespace gs::core

@@ -138,6 +138,7 @@ public:
     //! command line and tests). Never in the window: it would stall for up to 30 s.
     SecretReply readNow(const SecretKey &key);
     SecretReply writeNow(const SecretKey &key, const QString &value);
+    SecretReply removeNow(const SecretKey &key);
 
 Q_SIGNALS:
     //! The credential store stopped answering (or answered again: empty reason).

@@ -678,25 +678,66 @@ void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
     QVERIFY(ran);
     QCOMPARE(ran->exitCode(), 0);
     QVERIFY(ran->readAllStandardOutput().contains("1 passed"));
-    // A gateway that requires a client certificate (mTLS): refused without, saying so;
-    // accepted with --cert and --key.
+    // A gateway that requires a client certificate its client CA issued (mTLS): refused
+    // without, saying so; accepted with --cert and --key on send and run, or with the
+    // environment's SSLConfiguration (paths from its folder); a certificate the CA did
+    // not issue is refused, named; an encrypted key without a kept passphrase says how
+    // to keep one.
+    const QString tlsData = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/");
     QSslConfiguration mutual = tls;
     mutual.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    mutual.setCaCertificates({ tls.localCertificate() });
+    mutual.setCaCertificates(QSslCertificate::fromPath(tlsData + u"client-ca.crt"_s));
     server.setSslConfiguration(mutual);
-    const QString keyPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key");
+    const QString clientCert = tlsData + u"client.crt"_s;
+    const QString clientKey = tlsData + u"client.key"_s;
     const auto withoutCert = cli({ u"send"_s, path, u"--cacert"_s, certPath });
     QVERIFY(withoutCert);
     QCOMPARE(withoutCert->exitCode(), 3);
     QVERIFY(withoutCert->readAllStandardOutput().contains("client certificate it requires"));
-    const auto withCert = cli(
-        { u"send"_s, path, u"--cacert"_s, certPath, u"--cert"_s, certPath, u"--key"_s, keyPath });
+    const auto withCert = cli({ u"send"_s, path, u"--cacert"_s, certPath, u"--cert"_s, clientCert,
+        u"--key"_s, clientKey });
     QVERIFY(withCert);
     QCOMPARE(withCert->exitCode(), 0);
-    const auto certAlone = cli({ u"send"_s, path, u"--cert"_s, certPath });
-    QVERIFY(certAlone);
-    QVERIFY(certAlone->exitCode() != 0);
-    QVERIFY(certAlone->readAllStandardError().contains("go together"));
+    const auto runWithCert = cli({ u"run"_s, path, u"--cacert"_s, certPath, u"--cert"_s, clientCert,
+        u"--key"_s, clientKey });
+    QVERIFY(runWithCert);
+    QCOMPARE(runWithCert->exitCode(), 0);
+    QVERIFY(runWithCert->readAllStandardOutput().contains("1 passed"));
+    const auto stranger = cli({ u"send"_s, path, u"--cacert"_s, certPath, u"--cert"_s,
+        tlsData + u"stranger.crt"_s, u"--key"_s, tlsData + u"stranger.key"_s });
+    QVERIFY(stranger);
+    QCOMPARE(stranger->exitCode(), 3);
+    QVERIFY(stranger->readAllStandardOutput().contains("does not accept (Gatescope stranger)"));
+    const auto keyAlone = cli({ u"send"_s, path, u"--key"_s, clientKey });
+    QVERIFY(keyAlone);
+    QVERIFY(keyAlone->exitCode() != 0);
+    QVERIFY(keyAlone->readAllStandardError().contains("--key goes with --cert"));
+    const auto locked = cli({ u"send"_s, path, u"--cacert"_s, certPath, u"--cert"_s, clientCert,
+        u"--key"_s, tlsData + u"client-encrypted.key"_s });
+    QVERIFY(locked);
+    QCOMPARE(locked->exitCode(), 1);
+    QVERIFY(locked->readAllStandardError().contains(
+        "the keyring holds no passphrase for it; store one with \"gatescope-cli passphrase "));
+
+    // The same through the environment, with the files next to it.
+    const QDir dir(m_dir.path());
+    dir.mkpath(u"mtls"_s);
+    for (const char *name : { "self-signed.crt", "client.crt", "client.key" })
+        QVERIFY(QFile::copy(
+            tlsData + QLatin1StringView(name), dir.filePath(u"mtls/"_s + QLatin1StringView(name))));
+    const QString envRequest = dir.filePath(u"mtls/models.http"_s);
+    QVERIFY(QFile::copy(path, envRequest));
+    QFile envFile(dir.filePath(u"mtls/http-client.env.json"_s));
+    QVERIFY(envFile.open(QIODevice::WriteOnly));
+    envFile.write(R"({"selfhosted":{"SSLConfiguration":{"caCertificate":"self-signed.crt",
+        "clientCertificate":"client.crt","clientCertificateKey":"client.key"}}})");
+    envFile.close();
+    const auto viaEnv = cli({ u"send"_s, envRequest, u"--env"_s, u"selfhosted"_s });
+    QVERIFY(viaEnv);
+    QCOMPARE(viaEnv->exitCode(), 0);
+    const auto runViaEnv = cli({ u"run"_s, envRequest, u"--env"_s, u"selfhosted"_s });
+    QVERIFY(runViaEnv);
+    QCOMPARE(runViaEnv->exitCode(), 0);
     server.setSslConfiguration(tls);
 
     const auto notPem = cli({ u"send"_s, path, u"--cacert"_s, path });

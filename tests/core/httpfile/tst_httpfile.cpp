@@ -26,6 +26,7 @@ private Q_SLOTS:
     void renamingUpdatesTheDirective();
     void variables();
     void environments();
+    void environmentTls();
     void bodyFromFile();
     void bundledExamplesParse();
 };
@@ -279,6 +280,52 @@ void TestHttpFile::environments()
     const auto broken = HttpEnvironments::loadFromDirectory(dir.path());
     QVERIFY(!broken);
     QCOMPARE(broken.error().kind, Error::Kind::Parse);
+}
+
+// An environment's SSLConfiguration (the JetBrains HTTP Client's keys, plus
+// caCertificate): paths from the environment file's folder, the private file's keys
+// over the public one's, "$shared" under every environment; no variable is made of it.
+void TestHttpFile::environmentTls()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&](const QString &name, const QByteArray &content) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    };
+    write(u"http-client.env.json"_s,
+        R"({"$shared":{"SSLConfiguration":{"caCertificate":"ca/root.pem"}},
+            "dev":{"host":"https://dev","SSLConfiguration":{"clientCertificate":"me.p12",
+                "hasCertificatePassphrase":true,"proxy":"ignored"}},
+            "lab":{"SSLConfiguration":{"verifyHostCertificate":false}}})"_ba);
+    write(u"http-client.private.env.json"_s,
+        R"({"dev":{"SSLConfiguration":{"clientCertificate":"/abs/me.crt",
+            "clientCertificateKey":"keys/me.key"}}})"_ba);
+    const auto envs = HttpEnvironments::loadFromDirectory(dir.path());
+    QVERIFY2(envs, qPrintable(envs ? QString() : envs.error().message));
+    const TlsFiles dev = envs->tlsFor(u"dev"_s);
+    QCOMPARE(dev.resolve(dev.caCertificates), dir.filePath(u"ca/root.pem"_s));
+    QCOMPARE(dev.resolve(dev.clientCertificate), u"/abs/me.crt"_s);
+    QCOMPARE(dev.resolve(dev.clientKey), dir.filePath(u"keys/me.key"_s));
+    QVERIFY(dev.verifyHost);
+    QCOMPARE(envs->variables(u"dev"_s)->keys(), QStringList { u"host"_s });
+    const TlsFiles lab = envs->tlsFor(u"lab"_s);
+    QVERIFY(!lab.verifyHost);
+    QCOMPARE(lab.resolve(lab.caCertificates), dir.filePath(u"ca/root.pem"_s));
+    QVERIFY(lab.clientCertificate.isEmpty());
+    QVERIFY(envs->tlsFor(u"prod"_s).clientCertificate.isEmpty());
+
+    for (const QByteArray &bad : { R"({"dev":{"SSLConfiguration":"cert.pem"}})"_ba,
+             R"({"dev":{"SSLConfiguration":{"clientCertificate":42}}})"_ba,
+             R"({"dev":{"SSLConfiguration":{"clientCertificateKey":"k.pem"}}})"_ba,
+             R"({"dev":{"SSLConfiguration":{"verifyHostCertificate":"no"}}})"_ba }) {
+        write(u"http-client.private.env.json"_s, bad);
+        const auto refused = HttpEnvironments::loadFromDirectory(dir.path());
+        QVERIFY2(!refused, bad.constData());
+        QVERIFY2(refused.error().message.contains(u"the SSLConfiguration of dev "_s),
+            qPrintable(refused.error().message));
+    }
 }
 
 void TestHttpFile::bodyFromFile()

@@ -17,6 +17,16 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+template <typename T> QString why(const Result<T> &result)
+{
+    return result ? QString() : result.error().message;
+}
+
+QString tlsFile(const char *name)
+{
+    return QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/") + QLatin1StringView(name);
+}
+
 // A small HTTP/1.1 server on loopback, plain or TLS with a self-signed certificate,
 // that answers by path: /redirect/N redirects N times before answering, /loop
 // redirects to itself for ever, anything else answers with a chat completion.
@@ -31,9 +41,9 @@ public:
             config.setLocalCertificate(readCertificate());
             config.setPrivateKey(readKey());
             if (requireClientCertificate) {
-                // Clients must present a certificate this CA issued.
+                // Clients must present a certificate the test client CA issued.
                 config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-                config.setCaCertificates({ readCertificate() });
+                config.setCaCertificates(QSslCertificate::fromPath(tlsFile("client-ca.crt")));
             }
             server->setSslConfiguration(config);
             m_server = server;
@@ -130,6 +140,7 @@ private Q_SLOTS:
     void allowInsecureStillReportsTheProblem();
     void aPrivateCaIsTrustedWhenGiven();
     void aClientCertificateIsPresentedWhenRequired();
+    void clientIdentityProblemsAreNamed();
     void redirectsAreFollowedAndShown();
     void redirectLoopStopsAtTheLimit();
 
@@ -212,31 +223,108 @@ void TestTlsAndRedirects::aPrivateCaIsTrustedWhenGiven()
     QVERIFY(!loadCaCertificates(u"/no/such/ca.pem"_s));
 }
 
-// A server that requires a client certificate issued by its CA (mTLS): without one
-// the handshake fails and the message says so; with it the request goes through.
+// A server that requires a client certificate issued by its client CA (mTLS): without
+// one the handshake fails and the message says so; with one the CA issued (PEM, an
+// encrypted PEM key with its passphrase, PKCS#12) the request goes through; one the CA
+// did not issue is refused, named.
 void TestTlsAndRedirects::aClientCertificateIsPresentedWhenRequired()
 {
-    const QString certPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.crt");
-    const QString keyPath = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/self-signed.key");
-    const auto identity = loadClientIdentity(certPath, keyPath);
-    QVERIFY(identity);
-    QVERIFY(!identity->key.isNull());
     LoopbackServer server(true, /*requireClientCertificate=*/true);
     ExchangeOptions options;
-    options.extraCaCertificates = { identity->certificate };
-    const auto refused = run(server.base() + u"/chat/completions"_s, options);
+    options.extraCaCertificates = QSslCertificate::fromPath(tlsFile("self-signed.crt"));
+    const QString url = server.base() + u"/chat/completions"_s;
+    const auto refused = run(url, options);
     QVERIFY(refused->error().kind != ExchangeError::Kind::None);
     QCOMPARE(refused->status(), 0);
     QVERIFY2(refused->error().message.contains(u"client certificate it requires"_s),
         qPrintable(refused->error().message));
 
-    options.clientCertificate = identity->certificate;
-    options.clientKey = identity->key;
-    const auto accepted = run(server.base() + u"/chat/completions"_s, options);
-    QCOMPARE(accepted->error().kind, ExchangeError::Kind::None);
-    QCOMPARE(accepted->status(), 200);
+    const auto presenting = [&](const Result<ClientIdentity> &identity) {
+        ExchangeOptions with = options;
+        with.client = identity.value_or(ClientIdentity {});
+        return run(url, with);
+    };
+    const QByteArray passphrase = "gatescope-test";
+    const auto pem = loadClientIdentity(tlsFile("client.crt"), tlsFile("client.key"));
+    QVERIFY2(pem, qPrintable(why(pem)));
+    QCOMPARE(pem->certificate.subjectDisplayName(), u"Gatescope test client"_s);
+    const auto encrypted
+        = loadClientIdentity(tlsFile("client.crt"), tlsFile("client-encrypted.key"), passphrase);
+    QVERIFY2(encrypted, qPrintable(why(encrypted)));
+    const auto pkcs12 = loadClientIdentity(tlsFile("client.p12"), QString(), passphrase);
+    QVERIFY2(pkcs12, qPrintable(why(pkcs12)));
+    QCOMPARE(pkcs12->certificate, pem->certificate);
+    QCOMPARE(pkcs12->intermediates.size(), 1); // the CA, sent along
+    for (const auto *identity : { &pem, &encrypted, &pkcs12 }) {
+        const auto accepted = presenting(*identity);
+        QCOMPARE(accepted->error().kind, ExchangeError::Kind::None);
+        QCOMPARE(accepted->status(), 200);
+    }
 
-    QVERIFY(!loadClientIdentity(certPath, certPath)); // a certificate is not a key
+    const auto stranger = loadClientIdentity(tlsFile("stranger.crt"), tlsFile("stranger.key"));
+    QVERIFY2(stranger, qPrintable(why(stranger))); // an EC key
+    const auto wrong = presenting(stranger);
+    QCOMPARE(wrong->status(), 0);
+    QVERIFY2(wrong->error().message.contains(u"does not accept (Gatescope stranger)"_s),
+        qPrintable(wrong->error().message));
+    QCOMPARE(server.requests(), 3);
+}
+
+// What reading a client identity says when it cannot: each case names the file and
+// what is missing, and a passphrase is asked for only where one is needed.
+void TestTlsAndRedirects::clientIdentityProblemsAreNamed()
+{
+    const auto message
+        = [](const Result<ClientIdentity> &r) { return r ? QString() : r.error().message; };
+    const QString encryptedKey = tlsFile("client-encrypted.key");
+    const auto says = [&](const QString &cert, const QString &key, const QByteArray &pass,
+                          const QString &part) {
+        const QString text = message(loadClientIdentity(cert, key, pass));
+        if (!text.contains(part))
+            qWarning().noquote() << "expected" << part << "in" << text;
+        return text.contains(part);
+    };
+    const QString crt = tlsFile("client.crt");
+    const QString p12 = tlsFile("client.p12");
+    QVERIFY(says(crt, encryptedKey, {}, u"is encrypted: it needs its passphrase"_s));
+    QVERIFY(says(crt, encryptedKey, "wrong", u"The passphrase does not open the private key"_s));
+    QVERIFY(says(p12, {}, {}, u"neither PEM nor a PKCS#12 file that opens without"_s));
+    QVERIFY(says(p12, {}, "wrong", u"does not open the PKCS#12 file"_s));
+    QVERIFY(says(crt, crt, {}, u"holds no PEM private key"_s));
+    QVERIFY(says(crt, {}, {}, u"no private key; give the key file too"_s));
+    QVERIFY(says(p12, tlsFile("client.key"), {}, u"give no key file"_s));
+    QVERIFY(says(u"/no/such.crt"_s, {}, {}, u"Cannot read"_s));
+
+    QCOMPARE(fileNeedingPassphrase(tlsFile("client.crt"), tlsFile("client.key")), QString());
+    QCOMPARE(fileNeedingPassphrase(tlsFile("client.crt"), encryptedKey), encryptedKey);
+    QCOMPARE(fileNeedingPassphrase(tlsFile("client.p12"), QString()), tlsFile("client.p12"));
+    QVERIFY(passphraseOpens(encryptedKey, "gatescope-test"));
+    QVERIFY(!passphraseOpens(encryptedKey, "wrong"));
+    QVERIFY(passphraseOpens(tlsFile("client.p12"), "gatescope-test"));
+    QVERIFY(!passphraseOpens(tlsFile("client.p12"), QByteArray()));
+
+    // Through TlsFiles, as an environment names them: relative paths from its folder,
+    // the passphrase asked for by the encrypted file's absolute path.
+    TlsFiles files;
+    files.base = tlsFile("");
+    files.caCertificates = u"self-signed.crt"_s;
+    files.clientCertificate = u"client.crt"_s;
+    files.clientKey = u"client-encrypted.key"_s;
+    QStringList asked;
+    const auto none = loadTlsFiles(files, [&](const QString &path) {
+        asked << path;
+        return std::optional<QByteArray>();
+    });
+    QVERIFY(!none);
+    QCOMPARE(asked, QStringList { encryptedKey });
+    QVERIFY2(none.error().message.contains(u"gatescope-cli passphrase "_s + encryptedKey),
+        qPrintable(none.error().message));
+    const auto material = loadTlsFiles(
+        files, [](const QString &) { return std::optional(QByteArray("gatescope-test")); });
+    QVERIFY2(material, qPrintable(why(material)));
+    QCOMPARE(material->caCertificates.size(), 1);
+    QCOMPARE(material->client.certificate.subjectDisplayName(), u"Gatescope test client"_s);
+    QVERIFY(material->verifyHost);
 }
 
 void TestTlsAndRedirects::allowInsecureStillReportsTheProblem()
