@@ -323,7 +323,7 @@ void ResponseInspector::onFinished()
         const CertificateSummary s = summarize(leaf);
         status += u"<br>"_s
             + tr("Certificate: %1, issued by %2, valid until %3")
-                  .arg(s.subject.toHtmlEscaped(), s.issuer.toHtmlEscaped(),
+                  .arg(s.title().toHtmlEscaped(), s.issuer.toHtmlEscaped(),
                       QLocale().toString(s.notAfter.toLocalTime(), QLocale::ShortFormat));
         if (const QString soon = expiryWarning(leaf, QDateTime::currentDateTimeUtc());
             !soon.isEmpty())

@@ -245,6 +245,7 @@ QJsonObject reportJson(const ResponseReport &r)
             { u"type"_s, t.type }, { u"name"_s, t.name }, { u"arguments"_s, t.arguments } });
     }
     return QJsonObject {
+        { u"httpVersion"_s, QString::fromUtf8(r.response.httpVersion) },
         { u"status"_s, r.response.status },
         { u"reason"_s, QString::fromUtf8(r.response.reason) },
         { u"headers"_s, headersJson(r.response.headers) },

@@ -209,7 +209,7 @@ void printSendReport(QTextStream &out, const Exchange &exchange, const ResponseR
     // The chain the gateway presented, as a user checks it.
     for (const QSslCertificate &c : exchange.peerCertificates()) {
         const CertificateSummary s = summarize(c);
-        out << "TLS certificate: " << s.subject << ", issued by " << s.issuer << ", valid "
+        out << "TLS certificate: " << s.title() << ", issued by " << s.issuer << ", valid "
             << s.notBefore.toUTC().toString(Qt::ISODate) << " to "
             << s.notAfter.toUTC().toString(Qt::ISODate);
         if (!s.names.isEmpty())

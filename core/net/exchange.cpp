@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QSslError>
+#include <QSslSocket>
 #include <QTemporaryFile>
 #include <QTimer>
 
@@ -23,6 +24,11 @@ namespace {
 
 constexpr qint64 kReadBufferBytes = 1024 * 1024;
 constexpr qint64 kSliceBytes = 256 * 1024;
+//! How long a fresh TLS connection may stay silent before probeTls() asks why.
+constexpr std::chrono::milliseconds kProbeAfter { 1500 };
+const auto kProbeNote = QStringLiteral(
+    "The gateway said nothing on the request's connection; a second TLS connection, with no "
+    "request on it, heard why.");
 
 ExchangeError::Kind kindFor(QNetworkReply::NetworkError e)
 {
@@ -91,6 +97,7 @@ Exchange::Exchange(QNetworkAccessManager *network, ExchangeOptions options, QObj
     , m_options(options)
     , m_deadline(new QTimer(this))
     , m_idle(new QTimer(this))
+    , m_probeTimer(new QTimer(this))
     , m_eventSink([this](SseEvent &&event, bool addedContent) {
         takeEvent(std::move(event), addedContent);
     })
@@ -102,6 +109,19 @@ Exchange::Exchange(QNetworkAccessManager *network, ExchangeOptions options, QObj
         m_idleHeadersUnreadable = m_timeline.headers >= 0 && m_headers.isEmpty();
         if (m_reply)
             m_reply->abort();
+    });
+    m_probeTimer->setSingleShot(true);
+    m_probeTimer->setInterval(kProbeAfter);
+    connect(m_probeTimer, &QTimer::timeout, this, [this] {
+        if (!m_reply || m_finished || m_timeline.headers >= 0)
+            return;
+        probeTls([this](const QString &meaning, const QString &detail) {
+            if (meaning.isEmpty() || !m_reply || m_finished || m_timeline.headers >= 0)
+                return;
+            m_notes << kProbeNote;
+            fail(ExchangeError::Kind::Tls, meaning, detail);
+            m_reply->abort();
+        });
     });
     m_deadline->setSingleShot(true);
     connect(m_deadline, &QTimer::timeout, this, [this] {
@@ -178,6 +198,8 @@ void Exchange::start(const WireRequest &wire)
     connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
         m_timeline.encrypted = now();
         m_peerCertificates = reply->sslConfiguration().peerCertificateChain();
+        if (m_timeline.connecting >= 0 && m_timeline.headers < 0)
+            m_probeTimer->start();
     });
     m_uploadTotal = wire.body.size();
     connect(reply, &QNetworkReply::uploadProgress, this,
@@ -213,6 +235,41 @@ void Exchange::cancel()
     m_canceled = true;
     if (m_reply)
         m_reply->abort();
+}
+
+void Exchange::probeTls(const std::function<void(const QString &, const QString &)> &verdict)
+{
+    if (m_probed || !m_reply)
+        return;
+    m_probed = true;
+    const QUrl url = m_reply->url();
+    auto *probe = new QSslSocket(this);
+    QSslConfiguration config = m_reply->request().sslConfiguration();
+    config.setAllowedNextProtocols({ QSslConfiguration::ALPNProtocolHTTP2, "http/1.1" });
+    probe->setSslConfiguration(config);
+    // Only the gateway's verdict on this client matters here: its own certificate was
+    // checked (or its problems allowed) on the real connection already.
+    connect(probe, &QSslSocket::sslErrors, probe, [probe] { probe->ignoreSslErrors(); });
+    // Called once: with what an alert meant, or empty when the gateway sent anything
+    // else (HTTP/2's SETTINGS: it accepted this client), closed, or kept quiet.
+    auto once = std::make_shared<bool>(false);
+    const auto conclude = [probe, once, verdict](const QString &meaning, const QString &detail) {
+        if (std::exchange(*once, true))
+            return;
+        probe->disconnect();
+        probe->abort();
+        probe->deleteLater();
+        verdict(meaning, detail);
+    };
+    const auto nothing = [conclude] { conclude({}, {}); };
+    connect(probe, &QSslSocket::readyRead, this, nothing);
+    connect(probe, &QSslSocket::disconnected, this, nothing);
+    connect(probe, &QSslSocket::errorOccurred, this, [this, probe, conclude] {
+        const QString detail = probe->errorString();
+        conclude(explainTlsAlert(detail, m_options.client), detail);
+    });
+    QTimer::singleShot(kProbeAfter * 4, probe, nothing);
+    probe->connectToHostEncrypted(url.host(), quint16(url.port(443)));
 }
 
 void Exchange::onMetaData()
@@ -437,14 +494,34 @@ void Exchange::onFinished()
         if (kind == ExchangeError::Kind::Tls && !m_tlsProblems.isEmpty())
             message = u"The gateway's certificate was not accepted: %1"_s.arg(
                 m_tlsProblems.join(u"; "_s));
+        // The gateway refused this client with a TLS alert (no certificate, one it does
+        // not trust): say which side refused and why.
+        const QString alert = explainTlsAlert(m_reply->errorString(), m_options.client);
+        if (!alert.isEmpty()) {
+            kind = ExchangeError::Kind::Tls;
+            message = alert;
+        }
         if (m_status != 0 && kind == ExchangeError::Kind::Other)
             kind = ExchangeError::Kind::Protocol;
         // Closed over a fresh TLS connection before any answer: that is also how a
         // gateway refuses a client without the certificate it requires (with TLS 1.3
         // the client's handshake has already ended then, so Qt sees a plain close).
-        const bool mayWantClientCertificate = m_reply->url().scheme() == "https"_L1
-            && !m_timeline.connectionReused && m_timeline.headers < 0 && m_tlsProblems.isEmpty()
+        const bool mayWantClientCertificate = alert.isEmpty()
+            && m_reply->url().scheme() == "https"_L1 && !m_timeline.connectionReused
+            && m_timeline.headers < 0 && m_tlsProblems.isEmpty()
             && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
+        if (mayWantClientCertificate && !m_probed) {
+            // Ask the gateway why before saying anything: a second TLS connection hears
+            // the alert this one may have missed. Then finish again.
+            probeTls([this](const QString &meaning, const QString &detail) {
+                if (!meaning.isEmpty()) {
+                    m_notes << kProbeNote;
+                    fail(ExchangeError::Kind::Tls, meaning, detail);
+                }
+                onFinished();
+            });
+            return;
+        }
         // A server that refuses a body (413) often answers and closes while the body
         // is still going out; Qt then says only that the write failed ("Unknown
         // error"), and its requestSent means "queued", not "delivered".
@@ -500,6 +577,7 @@ void Exchange::finish()
     m_finished = true;
     m_deadline->stop();
     m_idle->stop();
+    m_probeTimer->stop();
     m_timeline.finished = now();
     // Status and kind only: messages may quote a URL with its credentials.
     qCDebug(lcExchange) << "finished: status" << m_status << "failure kind" << int(m_error.kind)

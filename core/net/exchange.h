@@ -14,6 +14,7 @@
 #include <QSslKey>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -122,6 +123,13 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    //! Qt's HTTP/2 does not notice a gateway that refuses the client's certificate
+    //! after a TLS 1.3 handshake once the request is on its way: the reply waits for
+    //! ever. When a fresh TLS connection has said nothing for a moment, a second TLS
+    //! connection (no request on it) hears the gateway's alert, if it sends one, and
+    //! the exchange fails with what it means; any other answer leaves it alone.
+    void probeTls(
+        const std::function<void(const QString &meaning, const QString &detail)> &verdict);
     void consume(QByteArrayView bytes);
     //! One decoded event: counted, timed, queued for eventsArrived().
     void takeEvent(SseEvent &&event, bool addedContent);
@@ -135,6 +143,8 @@ private:
     QPointer<QNetworkReply> m_reply;
     QTimer *m_deadline;
     QTimer *m_idle;
+    //! Starts a TLS probe when a fresh TLS connection stays silent (see probeTls()).
+    QTimer *m_probeTimer;
     QElapsedTimer m_clock;
     QDateTime m_startedAt;
     Timeline m_timeline;
@@ -159,6 +169,7 @@ private:
     bool m_canceled = false;
     bool m_deadlineHit = false;
     bool m_idleHit = false;
+    bool m_probed = false; //!< probeTls() ran (once per exchange)
     bool m_drainQueued = false;
     bool m_idleBeforeHeaders = false;
     qint64 m_uploaded = 0; //!< request body bytes that went out

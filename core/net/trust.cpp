@@ -193,6 +193,46 @@ bool passphraseOpens(const QString &path, const QByteArray &passphrase)
     return openPkcs12(*data, passphrase).opened;
 }
 
+QString explainTlsAlert(const QString &errorText, const ClientIdentity &client)
+{
+    static const QRegularExpression alertPattern(u"alert ([a-z][a-z ]*[a-z])"_s);
+    const auto match = alertPattern.match(errorText);
+    if (!match.hasMatch())
+        return {};
+    const QString alert = match.captured(1);
+    const QString named = u"TLS alert \"%1\""_s.arg(alert);
+    const QString giveOne = u"give one (--cert and --key, or the environment's SSLConfiguration)"_s;
+    if (alert == "certificate required"_L1
+        || (client.isNull() && alert == "handshake failure"_L1)) {
+        if (!client.isNull())
+            return u"The gateway wants a client certificate and did not take \"%1\" (%2)."_s.arg(
+                client.certificate.subjectDisplayName(), named);
+        return u"The gateway requires a client certificate and none was presented (%1); %2."_s.arg(
+            named, giveOne);
+    }
+    static const QStringList refusals { u"unknown ca"_s, u"bad certificate"_s,
+        u"certificate unknown"_s, u"access denied"_s, u"unsupported certificate"_s,
+        u"certificate expired"_s, u"certificate revoked"_s, u"decrypt error"_s };
+    if (refusals.contains(alert)) {
+        const QString who = client.isNull()
+            ? u"this client"_s
+            : u"the client certificate \"%1\""_s.arg(client.certificate.subjectDisplayName());
+        QString why;
+        if (alert == "unknown ca"_L1)
+            why = u": it does not trust the CA that issued it"_s;
+        else if (alert == "certificate expired"_L1)
+            why = u": it has expired"_s;
+        else if (alert == "certificate revoked"_L1)
+            why = u": it was revoked"_s;
+        return u"The gateway refused %1 (%2)%3."_s.arg(who, named, why);
+    }
+    if (alert == "handshake failure"_L1 || alert == "protocol version"_L1
+        || alert == "insufficient security"_L1)
+        return u"The gateway ended the TLS handshake (%1): no protocol version or cipher both "
+               "sides accept."_s.arg(named);
+    return u"The gateway ended the TLS connection (%1)."_s.arg(named);
+}
+
 QString TlsFiles::resolve(const QString &path) const
 {
     if (path.startsWith("~/"_L1))

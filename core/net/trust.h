@@ -100,11 +100,25 @@ struct CertificateSummary
     QDateTime notBefore;
     QDateTime notAfter;
     QString sha256; //!< hex, colon-separated
+
+    //! The subject, or for a certificate without one (as ACME and Caddy issue them)
+    //! the names it is valid for.
+    QString title() const
+    {
+        if (!subject.isEmpty())
+            return subject;
+        return names.isEmpty() ? QStringLiteral("(no subject)") : names.join(u", ");
+    }
 };
 CertificateSummary summarize(const QSslCertificate &certificate);
 //! "expires in 3 days (2026-12-06)" when \a certificate expires within 14 days of
 //! \a now (or has expired); empty otherwise.
 QString expiryWarning(const QSslCertificate &certificate, const QDateTime &now);
+
+//! What a TLS alert the gateway sent means, from the text of Qt's error ("...tlsv13
+//! alert certificate required"): which side refused and why, with what to do; empty
+//! when the text names no alert. \a client is the certificate presented, if any.
+QString explainTlsAlert(const QString &errorText, const ClientIdentity &client);
 
 //! Adds caCertificatesFromEnvironment() to the default TLS configuration of this
 //! process; returns how many certificates it added. Called once at start.

@@ -141,6 +141,7 @@ private Q_SLOTS:
     void aPrivateCaIsTrustedWhenGiven();
     void aClientCertificateIsPresentedWhenRequired();
     void clientIdentityProblemsAreNamed();
+    void tlsAlertsSayWhoRefusedAndWhy();
     void redirectsAreFollowedAndShown();
     void redirectLoopStopsAtTheLimit();
 
@@ -325,6 +326,31 @@ void TestTlsAndRedirects::clientIdentityProblemsAreNamed()
     QCOMPARE(material->caCertificates.size(), 1);
     QCOMPARE(material->client.certificate.subjectDisplayName(), u"Gatescope test client"_s);
     QVERIFY(material->verifyHost);
+}
+
+// The alerts OpenSSL reports, as Qt words them, mean something a user can act on.
+void TestTlsAndRedirects::tlsAlertsSayWhoRefusedAndWhy()
+{
+    const ClientIdentity none;
+    const auto client = loadClientIdentity(tlsFile("client.crt"), tlsFile("client.key"));
+    QVERIFY(client);
+    const QString required
+        = u"Error while reading: error:0A00045C:SSL routines::tlsv13 alert certificate required"_s;
+    QCOMPARE(explainTlsAlert(required, none),
+        u"The gateway requires a client certificate and none was presented (TLS alert "
+        "\"certificate required\"); give one (--cert and --key, or the environment's "
+        "SSLConfiguration)."_s);
+    QCOMPARE(explainTlsAlert(u"error:0A000418:SSL routines::tlsv1 alert unknown ca"_s, *client),
+        u"The gateway refused the client certificate \"Gatescope test client\" (TLS alert "
+        "\"unknown ca\"): it does not trust the CA that issued it."_s);
+    QCOMPARE(explainTlsAlert(u"ssl3_read_bytes:sslv3 alert bad certificate"_s, *client),
+        u"The gateway refused the client certificate \"Gatescope test client\" (TLS alert "
+        "\"bad certificate\")."_s);
+    const QString handshake = explainTlsAlert(u"sslv3 alert handshake failure"_s, none);
+    QVERIFY(handshake.contains(u"requires a client certificate"_s));
+    const QString version = explainTlsAlert(u"tlsv1 alert protocol version"_s, *client);
+    QVERIFY(version.contains(u"no protocol version or cipher both sides accept"_s));
+    QCOMPARE(explainTlsAlert(u"Connection refused"_s, none), QString());
 }
 
 void TestTlsAndRedirects::allowInsecureStillReportsTheProblem()
