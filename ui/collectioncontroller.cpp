@@ -221,6 +221,7 @@ void CollectionController::showRequest(const QString &root, const QString &relat
     source.relativePath = relativePath;
     source.index = index;
     source.environment = environment;
+    source.tls = c->environments().tlsFor(environment);
     source.request = request;
     source.variables = variables;
 
@@ -411,6 +412,7 @@ bool CollectionController::saveAsNew(
     source.relativePath = *created;
     source.index = 0;
     source.environment = environment(root);
+    source.tls = c->environments().tlsFor(source.environment);
     source.request = fileRequest;
     if (!baseUrl.isEmpty())
         source.variables.insert(u"baseUrl"_s, baseUrl);

@@ -63,6 +63,7 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     setWindowTitle(u"Gatescope"_s);
     m_vault = parts.vault ? std::move(parts.vault) : SecretVault::forThisUser();
     m_session = new GatewaySession(m_network, m_vault.get(), this);
+    m_tabs->setGatewaySession(m_session);
     m_session->setDemoFactory(std::move(parts.demoGateway));
     keepMyEdits = [this](const QString &question) {
         QMessageBox box(
@@ -510,8 +511,12 @@ void MainWindow::configureGateway()
         dialog.setBaseUrl(m_session->baseUrl());
         dialog.setToken(m_session->token());
     }
-    if (dialog.exec() == QDialog::Accepted)
+    dialog.setTls(m_session->tls());
+    if (dialog.exec() == QDialog::Accepted) {
+        // The TLS files first: the gateway's model list is fetched with them.
+        m_session->setTls(dialog.tls(), dialog.passphrase());
         setGateway(dialog.baseUrl(), dialog.token());
+    }
 }
 
 void MainWindow::updateGatewayLabel()

@@ -1,6 +1,7 @@
 #include "requestpage.h"
 
 #include "core/net/exchange.h"
+#include "core/net/gatewaysession.h"
 #include "requesteditor.h"
 #include "responseinspector.h"
 #include "sharesplitter.h"
@@ -215,9 +216,33 @@ bool RequestPage::send()
     }
     if (isBusy())
         m_exchange->cancel();
+    const quint64 ticket = ++m_sendTicket;
+    // Over https, the gateway's TLS files (Gateway ▸ Connection) under the
+    // environment's SSLConfiguration; a passphrase may have to come from the keyring.
+    const bool https = m_editor->request().url().startsWith("https:"_L1, Qt::CaseInsensitive);
+    if (!m_session || !https) {
+        start({});
+        return true;
+    }
+    m_session->loadTls(m_source ? m_source->tls : TlsFiles {}, this,
+        [this, ticket](const Result<TlsMaterial> &tls) {
+            if (ticket != m_sendTicket)
+                return; // sent again, or canceled, meanwhile
+            if (!tls) {
+                Q_EMIT statusMessage(tr("Not sent: %1").arg(tls.error().message));
+                return;
+            }
+            start(*tls);
+        });
+    return true;
+}
+
+void RequestPage::start(const TlsMaterial &tls)
+{
     m_inspector->clear();
     ExchangeOptions options;
     options.allowInsecureTls = m_editor->allowInsecureTls();
+    options.useTls(tls);
     m_exchange = std::make_unique<Exchange>(m_network, options);
     const GatewayRequest &request = m_editor->request();
     // The inspector first: it takes the finished exchange's snapshot, which
@@ -240,13 +265,18 @@ bool RequestPage::send()
     Q_EMIT busyChanged(true);
     Q_EMIT statusMessage(tr("Sending %1 %2…").arg(request.effectiveMethod(), request.url()));
     m_exchange->start(compose(request));
-    return true;
 }
 
 void RequestPage::cancel()
 {
+    ++m_sendTicket; // a send still waiting for the keyring does not start
     if (isBusy())
         m_exchange->cancel();
+}
+
+void RequestPage::setGatewaySession(GatewaySession *session)
+{
+    m_session = session;
 }
 
 void RequestPage::setTheme(const KSyntaxHighlighting::Theme &theme)

@@ -18,6 +18,7 @@ class Theme;
 
 namespace gs::core {
 class Exchange;
+class GatewaySession;
 struct ExchangeSnapshot;
 } // namespace gs::core
 
@@ -74,6 +75,7 @@ public:
         core::HttpFileRequest request; //!< as in the file, variables unresolved
         core::Variables variables; //!< what resolved it
         core::WireRequest opened; //!< the editor's request as composed when opened
+        core::TlsFiles tls; //!< the environment's SSLConfiguration
     };
     const std::optional<Source> &source() const { return m_source; }
     //! Ties the page to a collection request (or unties it); what it opened with counts
@@ -101,7 +103,12 @@ public:
     void offerAddresses(const QString &recorded, const QString &active);
 
     //! Sends the request as edited; false (with the reason emitted) when it may not go.
+    //! Over https it may start a moment later, once the keyring has given the
+    //! passphrase of a client key.
     bool send();
+    //! Where TLS files and passphrases come from (the window's gateway); none: no
+    //! client certificate, no CA beyond the system's.
+    void setGatewaySession(core::GatewaySession *session);
     void cancel();
     void setTheme(const KSyntaxHighlighting::Theme &theme);
     void setPlacement(Placement placement);
@@ -118,9 +125,12 @@ protected:
 private:
     void updateModified();
     void applyPlacement();
+    void start(const core::TlsMaterial &tls);
     void showAddressChoice();
 
     QNetworkAccessManager *m_network;
+    core::GatewaySession *m_session = nullptr;
+    quint64 m_sendTicket = 0; //!< which send() a keyring answer belongs to
     RequestEditor *m_editor;
     ResponseInspector *m_inspector;
     ShareSplitter *m_splitter;

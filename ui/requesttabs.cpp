@@ -70,6 +70,7 @@ void RequestTabs::closeAll()
 RequestPage *RequestTabs::addPage(const QString &title)
 {
     auto *page = new RequestPage(m_repository.get(), m_network);
+    page->setGatewaySession(m_session);
     page->setTitle(title);
     page->setTheme(m_repository->themeForPalette(palette()));
     page->editor()->setModelSuggestions(m_models);

@@ -15,6 +15,10 @@ namespace KSyntaxHighlighting {
 class Repository;
 }
 
+namespace gs::core {
+class GatewaySession;
+}
+
 namespace gs::ui {
 
 //! The open requests, a tab each: a RequestPage (editor beside inspector), closable
@@ -30,6 +34,8 @@ class RequestTabs final : public QTabWidget
 public:
     //! Pages send through \a network, which must outlive them (see closeAll()).
     explicit RequestTabs(QNetworkAccessManager *network, QWidget *parent = nullptr);
+    //! The gateway pages take TLS files and passphrases from; set before any page.
+    void setGatewaySession(core::GatewaySession *session) { m_session = session; }
     ~RequestTabs() override;
 
     //! A new page titled \a title, made current.
@@ -82,6 +88,7 @@ private:
 
     std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
     QNetworkAccessManager *m_network;
+    core::GatewaySession *m_session = nullptr;
     QStringList m_models;
     RequestPage::Placement m_placement = RequestPage::Placement::Automatic;
     QHash<QString, QList<int>> m_splitterShares; //!< by splitter object name

@@ -55,11 +55,6 @@ std::unique_ptr<SecretVault> passphraseVault()
 
 } // namespace
 
-SecretKey passphraseKey(const QString &absolutePath)
-{
-    return SecretKey { u"client-certificates"_s, QString(), absolutePath };
-}
-
 Result<void> applyTls(const TlsFiles &files, ExchangeOptions &options)
 {
     if (files.isEmpty())
@@ -74,11 +69,7 @@ Result<void> applyTls(const TlsFiles &files, ExchangeOptions &options)
     });
     if (!material)
         return std::unexpected(material.error());
-    options.extraCaCertificates += material->caCertificates;
-    if (!material->client.isNull())
-        options.client = material->client;
-    if (!material->verifyHost)
-        options.allowInsecureTls = true;
+    options.useTls(*material);
     return {};
 }
 

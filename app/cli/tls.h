@@ -35,10 +35,6 @@ struct TlsOptions
     core::Result<core::TlsFiles> read(const QCommandLineParser &parser) const;
 };
 
-//! The keyring entry that keeps the passphrase of the key or PKCS#12 file at
-//! \a absolutePath.
-core::SecretKey passphraseKey(const QString &absolutePath);
-
 //! Reads \a files (an environment's SSLConfiguration with the command line over it)
 //! into \a options; the passphrase of an encrypted key comes from the keyring.
 core::Result<void> applyTls(const core::TlsFiles &files, core::ExchangeOptions &options);

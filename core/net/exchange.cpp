@@ -160,16 +160,7 @@ void Exchange::start(const WireRequest &wire)
         }
         request.setRawHeader(h.name, h.value);
     }
-    if (!m_options.extraCaCertificates.isEmpty() || !m_options.client.isNull()) {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(m_options.extraCaCertificates);
-        if (!m_options.client.isNull()) {
-            tls.setLocalCertificateChain(
-                QList { m_options.client.certificate } + m_options.client.intermediates);
-            tls.setPrivateKey(m_options.client.key);
-        }
-        request.setSslConfiguration(tls);
-    }
+    applyTls(TlsMaterial { m_options.extraCaCertificates, m_options.client, true }, request);
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));
 

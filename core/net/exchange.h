@@ -45,6 +45,17 @@ struct ExchangeOptions
     //! A client certificate, its intermediates and its key, for gateways that require
     //! one (mTLS); null: none.
     ClientIdentity client;
+
+    //! Takes what \a material trusts and presents; its verifyHost false allows
+    //! certificate problems.
+    void useTls(const TlsMaterial &material)
+    {
+        extraCaCertificates += material.caCertificates;
+        if (!material.client.isNull())
+            client = material.client;
+        if (!material.verifyHost)
+            allowInsecureTls = true;
+    }
 };
 
 //! Sends one composed request and streams the reply: records the timeline, decodes

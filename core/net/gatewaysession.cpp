@@ -2,12 +2,14 @@
 
 #include "core/store/secretstore.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSettings>
+#include <QSslConfiguration>
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +18,9 @@ namespace gs::core {
 namespace {
 
 const auto kBaseUrlSetting = u"gateway/baseUrl"_s;
+const auto kCaSetting = u"gateway/caCertificates"_s;
+const auto kCertificateSetting = u"gateway/clientCertificate"_s;
+const auto kKeySetting = u"gateway/clientKey"_s;
 
 SecretKey tokenKey(const QString &baseUrl)
 {
@@ -44,7 +49,11 @@ void GatewaySession::setDemoFactory(LocalGatewayFactory factory)
 
 void GatewaySession::restore()
 {
-    m_baseUrl = QSettings().value(kBaseUrlSetting).toString();
+    const QSettings settings;
+    m_tls.caCertificates = settings.value(kCaSetting).toString();
+    m_tls.clientCertificate = settings.value(kCertificateSetting).toString();
+    m_tls.clientKey = settings.value(kKeySetting).toString();
+    m_baseUrl = settings.value(kBaseUrlSetting).toString();
     if (m_baseUrl.isEmpty())
         return;
     Q_EMIT changed();
@@ -97,6 +106,55 @@ Variables GatewaySession::variables() const
     return out;
 }
 
+void GatewaySession::setTls(const TlsFiles &files, const QByteArray &passphrase)
+{
+    m_tls = TlsFiles().overriddenBy(files); // paths absolute
+    m_tls.base.clear();
+    QSettings settings;
+    settings.setValue(kCaSetting, m_tls.caCertificates);
+    settings.setValue(kCertificateSetting, m_tls.clientCertificate);
+    settings.setValue(kKeySetting, m_tls.clientKey);
+    const QString key = m_tls.clientKey.isEmpty() ? QString() : m_tls.clientKey;
+    const QString locked = fileNeedingPassphrase(m_tls.clientCertificate, key);
+    if (!passphrase.isEmpty() && !locked.isEmpty()) {
+        m_passphrases.insert(locked, passphrase);
+        m_vault->write(passphraseKey(locked), QString::fromUtf8(passphrase), this, ignoreReply);
+    }
+    Q_EMIT changed();
+}
+
+void GatewaySession::loadTls(const TlsFiles &environment, const QObject *context,
+    std::function<void(const Result<TlsMaterial> &)> done)
+{
+    const TlsFiles files = m_tls.overriddenBy(environment);
+    if (files.isEmpty()) {
+        done(TlsMaterial {});
+        return;
+    }
+    const QString certificate
+        = files.clientCertificate.isEmpty() ? QString() : files.resolve(files.clientCertificate);
+    const QString key = files.clientKey.isEmpty() ? QString() : files.resolve(files.clientKey);
+    const QString locked = certificate.isEmpty()
+        ? QString()
+        : QFileInfo(fileNeedingPassphrase(certificate, key)).absoluteFilePath();
+    const auto load = [this, files] {
+        return loadTlsFiles(files, [this](const QString &path) {
+            const auto it = m_passphrases.constFind(path);
+            return it == m_passphrases.constEnd() ? std::nullopt : std::optional(*it);
+        });
+    };
+    if (locked.isEmpty() || m_passphrases.contains(locked)) {
+        done(load());
+        return;
+    }
+    m_vault->read(passphraseKey(locked), context,
+        [this, locked, load, done = std::move(done)](const SecretReply &reply) {
+            if (reply.status == SecretReply::Status::Ok)
+                m_passphrases.insert(locked, reply.value.toUtf8());
+            done(load());
+        });
+}
+
 void GatewaySession::fetchModels()
 {
     if (m_baseUrl.isEmpty())
@@ -108,6 +166,19 @@ void GatewaySession::fetchModels()
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     request.setTransferTimeout(15000);
+    // The gateway's own TLS files (a private CA, a client certificate), as requests use.
+    loadTls({}, this, [this, request](const Result<TlsMaterial> &tls) mutable {
+        if (!tls) {
+            Q_EMIT message(tr("No model list from %1: %2").arg(m_baseUrl, tls.error().message));
+            return;
+        }
+        applyTls(*tls, request);
+        getModels(request);
+    });
+}
+
+void GatewaySession::getModels(QNetworkRequest request)
+{
     QNetworkReply *reply = m_network->get(request);
     m_modelsReply = reply;
     const QString asked = m_baseUrl;

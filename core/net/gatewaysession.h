@@ -2,7 +2,10 @@
 
 #include "core/httpfile/variables.h"
 #include "core/model/error.h"
+#include "core/net/trust.h"
 
+#include <QHash>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -64,6 +67,19 @@ public:
     bool isDemo() const { return demoRunning() && m_baseUrl == m_demo.baseUrl; }
     //! baseUrl and token as {{variables}}, for what is set.
     Variables variables() const;
+    //! The gateway's TLS files (a private CA, a client certificate and key), kept for
+    //! the next start; paths absolute.
+    TlsFiles tls() const { return m_tls; }
+    //! Makes \a files the gateway's TLS files; \a passphrase, when given, opens the
+    //! encrypted one among them and goes to the keyring (never a file).
+    void setTls(const TlsFiles &files, const QByteArray &passphrase = {});
+    //! The TLS material for a request: the gateway's files under \a environment's
+    //! (its SSLConfiguration), a passphrase from the keyring when one is needed.
+    //! \a done is called once, at once when the keyring need not be asked, and only
+    //! while \a context lives.
+    void loadTls(const TlsFiles &environment, const QObject *context,
+        std::function<void(const Result<TlsMaterial> &)> done);
+
     //! The model ids the gateway listed, sorted; empty until it answered.
     QStringList models() const { return m_models; }
     //! Asks the gateway for its models again.
@@ -77,6 +93,8 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
+    void getModels(QNetworkRequest request);
+
     QNetworkAccessManager *m_network;
     SecretVault *m_vault;
     LocalGatewayFactory m_demoFactory;
@@ -85,6 +103,9 @@ private:
     QString m_token;
     QStringList m_models;
     QPointer<QNetworkReply> m_modelsReply;
+    TlsFiles m_tls;
+    //! Passphrases read from the keyring or typed this session, by absolute path.
+    QHash<QString, QByteArray> m_passphrases;
 };
 
 } // namespace gs::core

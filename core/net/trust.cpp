@@ -233,6 +233,20 @@ QString explainTlsAlert(const QString &errorText, const ClientIdentity &client)
     return u"The gateway ended the TLS connection (%1)."_s.arg(named);
 }
 
+void applyTls(const TlsMaterial &material, QNetworkRequest &request)
+{
+    if (material.caCertificates.isEmpty() && material.client.isNull())
+        return;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(material.caCertificates);
+    if (!material.client.isNull()) {
+        tls.setLocalCertificateChain(
+            QList { material.client.certificate } + material.client.intermediates);
+        tls.setPrivateKey(material.client.key);
+    }
+    request.setSslConfiguration(tls);
+}
+
 QString TlsFiles::resolve(const QString &path) const
 {
     if (path.startsWith("~/"_L1))

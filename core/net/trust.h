@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QNetworkRequest>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QString>
@@ -78,6 +79,10 @@ struct TlsMaterial
     ClientIdentity client;
     bool verifyHost = true;
 };
+
+//! Puts \a material into \a request's TLS configuration: the CAs trusted besides the
+//! system's store, the client certificate with its intermediates and key.
+void applyTls(const TlsMaterial &material, QNetworkRequest &request);
 
 //! Reads \a files. A passphrase for an encrypted key or PKCS#12 file comes from
 //! \a passphraseFor(absolute path): nullopt when none is kept, and the error then says

@@ -22,6 +22,13 @@ struct SecretKey
     bool operator==(const SecretKey &) const = default;
 };
 
+//! The keyring entry that keeps the passphrase of the encrypted key or PKCS#12 file
+//! at \a absolutePath: one per file, shared by the command line and the window.
+inline SecretKey passphraseKey(const QString &absolutePath)
+{
+    return SecretKey { QStringLiteral("client-certificates"), QString(), absolutePath };
+}
+
 //! What a store said.
 struct SecretReply
 {

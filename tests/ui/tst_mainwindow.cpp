@@ -1,4 +1,5 @@
 #include "core/net/exchange.h"
+#include "core/store/secretstore.h"
 #include "demo/demogateway.h"
 #include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
@@ -6,6 +7,7 @@
 #include "ui/collectiontree.h"
 #include "ui/eventsmodel.h"
 #include "ui/filecontroller.h"
+#include "ui/gatewaydialog.h"
 #include "ui/historycontroller.h"
 #include "ui/historydialog.h"
 #include "ui/jsontreemodel.h"
@@ -51,6 +53,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -115,6 +118,7 @@ private Q_SLOTS:
     void anErrorStatusIsExplained();
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
+    void clientCertificateFromTheGatewayDialog();
     void keyboardToolCallsChoicesAndCopying();
     void savedFileCarriesNoToken();
     void rendersText();
@@ -736,6 +740,107 @@ void TestMainWindow::certificateProblemsAreShown()
         view::statusText(page->inspector())
             .contains(u"Certificate: Gatescope test server, issued by Gatescope test server"_s),
         qPrintable(view::statusText(page->inspector())));
+}
+
+// A self-hosted gateway behind a private CA that requires a client certificate: the
+// user types the CA, the certificate, its encrypted key and the passphrase into the
+// gateway dialog, and the request goes through; the passphrase is in the keyring, and
+// a window whose keyring lacks it says so instead of sending.
+void TestMainWindow::clientCertificateFromTheGatewayDialog()
+{
+    const QString tls = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/");
+    QSslServer server;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificate(QSslCertificate::fromPath(tls + u"self-signed.crt"_s).first());
+    QFile key(tls + u"self-signed.key"_s);
+    QVERIFY(key.open(QIODevice::ReadOnly));
+    config.setPrivateKey(QSslKey(&key, QSsl::Rsa, QSsl::Pem));
+    config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    config.setCaCertificates(QSslCertificate::fromPath(tls + u"client-ca.crt"_s));
+    server.setSslConfiguration(config);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QStringList clients; // the certificate each answered request came with
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        while (auto *socket = qobject_cast<QSslSocket *>(server.nextPendingConnection())) {
+            connect(socket, &QTcpSocket::readyRead, socket, [&clients, socket] {
+                if (!socket->peek(65536).contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                clients << socket->peerCertificate().subjectDisplayName();
+                const QByteArray body = R"({"choices":[{"index":0,"message":{"role":)"
+                                        R"("assistant","content":"hi"}}]})";
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Content-Length: "
+                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            });
+        }
+    });
+    const QString base = u"https://127.0.0.1:%1"_s.arg(server.serverPort());
+    const QString encryptedKey = tls + u"client-encrypted.key"_s;
+    {
+        MainWindow window(withDemo());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The dialog, as a user fills it in: typed into each field, then Enter.
+        bool filled = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<GatewayDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            const auto type = [dialog](const char *name, const QString &text) {
+                auto *edit = dialog->findChild<QLineEdit *>(QLatin1StringView(name));
+                edit->setFocus();
+                QTest::keyClicks(edit, text);
+            };
+            type("gatewayUrl", base);
+            type("gatewayToken", u"tok-mtls"_s);
+            type("gatewayCaFile", tls + u"self-signed.crt"_s);
+            type("gatewayClientCertificate", tls + u"client.crt"_s);
+            type("gatewayClientKey", encryptedKey);
+            auto *note = dialog->findChild<QLabel *>(u"gatewayTlsNote"_s);
+            QVERIFY(note->isVisible() && note->text().contains(u"is encrypted"_s));
+            type("gatewayKeyPassphrase", u"wrong"_s);
+            auto *problem = dialog->findChild<QLabel *>(u"gatewayProblem"_s);
+            QVERIFY(problem->text().contains(u"passphrase does not open"_s));
+            auto *passphrase = dialog->findChild<QLineEdit *>(u"gatewayKeyPassphrase"_s);
+            passphrase->selectAll();
+            QTest::keyClicks(passphrase, u"gatescope-test"_s);
+            QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+            QTest::keyClick(passphrase, Qt::Key_Return);
+            filled = true;
+        });
+        QAction *setUp = nullptr;
+        for (QAction *a : window.findChildren<QAction *>())
+            if (a->text() == u"&Set Up Gateway…"_s)
+                setUp = a;
+        QVERIFY(setUp);
+        setUp->trigger();
+        QVERIFY(filled);
+        QCOMPARE(window.gatewayBaseUrl(), base);
+
+        QVERIFY(window.openExample(u"chat-stream.http"_s));
+        RequestPage *page = window.currentPage();
+        QVERIFY(window.sendCurrent());
+        QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
+        QCOMPARE(page->exchange()->error().message, QString());
+        QCOMPARE(page->exchange()->status(), 200);
+        QVERIFY(clients.contains(u"Gatescope test client"_s));
+        const auto kept = window.vault()->readNow(gs::core::passphraseKey(encryptedKey));
+        QCOMPARE(kept.value, u"gatescope-test"_s);
+    }
+    {
+        // The next start: the files are remembered, the passphrase is not in this
+        // (memory-only) keyring: the request is not sent, and the window says why.
+        MainWindow window(withDemo());
+        window.show();
+        QCOMPARE(window.gatewayBaseUrl(), base);
+        window.setGateway(base, u"tok-mtls"_s); // the token: this keyring lost it too
+        QVERIFY(window.openExample(u"chat-stream.http"_s));
+        window.sendCurrent();
+        QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(u"Not sent"_s));
+        QVERIFY2(window.statusBar()->currentMessage().contains(u"holds no passphrase"_s),
+            qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(!window.currentPage()->exchange());
+    }
 }
 
 void TestMainWindow::savedFileCarriesNoToken()
