@@ -243,7 +243,8 @@ void RequestPage::start(const TlsMaterial &tls)
     ExchangeOptions options;
     options.allowInsecureTls = m_editor->allowInsecureTls();
     options.useTls(tls);
-    m_exchange = std::make_unique<Exchange>(m_network, options);
+    QNetworkAccessManager *network = m_session ? m_session->networkFor(tls) : m_network;
+    m_exchange = std::make_unique<Exchange>(network, options);
     const GatewayRequest &request = m_editor->request();
     // The inspector first: it takes the finished exchange's snapshot, which
     // lastExchange() hands on to whoever hears busyChanged(false).

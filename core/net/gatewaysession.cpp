@@ -2,6 +2,7 @@
 
 #include "core/store/secretstore.h"
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -155,6 +156,21 @@ void GatewaySession::loadTls(const TlsFiles &environment, const QObject *context
         });
 }
 
+QNetworkAccessManager *GatewaySession::networkFor(const TlsMaterial &material)
+{
+    if (material.caCertificates.isEmpty() && material.client.isNull())
+        return m_network;
+    QCryptographicHash key(QCryptographicHash::Sha256);
+    for (const QSslCertificate &ca : material.caCertificates)
+        key.addData(ca.digest(QCryptographicHash::Sha256));
+    key.addData("|");
+    key.addData(material.client.certificate.digest(QCryptographicHash::Sha256));
+    QNetworkAccessManager *&network = m_networks[key.result()];
+    if (!network)
+        network = new QNetworkAccessManager(this);
+    return network;
+}
+
 void GatewaySession::fetchModels()
 {
     if (m_baseUrl.isEmpty())
@@ -173,13 +189,13 @@ void GatewaySession::fetchModels()
             return;
         }
         applyTls(*tls, request);
-        getModels(request);
+        getModels(networkFor(*tls), request);
     });
 }
 
-void GatewaySession::getModels(QNetworkRequest request)
+void GatewaySession::getModels(QNetworkAccessManager *network, QNetworkRequest request)
 {
-    QNetworkReply *reply = m_network->get(request);
+    QNetworkReply *reply = network->get(request);
     m_modelsReply = reply;
     const QString asked = m_baseUrl;
     connect(reply, &QNetworkReply::finished, this, [this, reply, asked] {

@@ -80,6 +80,12 @@ public:
     void loadTls(const TlsFiles &environment, const QObject *context,
         std::function<void(const Result<TlsMaterial> &)> done);
 
+    //! The network requests with \a material go through. Qt reuses a connection by
+    //! host and port alone, keeping the TLS settings it was made with: requests with
+    //! other TLS settings (another CA, another client certificate) get a network of
+    //! their own, one per distinct setting.
+    QNetworkAccessManager *networkFor(const TlsMaterial &material);
+
     //! The model ids the gateway listed, sorted; empty until it answered.
     QStringList models() const { return m_models; }
     //! Asks the gateway for its models again.
@@ -93,7 +99,7 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
-    void getModels(QNetworkRequest request);
+    void getModels(QNetworkAccessManager *network, QNetworkRequest request);
 
     QNetworkAccessManager *m_network;
     SecretVault *m_vault;
@@ -104,6 +110,7 @@ private:
     QStringList m_models;
     QPointer<QNetworkReply> m_modelsReply;
     TlsFiles m_tls;
+    QHash<QByteArray, QNetworkAccessManager *> m_networks; //!< by TLS settings, children
     //! Passphrases read from the keyring or typed this session, by absolute path.
     QHash<QString, QByteArray> m_passphrases;
 };

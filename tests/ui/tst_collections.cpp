@@ -1,3 +1,4 @@
+#include "core/net/exchange.h"
 #include "core/store/collection.h"
 #include "core/store/secretstore.h"
 #include "tests/testfiles.h"
@@ -16,6 +17,8 @@
 #include <QPalette>
 #include <QScopeGuard>
 #include <QSettings>
+#include <QSslKey>
+#include <QSslServer>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -126,6 +129,7 @@ private Q_SLOTS:
     void bodyFromAFileIsNamed();
     void savedIntoACollectionCredentialsGoToTheVault();
     void aSlowKeyringNeverHoldsTheWindow();
+    void anEnvironmentsPrivateCaIsTrusted();
     void screenshot();
 
 private:
@@ -340,6 +344,73 @@ void TestCollections::aSlowKeyringNeverHoldsTheWindow()
     QCOMPARE(keyring->waiting.size(), 1);
     window.reset();
     keyring->answer(); // no crash, no tab: the window that asked is gone
+}
+
+// An environment whose SSLConfiguration names a private CA (a file next to it): its
+// requests reach a gateway with a certificate that CA issued; the same gateway from an
+// environment without it is refused, the certificate problem named.
+void TestCollections::anEnvironmentsPrivateCaIsTrusted()
+{
+    const QString tls = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/");
+    QSslServer server;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificate(QSslCertificate::fromPath(tls + u"self-signed.crt"_s).first());
+    QFile key(tls + u"self-signed.key"_s);
+    QVERIFY(key.open(QIODevice::ReadOnly));
+    config.setPrivateKey(QSslKey(&key, QSsl::Rsa, QSsl::Pem));
+    server.setSslConfiguration(config);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    int answered = 0;
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [&answered, socket] {
+                if (!socket->peek(65536).contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                ++answered;
+                const QByteArray body = R"({"choices":[{"index":0,"message":{"role":)"
+                                        R"("assistant","content":"hi"}}]})";
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Content-Length: "
+                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            });
+        }
+    });
+    QVERIFY(QDir().mkpath(path(u"team/certs"_s)));
+    QVERIFY(QFile::copy(tls + u"self-signed.crt"_s, path(u"team/certs/private-ca.pem"_s)));
+    const QByteArray base = "https://127.0.0.1:" + QByteArray::number(server.serverPort());
+    writeFile(path(u"team/http-client.env.json"_s),
+        R"({"selfhosted": {"baseUrl": ")" + base + R"(", "token": "t",
+              "SSLConfiguration": {"caCertificate": "certs/private-ca.pem"}},
+            "plain": {"baseUrl": ")"
+            + base + R"(", "token": "t"}})");
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openCollection(path(u"team"_s)));
+    // Each from a request of its own: a request open in a tab keeps the environment
+    // it was opened with.
+    const auto sendFrom = [&](const QString &environment, int index) -> gs::core::Exchange * {
+        window.setEnvironment(m_root, environment);
+        if (!window.openCollectionRequest(m_root, u"chat.http"_s, index))
+            return nullptr;
+        RequestPage *page = window.currentPage();
+        if (!page->send())
+            return nullptr;
+        if (!QTest::qWaitFor(
+                [page] { return page->exchange() && page->exchange()->isFinished(); }, 20000))
+            return nullptr;
+        return page->exchange();
+    };
+    const gs::core::Exchange *plain = sendFrom(u"plain"_s, 0);
+    QVERIFY(plain);
+    QCOMPARE(plain->error().kind, gs::core::ExchangeError::Kind::Tls);
+    QVERIFY(plain->error().message.contains(u"self-signed"_s, Qt::CaseInsensitive));
+    QCOMPARE(answered, 0);
+    const gs::core::Exchange *trusted = sendFrom(u"selfhosted"_s, 1);
+    QVERIFY(trusted);
+    QCOMPARE(trusted->error().message, QString());
+    QCOMPARE(trusted->status(), 200);
+    QCOMPARE(answered, 1);
 }
 
 void TestCollections::savesEditsBackByteForByte()
