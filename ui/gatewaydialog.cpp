@@ -55,19 +55,20 @@ GatewayDialog::GatewayDialog(QWidget *parent)
     m_problem->setStyleSheet(toneStyle(Tone::Error, palette()));
     auto *note = new QLabel(tr("The token is kept in the system keyring; where none answers, "
                                "for this session only (or in a file, if you chose Gateway ▸ "
-                               "Keep Secrets in a File)."));
+                               "Keep Secrets in a File). A key's passphrase goes to the keyring "
+                               "only, never to a file. The CA is trusted besides the system's."));
     note->setWordWrap(true);
     note->setEnabled(false);
 
     m_caFile->setObjectName(u"gatewayCaFile"_s);
-    m_caFile->setPlaceholderText(tr("PEM file of a private CA; the system's CAs are trusted too"));
+    m_caFile->setPlaceholderText(tr("Optional: a private CA (PEM)"));
     m_certificate->setObjectName(u"gatewayClientCertificate"_s);
-    m_certificate->setPlaceholderText(tr("PEM, or PKCS#12 (.p12, .pfx) holding its key"));
+    m_certificate->setPlaceholderText(tr("Optional: PEM, or PKCS#12 (.p12, .pfx)"));
     m_key->setObjectName(u"gatewayClientKey"_s);
-    m_key->setPlaceholderText(tr("PEM; empty when the certificate file holds the key"));
+    m_key->setPlaceholderText(tr("PEM; none for PKCS#12"));
     m_passphrase->setObjectName(u"gatewayKeyPassphrase"_s);
     m_passphrase->setEchoMode(QLineEdit::Password);
-    m_passphrase->setPlaceholderText(tr("for an encrypted key; kept in the keyring"));
+    m_passphrase->setPlaceholderText(tr("Only for an encrypted key"));
     m_tlsNote->setObjectName(u"gatewayTlsNote"_s);
     m_tlsNote->setWordWrap(true);
     m_tlsNote->setEnabled(false);
@@ -105,7 +106,7 @@ GatewayDialog::GatewayDialog(QWidget *parent)
         });
     }
     check();
-    resize(520, sizeHint().height());
+    resize(560, sizeHint().height());
 }
 
 void GatewayDialog::setBaseUrl(const QString &url)

@@ -17,6 +17,7 @@ class TestGatewayDialog final : public QObject
 private Q_SLOTS:
     void tokenIsMaskedAndInputChecked();
     void opensWithoutAnError();
+    void fitsTheSmallestWindow();
 };
 
 void TestGatewayDialog::tokenIsMaskedAndInputChecked()
@@ -66,6 +67,24 @@ void TestGatewayDialog::opensWithoutAnError()
     QTest::keyClicks(dialog.findChild<QLineEdit *>(u"gatewayUrl"_s), u"gateway"_s);
     QVERIFY(problem->isVisible());
     QVERIFY(problem->text().contains(u"http"_s));
+}
+
+// With its TLS rows the dialog still fits the smallest window (1000x650), every field
+// at least as wide as its text needs to start.
+void TestGatewayDialog::fitsTheSmallestWindow()
+{
+    GatewayDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QVERIFY2(dialog.height() <= 650 && dialog.width() <= 1000,
+        qPrintable(u"%1x%2"_s.arg(dialog.width()).arg(dialog.height())));
+    for (const char *name : { "gatewayUrl", "gatewayToken", "gatewayCaFile",
+             "gatewayClientCertificate", "gatewayClientKey", "gatewayKeyPassphrase" }) {
+        auto *edit = dialog.findChild<QLineEdit *>(QLatin1StringView(name));
+        QVERIFY2(edit && edit->isVisible() && edit->width() >= 200, name);
+    }
+    if (const QString shot = qEnvironmentVariable("GATESCOPE_DIALOG_SHOT"); !shot.isEmpty())
+        dialog.grab().save(shot);
 }
 
 QTEST_MAIN(TestGatewayDialog)
