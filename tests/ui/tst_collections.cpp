@@ -2,6 +2,7 @@
 #include "core/store/collection.h"
 #include "core/store/secretstore.h"
 #include "tests/testfiles.h"
+#include "tests/tlsserver.h"
 #include "ui/collectiontree.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -17,8 +18,6 @@
 #include <QPalette>
 #include <QScopeGuard>
 #include <QSettings>
-#include <QSslKey>
-#include <QSslServer>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -351,34 +350,10 @@ void TestCollections::aSlowKeyringNeverHoldsTheWindow()
 // environment without it is refused, the certificate problem named.
 void TestCollections::anEnvironmentsPrivateCaIsTrusted()
 {
-    const QString tls = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/");
-    QSslServer server;
-    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-    config.setLocalCertificate(QSslCertificate::fromPath(tls + u"self-signed.crt"_s).first());
-    QFile key(tls + u"self-signed.key"_s);
-    QVERIFY(key.open(QIODevice::ReadOnly));
-    config.setPrivateKey(QSslKey(&key, QSsl::Rsa, QSsl::Pem));
-    server.setSslConfiguration(config);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    int answered = 0;
-    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
-        while (QTcpSocket *socket = server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, socket, [&answered, socket] {
-                if (!socket->peek(65536).contains("\r\n\r\n"))
-                    return;
-                socket->readAll();
-                ++answered;
-                const QByteArray body = R"({"choices":[{"index":0,"message":{"role":)"
-                                        R"("assistant","content":"hi"}}]})";
-                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                              "Content-Length: "
-                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            });
-        }
-    });
+    gs::tests::LoopbackTlsServer server;
     QVERIFY(QDir().mkpath(path(u"team/certs"_s)));
-    QVERIFY(QFile::copy(tls + u"self-signed.crt"_s, path(u"team/certs/private-ca.pem"_s)));
-    const QByteArray base = "https://127.0.0.1:" + QByteArray::number(server.serverPort());
+    QVERIFY(QFile::copy(server.file("self-signed.crt"), path(u"team/certs/private-ca.pem"_s)));
+    const QByteArray base = server.base().toUtf8();
     writeFile(path(u"team/http-client.env.json"_s),
         R"({"selfhosted": {"baseUrl": ")" + base + R"(", "token": "t",
               "SSLConfiguration": {"caCertificate": "certs/private-ca.pem"}},
@@ -405,12 +380,12 @@ void TestCollections::anEnvironmentsPrivateCaIsTrusted()
     QVERIFY(plain);
     QCOMPARE(plain->error().kind, gs::core::ExchangeError::Kind::Tls);
     QVERIFY(plain->error().message.contains(u"self-signed"_s, Qt::CaseInsensitive));
-    QCOMPARE(answered, 0);
+    QCOMPARE(server.answered().size(), 0);
     const gs::core::Exchange *trusted = sendFrom(u"selfhosted"_s, 1);
     QVERIFY(trusted);
     QCOMPARE(trusted->error().message, QString());
     QCOMPARE(trusted->status(), 200);
-    QCOMPARE(answered, 1);
+    QCOMPARE(server.answered().size(), 1);
 }
 
 void TestCollections::savesEditsBackByteForByte()

@@ -3,6 +3,7 @@
 #include "demo/demogateway.h"
 #include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
+#include "tests/tlsserver.h"
 #include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
 #include "ui/eventsmodel.h"
@@ -748,34 +749,9 @@ void TestMainWindow::certificateProblemsAreShown()
 // a window whose keyring lacks it says so instead of sending.
 void TestMainWindow::clientCertificateFromTheGatewayDialog()
 {
-    const QString tls = QStringLiteral(GATESCOPE_SOURCE_DIR "/tests/data/tls/");
-    QSslServer server;
-    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-    config.setLocalCertificate(QSslCertificate::fromPath(tls + u"self-signed.crt"_s).first());
-    QFile key(tls + u"self-signed.key"_s);
-    QVERIFY(key.open(QIODevice::ReadOnly));
-    config.setPrivateKey(QSslKey(&key, QSsl::Rsa, QSsl::Pem));
-    config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    config.setCaCertificates(QSslCertificate::fromPath(tls + u"client-ca.crt"_s));
-    server.setSslConfiguration(config);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QStringList clients; // the certificate each answered request came with
-    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
-        while (auto *socket = qobject_cast<QSslSocket *>(server.nextPendingConnection())) {
-            connect(socket, &QTcpSocket::readyRead, socket, [&clients, socket] {
-                if (!socket->peek(65536).contains("\r\n\r\n"))
-                    return;
-                socket->readAll();
-                clients << socket->peerCertificate().subjectDisplayName();
-                const QByteArray body = R"({"choices":[{"index":0,"message":{"role":)"
-                                        R"("assistant","content":"hi"}}]})";
-                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                              "Content-Length: "
-                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            });
-        }
-    });
-    const QString base = u"https://127.0.0.1:%1"_s.arg(server.serverPort());
+    gs::tests::LoopbackTlsServer server(gs::tests::LoopbackTlsServer::Clients::WithCertificate);
+    const QString tls = gs::tests::LoopbackTlsServer::file("");
+    const QString base = server.base();
     const QString encryptedKey = tls + u"client-encrypted.key"_s;
     {
         MainWindow window(withDemo());
@@ -823,7 +799,10 @@ void TestMainWindow::clientCertificateFromTheGatewayDialog()
         QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
         QCOMPARE(page->exchange()->error().message, QString());
         QCOMPARE(page->exchange()->status(), 200);
-        QVERIFY(clients.contains(u"Gatescope test client"_s));
+        // Every request the gateway answered (the chat, and the model list) carried the
+        // client certificate.
+        QVERIFY(server.answered().size() >= 1);
+        QCOMPARE(server.answered().count(u"Gatescope test client"_s), server.answered().size());
         const auto kept = window.vault()->readNow(gs::core::passphraseKey(encryptedKey));
         QCOMPARE(kept.value, u"gatescope-test"_s);
     }
