@@ -27,6 +27,8 @@ Commands:
   export FORMAT FILE.http
                       print a request as curl, python, javascript or http
   export postman DIR  print a collection folder as a Postman v2.1 collection
+  lint-batch FILE.jsonl
+                      check a batch input file before it is uploaded
   passphrase FILE     keep an encrypted client key's passphrase in the keyring
 
 Run "gatescope-cli COMMAND --help" for a command's options.
@@ -55,7 +57,7 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command)
         { kInvalid,
             "invalid input: a .http syntax error, an invalid request (nothing sent), "
             "a curl command that is no request, a capture with problems",
-            { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s } },
+            { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s, u"lint-batch"_s } },
         { kTransport,
             "the exchange failed on the wire, its streamed answer ended before its end marker, or "
             "it hit --max-time",
@@ -126,6 +128,8 @@ int main(int argc, char *argv[])
         return gs::cli::runImport(args, out, err);
     if (command == "export"_L1)
         return gs::cli::runExport(args, out, err);
+    if (command == "lint-batch"_L1)
+        return gs::cli::runLintBatch(args, out, err);
     if (command == "passphrase"_L1)
         return gs::cli::runPassphrase(args, out, err);
     err << "gatescope-cli: unknown command \"" << command << "\"\n\n" << kUsage;

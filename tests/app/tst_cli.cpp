@@ -65,6 +65,7 @@ private Q_SLOTS:
     void sendHonoursTheEnvironmentProxy();
     void aStreamCutShortIsIncomplete();
     void aPrivateCaIsTrustedWithCacertOrSslCertFile();
+    void lintBatch();
     void runCollection();
     void runOneFileByName();
     void importCurl();
@@ -744,6 +745,45 @@ void TestCli::aPrivateCaIsTrustedWithCacertOrSslCertFile()
     QVERIFY(notPem);
     QVERIFY(notPem->exitCode() != 0);
     QVERIFY(notPem->readAllStandardError().contains("no PEM certificate"));
+}
+
+// A batch input file checked before upload: each problem on its line, a summary, exit
+// 2 with errors and 0 without; --json for scripts; standard input too.
+void TestCli::lintBatch()
+{
+    const QByteArray good = R"({"custom_id":"a","method":"POST","url":"/v1/chat/completions",)"
+                            R"("body":{"model":"x/one","messages":[]}})";
+    const QString path = writeFile(u"batch.jsonl"_s,
+        good + "\n\n" + QByteArray(good).replace("\"a\"", "\"b\"").replace("POST", "GET") + "\n");
+    const auto text = runLive({ u"lint-batch"_s, path });
+    QVERIFY(text);
+    QCOMPARE(text->exitCode(), 2);
+    const QString out = QString::fromUtf8(text->readAllStandardOutput());
+    QVERIFY2(out.contains(path + u":2: warning: An empty line"_s), qPrintable(out));
+    QVERIFY2(out.contains(path + u":3: error: method must be \"POST\", not \"GET\"."_s),
+        qPrintable(out));
+    QVERIFY2(out.contains(u"2 requests to /v1/chat/completions; models: x/one (2); 1 error, "
+                          "1 warning"_s),
+        qPrintable(out));
+
+    const auto json = runLive({ u"lint-batch"_s, path, u"--json"_s });
+    QVERIFY(json);
+    QCOMPARE(json->exitCode(), 2);
+    const QJsonObject doc = QJsonDocument::fromJson(json->readAllStandardOutput()).object();
+    QCOMPARE(doc.value(u"ok"_s), false);
+    QCOMPARE(doc.value(u"requests"_s), 2);
+    QCOMPARE(doc.value(u"problems"_s).toArray().at(1).toObject().value(u"line"_s), 3);
+
+    QProcess piped;
+    piped.start(QStringLiteral(GATESCOPE_CLI), { u"lint-batch"_s, u"-"_s });
+    piped.write(good + '\n');
+    piped.closeWriteChannel();
+    QVERIFY(piped.waitForFinished(30000));
+    QCOMPARE(piped.exitCode(), 0);
+    QVERIFY(piped.readAllStandardOutput().contains("1 request to /v1/chat/completions"));
+    const auto missing = runLive({ u"lint-batch"_s, u"/no/such.jsonl"_s });
+    QVERIFY(missing);
+    QCOMPARE(missing->exitCode(), 1);
 }
 
 void TestCli::runCollection()
