@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QLocale>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QStringList>
@@ -9,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -52,16 +55,179 @@ constexpr std::array kLiteralEscapes { LiteralEscape { u'{', "$char.lbrace"_L1 }
     LiteralEscape { u'\n', "$char.lf"_L1 }, LiteralEscape { u'\r', "$char.cr"_L1 },
     LiteralEscape { u' ', "$char.space"_L1 }, LiteralEscape { u'\t', "$char.tab"_L1 } };
 
-std::optional<QString> dynamicValue(const QString &name)
+//! The words of a dynamic variable's arguments: spaces separate them, and a quoted
+//! word ("..." or '...') keeps its spaces.
+QStringList argumentWords(const QString &text)
 {
-    if (name == "$uuid"_L1 || name == "$guid"_L1 || name == "$random.uuid"_L1)
+    QStringList words;
+    QString word;
+    QChar quote;
+    bool inWord = false;
+    for (const QChar c : text) {
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+            else
+                word += c;
+        } else if (c == u'"' || c == u'\'') {
+            quote = c;
+            inWord = true;
+        } else if (c.isSpace()) {
+            if (inWord)
+                words << std::exchange(word, QString());
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words << word;
+    return words;
+}
+
+//! \a time moved by "AMOUNT UNIT" (VS Code REST Client's offset: y, M, w, d, h, m, s,
+//! ms), or nullopt when the words are no offset.
+std::optional<QDateTime> offsetBy(QDateTime time, const QStringList &words)
+{
+    if (words.isEmpty())
+        return time;
+    if (words.size() != 2)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 amount = words[0].toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    const QString &unit = words[1];
+    if (unit == "y"_L1)
+        return time.addYears(int(amount));
+    if (unit == "M"_L1)
+        return time.addMonths(int(amount));
+    if (unit == "w"_L1)
+        return time.addDays(amount * 7);
+    if (unit == "d"_L1)
+        return time.addDays(amount);
+    if (unit == "h"_L1)
+        return time.addSecs(amount * 3600);
+    if (unit == "m"_L1)
+        return time.addSecs(amount * 60);
+    if (unit == "s"_L1)
+        return time.addSecs(amount);
+    if (unit == "ms"_L1)
+        return time.addMSecs(amount);
+    return std::nullopt;
+}
+
+//! A Day.js format ("YYYY-MM-DDTHH:mm:ss.SSSZ", as VS Code REST Client takes it) as
+//! the text it gives for \a time; text in [brackets] is kept as it is.
+QString dayjsFormat(const QDateTime &time, const QString &format)
+{
+    struct Token
+    {
+        QLatin1StringView dayjs;
+        QLatin1StringView qt;
+    };
+    static constexpr std::array kTokens { Token { "YYYY"_L1, "yyyy"_L1 },
+        Token { "YY"_L1, "yy"_L1 }, Token { "MMMM"_L1, "MMMM"_L1 }, Token { "MMM"_L1, "MMM"_L1 },
+        Token { "MM"_L1, "MM"_L1 }, Token { "M"_L1, "M"_L1 }, Token { "DD"_L1, "dd"_L1 },
+        Token { "D"_L1, "d"_L1 }, Token { "dddd"_L1, "dddd"_L1 }, Token { "ddd"_L1, "ddd"_L1 },
+        Token { "HH"_L1, "HH"_L1 }, Token { "H"_L1, "H"_L1 }, Token { "hh"_L1, "hh"_L1 },
+        Token { "h"_L1, "h"_L1 }, Token { "mm"_L1, "mm"_L1 }, Token { "m"_L1, "m"_L1 },
+        Token { "ss"_L1, "ss"_L1 }, Token { "s"_L1, "s"_L1 }, Token { "SSS"_L1, "zzz"_L1 },
+        Token { "A"_L1, "AP"_L1 }, Token { "a"_L1, "ap"_L1 } };
+    const QLocale c = QLocale::c();
+    QString out;
+    for (qsizetype i = 0; i < format.size();) {
+        if (format[i] == u'[') {
+            const qsizetype close = format.indexOf(u']', i);
+            const qsizetype end = close < 0 ? format.size() : close;
+            out += QStringView(format).sliced(i + 1, end - i - 1);
+            i = end + 1;
+            continue;
+        }
+        if (format[i] == u'Z') {
+            const bool compact = QStringView(format).sliced(i).startsWith(u"ZZ");
+            const int offset = time.offsetFromUtc() / 60;
+            const QString sign = offset < 0 ? u"-"_s : u"+"_s;
+            out += u"%1%2%3%4"_s.arg(sign)
+                       .arg(std::abs(offset) / 60, 2, 10, QChar(u'0'))
+                       .arg(compact ? QString() : u":"_s)
+                       .arg(std::abs(offset) % 60, 2, 10, QChar(u'0'));
+            i += compact ? 2 : 1;
+            continue;
+        }
+        const auto token = std::ranges::find_if(kTokens,
+            [&](const Token &t) { return QStringView(format).sliced(i).startsWith(t.dayjs); });
+        if (token == kTokens.end()) {
+            out += format[i++];
+            continue;
+        }
+        out += c.toString(time, token->qt);
+        i += token->dayjs.size();
+    }
+    return out;
+}
+
+//! {{$datetime FORMAT [offset]}} and {{$localDatetime ...}}: rfc1123, iso8601 or a
+//! Day.js format, as VS Code REST Client and httpyac write them.
+std::optional<QString> datetimeValue(QDateTime time, const QStringList &words)
+{
+    if (words.isEmpty())
+        return std::nullopt;
+    const auto moved = offsetBy(time, words.mid(1));
+    if (!moved)
+        return std::nullopt;
+    if (words[0] == "iso8601"_L1)
+        return moved->timeSpec() == Qt::UTC
+            ? moved->toString(Qt::ISODateWithMs)
+            : moved->toOffsetFromUtc(moved->offsetFromUtc()).toString(Qt::ISODateWithMs);
+    if (words[0] == "rfc1123"_L1)
+        return QLocale::c().toString(moved->toUTC(), u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+    return dayjsFormat(*moved, words[0]);
+}
+
+std::optional<QString> dynamicValue(
+    const QString &name, const QString &arguments, const Variables &variables)
+{
+    const QStringList words = argumentWords(arguments);
+    const bool bare = words.isEmpty();
+    if (bare && (name == "$uuid"_L1 || name == "$guid"_L1 || name == "$random.uuid"_L1))
         return QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (name == "$timestamp"_L1)
-        return QString::number(QDateTime::currentSecsSinceEpoch());
-    if (name == "$isoTimestamp"_L1)
+    if (name == "$timestamp"_L1) {
+        const auto at = offsetBy(QDateTime::currentDateTimeUtc(), words);
+        return at ? std::optional(QString::number(at->toSecsSinceEpoch())) : std::nullopt;
+    }
+    if (bare && name == "$isoTimestamp"_L1)
         return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    if (name == "$randomInt"_L1)
-        return QString::number(QRandomGenerator::global()->bounded(1000));
+    if (name == "$datetime"_L1)
+        return datetimeValue(QDateTime::currentDateTimeUtc(), words);
+    if (name == "$localDatetime"_L1)
+        return datetimeValue(QDateTime::currentDateTime(), words);
+    if (name == "$randomInt"_L1) {
+        if (words.isEmpty())
+            return QString::number(QRandomGenerator::global()->bounded(1000));
+        bool minOk = false;
+        bool maxOk = false;
+        const qint64 low = words.value(0).toLongLong(&minOk);
+        const qint64 high = words.value(1).toLongLong(&maxOk);
+        if (words.size() != 2 || !minOk || !maxOk || high <= low)
+            return std::nullopt;
+        // From low up to high, high left out, as VS Code REST Client draws it.
+        return QString::number(QRandomGenerator::global()->bounded(low, high));
+    }
+    if (name == "$processEnv"_L1) {
+        if (words.size() != 1)
+            return std::nullopt;
+        // "%name": the environment variable that the variable name holds.
+        QString variable = words[0];
+        if (variable.startsWith(u'%'))
+            variable = variables.value(variable.mid(1));
+        if (variable.isEmpty() || !qEnvironmentVariableIsSet(variable.toLocal8Bit().constData()))
+            return std::nullopt;
+        return qEnvironmentVariable(variable.toLocal8Bit().constData());
+    }
+    if (!bare)
+        return std::nullopt;
     for (const LiteralEscape &e : kLiteralEscapes) {
         if (name == e.name)
             return QString(e.character);
@@ -94,7 +260,7 @@ public:
         qsizetype last = 0;
         for (auto it = kReference.globalMatch(text); it.hasNext();) {
             const auto m = it.next();
-            const auto value = valueOf(m.captured(1));
+            const auto value = valueOf(m.captured(1), m.captured(2));
             if (!value)
                 return std::unexpected(value.error());
             if (!*value)
@@ -112,10 +278,10 @@ public:
     }
 
 private:
-    Result<std::optional<QString>> valueOf(const QString &name)
+    Result<std::optional<QString>> valueOf(const QString &name, const QString &arguments)
     {
         if (!m_variables.contains(name))
-            return dynamicValue(name);
+            return dynamicValue(name, arguments, m_variables);
         if (const auto done = m_done.constFind(name); done != m_done.cend())
             return std::optional(*done);
         if (const qsizetype at = m_stack.indexOf(name); at >= 0) {

@@ -42,8 +42,10 @@ inline constexpr int kMaxDepth = 64;
 //! Replaces each {{name}} in \a text once: a variable's value is itself expanded
 //! (chains of any depth up to expansion::kMaxDepth), the result is never read again,
 //! so a value cannot build a reference out of the text around it. Also replaces the
-//! dynamic {{$uuid}} ({{$guid}}, {{$random.uuid}}), {{$timestamp}},
-//! {{$isoTimestamp}}, {{$randomInt}}, and the escapes of literalEscape(). Names that
+//! dynamic {{$uuid}} ({{$guid}}, {{$random.uuid}}), {{$timestamp [offset]}},
+//! {{$isoTimestamp}}, {{$datetime FORMAT [offset]}}, {{$localDatetime FORMAT [offset]}},
+//! {{$randomInt [MIN MAX]}}, {{$processEnv [%]NAME}} (VS Code REST Client's forms), and
+//! the escapes of literalEscape(). Names that
 //! nothing defines are left in place for validation to name.
 //! Fails, naming the variables, on a cycle (a value that refers back to itself) and
 //! when the values would add more than expansion::kMaxAddedSize characters.

@@ -80,9 +80,20 @@ void checkVariables(Checker &c, const QString &field, QStringView text)
     auto it = kVariable.globalMatchView(text);
     while (it.hasNext()) {
         const auto m = it.next();
-        c.error(field,
-            u"Unresolved variable {{%1}}: define it in the environment or with --var."_s.arg(
-                m.captured(1)));
+        const QString reference = m.captured(1);
+        const QString name = reference.section(u' ', 0, 0);
+        if (name == "$processEnv"_L1)
+            c.error(field,
+                u"{{%1}}: the environment variable %2 is not set."_s.arg(
+                    reference, reference.section(u' ', 1).trimmed()));
+        else if (name.startsWith(u'$'))
+            c.error(field,
+                u"{{%1}} is no dynamic variable Gatescope knows, or its arguments do not fit "
+                "(docs/http-files.md lists them)."_s.arg(reference));
+        else
+            c.error(field,
+                u"Unresolved variable {{%1}}: define it in the environment or with --var."_s.arg(
+                    reference));
     }
 }
 

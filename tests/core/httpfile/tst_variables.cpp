@@ -2,7 +2,10 @@
 #include "core/httpfile/httpwriter.h"
 #include "core/httpfile/variables.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QLocale>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace gs::core;
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void valuesAreNotReadAgain();
     void unknownNamesStay();
     void escapesExpandToTheirCharacter();
+    void dynamicVariablesWithArguments();
     void escapedBodiesReadBack_data();
     void escapedBodiesReadBack();
 };
@@ -121,6 +125,59 @@ void TestVariables::escapesExpandToTheirCharacter()
     // Not an escape: left as written.
     QCOMPARE(expandVariables(u"{{$char.u0000}}{{$char.uzzzz}}"_s, {}).value(),
         u"{{$char.u0000}}{{$char.uzzzz}}"_s);
+}
+
+// The dynamic variables VS Code REST Client documents and httpyac runs, with their
+// arguments: times with formats and offsets, a random integer in a range, an
+// environment variable (directly or named by a variable).
+void TestVariables::dynamicVariablesWithArguments()
+{
+    const auto expand = [](const QString &text, const Variables &variables = {}) {
+        return expandVariables(text, variables).value_or(u"(failed)"_s);
+    };
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    // Seconds since the epoch, moved by an offset.
+    const qint64 now = expand(u"{{$timestamp}}"_s).toLongLong();
+    const qint64 dayAgo = expand(u"{{$timestamp -1 d}}"_s).toLongLong();
+    QVERIFY(now >= before.toSecsSinceEpoch());
+    QVERIFY(std::abs(now - dayAgo - 86400) <= 2);
+    // ISO 8601 and RFC 1123 in UTC, parsed back.
+    const QDateTime iso
+        = QDateTime::fromString(expand(u"{{$datetime iso8601}}"_s), Qt::ISODateWithMs);
+    QVERIFY(iso.isValid());
+    QVERIFY(std::abs(iso.secsTo(before)) <= 2);
+    const QString rfc = expand(u"{{$datetime rfc1123 1 h}}"_s);
+    QVERIFY2(rfc.endsWith(u" GMT"_s), qPrintable(rfc));
+    const QDateTime rfcTime = QLocale::c().toDateTime(rfc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+    QVERIFY2(rfcTime.isValid(), qPrintable(rfc));
+    // A Day.js format, quoted, with text in brackets kept.
+    const QString custom = expand(u"{{$datetime \"YYYY-MM-DD[T]HH:mm\" 2 w}}"_s);
+    QVERIFY2(QRegularExpression(u"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$"_s).match(custom).hasMatch(),
+        qPrintable(custom));
+    const QDate inTwoWeeks = QDateTime::currentDateTimeUtc().addDays(14).date();
+    QVERIFY2(custom.startsWith(inTwoWeeks.toString(u"yyyy-MM-dd"_s))
+            || custom.startsWith(inTwoWeeks.addDays(-1).toString(u"yyyy-MM-dd"_s)),
+        qPrintable(custom));
+    const QString local = expand(u"{{$localDatetime 'DD.MM.YYYY Z'}}"_s);
+    QVERIFY2(QRegularExpression(u"^\\d{2}\\.\\d{2}\\.\\d{4} [+-]\\d{2}:\\d{2}$"_s)
+                 .match(local)
+                 .hasMatch(),
+        qPrintable(local));
+    // A random integer from the low bound up to the high one, left out.
+    for (int i = 0; i < 200; ++i) {
+        const int n = expand(u"{{$randomInt 5 8}}"_s).toInt();
+        QVERIFY(n >= 5 && n < 8);
+    }
+    // The process environment: by name, or by the name a variable holds.
+    qputenv("GATESCOPE_TEST_ENV_VALUE", "from-env");
+    QCOMPARE(expand(u"{{$processEnv GATESCOPE_TEST_ENV_VALUE}}"_s), u"from-env"_s);
+    QCOMPARE(expand(u"{{$processEnv %which}}"_s, { { u"which"_s, u"GATESCOPE_TEST_ENV_VALUE"_s } }),
+        u"from-env"_s);
+    // What cannot be read stays as written, for validation to name.
+    for (const QString &kept :
+        { u"{{$processEnv GATESCOPE_TEST_NOT_SET}}"_s, u"{{$randomInt 9 3}}"_s,
+            u"{{$timestamp 1 fortnight}}"_s, u"{{$datetime}}"_s, u"{{$uuid extra}}"_s })
+        QCOMPARE(expand(kept), kept);
 }
 
 void TestVariables::escapedBodiesReadBack_data()

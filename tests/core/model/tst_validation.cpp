@@ -242,6 +242,13 @@ void TestValidation::rules_data()
     QTest::newRow("unresolved in metadata")
         << "POST"_ba << kChatUrl << with("x-tfy-metadata", R"({"team":"{{team}}"})") << kChatBody
         << u"metadata"_s << u"{{team}}"_s;
+    QTest::newRow("environment variable not set")
+        << "POST"_ba << kChatUrl << with("X-Run", "{{$processEnv GATESCOPE_SURELY_UNSET}}")
+        << kChatBody << u"header:X-Run"_s
+        << u"the environment variable GATESCOPE_SURELY_UNSET is not set"_s;
+    QTest::newRow("unknown dynamic variable")
+        << "POST"_ba << kChatUrl << with("X-Mail", "{{$random.email}}") << kChatBody
+        << u"header:X-Mail"_s << u"no dynamic variable Gatescope knows"_s;
     QTest::newRow("no url") << "POST"_ba << u"/chat/completions"_s << auth << kChatBody << u"url"_s
                             << u"base URL"_s;
     QTest::newRow("ftp url") << "POST"_ba << u"ftp://h/chat/completions"_s << auth << kChatBody
