@@ -18,6 +18,16 @@ namespace gs::cli {
 
 namespace {
 
+//! Where each file of an upload goes: its path, size and offset in the body.
+QJsonArray filesJson(const WireRequest &wire)
+{
+    QJsonArray files;
+    for (const BodyFile &f : wire.bodyFiles)
+        files.append(QJsonObject {
+            { u"path"_s, f.path }, { u"size"_s, f.size }, { u"offset"_s, qint64(f.offset) } });
+    return files;
+}
+
 QJsonArray issuesJson(const QList<Issue> &issues, Issue::Severity severity)
 {
     QJsonArray out;
@@ -119,7 +129,8 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                          { u"method"_s, QString::fromUtf8(wire.method) },
                                          { u"url"_s, wire.url },
                                          { u"headers"_s, headers },
-                                         { u"body"_s, QString::fromUtf8(wire.body) },
+                                         { u"body"_s, QString::fromUtf8(wire.bodyText()) },
+                                         { u"files"_s, filesJson(wire) },
                                      } },
                                  { u"warnings"_s, issuesJson(issues, Issue::Severity::Warning) },
                                  { u"includes"_s, includes },

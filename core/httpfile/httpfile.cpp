@@ -577,6 +577,86 @@ QStringList referencedVariables(const HttpFileRequest &request)
     return names;
 }
 
+namespace {
+
+//! The boundary parameter of a multipart Content-Type, or empty.
+QByteArray boundaryOf(const QByteArray &contentType)
+{
+    for (const QByteArray &param : contentType.split(';')) {
+        const QByteArray p = param.trimmed();
+        if (p.toLower().startsWith("boundary=")) {
+            QByteArray value = p.mid(9).trimmed();
+            if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+                value = value.mid(1, value.size() - 2);
+            return value;
+        }
+    }
+    return {};
+}
+
+//! Whether the file at \a path holds \a needle, read in pieces.
+Result<bool> fileContains(const QString &path, const QByteArray &needle)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(Error::Kind::Io, u"Cannot read %1: %2"_s.arg(path, f.errorString()));
+    constexpr qint64 kPiece = 1024 * 1024;
+    QByteArray window;
+    while (!f.atEnd()) {
+        const QByteArray piece = f.read(kPiece);
+        if (piece.isEmpty() && f.error() != QFileDevice::NoError)
+            return fail(Error::Kind::Io, u"Cannot read %1: %2"_s.arg(path, f.errorString()));
+        window = window.right(needle.size() - 1) + piece;
+        if (window.contains(needle))
+            return true;
+    }
+    return false;
+}
+
+//! A multipart body as JetBrains' HTTP Client, VS Code REST Client and httpyac write
+//! it: lines end in CRLF on the wire, and a line "< ./path" inside a part is that
+//! file's content, sent from disk (relative to \a base). The bytes with the files left
+//! out, and where each file goes.
+Result<std::pair<QByteArray, BodyFiles>> multipartBody(
+    const QString &text, const QByteArray &contentType, const QDir &base)
+{
+    const QByteArray boundary = boundaryOf(contentType);
+    if (boundary.isEmpty())
+        return fail(Error::Kind::Validation,
+            u"The multipart Content-Type has no boundary=...; the parts cannot be told apart."_s);
+    QByteArray bytes;
+    BodyFiles files;
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QString line = lines[i];
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (line.startsWith("< "_L1)) {
+            const QString path = QDir::cleanPath(base.absoluteFilePath(line.mid(2).trimmed()));
+            const QFileInfo info(path);
+            if (!info.isFile() || !info.isReadable())
+                return fail(Error::Kind::Io,
+                    u"Cannot read the part's file %1: %2."_s.arg(
+                        path, info.exists() ? u"not a readable file"_s : u"no such file"_s));
+            const auto clash = fileContains(path, "--" + boundary);
+            if (!clash)
+                return std::unexpected(clash.error());
+            if (*clash)
+                return fail(Error::Kind::Validation,
+                    u"%1 contains the boundary --%2; choose a boundary its content does not hold."_s
+                        .arg(path, QString::fromLatin1(boundary)));
+            files.append(BodyFile { bytes.size(), path, info.size() });
+        } else {
+            bytes += line.toUtf8();
+        }
+        if (i + 1 < lines.size())
+            bytes += "\r\n";
+    }
+    return std::pair { bytes, files };
+}
+
+} // namespace
+
 Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables &variables,
     const QString &baseDirectory, std::optional<BodyInclude> *include)
 {
@@ -596,6 +676,19 @@ Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables 
         if (!expandedValue)
             return std::unexpected(expandedValue.error());
         out.headers.append({ expandedName->toUtf8(), expandedValue->toUtf8() });
+    }
+    const QDir base(baseDirectory.isEmpty() ? QDir::currentPath() : baseDirectory);
+    const QByteArray contentType = headerValue(out.headers, "content-type");
+    if (contentType.trimmed().toLower().startsWith("multipart/")) {
+        const auto body = expand(request.body);
+        if (!body)
+            return std::unexpected(body.error());
+        auto multipart = multipartBody(*body, contentType, base);
+        if (!multipart)
+            return std::unexpected(multipart.error());
+        out.body = std::move(multipart->first);
+        out.bodyFiles = std::move(multipart->second);
+        return out;
     }
     // "< ./file.json" as the whole body sends that file's content.
     QString body = request.body;

@@ -111,12 +111,12 @@ QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets, const QStrin
             { u"url"_s, e.request.url }, { u"httpVersion"_s, versionText(e.httpVersion) },
             { u"cookies"_s, QJsonArray() },
             { u"headers"_s, headerArray(e.request.headers, nullptr) }, { u"queryString"_s, query },
-            { u"headersSize"_s, -1 }, { u"bodySize"_s, qint64(e.request.body.size()) } };
+            { u"headersSize"_s, -1 }, { u"bodySize"_s, e.request.bodySize() } };
         if (!e.request.body.isEmpty()) {
             const QString mime = QString::fromUtf8(headerValue(e.request.headers, "content-type"));
             request.insert(u"postData"_s,
-                QJsonObject {
-                    { u"mimeType"_s, mime }, { u"text"_s, QString::fromUtf8(e.request.body) } });
+                QJsonObject { { u"mimeType"_s, mime },
+                    { u"text"_s, QString::fromUtf8(e.request.bodyText()) } });
         }
 
         // Timings in milliseconds; -1 for what did not happen. HAR's connect

@@ -322,6 +322,13 @@ std::optional<ExportFormat> exportFormatFromName(QStringView name)
 Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format, bool showSecrets,
     const Variables &secretVariables, const HttpFileRequest *source)
 {
+    // An upload's file parts would be exported without their content: refused until
+    // each format writes them as its tool uploads files.
+    if (!request.bodyFiles.isEmpty())
+        return std::unexpected(Error { Error::Kind::Usage,
+            u"Exporting a request that uploads a file (%1) is not supported yet; the .http "
+            "file itself runs in the other tools."_s.arg(request.bodyFiles.first().path),
+            {} });
     if (format == ExportFormat::Http) {
         TemplateOptions options;
         options.keepSecrets = showSecrets;

@@ -213,6 +213,14 @@ QByteArray maskSecret(QByteArrayView name, QByteArrayView value)
     return "********";
 }
 
+qint64 WireRequest::bodySize() const
+{
+    qint64 size = body.size();
+    for (const BodyFile &f : bodyFiles)
+        size += f.size;
+    return size;
+}
+
 QByteArray WireRequest::toText(bool showSecrets) const
 {
     const WireRequest shown = showSecrets ? *this : Redactor().request(*this);
@@ -220,7 +228,21 @@ QByteArray WireRequest::toText(bool showSecrets) const
     for (const HttpHeader &h : shown.headers)
         out += h.name + ": " + h.value + "\r\n";
     out += "\r\n";
-    out += shown.body;
+    out += shown.bodyText();
+    return out;
+}
+
+QByteArray WireRequest::bodyText() const
+{
+    QByteArray out;
+    qsizetype at = 0;
+    for (const BodyFile &f : bodyFiles) {
+        const qsizetype offset = std::clamp<qsizetype>(f.offset, at, body.size());
+        out += QByteArrayView(body).sliced(at, offset - at);
+        out += "<file " + f.path.toUtf8() + ", " + QByteArray::number(f.size) + " bytes>";
+        at = offset;
+    }
+    out += QByteArrayView(body).sliced(at);
     return out;
 }
 
@@ -236,6 +258,7 @@ WireRequest compose(const GatewayRequest &r)
     wire.method = r.effectiveMethod().toUtf8();
     wire.url = r.url();
     wire.body = r.model.isEmpty() ? r.body : bodyWithModel(r.body, r.model);
+    wire.bodyFiles = r.bodyFiles;
 
     QList<Slot> slots;
     if (!r.bearerToken.isEmpty())
@@ -292,6 +315,7 @@ GatewayRequest decode(const WireRequest &wire)
     applyUrl(r, wire.url);
     r.method = QString::fromUtf8(wire.method);
     r.body = wire.body;
+    r.bodyFiles = wire.bodyFiles;
     r.model = bodyModel(wire.body);
     for (const HttpHeader &h : wire.headers)
         applyHeader(r, h);

@@ -81,6 +81,18 @@ struct Guardrails
 
 using MetadataEntries = QList<std::pair<QString, QString>>;
 
+//! Content of a request body sent from a file (a multipart upload's file part): read
+//! from disk as the body goes out, never held in memory.
+struct BodyFile
+{
+    qsizetype offset = 0; //!< where in the body's bytes its content goes
+    QString path; //!< absolute
+    qint64 size = 0; //!< as it was when the request was resolved
+
+    friend bool operator==(const BodyFile &, const BodyFile &) = default;
+};
+using BodyFiles = QList<BodyFile>;
+
 //! A gateway request with every documented header as a typed field.
 struct GatewayRequest
 {
@@ -91,6 +103,7 @@ struct GatewayRequest
     QString method; //!< empty: the endpoint's default
     QString model; //!< written into the JSON body's "model" when it differs
     QByteArray body;
+    BodyFiles bodyFiles; //!< files whose content goes into the body at their offsets
     QString bearerToken;
 
     std::optional<MetadataEntries> metadata;
@@ -123,10 +136,16 @@ struct WireRequest
     QByteArray method;
     QString url;
     HttpHeaders headers;
-    QByteArray body;
+    QByteArray body; //!< the body's bytes but for the files' content
+    BodyFiles bodyFiles {}; //!< files whose content goes into the body at their offsets
 
-    //! HTTP/1.1-style text: request line, headers, blank line, body. Secrets (the
-    //! bearer token, API keys, cookies) are masked unless \a showSecrets.
+    //! The body's length on the wire: its bytes and its files'.
+    qint64 bodySize() const;
+    //! The body for a reader: its bytes with each file shown as "<file PATH, N bytes>".
+    QByteArray bodyText() const;
+    //! HTTP/1.1-style text: request line, headers, blank line, body, each file's
+    //! content shown as "<file PATH, N bytes>". Secrets (the bearer token, API keys,
+    //! cookies) are masked unless \a showSecrets.
     QByteArray toText(bool showSecrets = false) const;
 
     friend bool operator==(const WireRequest &, const WireRequest &) = default;

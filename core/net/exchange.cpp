@@ -1,5 +1,7 @@
 #include "core/net/exchange.h"
 
+#include "core/net/bodydevice.h"
+
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
@@ -164,7 +166,20 @@ void Exchange::start(const WireRequest &wire)
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));
 
-    m_reply = m_network->sendCustomRequest(request, wire.method, wire.body);
+    if (wire.bodyFiles.isEmpty()) {
+        m_reply = m_network->sendCustomRequest(request, wire.method, wire.body);
+    } else {
+        // Files go out from disk as they are read: the body is never whole in memory.
+        auto *device = new BodyDevice(wire, this);
+        m_bodyDevice = device;
+        if (!device->open(QIODevice::ReadOnly)) {
+            fail(ExchangeError::Kind::Other, device->errorString());
+            QMetaObject::invokeMethod(this, &Exchange::finish, Qt::QueuedConnection);
+            return;
+        }
+        request.setHeader(QNetworkRequest::ContentLengthHeader, device->size());
+        m_reply = m_network->sendCustomRequest(request, wire.method, device);
+    }
     QNetworkReply *reply = m_reply;
     // Bounded: when we fall behind, Qt stops reading the socket instead of buffering
     // the rest of an endless stream in memory.
@@ -192,7 +207,7 @@ void Exchange::start(const WireRequest &wire)
         if (m_timeline.connecting >= 0 && m_timeline.headers < 0)
             m_probeTimer->start();
     });
-    m_uploadTotal = wire.body.size();
+    m_uploadTotal = wire.bodySize();
     connect(reply, &QNetworkReply::uploadProgress, this,
         [this](qint64 sent, qint64) { m_uploaded = std::max(m_uploaded, sent); });
     connect(reply, &QNetworkReply::requestSent, this, [this, reply] {
@@ -482,6 +497,12 @@ void Exchange::onFinished()
         // else (refused, reset, TLS, a broken body) is a transport failure.
         ExchangeError::Kind kind = kindFor(e);
         QString message = messageFor(kind, m_reply->url().toString());
+        // A file of the body that could not be read to its end (it changed meanwhile).
+        const bool bodyUnreadable = m_bodyDevice && m_bodyDevice->failed();
+        if (bodyUnreadable) {
+            kind = ExchangeError::Kind::Other;
+            message = m_bodyDevice->errorString();
+        }
         if (kind == ExchangeError::Kind::Tls && !m_tlsProblems.isEmpty())
             message = u"The gateway's certificate was not accepted: %1"_s.arg(
                 m_tlsProblems.join(u"; "_s));
@@ -497,7 +518,7 @@ void Exchange::onFinished()
         // Closed over a fresh TLS connection before any answer: that is also how a
         // gateway refuses a client without the certificate it requires (with TLS 1.3
         // the client's handshake has already ended then, so Qt sees a plain close).
-        const bool mayWantClientCertificate = alert.isEmpty()
+        const bool mayWantClientCertificate = !bodyUnreadable && alert.isEmpty()
             && m_reply->url().scheme() == "https"_L1 && !m_timeline.connectionReused
             && m_timeline.headers < 0 && m_tlsProblems.isEmpty()
             && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
@@ -516,7 +537,7 @@ void Exchange::onFinished()
         // A server that refuses a body (413) often answers and closes while the body
         // is still going out; Qt then says only that the write failed ("Unknown
         // error"), and its requestSent means "queued", not "delivered".
-        const bool refusedBody = m_uploadTotal > 0 && m_timeline.headers < 0
+        const bool refusedBody = !bodyUnreadable && m_uploadTotal > 0 && m_timeline.headers < 0
             && (kind == ExchangeError::Kind::Other || kind == ExchangeError::Kind::ConnectionReset);
         if (m_uploadTotal > 0 && m_status >= 400) {
             m_notes

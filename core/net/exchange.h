@@ -25,6 +25,8 @@ class QTimer;
 
 namespace gs::core {
 
+class BodyDevice;
+
 struct ExchangeOptions
 {
     qint64 deadlineMs = 0; //!< client-side limit for the whole exchange; 0: none
@@ -156,6 +158,8 @@ private:
     QTimer *m_idle;
     //! Starts a TLS probe when a fresh TLS connection stays silent (see probeTls()).
     QTimer *m_probeTimer;
+    //! The body, when files of it go out from disk.
+    QPointer<BodyDevice> m_bodyDevice;
     QElapsedTimer m_clock;
     QDateTime m_startedAt;
     Timeline m_timeline;

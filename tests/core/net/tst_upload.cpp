@@ -1,0 +1,239 @@
+#include "core/httpfile/httpfile.h"
+#include "core/net/exchange.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gs::core;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A loopback HTTP/1.1 server that reads one request whole (by its Content-Length)
+// and answers 200, keeping what arrived.
+class CapturingServer final : public QTcpServer
+{
+public:
+    CapturingServer()
+    {
+        listen(QHostAddress::LocalHost);
+        connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection())
+                serve(socket);
+        });
+    }
+    QString url() const { return u"http://127.0.0.1:%1/files"_s.arg(serverPort()); }
+    QByteArray headers;
+    QByteArray body;
+
+private:
+    void serve(QTcpSocket *socket)
+    {
+        connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+            m_buffer += socket->readAll();
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            headers = m_buffer.first(end);
+            qint64 length = 0;
+            for (const QByteArray &line : headers.split('\n'))
+                if (line.toLower().startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+            if (m_buffer.size() - end - 4 < length)
+                return;
+            body = m_buffer.sliced(end + 4, length);
+            const QByteArray answer = R"({"id":"file-1","object":"file","status":"processed"})";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(answer.size()) + "\r\n\r\n" + answer);
+            m_buffer.clear();
+        });
+    }
+    QByteArray m_buffer;
+};
+
+} // namespace
+
+// A multipart upload as a .http file writes it: the file part read from disk as the
+// body goes out, the bytes on the wire checked by Python's own email parser.
+class TestUpload final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void multipartFromAFile();
+    void problemsWithThePartsAreNamed();
+    void aFileThatChangesIsNotSentAsIfWhole();
+
+private:
+    ResolvedRequest resolveUpload(const QString &boundary = u"gs-boundary"_s);
+    std::unique_ptr<Exchange> send(const WireRequest &wire);
+
+    QTemporaryDir m_dir;
+    QByteArray m_jsonl;
+    QNetworkAccessManager m_network;
+};
+
+void TestUpload::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // A batch input file of a few hundred kilobytes, with bytes of every value.
+    for (int i = 0; i < 3000; ++i)
+        m_jsonl += R"({"custom_id":"r)" + QByteArray::number(i)
+            + R"(","method":"POST","url":"/v1/chat/completions","body":{"model":"a/b"}})" + '\n';
+    for (int c = 0; c < 256; ++c)
+        m_jsonl += char(c);
+    QFile f(m_dir.filePath(u"input.jsonl"_s));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(m_jsonl);
+}
+
+ResolvedRequest TestUpload::resolveUpload(const QString &boundary)
+{
+    const QString text = u"POST {{url}}\n"
+                         "Content-Type: multipart/form-data; boundary=%1\n"
+                         "\n"
+                         "--%1\n"
+                         "Content-Disposition: form-data; name=\"purpose\"\n"
+                         "\n"
+                         "batch\n"
+                         "--%1\n"
+                         "Content-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\n"
+                         "Content-Type: application/jsonl\n"
+                         "\n"
+                         "< ./input.jsonl\n"
+                         "--%1--\n"_s.arg(boundary);
+    const auto file = HttpFile::parse(text);
+    if (!file)
+        qFatal("%s", qPrintable(file.error().message));
+    const auto resolved = resolve(
+        file->requests().first(), { { u"url"_s, u"http://127.0.0.1:9/files"_s } }, m_dir.path());
+    if (!resolved)
+        qFatal("%s", qPrintable(resolved.error().message));
+    return *resolved;
+}
+
+std::unique_ptr<Exchange> TestUpload::send(const WireRequest &wire)
+{
+    auto exchange = std::make_unique<Exchange>(&m_network, ExchangeOptions {});
+    QSignalSpy finished(exchange.get(), &Exchange::finished);
+    exchange->start(wire);
+    if (!exchange->isFinished())
+        finished.wait(30000);
+    return exchange;
+}
+
+void TestUpload::multipartFromAFile()
+{
+    ResolvedRequest wire = resolveUpload();
+    // The file is not in the request's bytes: only where it goes and its size.
+    QCOMPARE(wire.bodyFiles.size(), 1);
+    QCOMPARE(wire.bodyFiles.first().size, m_jsonl.size());
+    QVERIFY(wire.body.size() < 400);
+    const QByteArray placeholder = "<file " + m_dir.filePath(u"input.jsonl"_s).toUtf8() + ", "
+        + QByteArray::number(m_jsonl.size()) + " bytes>";
+    QVERIFY(wire.toText().contains(placeholder));
+
+    CapturingServer server;
+    wire.url = server.url();
+    const auto exchange = send(wire);
+    QCOMPARE(exchange->error().message, QString());
+    QCOMPARE(exchange->status(), 200);
+    QCOMPARE(server.body.size(), wire.bodySize());
+    const QByteArray length = "content-length: " + QByteArray::number(wire.bodySize());
+    QVERIFY(server.headers.toLower().contains(length));
+
+    // Python's email package reads the parts: their names, file name and content.
+    QProcess python;
+    python.start(u"python3"_s, { u"-c"_s, uR"(import sys, json, hashlib
+from email.parser import BytesParser
+from email import policy
+raw = sys.stdin.buffer.read()
+msg = BytesParser(policy=policy.HTTP).parsebytes(raw)
+parts = []
+for part in msg.iter_parts():
+    payload = part.get_payload(decode=True)
+    parts.append({"name": part.get_param("name", header="content-disposition"),
+                  "filename": part.get_filename(), "type": part.get_content_type(),
+                  "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
+print(json.dumps({"multipart": msg.is_multipart(), "defects": len(msg.defects), "parts": parts}))
+)"_s });
+    QVERIFY(python.waitForStarted());
+    python.write("Content-Type: multipart/form-data; boundary=gs-boundary\r\n\r\n" + server.body);
+    python.closeWriteChannel();
+    QVERIFY(python.waitForFinished(30000));
+    QCOMPARE(python.exitCode(), 0);
+    const QJsonObject parsed = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+    QVERIFY2(parsed.value(u"multipart"_s).toBool(), python.readAllStandardError().constData());
+    QCOMPARE(parsed.value(u"defects"_s).toInt(), 0);
+    const QJsonArray parts = parsed.value(u"parts"_s).toArray();
+    QCOMPARE(parts.size(), 2);
+    QCOMPARE(parts[0].toObject().value(u"name"_s).toString(), u"purpose"_s);
+    QCOMPARE(parts[0].toObject().value(u"size"_s).toInt(), 5); // "batch"
+    const QJsonObject filePart = parts[1].toObject();
+    QCOMPARE(filePart.value(u"name"_s).toString(), u"file"_s);
+    QCOMPARE(filePart.value(u"filename"_s).toString(), u"input.jsonl"_s);
+    QCOMPARE(filePart.value(u"type"_s).toString(), u"application/jsonl"_s);
+    QCOMPARE(filePart.value(u"size"_s).toInt(), m_jsonl.size());
+    QCOMPARE(filePart.value(u"sha256"_s).toString(),
+        QString::fromLatin1(QCryptographicHash::hash(m_jsonl, QCryptographicHash::Sha256).toHex()));
+}
+
+void TestUpload::problemsWithThePartsAreNamed()
+{
+    const auto problem = [this](const QString &text) {
+        const auto file = HttpFile::parse(text);
+        if (!file)
+            return file.error().message;
+        const auto resolved = resolve(file->requests().first(), {}, m_dir.path());
+        return resolved ? QString() : resolved.error().message;
+    };
+    QVERIFY(problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n"
+                    "--b\nContent-Disposition: form-data; name=\"file\"\n\n< ./missing.jsonl\n"
+                    "--b--\n"_s)
+            .contains(u"missing.jsonl: no such file"_s));
+    QVERIFY(
+        problem(u"POST http://h/files\nContent-Type: multipart/form-data\n\n--b\n\nx\n--b--\n"_s)
+            .contains(u"no boundary"_s));
+    // A boundary the file's content holds would end the part early.
+    QFile f(m_dir.filePath(u"clash.txt"_s));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("line\n--b\nmore\n");
+    f.close();
+    QVERIFY(
+        problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n"
+                "--b\nContent-Disposition: form-data; name=\"file\"\n\n< ./clash.txt\n--b--\n"_s)
+            .contains(u"contains the boundary --b"_s));
+}
+
+// A file that changes between composing and sending is not sent as if it were whole.
+void TestUpload::aFileThatChangesIsNotSentAsIfWhole()
+{
+    QFile copy(m_dir.filePath(u"input.jsonl"_s));
+    ResolvedRequest wire = resolveUpload();
+    CapturingServer server;
+    wire.url = server.url();
+    QVERIFY(copy.open(QIODevice::Append));
+    copy.write("{}\n");
+    copy.close();
+    const auto exchange = send(wire);
+    QCOMPARE(exchange->status(), 0);
+    QVERIFY2(exchange->error().message.contains(u"not the %1 it was"_s.arg(m_jsonl.size())),
+        qPrintable(exchange->error().message));
+    QVERIFY(server.body.isEmpty());
+    QVERIFY(QFile::resize(m_dir.filePath(u"input.jsonl"_s), m_jsonl.size()));
+}
+
+QTEST_GUILESS_MAIN(TestUpload)
+#include "tst_upload.moc"
