@@ -94,10 +94,9 @@ qint64 BodyDevice::readData(char *data, qint64 maxSize)
     if (read <= 0) {
         // Shorter than when it was composed: it changed while being uploaded.
         m_failed = true;
-        setErrorString(u"%1 changed while it was being uploaded: it ended %2 bytes in, not %3."_s
-                .arg(segment->path)
-                .arg(within)
-                .arg(segment->expectedSize));
+        const QString text
+            = u"%1 changed while it was being uploaded: it ended %2 bytes in, not %3."_s;
+        setErrorString(text.arg(segment->path).arg(within).arg(segment->expectedSize));
         return -1;
     }
     return read;

@@ -199,22 +199,22 @@ void TestUpload::problemsWithThePartsAreNamed()
         const auto resolved = resolve(file->requests().first(), {}, m_dir.path());
         return resolved ? QString() : resolved.error().message;
     };
-    QVERIFY(problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n"
-                    "--b\nContent-Disposition: form-data; name=\"file\"\n\n< ./missing.jsonl\n"
-                    "--b--\n"_s)
-            .contains(u"missing.jsonl: no such file"_s));
-    QVERIFY(
-        problem(u"POST http://h/files\nContent-Type: multipart/form-data\n\n--b\n\nx\n--b--\n"_s)
-            .contains(u"no boundary"_s));
+    const QString missing
+        = problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n--b\n"
+                  "Content-Disposition: form-data; name=\"file\"\n\n< ./missing.jsonl\n--b--\n"_s);
+    QVERIFY2(missing.contains(u"missing.jsonl: no such file"_s), qPrintable(missing));
+    const QString noBoundary
+        = problem(u"POST http://h/files\nContent-Type: multipart/form-data\n\n--b\n\nx\n--b--\n"_s);
+    QVERIFY2(noBoundary.contains(u"no boundary"_s), qPrintable(noBoundary));
     // A boundary the file's content holds would end the part early.
     QFile f(m_dir.filePath(u"clash.txt"_s));
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("line\n--b\nmore\n");
     f.close();
-    QVERIFY(
-        problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n"
-                "--b\nContent-Disposition: form-data; name=\"file\"\n\n< ./clash.txt\n--b--\n"_s)
-            .contains(u"contains the boundary --b"_s));
+    const QString clash
+        = problem(u"POST http://h/files\nContent-Type: multipart/form-data; boundary=b\n\n--b\n"
+                  "Content-Disposition: form-data; name=\"file\"\n\n< ./clash.txt\n--b--\n"_s);
+    QVERIFY2(clash.contains(u"contains the boundary --b"_s), qPrintable(clash));
 }
 
 // A file that changes between composing and sending is not sent as if it were whole.
