@@ -120,6 +120,7 @@ private Q_SLOTS:
     void invalidRequestIsNotSent();
     void certificateProblemsAreShown();
     void clientCertificateFromTheGatewayDialog();
+    void anUploadGoesOutWithItsFile();
     void keyboardToolCallsChoicesAndCopying();
     void savedFileCarriesNoToken();
     void rendersText();
@@ -820,6 +821,62 @@ void TestMainWindow::clientCertificateFromTheGatewayDialog()
             qPrintable(window.statusBar()->currentMessage()));
         QVERIFY(!window.currentPage()->exchange());
     }
+}
+
+// A .http upload opened in the window goes out with its file's content, read from
+// disk: the bytes that arrive are the part's text with the file in it.
+void TestMainWindow::anUploadGoesOutWithItsFile()
+{
+    QTemporaryDir dir;
+    QByteArray content;
+    for (int i = 0; i < 5000; ++i)
+        content += R"({"custom_id":"r)" + QByteArray::number(i) + R"("})" + '\n';
+    QFile input(dir.filePath(u"input.jsonl"_s));
+    QVERIFY(input.open(QIODevice::WriteOnly));
+    input.write(content);
+    input.close();
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QByteArray received;
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [&received, socket] {
+            received += socket->readAll();
+            const qsizetype end = received.indexOf("\r\n\r\n");
+            const qsizetype at = received.toLower().indexOf("content-length:");
+            if (end < 0 || at < 0)
+                return;
+            const qint64 length = received.mid(at + 15, received.indexOf('\r', at) - at - 15)
+                                      .trimmed()
+                                      .toLongLong();
+            if (received.size() - end - 4 < length)
+                return;
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 2\r\n\r\n{}");
+        });
+    });
+    const QString path = dir.filePath(u"upload.http"_s);
+    QFile http(path);
+    QVERIFY(http.open(QIODevice::WriteOnly));
+    http.write("POST http://127.0.0.1:" + QByteArray::number(server.serverPort())
+        + "/files\nAuthorization: Bearer t\nx-tfy-provider-name: openai-main\n"
+          "Content-Type: multipart/form-data; boundary=gsb\n\n--gsb\n"
+          "Content-Disposition: form-data; name=\"purpose\"\n\nbatch\n--gsb\n"
+          "Content-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\n\n"
+          "< ./input.jsonl\n--gsb--\n");
+    http.close();
+    MainWindow window(withDemo());
+    window.show();
+    QVERIFY(window.openFile(path));
+    RequestPage *page = window.currentPage();
+    QCOMPARE(page->editor()->request().bodyFiles.size(), 1);
+    QVERIFY(window.sendCurrent());
+    QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
+    QCOMPARE(page->exchange()->error().message, QString());
+    QCOMPARE(page->exchange()->status(), 200);
+    const QByteArray filePart
+        = "name=\"file\"; filename=\"input.jsonl\"\r\n\r\n" + content + "\r\n--gsb--";
+    QVERIFY(received.contains(filePart));
 }
 
 void TestMainWindow::savedFileCarriesNoToken()
