@@ -211,8 +211,7 @@ QWidget *RequestEditor::buildWirePage()
     m_wire->setObjectName(u"wire"_s);
     m_wire->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_wire->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_wireNote = new QLabel(tr("Exactly what will be sent; credentials masked. Edit it: the form "
-                               "follows, and a masked value you leave alone keeps its secret."));
+    m_wireNote = new QLabel(wireNote());
     m_wireNote->setObjectName(u"wireNote"_s);
     m_wireNote->setWordWrap(true);
     auto *layout = new QVBoxLayout(page);
@@ -243,6 +242,12 @@ void RequestEditor::setTheme(const KSyntaxHighlighting::Theme &theme)
     // The palette changed (light or dark): problems are coloured anew.
     m_messages->forgetColours();
     revalidate();
+}
+
+QString RequestEditor::wireNote() const
+{
+    return tr("Exactly what will be sent; credentials masked. Edit it: the form follows, and "
+              "a masked value you leave alone keeps its secret.");
 }
 
 void RequestEditor::setRequest(const GatewayRequest &request)
@@ -409,8 +414,7 @@ void RequestEditor::onWireEdited()
         return;
     }
     m_wireNote->setStyleSheet({});
-    m_wireNote->setText(tr("Exactly what will be sent; credentials masked. Edit it: the form "
-                           "follows, and a masked value you leave alone keeps its secret."));
+    m_wireNote->setText(wireNote());
     WireRequest wire = *resolved;
     // A masked credential left as shown keeps the real value.
     const HttpHeaders real = compose(m_request).headers;
@@ -444,8 +448,21 @@ void RequestEditor::refreshForm()
         m_model->setText(r.model);
         m_model->setCursorPosition(0);
     }
-    if (m_body->toPlainText().toUtf8() != r.body)
-        showText(m_body, QString::fromUtf8(r.body));
+    // An upload's files go out from disk at their places in the body, so its text is
+    // edited in the .http file (each file a "< ./path" line); here it is shown, each
+    // file as <file PATH, N bytes>, and read only, the headers and form still editable.
+    const bool upload = !r.bodyFiles.isEmpty();
+    const QByteArray body = upload ? compose(r).bodyText() : r.body;
+    if (m_body->toPlainText().toUtf8() != body)
+        showText(m_body, QString::fromUtf8(body));
+    m_body->setReadOnly(upload);
+    m_wire->setReadOnly(upload);
+    const QString uploadNote = tr("This request uploads %1 from disk: edit its body and wire "
+                                  "text in its .http file; the form applies here.");
+    if (upload)
+        m_wireNote->setText(uploadNote.arg(r.bodyFiles.first().path));
+    else if (m_wireNote->text().startsWith(uploadNote.section(u'%', 0, 0)))
+        m_wireNote->setText(wireNote());
 
     m_form->showRequest(r);
     m_updating = false;

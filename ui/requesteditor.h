@@ -100,6 +100,7 @@ private:
 
     // Request -> views.
     void refreshForm();
+    QString wireNote() const;
     void refreshWire();
     void revalidate();
     void commit(bool fromWire);

@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
@@ -293,10 +295,39 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
         r.headers.append({ name, templated });
     }
 
-    if (!options.bodyFile.isEmpty())
+    if (!options.bodyFile.isEmpty()) {
         r.body = u"< "_s + escapeLiteralBraces(options.bodyFile);
-    else
+    } else if (!wire.bodyFiles.isEmpty() && options.source && !options.source->body.isEmpty()) {
+        // An upload's body is its file's text, as written (the window does not edit it).
+        r.body = options.source->body;
+    } else if (!wire.bodyFiles.isEmpty()) {
+        // Each file a "< path" line where its content goes; the rest as text, escaped
+        // as one text with a mark where each file goes.
+        // A character the body does not hold marks each file's place.
+        const QString whole = QString::fromUtf8(wire.body);
+        char16_t code = 0xFDD0; // noncharacters first: no text means them
+        while (code < 0xFDEF && whole.contains(QChar(code)))
+            ++code;
+        const QChar mark(code);
+        QString body;
+        qsizetype at = 0;
+        for (const BodyFile &f : wire.bodyFiles) {
+            const qsizetype offset = std::clamp<qsizetype>(f.offset, at, wire.body.size());
+            body += QString::fromUtf8(QByteArrayView(wire.body).sliced(at, offset - at));
+            body += mark;
+            at = offset;
+        }
+        body += QString::fromUtf8(QByteArrayView(wire.body).sliced(at));
+        body = escapeBodyLines(escapeLiteralBraces(body.replace(u"\r\n"_s, u"\n"_s)));
+        for (const BodyFile &f : wire.bodyFiles) {
+            const qsizetype place = body.indexOf(mark);
+            if (place >= 0)
+                body.replace(place, 1, u"< "_s + f.path);
+        }
+        r.body = body;
+    } else {
         r.body = escapeBodyLines(escapeLiteralBraces(QString::fromUtf8(wire.body)));
+    }
     return out;
 }
 

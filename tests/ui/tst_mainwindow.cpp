@@ -870,6 +870,13 @@ void TestMainWindow::anUploadGoesOutWithItsFile()
     QVERIFY(window.openFile(path));
     RequestPage *page = window.currentPage();
     QCOMPARE(page->editor()->request().bodyFiles.size(), 1);
+    // Shown with the file in its place, read only: its text is the .http file's.
+    auto *body = page->editor()->findChild<QPlainTextEdit *>(u"body"_s);
+    auto *wire = page->editor()->findChild<QPlainTextEdit *>(u"wire"_s);
+    QVERIFY(body && wire);
+    QVERIFY(body->isReadOnly() && wire->isReadOnly());
+    QVERIFY(body->toPlainText().contains(u"<file "_s + QFileInfo(input).absoluteFilePath()));
+    QVERIFY(page->editor()->findChild<QLabel *>(u"wireNote"_s)->text().contains(u"uploads"_s));
     QVERIFY(window.sendCurrent());
     QTRY_VERIFY_WITH_TIMEOUT(page->exchange() && page->exchange()->isFinished(), 20000);
     QCOMPARE(page->exchange()->error().message, QString());

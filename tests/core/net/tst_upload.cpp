@@ -1,4 +1,5 @@
 #include "core/httpfile/httpfile.h"
+#include "core/httpfile/httpwriter.h"
 #include "core/net/exchange.h"
 
 #include <QCryptographicHash>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void multipartFromAFile();
     void problemsWithThePartsAreNamed();
     void aFileThatChangesIsNotSentAsIfWhole();
+    void writtenBackWithItsFileLines();
 
 private:
     ResolvedRequest resolveUpload(const QString &boundary = u"gs-boundary"_s);
@@ -233,6 +235,23 @@ void TestUpload::aFileThatChangesIsNotSentAsIfWhole()
         qPrintable(exchange->error().message));
     QVERIFY(server.body.isEmpty());
     QVERIFY(QFile::resize(m_dir.filePath(u"input.jsonl"_s), m_jsonl.size()));
+}
+
+// Written back into a .http file (Save in the window, the session kept), an upload
+// keeps its "< path" line, and reads back as the same request.
+void TestUpload::writtenBackWithItsFileLines()
+{
+    const ResolvedRequest wire = resolveUpload();
+    const auto text = httpFileTextOf(wire);
+    QVERIFY(text);
+    QVERIFY2(text->text.contains(u"\n< "_s + m_dir.filePath(u"input.jsonl"_s) + u"\n"_s),
+        qPrintable(text->text));
+    const auto file = HttpFile::parse(text->text);
+    QVERIFY(file);
+    const auto again = resolve(file->requests().first(), {}, m_dir.path());
+    QVERIFY(again);
+    QCOMPARE(again->body, wire.body);
+    QCOMPARE(again->bodyFiles, wire.bodyFiles);
 }
 
 QTEST_GUILESS_MAIN(TestUpload)
