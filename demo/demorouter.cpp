@@ -2,6 +2,7 @@
 
 #include "demo/answers.h"
 #include "demo/catalog.h"
+#include "demo/files.h"
 #include "demo/routing.h"
 #include "demo/streams.h"
 
@@ -109,7 +110,12 @@ QByteArray demoFaultName(DemoFault fault)
 
 DemoRouter::DemoRouter(quint64 seed)
     : m_seed(seed)
+    , m_files(std::make_unique<DemoFiles>())
 { }
+
+DemoRouter::~DemoRouter() = default;
+DemoRouter::DemoRouter(DemoRouter &&) noexcept = default;
+DemoRouter &DemoRouter::operator=(DemoRouter &&) noexcept = default;
 
 QStringList DemoRouter::modelIds()
 {
@@ -143,6 +149,8 @@ DemoResponse DemoRouter::handle(const DemoRequest &request)
     const Endpoint endpoint = endpointOf(target->path);
     if (endpoint == Endpoint::Models && request.method == "GET")
         return modelList();
+    if (auto files = m_files->handle(request, target->path, headers->providerName))
+        return std::move(*files);
     const auto call = checkCall(request, *target, endpoint, *headers);
     if (!call)
         return refusal(call.error());

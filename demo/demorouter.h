@@ -14,6 +14,7 @@
 namespace gs::demo {
 
 struct StreamPlan;
+class DemoFiles;
 
 using core::HttpHeaders;
 
@@ -81,6 +82,9 @@ class DemoRouter final
 {
 public:
     explicit DemoRouter(quint64 seed = 1);
+    ~DemoRouter();
+    DemoRouter(DemoRouter &&) noexcept;
+    DemoRouter &operator=(DemoRouter &&) noexcept;
 
     DemoResponse handle(const DemoRequest &request);
 
@@ -130,6 +134,7 @@ private:
 
     quint64 m_seed;
     qint64 m_requestCount = 0;
+    std::unique_ptr<DemoFiles> m_files; //!< the Files API's uploads
 };
 
 } // namespace gs::demo

@@ -219,6 +219,23 @@ QJsonValue cacheJson(const GatewayResponseInfo &info)
     return cache;
 }
 
+namespace {
+
+//! A JSON body (a file object, an embeddings list, an error) as JSON, or null.
+QJsonValue bodyJson(const ResponseReport &r)
+{
+    if (r.body.framing != BodyFraming::Json)
+        return QJsonValue::Null;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.response.body);
+    if (doc.isObject())
+        return doc.object();
+    if (doc.isArray())
+        return doc.array();
+    return QJsonValue::Null;
+}
+
+} // namespace
+
 QJsonObject reportJson(const ResponseReport &r)
 {
     const GatewayResponseInfo &info = r.info;
@@ -259,6 +276,7 @@ QJsonObject reportJson(const ResponseReport &r)
         { u"framing"_s, framingName(r.body.framing) },
         { u"events"_s, events },
         { u"text"_s, a.text() },
+        { u"json"_s, bodyJson(r) },
         { u"reasoning"_s, a.reasoning() },
         { u"toolCalls"_s, toolCalls },
         { u"usage"_s, a.usage.isUndefined() ? QJsonValue(QJsonValue::Null) : a.usage },

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void aStreamCutShortIsIncomplete();
     void aPrivateCaIsTrustedWithCacertOrSslCertFile();
     void lintBatch();
+    void uploadToTheDemoGateway();
     void runCollection();
     void runOneFileByName();
     void importCurl();
@@ -784,6 +785,31 @@ void TestCli::lintBatch()
     const auto missing = runLive({ u"lint-batch"_s, u"/no/such.jsonl"_s });
     QVERIFY(missing);
     QCOMPARE(missing->exitCode(), 1);
+}
+
+// A .http upload sent to the demo gateway: the file arrives whole and comes back the
+// same from /files/ID/content.
+void TestCli::uploadToTheDemoGateway()
+{
+    QByteArray content;
+    for (int i = 0; i < 2000; ++i)
+        content += R"({"custom_id":"r)" + QByteArray::number(i) + R"("})" + '\n';
+    writeFile(u"input.jsonl"_s, content);
+    const QString path = writeFile(u"upload.http"_s,
+        "@baseUrl = https://gw.example/api/llm\n"
+        "POST {{baseUrl}}/files\nAuthorization: Bearer t\nx-tfy-provider-name: openai-main\n"
+        "Content-Type: multipart/form-data; boundary=gs\n\n--gs\n"
+        "Content-Disposition: form-data; name=\"purpose\"\n\nbatch\n--gs\n"
+        "Content-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\n\n"
+        "< ./input.jsonl\n--gs--\n"_ba);
+    const auto sent = runLive({ u"send"_s, path, u"--demo"_s, u"--json"_s });
+    QVERIFY(sent);
+    QCOMPARE(sent->exitCode(), 0);
+    const QJsonObject report = QJsonDocument::fromJson(sent->readAllStandardOutput()).object();
+    QCOMPARE(report.value(u"status"_s), 200);
+    const QJsonObject file = report.value(u"json"_s).toObject();
+    QCOMPARE(file.value(u"bytes"_s).toInteger(), content.size());
+    QCOMPARE(file.value(u"filename"_s).toString(), u"input.jsonl"_s);
 }
 
 void TestCli::runCollection()

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void ownRulesNotTheClients_data();
     void ownRulesNotTheClients();
     void aRepeatedMetadataKeyKeepsTheLast();
+    void filesApi();
 };
 
 namespace {
@@ -469,6 +470,74 @@ void TestDemoRouter::aRepeatedMetadataKeyKeepsTheLast()
     const QJsonObject applied
         = QJsonDocument::fromJson(headerValue(r.headers, "x-tfy-applied-configurations")).object();
     QCOMPARE(applied.value(u"metadata"_s).toObject(), QJsonObject({ { u"team"_s, u"b"_s } }));
+}
+
+// The Files API as the gateway documents it: a multipart upload (a "file" part, a
+// "purpose" field, x-tfy-provider-name), then list, read, download and delete; and
+// what it refuses, each with the reason.
+void TestDemoRouter::filesApi()
+{
+    DemoRouter router;
+    const QByteArray content = "{\"custom_id\":\"a\"}\n{\"custom_id\":\"b\"}\n";
+    const auto upload = [&](const QByteArray &body, HttpHeaders extra,
+                            const QByteArray &type = "multipart/form-data; boundary=\"XyZ\"") {
+        HttpHeaders headers { { "Authorization", "Bearer gs-demo-token" },
+            { "Content-Type", type } };
+        headers += extra;
+        return router.handle({ "POST", "/api/llm/files", headers, body });
+    };
+    const HttpHeaders provider { { "x-tfy-provider-name", "openai-main" } };
+    // As curl -F writes it: CRLF lines, a quoted boundary, headers per part.
+    const QByteArray form = "--XyZ\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
+                            "batch\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+                            "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+        + content + "\r\n--XyZ--\r\n";
+    const DemoResponse created = upload(form, provider);
+    QCOMPARE(created.status, 200);
+    const QJsonObject file = QJsonDocument::fromJson(created.body).object();
+    QCOMPARE(file.value(u"object"_s).toString(), u"file"_s);
+    QCOMPARE(file.value(u"filename"_s).toString(), u"in.jsonl"_s);
+    QCOMPARE(file.value(u"purpose"_s).toString(), u"batch"_s);
+    QCOMPARE(file.value(u"bytes"_s).toInt(), content.size());
+    QCOMPARE(file.value(u"status"_s).toString(), u"processed"_s);
+    const QByteArray id = file.value(u"id"_s).toString().toUtf8();
+
+    const HttpHeaders auth { { "Authorization", "Bearer gs-demo-token" } };
+    const auto get = [&](const QByteArray &method, const QByteArray &path) {
+        return router.handle({ method, "/api/llm/files" + path, auth, {} });
+    };
+    const QJsonArray list
+        = QJsonDocument::fromJson(get("GET", "").body).object().value(u"data"_s).toArray();
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list.first().toObject().value(u"id"_s).toString().toUtf8(), id);
+    QCOMPARE(get("GET", "/" + id).status, 200);
+    QCOMPARE(get("GET", "/" + id + "/content").body, content);
+    QCOMPARE(get("DELETE", "/" + id).status, 200);
+    QCOMPARE(get("GET", "/" + id).status, 404);
+    QCOMPARE(get("PUT", "").status, 405);
+
+    // Refused, each with the reason.
+    const auto refusedWith = [](const DemoResponse &r, int status, const QString &part) {
+        const QString message = QJsonDocument::fromJson(r.body)
+                                    .object()
+                                    .value(u"error"_s)
+                                    .toObject()
+                                    .value(u"message"_s)
+                                    .toString();
+        if (r.status != status || !message.contains(part))
+            qWarning().noquote() << r.status << message;
+        return r.status == status && message.contains(part);
+    };
+    QVERIFY(refusedWith(upload(form, {}), 400, u"x-tfy-provider-name"_s));
+    QVERIFY(refusedWith(upload(form, provider, "application/json"), 400, u"multipart"_s));
+    QVERIFY(refusedWith(upload(form, provider, "multipart/form-data"), 400, u"no boundary"_s));
+    QVERIFY(
+        refusedWith(upload(QByteArray(form).replace("name=\"file\"", "name=\"data\""), provider),
+            400, u"No \"file\" part"_s));
+    QVERIFY(
+        refusedWith(upload(QByteArray(form).replace("name=\"purpose\"", "name=\"x\""), provider),
+            400, u"No \"purpose\""_s));
+    QVERIFY(refusedWith(upload(QByteArray(form).chopped(9), provider), 400, u"not closed"_s));
 }
 
 QTEST_GUILESS_MAIN(TestDemoRouter)
