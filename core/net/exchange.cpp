@@ -204,7 +204,11 @@ void Exchange::start(const WireRequest &wire)
     connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
         m_timeline.encrypted = now();
         m_peerCertificates = reply->sslConfiguration().peerCertificateChain();
-        if (m_timeline.connecting >= 0 && m_timeline.headers < 0)
+        // Only Qt's HTTP/2 misses the alert (over HTTP/1.1 Qt reports it): a silent
+        // fresh HTTP/2 connection is the one worth asking about.
+        const bool http2 = reply->sslConfiguration().nextNegotiatedProtocol()
+            == QSslConfiguration::ALPNProtocolHTTP2;
+        if (http2 && m_timeline.connecting >= 0 && m_timeline.headers < 0)
             m_probeTimer->start();
     });
     m_uploadTotal = wire.bodySize();
