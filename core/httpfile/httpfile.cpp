@@ -662,8 +662,17 @@ Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables 
 {
     ResolvedRequest out;
     out.method = (request.method.isEmpty() ? u"GET"_s : request.method).toUtf8();
-    const auto expand
-        = [&variables](const QString &text) { return expandVariables(text, variables); };
+    // The .env file next to the .http file, read only when a request names it.
+    std::optional<Variables> dotenv;
+    const bool namesDotenv = request.target.contains("$dotenv"_L1)
+        || request.body.contains("$dotenv"_L1)
+        || std::ranges::any_of(
+            request.headers, [](const auto &h) { return h.second.contains("$dotenv"_L1); });
+    if (namesDotenv)
+        dotenv = readDotenv(baseDirectory.isEmpty() ? QDir::currentPath() : baseDirectory);
+    const auto expand = [&variables, &dotenv](const QString &text) {
+        return expandVariables(text, variables, dotenv ? &*dotenv : nullptr);
+    };
     const auto url = expand(request.target);
     if (!url)
         return std::unexpected(url.error());

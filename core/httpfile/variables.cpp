@@ -1,6 +1,8 @@
 #include "core/httpfile/variables.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QHash>
 #include <QLocale>
 #include <QRandomGenerator>
@@ -186,8 +188,8 @@ std::optional<QString> datetimeValue(QDateTime time, const QStringList &words)
     return dayjsFormat(*moved, words[0]);
 }
 
-std::optional<QString> dynamicValue(
-    const QString &name, const QString &arguments, const Variables &variables)
+std::optional<QString> dynamicValue(const QString &name, const QString &arguments,
+    const Variables &variables, const Variables *dotenv)
 {
     const QStringList words = argumentWords(arguments);
     const bool bare = words.isEmpty();
@@ -214,6 +216,14 @@ std::optional<QString> dynamicValue(
             return std::nullopt;
         // From low up to high, high left out, as VS Code REST Client draws it.
         return QString::number(QRandomGenerator::global()->bounded(low, high));
+    }
+    if (name == "$dotenv"_L1) {
+        if (words.size() != 1 || !dotenv)
+            return std::nullopt;
+        // "%name": the .env entry that the variable name holds.
+        const QString key = words[0].startsWith(u'%') ? variables.value(words[0].mid(1)) : words[0];
+        const auto it = dotenv->constFind(key);
+        return it == dotenv->constEnd() ? std::nullopt : std::optional(*it);
     }
     if (name == "$processEnv"_L1) {
         if (words.size() != 1)
@@ -248,8 +258,9 @@ std::optional<QString> dynamicValue(
 class Expander
 {
 public:
-    explicit Expander(const Variables &variables)
+    Expander(const Variables &variables, const Variables *dotenv)
         : m_variables(variables)
+        , m_dotenv(dotenv)
     { }
 
     Result<QString> expand(const QString &text)
@@ -281,7 +292,7 @@ private:
     Result<std::optional<QString>> valueOf(const QString &name, const QString &arguments)
     {
         if (!m_variables.contains(name))
-            return dynamicValue(name, arguments, m_variables);
+            return dynamicValue(name, arguments, m_variables, m_dotenv);
         if (const auto done = m_done.constFind(name); done != m_done.cend())
             return std::optional(*done);
         if (const qsizetype at = m_stack.indexOf(name); at >= 0) {
@@ -318,15 +329,41 @@ private:
     }
 
     const Variables &m_variables;
+    const Variables *m_dotenv;
     QHash<QString, QString> m_done;
     QStringList m_stack;
 };
 
 } // namespace
 
-Result<QString> expandVariables(const QString &text, const Variables &variables)
+Result<QString> expandVariables(
+    const QString &text, const Variables &variables, const Variables *dotenv)
 {
-    return Expander(variables).expand(text);
+    return Expander(variables, dotenv).expand(text);
+}
+
+Variables readDotenv(const QString &directory)
+{
+    Variables out;
+    QFile file(QDir(directory).filePath(u".env"_s));
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return out;
+    while (!file.atEnd()) {
+        QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        if (line.startsWith("export "_L1))
+            line = line.mid(7).trimmed();
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq <= 0)
+            continue;
+        QString value = line.mid(eq + 1).trimmed();
+        if (value.size() >= 2 && (value.front() == u'"' || value.front() == u'\'')
+            && value.back() == value.front())
+            value = value.mid(1, value.size() - 2);
+        out.insert(line.first(eq).trimmed(), value);
+    }
+    return out;
 }
 
 QString substituteVariables(const QString &text, const Variables &variables)

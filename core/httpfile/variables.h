@@ -44,12 +44,21 @@ inline constexpr int kMaxDepth = 64;
 //! so a value cannot build a reference out of the text around it. Also replaces the
 //! dynamic {{$uuid}} ({{$guid}}, {{$random.uuid}}), {{$timestamp [offset]}},
 //! {{$isoTimestamp}}, {{$datetime FORMAT [offset]}}, {{$localDatetime FORMAT [offset]}},
-//! {{$randomInt [MIN MAX]}}, {{$processEnv [%]NAME}} (VS Code REST Client's forms), and
+//! {{$randomInt [MIN MAX]}}, {{$processEnv [%]NAME}}, {{$dotenv [%]NAME}} (VS Code REST
+//! Client's forms), and
 //! the escapes of literalEscape(). Names that
 //! nothing defines are left in place for validation to name.
 //! Fails, naming the variables, on a cycle (a value that refers back to itself) and
 //! when the values would add more than expansion::kMaxAddedSize characters.
-Result<QString> expandVariables(const QString &text, const Variables &variables);
+//! {{$dotenv [%]NAME}} reads \a dotenv (readDotenv() of the .http file's folder); without
+//! it the reference stays.
+Result<QString> expandVariables(
+    const QString &text, const Variables &variables, const Variables *dotenv = nullptr);
+
+//! The NAME=value lines of the .env file in \a directory, as VS Code REST Client reads
+//! them for {{$dotenv NAME}}: "#" comments and blank lines skipped, "export " allowed,
+//! a value in single or double quotes taken without them. Empty when there is none.
+Variables readDotenv(const QString &directory);
 
 //! expandVariables(), or \a text unchanged where it fails.
 QString substituteVariables(const QString &text, const Variables &variables);

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void variables();
     void environments();
     void environmentTls();
+    void dotenvNextToTheFile();
     void bodyFromFile();
     void bundledExamplesParse();
 };
@@ -326,6 +327,37 @@ void TestHttpFile::environmentTls()
         QVERIFY2(refused.error().message.contains(u"the SSLConfiguration of dev "_s),
             qPrintable(refused.error().message));
     }
+}
+
+// {{$dotenv NAME}} reads the .env file in the .http file's folder, as VS Code REST
+// Client does: comments, export and quotes as shells write them; a name it lacks stays
+// for validation to name.
+void TestHttpFile::dotenvNextToTheFile()
+{
+    QTemporaryDir dir;
+    QFile env(dir.filePath(u".env"_s));
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    env.write("# keys for local runs\nOPENAI_KEY=sk-local\nexport TEAM = \"blue team\"\n"
+              "EMPTY=\nQUOTED='a # b'\n");
+    env.close();
+    const auto file = HttpFile::parse(
+        u"POST https://h/chat/completions\nX-Team: {{$dotenv TEAM}}\n"
+        "Authorization: Bearer {{$dotenv OPENAI_KEY}}\nX-Which: {{$dotenv %which}}\n"
+        "X-Missing: {{$dotenv NOT_THERE}}\n\n{\"q\":\"{{$dotenv QUOTED}}\"}\n"_s);
+    QVERIFY(file);
+    const auto resolved
+        = resolve(file->requests().first(), { { u"which"_s, u"EMPTY"_s } }, dir.path());
+    QVERIFY(resolved);
+    QCOMPARE(headerValue(resolved->headers, "x-team"), "blue team"_ba);
+    QCOMPARE(headerValue(resolved->headers, "authorization"), "Bearer sk-local"_ba);
+    QCOMPARE(headerValue(resolved->headers, "x-which"), QByteArray());
+    QCOMPARE(headerValue(resolved->headers, "x-missing"), "{{$dotenv NOT_THERE}}"_ba);
+    QCOMPARE(resolved->body, R"({"q":"a # b"})"_ba);
+    // Without a .env file the references stay.
+    QTemporaryDir empty;
+    const auto none = resolve(file->requests().first(), {}, empty.path());
+    QVERIFY(none);
+    QCOMPARE(headerValue(none->headers, "authorization"), "Bearer {{$dotenv OPENAI_KEY}}"_ba);
 }
 
 void TestHttpFile::bodyFromFile()
