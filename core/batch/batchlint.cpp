@@ -73,14 +73,19 @@ void BatchLinter::feed(QByteArrayView bytes)
         if (end < 0)
             return;
         bytes = bytes.sliced(end + 1);
-        ++m_line;
-        if (m_tooLong)
-            tooLong();
-        else
-            line(m_pending);
-        m_pending.clear();
-        m_tooLong = false;
+        endLine();
     }
+}
+
+void BatchLinter::endLine()
+{
+    ++m_line;
+    if (m_tooLong)
+        tooLong();
+    else
+        line(m_pending);
+    m_pending.clear();
+    m_tooLong = false;
 }
 
 void BatchLinter::tooLong()
@@ -196,14 +201,8 @@ BatchLint BatchLinter::finish()
 {
     using enum BatchLintProblem::Severity;
     // A last line without its newline is a line too.
-    if (!m_pending.isEmpty() || m_tooLong) {
-        ++m_line;
-        if (m_tooLong)
-            tooLong();
-        else
-            line(m_pending);
-        m_pending.clear();
-    }
+    if (!m_pending.isEmpty() || m_tooLong)
+        endLine();
     if (m_result.bytes > m_options.maxBytes)
         problem(0, Error,
             u"The file is %1; the gateway takes batch input files up to %2."_s.arg(

@@ -71,6 +71,8 @@ public:
     BatchLint finish();
 
 private:
+    //! The pending line is whole: checks it (or says it is too long) and starts the next.
+    void endLine();
     void line(QByteArrayView text);
     void tooLong();
     void problem(qsizetype line, BatchLintProblem::Severity severity, const QString &message);
