@@ -1,11 +1,13 @@
 #include "demo/demorouter.h"
 
 #include "demo/answers.h"
+#include "demo/batches.h"
 #include "demo/catalog.h"
 #include "demo/files.h"
 #include "demo/routing.h"
 #include "demo/streams.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -108,14 +110,17 @@ QByteArray demoFaultName(DemoFault fault)
     return "none";
 }
 
-DemoRouter::DemoRouter(quint64 seed)
+DemoRouter::DemoRouter(quint64 seed, DemoClock clock)
     : m_seed(seed)
-    , m_files(std::make_unique<DemoFiles>())
-{ }
+{
+    if (!clock)
+        clock = [] { return QDateTime::currentMSecsSinceEpoch(); };
+    m_files = std::make_unique<DemoFiles>(clock);
+    m_batches = std::make_unique<DemoBatches>(
+        *m_files, [this](const DemoRequest &r) { return handle(r); }, clock, seed);
+}
 
 DemoRouter::~DemoRouter() = default;
-DemoRouter::DemoRouter(DemoRouter &&) noexcept = default;
-DemoRouter &DemoRouter::operator=(DemoRouter &&) noexcept = default;
 
 QStringList DemoRouter::modelIds()
 {
@@ -151,6 +156,8 @@ DemoResponse DemoRouter::handle(const DemoRequest &request)
         return modelList();
     if (auto files = m_files->handle(request, target->path, headers->providerName))
         return std::move(*files);
+    if (auto batches = m_batches->handle(request, target->path, *headers))
+        return std::move(*batches);
     const auto call = checkCall(request, *target, endpoint, *headers);
     if (!call)
         return refusal(call.error());

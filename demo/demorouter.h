@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -15,10 +16,14 @@ namespace gs::demo {
 
 struct StreamPlan;
 class DemoFiles;
+class DemoBatches;
 
 using core::HttpHeaders;
 
 struct Routing;
+
+//! Milliseconds since the epoch: the demo gateway's clock (a test may set its own).
+using DemoClock = std::function<qint64()>;
 
 //! Tokens the demo gateway accepts: the first may use every model, the second only
 //! openai-main/* models (others answer 403).
@@ -81,10 +86,10 @@ struct DemoResponse
 class DemoRouter final
 {
 public:
-    explicit DemoRouter(quint64 seed = 1);
+    explicit DemoRouter(quint64 seed = 1, DemoClock clock = {});
     ~DemoRouter();
-    DemoRouter(DemoRouter &&) noexcept;
-    DemoRouter &operator=(DemoRouter &&) noexcept;
+    //! Not copied or moved: the batches run their lines through this router.
+    Q_DISABLE_COPY_MOVE(DemoRouter)
 
     DemoResponse handle(const DemoRequest &request);
 
@@ -135,6 +140,7 @@ private:
     quint64 m_seed;
     qint64 m_requestCount = 0;
     std::unique_ptr<DemoFiles> m_files; //!< the Files API's uploads
+    std::unique_ptr<DemoBatches> m_batches; //!< the Batch API's batches
 };
 
 } // namespace gs::demo

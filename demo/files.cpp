@@ -1,6 +1,5 @@
 #include "demo/files.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -106,6 +105,25 @@ std::expected<QList<FormPart>, QString> parseFormData(
     }
 }
 
+DemoFiles::DemoFiles(DemoClock clock)
+    : m_clock(std::move(clock))
+{ }
+
+QString DemoFiles::add(const QString &filename, const QString &purpose, const QByteArray &content,
+    const QString &providerName)
+{
+    StoredFile stored { u"file-demo-%1"_s.arg(m_nextId++), filename, purpose, content,
+        m_clock() / 1000, providerName };
+    m_files.append(stored);
+    return stored.id;
+}
+
+const DemoFiles::StoredFile *DemoFiles::find(const QString &id) const
+{
+    const auto file = std::ranges::find(m_files, id, &StoredFile::id);
+    return file == m_files.end() ? nullptr : &*file;
+}
+
 QJsonObject DemoFiles::object(const StoredFile &file)
 {
     return QJsonObject { { u"id"_s, file.id }, { u"object"_s, u"file"_s },
@@ -185,11 +203,15 @@ std::optional<DemoResponse> DemoFiles::upload(
         return error(400, u"No \"file\" part: the file goes in a part named file."_s);
     if (stored.purpose.isEmpty())
         return error(400, u"No \"purpose\" field (batch, fine-tune, ...)."_s);
-    stored.id = u"file-demo-%1"_s.arg(m_nextId++);
-    stored.createdAt = QDateTime::currentSecsSinceEpoch();
-    stored.providerName = providerName;
-    m_files.append(stored);
-    return json(object(stored));
+    if (stored.purpose == "batch"_L1) {
+        if (!stored.filename.endsWith(".jsonl"_L1, Qt::CaseInsensitive))
+            return error(
+                400, u"A batch input must be a .jsonl file; %1 is not."_s.arg(stored.filename));
+        if (stored.content.size() > kMaxBatchFileBytes)
+            return error(413, u"A batch input may hold at most 200 MB."_s);
+    }
+    const QString id = add(stored.filename, stored.purpose, stored.content, providerName);
+    return json(object(*find(id)));
 }
 
 } // namespace gs::demo

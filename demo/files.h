@@ -32,15 +32,21 @@ std::expected<QList<FormPart>, QString> parseFormData(
 class DemoFiles
 {
 public:
+    explicit DemoFiles(DemoClock clock);
+
     //! The largest upload the gateway takes (docs.truefoundry.com/gateway/file-endpoints).
     static constexpr qint64 kMaxFileBytes = 512LL * 1024 * 1024;
+    //! The largest batch input (purpose "batch"), which must be a .jsonl file.
+    static constexpr qint64 kMaxBatchFileBytes = 200LL * 1024 * 1024;
 
     //! The response when \a path (past the base URL) is a Files API path; nullopt
     //! otherwise.
     std::optional<DemoResponse> handle(
         const DemoRequest &request, QByteArrayView path, const QString &providerName);
 
-private:
+    //! Keeps a file the gateway itself writes (a batch's output); returns its id.
+    QString add(const QString &filename, const QString &purpose, const QByteArray &content,
+        const QString &providerName);
     struct StoredFile
     {
         QString id;
@@ -50,9 +56,14 @@ private:
         qint64 createdAt = 0;
         QString providerName;
     };
+    //! The file with \a id, or nullptr.
+    const StoredFile *find(const QString &id) const;
+
+private:
     static QJsonObject object(const StoredFile &file);
     std::optional<DemoResponse> upload(const DemoRequest &request, const QString &providerName);
 
+    DemoClock m_clock;
     QList<StoredFile> m_files;
     int m_nextId = 1;
 };

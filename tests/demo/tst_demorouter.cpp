@@ -3,6 +3,7 @@
 #include "core/stream/gatewayresponse.h"
 #include "core/stream/openaiassembler.h"
 #include "core/stream/sseparser.h"
+#include "demo/batches.h"
 #include "demo/demorouter.h"
 
 #include <QJsonArray>
@@ -36,6 +37,9 @@ private Q_SLOTS:
     void ownRulesNotTheClients();
     void aRepeatedMetadataKeyKeepsTheLast();
     void filesApi();
+    void batchesRunOnTheClock();
+    void batchesRefuseAndFail();
+    void batchCancelKeepsTheLinesDone();
 };
 
 namespace {
@@ -47,6 +51,68 @@ DemoRequest chat(
         { "Content-Type", "application/json" } };
     headers += extra;
     return { "POST", path, headers, body };
+}
+
+//! The demo with a clock the test moves, and helpers for the Files and Batch APIs.
+struct BatchDemo
+{
+    qint64 now = 1'764'000'000'000;
+    DemoRouter router { 1, [this] { return now; } };
+
+    DemoResponse call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+        const QByteArray &provider = "openai-main")
+    {
+        HttpHeaders headers { { "Authorization", "Bearer gs-demo-token" },
+            { "Content-Type", "application/json" } };
+        if (!provider.isEmpty())
+            headers.append({ "x-tfy-provider-name", provider });
+        return router.handle({ method, "/api/llm" + path, headers, body });
+    }
+    QJsonObject object(const DemoResponse &r) const
+    {
+        return QJsonDocument::fromJson(r.body).object();
+    }
+    QString upload(const QByteArray &jsonl, const QByteArray &purpose = "batch",
+        const QByteArray &provider = "openai-main")
+    {
+        const QByteArray form = "--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
+            + purpose
+            + "\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; "
+              "filename=\"in.jsonl\"\r\n\r\n"
+            + jsonl + "\r\n--b--\r\n";
+        const DemoResponse r = router.handle({ "POST", "/api/llm/files",
+            { { "Authorization", "Bearer gs-demo-token" },
+                { "Content-Type", "multipart/form-data; boundary=b" },
+                { "x-tfy-provider-name", provider } },
+            form });
+        return object(r).value(u"id"_s).toString();
+    }
+    DemoResponse create(const QString &fileId, const QByteArray &provider = "openai-main",
+        const QString &endpoint = u"/v1/chat/completions"_s, const QString &window = u"24h"_s)
+    {
+        const QJsonObject body { { u"input_file_id"_s, fileId }, { u"endpoint"_s, endpoint },
+            { u"completion_window"_s, window } };
+        return call("POST", "/batches", QJsonDocument(body).toJson(), provider);
+    }
+    QJsonObject batch(const QString &id) { return object(call("GET", "/batches/" + id.toUtf8())); }
+    QList<QJsonObject> lines(const QJsonValue &fileId)
+    {
+        QList<QJsonObject> out;
+        const QByteArray content
+            = call("GET", "/files/" + fileId.toString().toUtf8() + "/content").body;
+        for (const QByteArray &line : content.split('\n')) {
+            if (!line.isEmpty())
+                out.append(QJsonDocument::fromJson(line).object());
+        }
+        return out;
+    }
+};
+
+QByteArray batchLine(const QByteArray &id, const QByteArray &model)
+{
+    return "{\"custom_id\":\"" + id
+        + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"" + model
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + id + "\"}]}}\n";
 }
 
 QJsonObject appliedConfigurations(const DemoResponse &r)
@@ -137,7 +203,7 @@ void TestDemoRouter::statusFor_data()
         R"({"model":"openai-main/gpt-4o","input":"a"})"_ba, 400, u"does not serve"_s);
     row("body not json", "POST"_ba, "/api/llm/chat/completions"_ba, auth, "nope"_ba, 400,
         u"not a JSON object"_s);
-    row("unknown endpoint", "POST"_ba, "/api/llm/batches"_ba, auth, "{}"_ba, 404,
+    row("unknown endpoint", "POST"_ba, "/api/llm/moderations"_ba, auth, "{}"_ba, 404,
         u"does not serve"_s);
     row("GET chat", "GET"_ba, "/api/llm/chat/completions"_ba, auth, QByteArray(), 405, u"POST"_s);
     row("rate limit fault", "POST"_ba, "/api/llm/chat/completions"_ba,
@@ -538,6 +604,174 @@ void TestDemoRouter::filesApi()
         refusedWith(upload(QByteArray(form).replace("name=\"purpose\"", "name=\"x\""), provider),
             400, u"No \"purpose\""_s));
     QVERIFY(refusedWith(upload(QByteArray(form).chopped(9), provider), 400, u"not closed"_s));
+    QVERIFY(refusedWith(
+        upload(QByteArray(form).replace("in.jsonl", "in.txt"), provider), 400, u".jsonl"_s));
+}
+
+// A batch moves through its statuses on the demo's clock; each line runs through the
+// demo's chat behaviour; the output and error files appear when it completes.
+void TestDemoRouter::batchesRunOnTheClock()
+{
+    BatchDemo demo;
+    const QString input = demo.upload(batchLine("a", "openai-main/gpt-4o-mini")
+        + batchLine("b", "gpt-4o") + batchLine("c", "openai-main/no-such-model"));
+    QVERIFY(!input.isEmpty());
+    const DemoResponse created = demo.create(input);
+    QCOMPARE(created.status, 200);
+    const QJsonObject first = demo.object(created);
+    const QString id = first.value(u"id"_s).toString();
+    QCOMPARE(first.value(u"object"_s).toString(), u"batch"_s);
+    QCOMPARE(first.value(u"status"_s).toString(), u"validating"_s);
+    QCOMPARE(first.value(u"input_file_id"_s).toString(), input);
+    QCOMPARE(first.value(u"endpoint"_s).toString(), u"/v1/chat/completions"_s);
+    QVERIFY(first.value(u"output_file_id"_s).isNull());
+
+    // Through in_progress the counts only grow, and reach the total at the end.
+    demo.now += DemoBatches::kValidatingMs;
+    QJsonObject b = demo.batch(id);
+    QCOMPARE(b.value(u"status"_s).toString(), u"in_progress"_s);
+    QCOMPARE(b.value(u"request_counts"_s)[u"total"_s].toInt(), 3);
+    QVERIFY(!b.value(u"in_progress_at"_s).isNull());
+    int doneBefore = 0;
+    const qint64 step = DemoBatches::inProgressMs(3, 0) / 10;
+    QStringList seen;
+    for (int i = 0; i < 20; ++i) {
+        demo.now += step;
+        b = demo.batch(id);
+        seen << b.value(u"status"_s).toString();
+        const QJsonObject counts = b.value(u"request_counts"_s).toObject();
+        const int done = counts[u"completed"_s].toInt() + counts[u"failed"_s].toInt();
+        QVERIFY(done >= doneBefore);
+        doneBefore = done;
+    }
+    QVERIFY2(seen.contains(u"finalizing"_s), qPrintable(seen.join(u' ')));
+    QCOMPARE(seen.last(), u"completed"_s);
+    const QJsonObject counts = b.value(u"request_counts"_s).toObject();
+    QCOMPARE(counts[u"completed"_s].toInt(), 2);
+    QCOMPARE(counts[u"failed"_s].toInt(), 1);
+    QVERIFY(!b.value(u"completed_at"_s).isNull());
+
+    const QList<QJsonObject> output = demo.lines(b.value(u"output_file_id"_s));
+    QCOMPARE(output.size(), 2);
+    QCOMPARE(output[0][u"custom_id"_s].toString(), u"a"_s);
+    QCOMPARE(output[1][u"custom_id"_s].toString(), u"b"_s);
+    for (const QJsonObject &line : output) {
+        const QJsonObject response = line[u"response"_s].toObject();
+        QCOMPARE(response[u"status_code"_s].toInt(), 200);
+        QCOMPARE(response[u"body"_s][u"object"_s].toString(), u"chat.completion"_s);
+        QVERIFY(
+            !response[u"body"_s][u"choices"_s][0][u"message"_s][u"content"_s].toString().isEmpty());
+    }
+    // A bare model name is the provider account's own.
+    QCOMPARE(output[1][u"response"_s][u"body"_s][u"model"_s].toString(), u"gpt-4o"_s);
+    const QList<QJsonObject> errors = demo.lines(b.value(u"error_file_id"_s));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors[0][u"custom_id"_s].toString(), u"c"_s);
+    QCOMPARE(errors[0][u"response"_s][u"status_code"_s].toInt(), 404);
+    QVERIFY(errors[0][u"response"_s][u"body"_s][u"error"_s][u"message"_s].toString().contains(
+        u"no-such-model"_s));
+    // Seen again, the same files; a completed batch cannot be cancelled.
+    QCOMPARE(demo.batch(id), b);
+    QCOMPARE(demo.call("POST", "/batches/" + id.toUtf8() + "/cancel").status, 409);
+
+    // Listed newest first; the same seed and clock give the same batch.
+    const QString second = demo.object(demo.create(input)).value(u"id"_s).toString();
+    const QJsonArray list = demo.object(demo.call("GET", "/batches")).value(u"data"_s).toArray();
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list[0][u"id"_s].toString(), second);
+    BatchDemo twin;
+    const QString twinInput = twin.upload(batchLine("a", "openai-main/gpt-4o-mini")
+        + batchLine("b", "gpt-4o") + batchLine("c", "openai-main/no-such-model"));
+    const QString twinId = twin.object(twin.create(twinInput)).value(u"id"_s).toString();
+    twin.now = demo.now;
+    QCOMPARE(twin.batch(twinId), b);
+    QCOMPARE(twin.lines(b.value(u"output_file_id"_s)), output);
+}
+
+// What POST /batches refuses at once (400/404 with the reason), and input that fails
+// validation: the batch ends "failed" with each problem and its line.
+void TestDemoRouter::batchesRefuseAndFail()
+{
+    BatchDemo demo;
+    const QString input = demo.upload(batchLine("a", "gpt-4o-mini"));
+    const auto message = [&](const DemoResponse &r) {
+        return demo.object(r)[u"error"_s][u"message"_s].toString();
+    };
+    QVERIFY(message(demo.create(input, "")).contains(u"x-tfy-provider-name"_s));
+    QCOMPARE(demo.create(u"file-demo-99"_s).status, 404);
+    QVERIFY(message(demo.create(input, "openai-main", u"/v1/responses"_s)).contains(u"endpoint"_s));
+    const auto hourly = demo.create(input, "openai-main", u"/v1/chat/completions"_s, u"1h"_s);
+    QVERIFY(message(hourly).contains(u"24h"_s));
+    const QString fineTune = demo.upload(batchLine("a", "gpt-4o-mini"), "fine-tune");
+    QVERIFY(message(demo.create(fineTune)).contains(u"purpose"_s));
+    QCOMPARE(demo.call("DELETE", "/batches").status, 405);
+    QCOMPARE(demo.call("GET", "/batches/batch_demo_404").status, 404);
+
+    // Broken lines: validation fails with each one named.
+    const QByteArray broken = batchLine("a", "gpt-4o-mini") + "not json\n"
+        + batchLine("a", "gpt-4o")
+        + QByteArray(batchLine("d", "gpt-4o")).replace("/v1/chat/completions", "/v1/embeddings");
+    const QJsonObject failed = demo.object(demo.create(demo.upload(broken)));
+    QCOMPARE(failed.value(u"status"_s).toString(), u"validating"_s);
+    demo.now += DemoBatches::kValidatingMs;
+    const QJsonObject b = demo.batch(failed.value(u"id"_s).toString());
+    QCOMPARE(b.value(u"status"_s).toString(), u"failed"_s);
+    QVERIFY(!b.value(u"failed_at"_s).isNull());
+    const QJsonArray errors = b.value(u"errors"_s)[u"data"_s].toArray();
+    QStringList found;
+    for (const QJsonValue &e : errors)
+        found << u"%1:%2"_s.arg(e[u"line"_s].toInt()).arg(e[u"code"_s].toString());
+    QCOMPARE(found,
+        QStringList(
+            { u"2:invalid_json_line"_s, u"3:duplicate_custom_id"_s, u"4:mismatched_url"_s }));
+
+    // Bedrock takes a batch of 100 lines or more; lines with a virtual model or a
+    // stream fail one by one.
+    const QJsonObject bedrock = demo.object(
+        demo.create(demo.upload(batchLine("a", "x"), "batch", "tfy-ai-bedrock"), "tfy-ai-bedrock"));
+    demo.now += DemoBatches::kValidatingMs;
+    QCOMPARE(demo.batch(bedrock[u"id"_s].toString())[u"errors"_s][u"data"_s][0][u"code"_s],
+        u"too_few_lines"_s);
+    const QByteArray streamed = QByteArray(batchLine("s", "gpt-4o"))
+                                    .replace("\"messages\"", "\"stream\":true,\"messages\"");
+    const QString mixed
+        = demo.object(demo.create(demo.upload(batchLine("v", "demo/chat") + streamed)))
+              .value(u"id"_s)
+              .toString();
+    demo.now += 60'000;
+    const QJsonObject done = demo.batch(mixed);
+    QCOMPARE(done[u"status"_s].toString(), u"completed"_s);
+    QVERIFY(done[u"output_file_id"_s].isNull());
+    const QList<QJsonObject> lineErrors = demo.lines(done[u"error_file_id"_s]);
+    QCOMPARE(lineErrors.size(), 2);
+    QVERIFY(lineErrors[0][u"response"_s][u"body"_s][u"error"_s][u"message"_s].toString().contains(
+        u"virtual"_s));
+    QVERIFY(lineErrors[1][u"response"_s][u"body"_s][u"error"_s][u"message"_s].toString().contains(
+        u"stream"_s));
+}
+
+// Cancelled mid-run: cancelling, then cancelled a second later, with an output file
+// holding exactly the lines done when cancel was asked.
+void TestDemoRouter::batchCancelKeepsTheLinesDone()
+{
+    BatchDemo demo;
+    QByteArray jsonl;
+    for (int i = 0; i < 50; ++i)
+        jsonl += batchLine("line-" + QByteArray::number(i), "gpt-4o-mini");
+    const QString id = demo.object(demo.create(demo.upload(jsonl))).value(u"id"_s).toString();
+    demo.now += DemoBatches::kValidatingMs + DemoBatches::inProgressMs(50, 0) / 2;
+    const QJsonObject asked = demo.object(demo.call("POST", "/batches/" + id.toUtf8() + "/cancel"));
+    QCOMPARE(asked[u"status"_s].toString(), u"cancelling"_s);
+    const int done = asked[u"request_counts"_s][u"completed"_s].toInt();
+    QVERIFY2(done > 0 && done < 50, QByteArray::number(done).constData());
+    demo.now += DemoBatches::kCancellingMs;
+    const QJsonObject cancelled = demo.batch(id);
+    QCOMPARE(cancelled[u"status"_s].toString(), u"cancelled"_s);
+    QVERIFY(!cancelled[u"cancelled_at"_s].isNull());
+    QCOMPARE(cancelled[u"request_counts"_s][u"completed"_s].toInt(), done);
+    const QList<QJsonObject> output = demo.lines(cancelled[u"output_file_id"_s]);
+    QCOMPARE(output.size(), done);
+    QCOMPARE(output.last()[u"custom_id"_s].toString(), u"line-%1"_s.arg(done - 1));
 }
 
 QTEST_GUILESS_MAIN(TestDemoRouter)
