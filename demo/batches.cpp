@@ -354,7 +354,7 @@ QJsonObject DemoBatches::object(Batch &batch)
         { u"cancelling_at"_s, cancelled ? seconds(batch.cancelledAtMs) : QJsonValue::Null },
         { u"cancelled_at"_s, seconds(at[4]) },
         { u"request_counts"_s,
-            QJsonObject { { u"total"_s, qint64(batch.total) },
+            QJsonObject { { u"total"_s, status == "validating"_L1 ? 0 : qint64(batch.total) },
                 { u"completed"_s, qint64(done - failedLines) },
                 { u"failed"_s, qint64(failedLines) } } },
         { u"metadata"_s, metadata } };

@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "core/httpfile/expectation.h"
+#include "core/httpfile/namedresponses.h"
 #include "core/model/redaction.h"
 #include "core/model/validation.h"
 #include "core/net/exchange.h"
@@ -56,6 +57,7 @@ struct RunResult
     double ms = 0;
     QList<Check> checks;
     QStringList problems;
+    QStringList notes; //!< what the user should know that does not fail the request
 
     QString title() const
     {
@@ -189,6 +191,7 @@ QJsonObject resultJson(const RunResult &r)
         { u"ms"_s, r.ms },
         { u"checks"_s, checks },
         { u"problems"_s, QJsonArray::fromStringList(r.problems) },
+        { u"notes"_s, QJsonArray::fromStringList(r.notes) },
     };
 }
 
@@ -233,6 +236,7 @@ struct RunContext
     SecretVault &vault;
     bool vaultWarned = false;
     Variables lastVariables; //!< what the last request was resolved with
+    NamedResponses named; //!< the responses of named requests run so far, in this file
     Interrupts &interrupts;
     QNetworkAccessManager &network;
     ExchangeOptions exchangeOptions;
@@ -284,10 +288,28 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
     if (!statusExpected)
         expectations.prepend(*Expectation::parse(u"status 2xx"_s));
 
+    for (const auto &[line, handler] : request.responseHandlers)
+        result.notes << u"line %1: the response handler \"%2\" is kept in the file but not run "
+                        "(Gatescope runs no scripts; # @expect checks a response)"_s.arg(line)
+                            .arg(handler.left(40));
+
     std::optional<GatewayRequest> gateway;
     if (result.problems.isEmpty()) {
         const QString directory = QFileInfo(file.path).absolutePath();
         ctx.lastVariables = variablesFor(ctx, file);
+        // {{upload.id}}: values from the responses of named requests before this one.
+        QStringList texts { request.target, request.body };
+        for (const auto &[name, value] : request.headers)
+            texts << value;
+        texts += ctx.lastVariables.values();
+        const ResponseReferences references = responseReferences(texts, ctx.named);
+        for (const auto &[reference, value] : references.values.asKeyValueRange())
+            if (!ctx.lastVariables.contains(reference))
+                ctx.lastVariables.insert(reference, value);
+        result.problems += references.problems;
+    }
+    if (result.problems.isEmpty()) {
+        const QString directory = QFileInfo(file.path).absolutePath();
         const auto resolved = resolve(request, ctx.lastVariables, directory);
         if (!resolved)
             result.problems << resolved.error().message;
@@ -318,6 +340,10 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         result.status = exchange.status();
         result.ms = double(exchange.timeline().finished) / 1000.0;
         const ExchangeFacts facts = factsOf(exchange);
+        if (!request.name.isEmpty() && exchange.status() > 0)
+            ctx.named.insert(request.name,
+                NamedResponse { exchange.status(), exchange.responseHeaders(), facts.json,
+                    QString::fromUtf8(exchange.body()) });
         bool allPassed = true;
         for (const Expectation &e : std::as_const(expectations)) {
             const ExpectationResult r = check(e, facts);
@@ -368,6 +394,8 @@ void printResult(QTextStream &out, const RunResult &result)
     }
     for (const QString &p : result.problems)
         out << "      " << p << '\n';
+    for (const QString &n : result.notes)
+        out << "      note: " << n << '\n';
     out.flush();
 }
 
@@ -385,6 +413,7 @@ QList<RunResult> runFiles(RunContext &ctx, const Target &target,
             continue;
         // The whole file now (the collection keeps only what lists it).
         const auto parsed = ctx.collection.load(file.relativePath);
+        ctx.named.clear(); // a name refers to a response of the same file, as in httpyac
         if (!parsed) {
             ctx.err << "error: " << parsed.error().message << '\n';
             problems << parsed.error();
@@ -540,7 +569,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkAccessManager network;
     Interrupts interrupts;
     RunContext ctx { collection, environment, *baseVariables, *overrides, demoUrl, vault, false, {},
-        interrupts, network, {}, err };
+        {}, interrupts, network, {}, err };
     ctx.exchangeOptions.deadlineMs = qint64(*maxTime * 1000);
     const auto tlsFiles = tlsOptions.read(parser);
     Result<void> tls;

@@ -142,6 +142,7 @@ Result<HttpFile> HttpFile::parse(const QString &text)
             Body
         } state = State::Preamble;
         QStringList bodyLines;
+        int bodyStart = 0; // the line number of bodyLines[0]
         for (; i < blockLines.size(); ++i, ++lineNo) {
             const QString &raw = blockLines[i];
             const QString line = chomp(raw);
@@ -228,6 +229,8 @@ Result<HttpFile> HttpFile::parse(const QString &text)
                 continue;
             }
             case State::Body:
+                if (bodyLines.isEmpty())
+                    bodyStart = lineNo;
                 bodyLines << raw;
                 continue;
             }
@@ -245,6 +248,10 @@ Result<HttpFile> HttpFile::parse(const QString &text)
             body.chop(1);
         block.request.body = body;
         block.tail = bodyLines.mid(end).join(QString());
+        for (qsizetype k = end; k < bodyLines.size(); ++k) {
+            if (const QString line = chomp(bodyLines[k]); isResponseHandler(line))
+                block.request.responseHandlers.append({ bodyStart + int(k), line });
+        }
         block.parsed = block.request;
         file.m_blocks.append(std::move(block));
     }

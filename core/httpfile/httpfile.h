@@ -28,6 +28,10 @@ struct HttpFileRequest
     //! comment marker and the '@': "# @expect status 200" gives "expect status 200".
     //! Read-only: they are written back as part of the text around the request.
     QStringList directives;
+    //! The response handlers after the body, as other tools write them ("> {% ... %}",
+    //! "> ./script.js", ">> out.json", "<> previous.json"): each line number and first
+    //! line. They stay in the file as written; Gatescope does not run them.
+    QList<std::pair<int, QString>> responseHandlers;
 
     //! Fields compare equal when the request would be written the same way.
     bool sameContent(const HttpFileRequest &other) const;
