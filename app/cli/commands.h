@@ -34,6 +34,7 @@ int runMock(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runImport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runPassphrase(const QStringList &arguments, QTextStream &out, QTextStream &err);
 

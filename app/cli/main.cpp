@@ -29,6 +29,7 @@ Commands:
   export postman DIR  print a collection folder as a Postman v2.1 collection
   lint-batch FILE.jsonl
                       check a batch input file before it is uploaded
+  batch FILE.jsonl    upload it, create the batch, follow it, join the results
   passphrase FILE     keep an encrypted client key's passphrase in the keyring
 
 Run "gatescope-cli COMMAND --help" for a command's options.
@@ -57,14 +58,18 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command)
         { kInvalid,
             "invalid input: a .http syntax error, an invalid request (nothing sent), "
             "a curl command that is no request, a capture with problems",
-            { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s, u"lint-batch"_s } },
+            { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s, u"lint-batch"_s,
+                u"batch"_s } },
         { kTransport,
             "the exchange failed on the wire, its streamed answer ended before its end marker, or "
-            "it hit --max-time",
-            { u"send"_s } },
-        { kTestsFailed, "a request failed its expectations or was not sent", { u"run"_s } },
+            "it hit --max-time; batch: the gateway refused a call or the network failed",
+            { u"send"_s, u"batch"_s } },
+        { kTestsFailed,
+            "run: a request failed its expectations or was not sent; batch: lines failed or "
+            "have no result, or the batch failed, was cancelled or expired",
+            { u"run"_s, u"batch"_s } },
         { kInterrupted, "interrupted (Ctrl+C, SIGTERM): outputs written with what arrived",
-            { u"send"_s, u"run"_s } },
+            { u"send"_s, u"run"_s, u"batch"_s } },
         { kBrokenPipe, "standard output was closed; the exchange was stopped", { u"send"_s } },
     };
     text += u"\nExit codes:\n"_s;
@@ -128,6 +133,8 @@ int main(int argc, char *argv[])
         return gs::cli::runImport(args, out, err);
     if (command == "export"_L1)
         return gs::cli::runExport(args, out, err);
+    if (command == "batch"_L1)
+        return gs::cli::runBatch(args, out, err);
     if (command == "lint-batch"_L1)
         return gs::cli::runLintBatch(args, out, err);
     if (command == "passphrase"_L1)

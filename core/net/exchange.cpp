@@ -212,8 +212,12 @@ void Exchange::start(const WireRequest &wire)
             m_probeTimer->start();
     });
     m_uploadTotal = wire.bodySize();
-    connect(reply, &QNetworkReply::uploadProgress, this,
-        [this](qint64 sent, qint64) { m_uploaded = std::max(m_uploaded, sent); });
+    connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64) {
+        if (sent <= m_uploaded)
+            return;
+        m_uploaded = sent;
+        Q_EMIT uploadProgress(m_uploaded, m_uploadTotal);
+    });
     connect(reply, &QNetworkReply::requestSent, this, [this, reply] {
         // Qt's HTTP thread applies a read buffer size to the connection only when it
         // changes after the request has started (QTBUG-15065's neighbourhood): set

@@ -128,6 +128,8 @@ Q_SIGNALS:
     //! Body bytes as they arrive (after decompression), for raw views.
     void dataArrived(const QByteArray &chunk);
     void eventsArrived(const QList<gs::core::SseEvent> &events);
+    //! Request body bytes sent so far, of \a total (for an upload's progress).
+    void uploadProgress(qint64 sent, qint64 total);
     void progress();
     void finished();
 

@@ -67,6 +67,9 @@ private Q_SLOTS:
     void aPrivateCaIsTrustedWithCacertOrSslCertFile();
     void lintBatch();
     void uploadToTheDemoGateway();
+    void batchEndToEnd();
+    void batchInterrupted_data();
+    void batchInterrupted();
     void runCollection();
     void runOneFileByName();
     void importCurl();
@@ -810,6 +813,140 @@ void TestCli::uploadToTheDemoGateway()
     const QJsonObject file = report.value(u"json"_s).toObject();
     QCOMPARE(file.value(u"bytes"_s).toInteger(), content.size());
     QCOMPARE(file.value(u"filename"_s).toString(), u"input.jsonl"_s);
+}
+
+namespace {
+
+QByteArray batchLines(int count, const QByteArray &failingModelAt = {})
+{
+    QByteArray jsonl;
+    for (int i = 0; i < count; ++i) {
+        const QByteArray id = "req-" + QByteArray::number(i);
+        const QByteArray model = id == failingModelAt ? "no-such-model" : "gpt-4o-mini";
+        jsonl += R"({"custom_id":")" + id
+            + R"(","method":"POST","url":"/v1/chat/completions","body":{"model":")" + model
+            + R"(","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}})" + '\n';
+    }
+    return jsonl;
+}
+
+} // namespace
+
+// The batch flow on the demo gateway: lint, upload, create, poll to the end, results
+// joined with the input by custom_id; a failed line makes the exit status 4; a file
+// with errors is not sent (2).
+void TestCli::batchEndToEnd()
+{
+    const QString input = writeFile(u"batch.jsonl"_s, batchLines(3, "req-1"));
+    const QString results = m_dir.filePath(u"results.jsonl"_s);
+    const auto r = runLive({ u"batch"_s, input, u"--demo"_s, u"--wait"_s, u"--poll-max"_s, u"1"_s,
+        u"--out"_s, results, u"--json"_s });
+    QVERIFY(r);
+    const QByteArray err = r->readAllStandardError();
+    QCOMPARE(r->exitCode(), 4);
+    const QJsonObject summary = QJsonDocument::fromJson(r->readAllStandardOutput()).object();
+    QVERIFY2(!summary.isEmpty(), err.constData());
+    QCOMPARE(summary.value(u"status"_s).toString(), u"completed"_s);
+    QCOMPARE(summary.value(u"requests"_s).toInt(), 3);
+    QCOMPARE(summary.value(u"succeeded"_s).toInt(), 2);
+    QCOMPARE(summary.value(u"failed"_s).toInt(), 1);
+    QVERIFY(summary.value(u"completion_tokens"_s).toInt() > 0);
+    QStringList statuses;
+    for (const QJsonValue &h : summary.value(u"history"_s).toArray())
+        if (statuses.isEmpty() || statuses.last() != h[u"status"_s].toString())
+            statuses << h[u"status"_s].toString();
+    QCOMPARE(statuses.first(), u"validating"_s);
+    QVERIFY2(statuses.contains(u"in_progress"_s), qPrintable(statuses.join(u' ')));
+    QCOMPARE(statuses.last(), u"completed"_s);
+    const QJsonObject failure = summary.value(u"failures"_s)[0].toObject();
+    QCOMPARE(failure.value(u"custom_id"_s).toString(), u"req-1"_s);
+    QCOMPARE(failure.value(u"line"_s).toInt(), 2);
+    QCOMPARE(failure.value(u"status_code"_s).toInt(), 404);
+    QVERIFY(failure.value(u"error"_s).toString().contains(u"no-such-model"_s));
+
+    // One line per request, in the input's order, each with the gateway's own line.
+    const QList<QByteArray> lines = gs::tests::readFile(results).trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        const QJsonObject line = QJsonDocument::fromJson(lines[i]).object();
+        QCOMPARE(line.value(u"custom_id"_s).toString(), u"req-%1"_s.arg(i));
+        QCOMPARE(line.value(u"status_code"_s).toInt(), i == 1 ? 404 : 200);
+        QCOMPARE(line[u"result"_s][u"custom_id"_s].toString(), u"req-%1"_s.arg(i));
+    }
+
+    // All lines good: 0, and the text summary.
+    const QString good = writeFile(u"good.jsonl"_s, batchLines(2));
+    const auto ok
+        = runLive({ u"batch"_s, good, u"--demo"_s, u"--wait"_s, u"--poll-max"_s, u"1"_s });
+    QVERIFY(ok);
+    const QByteArray okOut = ok->readAllStandardOutput();
+    QCOMPARE(ok->exitCode(), 0);
+    QVERIFY2(okOut.contains("completed in") && okOut.contains("2 succeeded, 0 failed"),
+        okOut.constData());
+    QVERIFY(ok->readAllStandardError().contains("Uploaded as file-demo-1"));
+
+    // A file with errors: named by line, nothing sent.
+    const QString bad = writeFile(u"bad.jsonl"_s, batchLines(1) + "not json\n" + batchLines(1));
+    const auto refused = runLive({ u"batch"_s, bad, u"--demo"_s, u"--wait"_s });
+    QVERIFY(refused);
+    const QByteArray refusedErr = refused->readAllStandardError();
+    QCOMPARE(refused->exitCode(), 2);
+    QVERIFY2(refusedErr.contains("bad.jsonl:2: error:"), refusedErr.constData());
+    QVERIFY2(refusedErr.contains("bad.jsonl:3: error:"), refusedErr.constData()); // repeated id
+    QVERIFY(refusedErr.contains("nothing was sent"));
+    QVERIFY(!refusedErr.contains("Uploaded"));
+
+    // No gateway, no provider for a real one: said before anything is sent.
+    const auto noGateway = run({ u"batch"_s, good });
+    QCOMPARE(noGateway.exitCode, 1);
+    QVERIFY(noGateway.err.contains("no gateway"));
+    const auto noProvider = run({ u"batch"_s, good, u"--var"_s,
+        u"baseUrl=http://127.0.0.1:9/api/llm"_s, u"--var"_s, u"token=t"_s });
+    QCOMPARE(noProvider.exitCode, 2);
+    QVERIFY2(noProvider.err.contains("x-tfy-provider-name"), noProvider.err.constData());
+}
+
+void TestCli::batchInterrupted_data()
+{
+    QTest::addColumn<bool>("cancel");
+    QTest::newRow("--cancel-on-interrupt") << true;
+    QTest::newRow("left running") << false;
+}
+
+// Ctrl+C while a batch runs: with --cancel-on-interrupt the batch is cancelled on the
+// gateway and followed until it is; without, it is left running and the exit says so.
+void TestCli::batchInterrupted()
+{
+    QFETCH(bool, cancel);
+    const QString input = writeFile(u"long.jsonl"_s, batchLines(200));
+    QProcess p;
+    QStringList args { u"batch"_s, input, u"--demo"_s, u"--wait"_s, u"--poll-max"_s, u"1"_s };
+    if (cancel)
+        args << u"--cancel-on-interrupt"_s;
+    p.setReadChannel(QProcess::StandardError); // where progress goes
+    p.start(QStringLiteral(GATESCOPE_CLI), args);
+    QVERIFY(p.waitForStarted());
+    QByteArray err;
+    while (!err.contains("Created batch_demo_1")) {
+        QVERIFY2(p.waitForReadyRead(20000), err.constData());
+        err += p.readAllStandardError();
+    }
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY2(p.waitForFinished(30000), "did not stop after the signal");
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    err += p.readAllStandardError();
+    const QByteArray out = p.readAllStandardOutput();
+    if (p.exitCode() != (cancel ? 4 : 130))
+        qWarning().noquote() << err << out;
+    if (cancel) {
+        QCOMPARE(p.exitCode(), 4);
+        QVERIFY2(err.contains("Cancelling batch_demo_1"), err.constData());
+        QVERIFY2(err.contains("cancelled"), err.constData());
+        QVERIFY2(out.contains("batch_demo_1 cancelled"), out.constData());
+    } else {
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(err.contains("batch_demo_1 keeps running on the gateway"), err.constData());
+    }
 }
 
 void TestCli::runCollection()
