@@ -150,10 +150,11 @@ void BatchJob::lintSome()
         row.line = m_lineNumber;
         m_results.append(row);
     };
-    for (qsizetype nl = m_pendingLine.indexOf('\n'); nl >= 0;
-        nl = m_pendingLine.indexOf('\n', start)) {
+    qsizetype nl = m_pendingLine.indexOf('\n');
+    while (nl >= 0) {
         takeLine(QByteArrayView(m_pendingLine).sliced(start, nl - start));
         start = nl + 1;
+        nl = m_pendingLine.indexOf('\n', start);
     }
     m_pendingLine.remove(0, start);
     if (!chunk.isEmpty() && !m_input.atEnd()) {
