@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "batchview.h"
 #include "collectiontree.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
@@ -231,8 +232,9 @@ void MainWindow::restoreSession()
 
 MainWindow::~MainWindow()
 {
-    // Pages go first, while the network they send through is still there.
+    // Pages and batch views go first, while the network they send through is still there.
     m_tabs->closeAll();
+    qDeleteAll(findChildren<BatchView *>(Qt::FindDirectChildrenOnly));
 }
 
 void MainWindow::buildFileMenu()
@@ -251,6 +253,8 @@ void MainWindow::buildFileMenu()
             if (!root.isEmpty())
                 openCollection(root);
         });
+    file->addAction(tr("New &Batch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), this,
+        [this] { openBatch(); });
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveCurrent(); });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
@@ -654,8 +658,29 @@ bool MainWindow::openPath(const QString &path)
         say(tr("%1: no such file or folder").arg(path));
         return false;
     }
+    if (info.isFile() && info.suffix().compare("jsonl"_L1, Qt::CaseInsensitive) == 0)
+        return openBatch(info.absoluteFilePath()) != nullptr;
     return info.isDir() ? openCollection(info.absoluteFilePath())
                         : openFile(info.absoluteFilePath());
+}
+
+BatchView *MainWindow::openBatch(const QString &path)
+{
+    // A window of its own, so that a batch that runs for hours leaves the requests be.
+    auto *view = new BatchView(m_session, this);
+    view->setWindowFlag(Qt::Window);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->resize(std::min(width(), 900), std::min(height(), 640));
+    connect(view, &BatchView::message, this, &MainWindow::say);
+    connect(view, &BatchView::exchangeFinished, this, [this](const ExchangeSnapshot &exchange) {
+        if (m_history->isOpen())
+            m_history->record(historyEntry(exchange, {}));
+    });
+    if (!path.isEmpty())
+        view->setFile(path);
+    view->show();
+    view->activateWindow();
+    return view;
 }
 
 bool MainWindow::saveCurrentToCollection(

@@ -22,6 +22,7 @@ class Collection;
 
 namespace gs::ui {
 
+class BatchView;
 class CollectionController;
 class CollectionTree;
 class FileController;
@@ -75,6 +76,9 @@ public:
     //! means: a folder opens as a collection, a file's requests open in tabs. False,
     //! with the reason in the status bar, when it cannot be opened.
     bool openPath(const QString &path);
+    //! Opens a Batch view (File ▸ New Batch; a .jsonl path opens one too) in a window of
+    //! its own, with \a path chosen when given. Every call it makes joins the history.
+    BatchView *openBatch(const QString &path = {});
     CollectionTree *collections() const { return m_collections; }
     //! Opens request \a index of a collection file in a tab, resolved with the active
     //! environment (an open tab of the same request is focused instead). Secrets the

@@ -495,9 +495,10 @@ void TestMainWindow::menusAreGroupedAndModelsRefreshVisibly()
     for (QAction *action : window.menuBar()->actions().first()->menu()->actions())
         file << (action->isSeparator() ? u"--"_s : action->text());
     QCOMPARE(file,
-        (QStringList { u"&New Request"_s, u"&Open…"_s, u"Open &Collection…"_s, u"--"_s, u"&Save"_s,
-            u"Save &As…"_s, u"Save to &Collection…"_s, u"--"_s, u"Export Exchange as &HAR…"_s,
-            u"&History Settings…"_s, u"--"_s, u"&Close Tab"_s, u"&Quit"_s }));
+        (QStringList { u"&New Request"_s, u"&Open…"_s, u"Open &Collection…"_s, u"New &Batch…"_s,
+            u"--"_s, u"&Save"_s, u"Save &As…"_s, u"Save to &Collection…"_s, u"--"_s,
+            u"Export Exchange as &HAR…"_s, u"&History Settings…"_s, u"--"_s, u"&Close Tab"_s,
+            u"&Quit"_s }));
 
     QVERIFY(window.useDemoGateway());
     QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
