@@ -4,6 +4,7 @@
 #include "demo/batches.h"
 #include "demo/catalog.h"
 #include "demo/files.h"
+#include "demo/media.h"
 #include "demo/routing.h"
 #include "demo/streams.h"
 
@@ -116,6 +117,7 @@ DemoRouter::DemoRouter(quint64 seed, DemoClock clock)
     if (!clock)
         clock = [] { return QDateTime::currentMSecsSinceEpoch(); };
     m_files = std::make_unique<DemoFiles>(clock);
+    m_media = std::make_unique<DemoMedia>(seed);
     m_batches = std::make_unique<DemoBatches>(
         *m_files, [this](const DemoRequest &r) { return handle(r); }, clock, seed);
 }
@@ -129,6 +131,8 @@ QStringList DemoRouter::modelIds()
         ids << QString(m.id);
     for (const VirtualModel &v : kVirtualModels)
         ids << QString(v.id);
+    ids << DemoMedia::imageModels() << DemoMedia::speechModels()
+        << DemoMedia::transcriptionModels();
     return ids;
 }
 
@@ -158,6 +162,8 @@ DemoResponse DemoRouter::handle(const DemoRequest &request)
         return std::move(*files);
     if (auto batches = m_batches->handle(request, target->path, *headers))
         return std::move(*batches);
+    if (auto media = m_media->handle(request, target->path))
+        return std::move(*media);
     const auto call = checkCall(request, *target, endpoint, *headers);
     if (!call)
         return refusal(call.error());

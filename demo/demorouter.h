@@ -17,6 +17,7 @@ namespace gs::demo {
 struct StreamPlan;
 class DemoFiles;
 class DemoBatches;
+class DemoMedia;
 
 using core::HttpHeaders;
 
@@ -141,6 +142,7 @@ private:
     qint64 m_requestCount = 0;
     std::unique_ptr<DemoFiles> m_files; //!< the Files API's uploads
     std::unique_ptr<DemoBatches> m_batches; //!< the Batch API's batches
+    std::unique_ptr<DemoMedia> m_media; //!< images and audio
 };
 
 } // namespace gs::demo
