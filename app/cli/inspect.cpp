@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QTextStream>
 
 #include <cstdio>
@@ -34,7 +35,9 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption jsonOption(u"json"_s, u"Print JSON for scripts."_s);
     const QCommandLineOption forceStreamOption(u"force-stream"_s,
         u"Decode the body as server-sent events whatever its Content-Type says."_s);
-    parser.addOptions({ jsonOption, forceStreamOption });
+    const QCommandLineOption outputOption(
+        u"output"_s, u"Also save the captured body's bytes to FILE."_s, u"FILE"_s);
+    parser.addOptions({ jsonOption, forceStreamOption, outputOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli inspect: " << parser.errorText() << '\n';
         return kFailure;
@@ -68,6 +71,15 @@ int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!response) {
         err << "gatescope-cli inspect: " << path << ": " << response.error().message << '\n';
         return kFailure;
+    }
+    if (parser.isSet(outputOption)) {
+        QSaveFile saved(parser.value(outputOption));
+        if (!saved.open(QIODevice::WriteOnly)
+            || saved.write(response->body) != response->body.size() || !saved.commit()) {
+            err << "gatescope-cli inspect: cannot write " << parser.value(outputOption) << ": "
+                << saved.errorString() << '\n';
+            return kFailure;
+        }
     }
     const std::optional<BodyFraming> framing
         = parser.isSet(forceStreamOption) ? std::optional(BodyFraming::Sse) : std::nullopt;

@@ -1,12 +1,14 @@
 #include "report.h"
 
 #include "core/json/jsontree.h"
+#include "core/stream/bodymedia.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -109,6 +111,19 @@ QString framingName(BodyFraming framing)
         break;
     }
     return u"other"_s;
+}
+
+//! What the body is (kind, type, format, size), so that a report says it rather than
+//! dumping a picture or a sound; --output saves the bytes.
+QJsonObject mediaJson(const ResponseReport &r)
+{
+    const BodyMedia media = sniffBody(headerValue(r.response.headers, "content-type"),
+        QByteArrayView(r.response.body).first(std::min<qsizetype>(r.response.body.size(), 1024)));
+    static constexpr std::array kKinds { "text", "image", "audio", "binary" };
+    return QJsonObject { { u"kind"_s, QLatin1StringView(kKinds[std::size_t(media.kind)]) },
+        { u"mimeType"_s, QString::fromLatin1(media.mimeType) },
+        { u"format"_s, media.format.isEmpty() ? QJsonValue() : QJsonValue(media.format) },
+        { u"bytes"_s, r.bodyBytes } };
 }
 
 void printIndented(QTextStream &out, const QString &text)
@@ -274,6 +289,7 @@ QJsonObject reportJson(const ResponseReport &r)
         { u"feedbackTarget"_s, feedback },
         { u"gatewayHeaders"_s, headersJson(info.gatewayHeaders) },
         { u"framing"_s, framingName(r.body.framing) },
+        { u"body"_s, mediaJson(r) },
         { u"events"_s, events },
         { u"text"_s, a.text() },
         { u"json"_s, bodyJson(r) },
@@ -305,8 +321,13 @@ void printReport(QTextStream &out, const ResponseReport &r, PrintOptions options
     if (const QString cache = info.cacheText(); !cache.isEmpty())
         out << "Cache:           " << cache << '\n';
     out << "Body:            " << r.bodyBytes << " bytes";
-    if (const QByteArray type = headerValue(response.headers, "content-type"); !type.isEmpty())
-        out << ", " << QString::fromUtf8(type);
+    const QByteArray contentType = headerValue(response.headers, "content-type");
+    if (!contentType.isEmpty())
+        out << ", " << QString::fromUtf8(contentType);
+    if (const BodyMedia media = sniffBody(contentType,
+            QByteArrayView(response.body).first(std::min<qsizetype>(response.body.size(), 1024)));
+        !media.isText())
+        out << " (" << media.description() << "; --output FILE saves it)";
     if (r.body.framing == BodyFraming::Sse || r.body.framing == BodyFraming::Ndjson) {
         out << ", " << r.eventCount << " events";
         if (a.done)

@@ -251,11 +251,14 @@ struct SendOptions
         u"FILE"_s };
     QCommandLineOption seed { u"seed"_s, u"With --demo: the demo gateway's seed."_s, u"S"_s,
         u"1"_s };
+    QCommandLineOption output { u"output"_s,
+        u"Also save the response body's bytes to FILE (a picture, a sound, any body)."_s,
+        u"FILE"_s };
     TlsOptions tls;
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({ demo, maxTime, idle, json, raw, forceStream, har, seed });
+        parser.addOptions({ demo, maxTime, idle, json, raw, forceStream, har, seed, output });
         tls.addTo(parser);
     }
 
@@ -294,7 +297,7 @@ struct SendOptions
         // The report uses a stream's events and answer, never its raw bytes (--raw
         // prints them as they arrive): keeping a copy would only cost time, unless a HAR
         // wants it.
-        s.exchange.keepStreamBody = parser.isSet(har);
+        s.exchange.keepStreamBody = parser.isSet(har) || parser.isSet(output);
         s.exchange.forceStream = parser.isSet(forceStream);
         return s;
     }
@@ -515,6 +518,12 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return kFailure;
     }
     const std::unique_ptr<QSaveFile> har = std::move(*opened);
+    auto openedOutput = openReportFile(parser, options.output, u"send"_s);
+    if (!openedOutput) {
+        err << openedOutput.error().message << '\n';
+        return kFailure;
+    }
+    const std::unique_ptr<QSaveFile> bodyFile = std::move(*openedOutput);
 
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
@@ -540,6 +549,14 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (!written || !har->commit()) {
             err << "gatescope-cli send: cannot write " << har->fileName() << ": "
                 << (written ? har->errorString() : written.error().message) << '\n';
+            return kFailure;
+        }
+    }
+    if (bodyFile && exchange.status() > 0) {
+        const QByteArray body = exchange.body();
+        if (bodyFile->write(body) != body.size() || !bodyFile->commit()) {
+            err << "gatescope-cli send: cannot write " << bodyFile->fileName() << ": "
+                << bodyFile->errorString() << '\n';
             return kFailure;
         }
     }

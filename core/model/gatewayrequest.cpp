@@ -40,6 +40,8 @@ constexpr std::array kEndpoints {
         "Image generations"_L1, "POST"_L1, true, false },
     EndpointInfo { Endpoint::AudioTranscriptions, "audio-transcriptions"_L1,
         "/audio/transcriptions"_L1, "Audio transcriptions"_L1, "POST"_L1, false, false },
+    EndpointInfo { Endpoint::AudioSpeech, "audio-speech"_L1, "/audio/speech"_L1, "Speech"_L1,
+        "POST"_L1, true, false },
     EndpointInfo {
         Endpoint::Rerank, "rerank"_L1, "/v2/rerank"_L1, "Rerank"_L1, "POST"_L1, true, false },
     EndpointInfo { Endpoint::Messages, "messages"_L1, "/messages"_L1, "Messages (Anthropic)"_L1,

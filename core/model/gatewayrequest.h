@@ -26,6 +26,7 @@ enum class Endpoint {
     Moderations,
     ImageGenerations,
     AudioTranscriptions,
+    AudioSpeech,
     Rerank,
     Messages,
     Custom, //!< any other path, kept as written

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void lintBatch();
     void uploadToTheDemoGateway();
     void batchEndToEnd();
+    void binaryBodiesAreDescribedAndSaved();
     void batchInterrupted_data();
     void batchInterrupted();
     void runCollection();
@@ -904,6 +905,50 @@ void TestCli::batchEndToEnd()
         u"baseUrl=http://127.0.0.1:9/api/llm"_s, u"--var"_s, u"token=t"_s });
     QCOMPARE(noProvider.exitCode, 2);
     QVERIFY2(noProvider.err.contains("x-tfy-provider-name"), noProvider.err.constData());
+}
+
+// A picture or a sound is reported by its kind and size, never dumped; --output
+// saves the bytes as they came.
+void TestCli::binaryBodiesAreDescribedAndSaved()
+{
+    const QString speech = writeFile(u"speech.http"_s,
+        "POST https://gw.example/api/llm/audio/speech\nAuthorization: Bearer t\n"
+        "Content-Type: application/json\n\n"
+        R"({"model": "openai-main/tts-1", "input": "Hello there", "voice": "alloy"})"
+        "\n"_ba);
+    const QString wav = m_dir.filePath(u"speech.wav"_s);
+    const auto text = runLive({ u"send"_s, speech, u"--demo"_s, u"--output"_s, wav });
+    QVERIFY(text);
+    QCOMPARE(text->exitCode(), 0);
+    const QByteArray report = text->readAllStandardOutput();
+    QVERIFY2(report.contains("audio/wav (WAV audio;"), report.constData());
+    QVERIFY(!report.contains("RIFF"));
+    const QByteArray saved = gs::tests::readFile(wav);
+    QVERIFY(saved.startsWith("RIFF") && saved.mid(8, 4) == "WAVE");
+    QVERIFY2(report.contains(
+                 QByteArray("Body:            " + QByteArray::number(saved.size()) + " bytes")),
+        report.constData());
+
+    const auto json = runLive({ u"send"_s, speech, u"--demo"_s, u"--json"_s });
+    QVERIFY(json);
+    const QJsonObject body = QJsonDocument::fromJson(json->readAllStandardOutput())
+                                 .object()
+                                 .value(u"body"_s)
+                                 .toObject();
+    QCOMPARE(body.value(u"kind"_s).toString(), u"audio"_s);
+    QCOMPARE(body.value(u"format"_s).toString(), u"WAV"_s);
+    QCOMPARE(body.value(u"bytes"_s).toInteger(), saved.size());
+
+    // A captured response: inspect says the same and saves the body too.
+    const QByteArray png = QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(100, '\0');
+    const QString capture = writeFile(u"image.txt"_s,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+            + QByteArray::number(png.size()) + "\r\n\r\n" + png);
+    const QString out = m_dir.filePath(u"image.png"_s);
+    const Run inspected = run({ u"inspect"_s, capture, u"--output"_s, out });
+    QCOMPARE(inspected.exitCode, 0);
+    QVERIFY2(inspected.out.contains("(PNG image;"), inspected.out.constData());
+    QCOMPARE(gs::tests::readFile(out), png);
 }
 
 void TestCli::batchInterrupted_data()

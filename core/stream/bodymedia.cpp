@@ -1,0 +1,138 @@
+#include "core/stream/bodymedia.h"
+
+#include <QList>
+#include <QStringDecoder>
+
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+struct Signature
+{
+    QByteArrayView magic;
+    qsizetype offset;
+    BodyMedia::Kind kind;
+    const char *mime;
+    const char *format;
+    const char *extension;
+};
+
+// Magic numbers (the WHATWG MIME Sniffing standard's image and audio patterns).
+constexpr std::array kSignatures {
+    Signature { "\x89PNG\r\n\x1a\n", 0, BodyMedia::Kind::Image, "image/png", "PNG", "png" },
+    Signature { "\xff\xd8\xff", 0, BodyMedia::Kind::Image, "image/jpeg", "JPEG", "jpg" },
+    Signature { "GIF87a", 0, BodyMedia::Kind::Image, "image/gif", "GIF", "gif" },
+    Signature { "GIF89a", 0, BodyMedia::Kind::Image, "image/gif", "GIF", "gif" },
+    Signature { "WEBP", 8, BodyMedia::Kind::Image, "image/webp", "WebP", "webp" },
+    Signature { "BM", 0, BodyMedia::Kind::Image, "image/bmp", "BMP", "bmp" },
+    Signature { "WAVE", 8, BodyMedia::Kind::Audio, "audio/wav", "WAV", "wav" },
+    Signature { "ID3", 0, BodyMedia::Kind::Audio, "audio/mpeg", "MP3", "mp3" },
+    Signature { "OggS", 0, BodyMedia::Kind::Audio, "audio/ogg", "Ogg", "ogg" },
+    Signature { "fLaC", 0, BodyMedia::Kind::Audio, "audio/flac", "FLAC", "flac" },
+};
+
+QByteArray parameter(QByteArrayView contentType, QByteArrayView name)
+{
+    for (const QByteArray &piece : contentType.toByteArray().split(';')) {
+        const QByteArray p = piece.trimmed();
+        const qsizetype eq = p.indexOf('=');
+        if (eq > 0 && p.first(eq).trimmed().compare(name, Qt::CaseInsensitive) == 0) {
+            QByteArray v = p.mid(eq + 1).trimmed();
+            if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"'))
+                v = v.mid(1, v.size() - 2);
+            return v.toLower();
+        }
+    }
+    return {};
+}
+
+bool looksLikeText(QByteArrayView start)
+{
+    // Control bytes other than whitespace mean binary (the sniffing standard's rule).
+    for (const char c : start.first(std::min<qsizetype>(start.size(), 1024))) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f' && u != 0x1b)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QString BodyMedia::description() const
+{
+    switch (kind) {
+    case Kind::Text:
+        break;
+    case Kind::Image:
+        return format + u" image"_s;
+    case Kind::Audio:
+        return format.isEmpty() ? u"audio (%1)"_s.arg(QString::fromLatin1(mimeType))
+                                : format + u" audio"_s;
+    case Kind::Binary:
+        return u"binary (%1)"_s.arg(QString::fromLatin1(
+            mimeType.isEmpty() ? QByteArray("application/octet-stream") : mimeType));
+    }
+    return u"text"_s;
+}
+
+BodyMedia sniffBody(QByteArrayView contentType, QByteArrayView start)
+{
+    BodyMedia media;
+    const QByteArray type = contentType.toByteArray().split(';').first().trimmed().toLower();
+    media.mimeType = type;
+    media.charset = parameter(contentType, "charset");
+    for (const Signature &s : kSignatures) {
+        if (start.size() >= s.offset + s.magic.size()
+            && start.sliced(s.offset, s.magic.size()) == s.magic
+            && (s.offset == 0 || start.startsWith("RIFF"))) {
+            media.kind = s.kind;
+            media.mimeType = s.mime;
+            media.format = QString::fromLatin1(s.format);
+            media.extension = QString::fromLatin1(s.extension);
+            return media;
+        }
+    }
+    if (type == "image/svg+xml") {
+        media.kind = BodyMedia::Kind::Image;
+        media.format = u"SVG"_s;
+        media.extension = u"svg"_s;
+        return media;
+    }
+    const bool textType = type.startsWith("text/") || type.contains("json") || type.contains("xml")
+        || type == "application/x-ndjson" || type == "application/javascript";
+    if (type.startsWith("audio/")) {
+        media.kind = BodyMedia::Kind::Audio;
+        media.extension = QString::fromLatin1(type.mid(6)).section(u'+', 0, 0);
+        return media;
+    }
+    if (type.startsWith("image/")) {
+        media.kind = BodyMedia::Kind::Image;
+        media.format = QString::fromLatin1(type.mid(6)).toUpper();
+        media.extension = QString::fromLatin1(type.mid(6));
+        return media;
+    }
+    if (!textType && !looksLikeText(start)) {
+        media.kind = BodyMedia::Kind::Binary;
+        media.extension = u"bin"_s;
+        return media;
+    }
+    return media;
+}
+
+std::optional<QByteArray> toUtf8(const QByteArray &bytes, const QByteArray &charset)
+{
+    if (charset.isEmpty() || charset == "utf-8" || charset == "utf8" || charset == "us-ascii")
+        return std::nullopt;
+    QStringDecoder decoder(charset.constData());
+    if (!decoder.isValid())
+        return std::nullopt;
+    const QString text = decoder.decode(bytes);
+    return text.toUtf8();
+}
+
+} // namespace gs::core
