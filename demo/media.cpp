@@ -152,7 +152,7 @@ std::optional<qint64> wavDurationMs(const QByteArray &bytes)
     for (qsizetype at = 12; at + 8 <= bytes.size();) {
         const QByteArray id = bytes.mid(at, 4);
         const quint32 size = qFromLittleEndian<quint32>(bytes.constData() + at + 4);
-        if (id == "fmt " && at + 16 <= bytes.size())
+        if (id == "fmt " && at + 20 <= bytes.size())
             byteRate = qFromLittleEndian<quint32>(bytes.constData() + at + 16);
         if (id == "data")
             return byteRate > 0 ? std::optional(qint64(size) * 1000 / byteRate) : std::nullopt;

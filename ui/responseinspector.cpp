@@ -368,8 +368,9 @@ void ResponseInspector::showBody()
         done.framing == BodyFraming::Json && !done.bodyIsWhole() ? BodyFraming::Other
                                                                  : done.framing,
         done.bodyIsWhole() ? bytesText(done.bodySize)
-                           : tr("The first %1 of %2 (File ▸ Export as HAR writes all of it)")
-                                 .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)));
+                           : tr("The first %1 of %2 (Save As writes all of it)")
+                                 .arg(bytesText(done.bodyPrefix.size()), bytesText(done.bodySize)),
+        headerValue(done.responseHeaders, "content-type"), [done] { return done.readBody(); });
 }
 
 void ResponseInspector::showTiming()

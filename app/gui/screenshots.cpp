@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "core/net/exchange.h"
+#include "ui/batchview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
@@ -139,7 +140,54 @@ void ScreenshotSession::fallback()
         shoot(u"timing-fallback"_s);
         page->inspector()->tabs()->setCurrentIndex(ResponseInspector::GatewayTab);
         shoot(u"gateway-fallback"_s);
-        collection();
+        image();
+    });
+}
+
+void ScreenshotSession::image()
+{
+    // An image API's answer: the pictures its JSON carries, above the JSON.
+    RequestPage *page = m_window.newRequest();
+    gs::core::GatewayRequest r = page->editor()->request();
+    r.endpoint = gs::core::Endpoint::ImageGenerations;
+    r.model = u"openai-main/gpt-image-1"_s;
+    r.body = R"({"model":"openai-main/gpt-image-1","prompt":"a lighthouse at dusk","n":2,)"
+             R"("size":"1024x1024"})";
+    page->inspector()->setFocus(); // the URL field keeps what has the focus
+    page->editor()->setRequest(r);
+    sendAndThen(page, [this, page] {
+        page->inspector()->tabs()->setCurrentIndex(ResponseInspector::BodyTab);
+        shoot(u"body-image"_s);
+        batch();
+    });
+}
+
+void ScreenshotSession::batch()
+{
+    // A batch run to its end in the Batch view, one line failing on purpose.
+    QByteArray jsonl;
+    for (int i = 0; i < 8; ++i)
+        jsonl += R"({"custom_id":"question-)" + QByteArray::number(i + 1)
+            + R"(","method":"POST","url":"/v1/chat/completions","body":{"model":")"
+            + (i == 5 ? "gpt-5-nonexistent" : "gpt-4o-mini")
+            + R"(","max_tokens":12,"messages":[{"role":"user","content":"hi"}]}})" + '\n';
+    const QString path = m_collection.filePath(u"questions.jsonl"_s);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(jsonl) != jsonl.size()) {
+        Q_EMIT done(false);
+        return;
+    }
+    file.close();
+    BatchView *view = m_window.openBatch(path);
+    view->resize(m_window.size().boundedTo(QSize(900, 640)));
+    connect(
+        view, &BatchView::lintFinished, this, [view] { view->start(); }, Qt::SingleShotConnection);
+    connect(view, &BatchView::finished, this, [this, view] {
+        QTimer::singleShot(150, this, [this, view] {
+            shoot(u"batch"_s, view);
+            view->close();
+            collection();
+        });
     });
 }
 

@@ -34,6 +34,8 @@ private:
     void nonStreaming();
     void error();
     void fallback();
+    void image();
+    void batch();
     void collection();
 
     gs::ui::MainWindow &m_window;

@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QStringDecoder>
+#include <QtEndian>
 
 #include <array>
 
@@ -122,6 +123,23 @@ BodyMedia sniffBody(QByteArrayView contentType, QByteArrayView start)
         return media;
     }
     return media;
+}
+
+std::optional<qint64> wavDurationMs(QByteArrayView bytes)
+{
+    if (bytes.size() < 12 || !bytes.startsWith("RIFF") || bytes.sliced(8, 4) != "WAVE")
+        return std::nullopt;
+    qint64 byteRate = 0;
+    for (qsizetype at = 12; at + 8 <= bytes.size();) {
+        const QByteArrayView id = bytes.sliced(at, 4);
+        const quint32 size = qFromLittleEndian<quint32>(bytes.data() + at + 4);
+        if (id == "fmt " && at + 20 <= bytes.size())
+            byteRate = qFromLittleEndian<quint32>(bytes.data() + at + 16);
+        if (id == "data")
+            return byteRate > 0 ? std::optional(qint64(size) * 1000 / byteRate) : std::nullopt;
+        at += 8 + qsizetype(size) + qsizetype(size % 2);
+    }
+    return std::nullopt;
 }
 
 std::optional<QByteArray> toUtf8(const QByteArray &bytes, const QByteArray &charset)

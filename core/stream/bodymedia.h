@@ -31,6 +31,10 @@ struct BodyMedia
 
 BodyMedia sniffBody(QByteArrayView contentType, QByteArrayView start);
 
+//! How long a PCM WAV file plays, in milliseconds (from its fmt and data chunks);
+//! nullopt when \a bytes is not one or its header is cut.
+std::optional<qint64> wavDurationMs(QByteArrayView bytes);
+
 //! \a bytes decoded from \a charset and written as UTF-8, for a charset other than
 //! UTF-8 that Qt knows (ISO-8859-1, windows-1252, UTF-16, ...); nullopt when there is
 //! nothing to convert (UTF-8, ASCII, none named, or one Qt does not know).

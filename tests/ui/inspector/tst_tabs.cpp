@@ -11,14 +11,18 @@
 #include "ui/waterfallwidget.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -41,6 +45,7 @@ private Q_SLOTS:
     void timingSaysWhatItKnows();
     void eventsShowTheSelectedEventInFull();
     void bodySaysWhatItShows();
+    void bodyShowsPicturesSoundsAndBinary();
     void bodyPrettyStreamsAndRawText();
     void streamShowsALongAnswerOverFrames();
     void streamChoicesReasoningToolsAndErrors();
@@ -179,6 +184,87 @@ void TestInspectorTabs::bodySaysWhatItShows()
     QCOMPARE(tab.findChild<QLabel *>()->text(), u"The first 3 B of 9 B"_s);
     tab.clear();
     QCOMPARE(tab.view()->lineCount(), 0);
+}
+
+// A picture is shown (scaled to fit, never up) with its size; the pictures of an image
+// API's JSON above it; a sound gets Play and its length; other binary a hex dump; text
+// in another charset is decoded; Save As writes the whole body.
+void TestInspectorTabs::bodyShowsPicturesSoundsAndBinary()
+{
+    BodyTab tab;
+    tab.resize(700, 500);
+    tab.show();
+    const auto pngOf = [](int w, int h, QColor c) {
+        QImage image(w, h, QImage::Format_RGB32);
+        image.fill(c);
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        image.save(&buffer, "PNG");
+        return png;
+    };
+    auto *note = tab.findChild<QLabel *>(u"bodyNote"_s);
+    auto *picture = tab.findChild<QLabel *>(u"bodyPicture"_s);
+    auto *mode = tab.findChild<QComboBox *>(u"bodyMode"_s);
+    auto *play = tab.findChild<QPushButton *>(u"bodyPlay"_s);
+
+    tab.showBody(
+        pngOf(40, 20, Qt::red), BodyFraming::Other, u"1 KiB"_s, "application/octet-stream");
+    QVERIFY2(note->text().startsWith(u"PNG image · 40 × 20 px"_s), qPrintable(note->text()));
+    QVERIFY(picture->isVisible());
+    QCOMPARE(picture->pixmap().size(), QSize(40, 20)); // small: not scaled up
+    QCOMPARE(mode->currentText(), u"Picture"_s);
+    mode->setCurrentIndex(1); // Raw: the bytes
+    QVERIFY(!picture->isVisible());
+    QVERIFY(tab.view()->isVisible());
+    mode->setCurrentIndex(0);
+    tab.showBody(pngOf(4000, 1000, Qt::blue), BodyFraming::Other, u"x"_s, "image/png");
+    QVERIFY(picture->pixmap().width() < 700); // large: scaled to fit
+    QCOMPARE(picture->pixmap().width() / picture->pixmap().height(), 4);
+
+    const QByteArray json = R"({"created":1,"data":[{"b64_json":")"
+        + pngOf(30, 30, Qt::green).toBase64() + R"("},{"b64_json":")"
+        + pngOf(60, 30, Qt::yellow).toBase64() + R"("}]})";
+    tab.showBody(json, BodyFraming::Json, u"2 KiB"_s, "application/json");
+    auto *pictures = tab.findChild<QWidget *>(u"bodyPictures"_s);
+    QVERIFY(pictures->isVisible());
+    QCOMPARE(pictures->findChildren<QLabel *>(u"bodyPictureThumbnail"_s).size(), 2);
+    QCOMPARE(mode->currentText(), u"Pretty"_s);
+    tab.showBody(R"({"a":1})", BodyFraming::Json, u"7 B"_s, "application/json");
+    QVERIFY(!pictures->isVisible());
+
+    // Half a second of 16 kHz mono 16-bit PCM.
+    QByteArray wav = "RIFF" + QByteArray(4, '\0') + "WAVEfmt "
+        + QByteArray("\x10\0\0\0\x01\0\x01\0", 8)
+        + QByteArray("\x80\x3e\0\0\0\x7d\0\0\x02\0\x10\0", 12) + "data"
+        + QByteArray("\x80\x3e\0\0", 4) + QByteArray(16000, '\0');
+    QVERIFY(!play->isVisible());
+    tab.showBody(wav, BodyFraming::Other, u"16 KiB"_s, "audio/wav");
+    QVERIFY2(note->text().startsWith(u"WAV audio · 0.5 s"_s), qPrintable(note->text()));
+    QVERIFY(play->isVisible());
+    QCOMPARE(mode->currentIndex(), 1);
+
+    tab.showBody(
+        QByteArray("PK\x03\x04\x14\0\0\0", 8), BodyFraming::Other, u"8 B"_s, "application/zip");
+    QVERIFY(note->text().startsWith(u"binary (application/zip)"_s));
+    QVERIFY(!play->isVisible());
+    QVERIFY(tab.view()->isBinary());
+    QTRY_VERIFY(tab.view()->lineText(0).startsWith(u"00000000"_s));
+
+    tab.showBody("caf\xe9", BodyFraming::Other, u"4 B"_s, "text/plain; charset=ISO-8859-1");
+    QTRY_COMPARE(tab.view()->lineText(0), u"café"_s);
+    QVERIFY(note->text().contains(u"decoded from iso-8859-1"_s));
+
+    // Save As writes all of it, not the first bytes shown.
+    QTemporaryDir dir;
+    const QByteArray whole = pngOf(40, 20, Qt::red) + "the rest";
+    tab.showBody(whole.left(10), BodyFraming::Other, u"cut"_s, "image/png",
+        [whole] { return gs::core::Result<QByteArray>(whole); });
+    QVERIFY(tab.saveBody(dir.filePath(u"body.png"_s)));
+    QFile saved(dir.filePath(u"body.png"_s));
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(saved.readAll(), whole);
+    QVERIFY(note->text().contains(u"does not decode"_s));
 }
 
 // Pretty shows a stream's events with their JSON re-indented; Raw shows the text as
