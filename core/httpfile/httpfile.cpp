@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 
 #include <array>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -624,8 +625,11 @@ Result<bool> fileContains(const QString &path, const QByteArray &needle)
 //! it: lines end in CRLF on the wire, and a line "< ./path" inside a part is that
 //! file's content, sent from disk (relative to \a base). The bytes with the files left
 //! out, and where each file goes.
-Result<std::pair<QByteArray, BodyFiles>> multipartBody(
-    const QString &text, const QByteArray &contentType, const QDir &base)
+//! Whether a line is a file is read from the text as written, before any
+//! {{variable}} is expanded: an escape ({{$char.lt}}) or a value can never make one.
+Result<std::pair<QByteArray, BodyFiles>> multipartBody(const QString &text,
+    const QByteArray &contentType, const QDir &base,
+    const std::function<Result<QString>(const QString &)> &expand)
 {
     const QByteArray boundary = boundaryOf(contentType);
     if (boundary.isEmpty())
@@ -639,7 +643,10 @@ Result<std::pair<QByteArray, BodyFiles>> multipartBody(
         if (line.endsWith(u'\r'))
             line.chop(1);
         if (line.startsWith("< "_L1)) {
-            const QString path = QDir::cleanPath(base.absoluteFilePath(line.mid(2).trimmed()));
+            const auto written = expand(line.mid(2).trimmed());
+            if (!written)
+                return std::unexpected(written.error());
+            const QString path = QDir::cleanPath(base.absoluteFilePath(*written));
             const QFileInfo info(path);
             if (!info.isFile() || !info.isReadable())
                 return fail(Error::Kind::Io,
@@ -654,7 +661,14 @@ Result<std::pair<QByteArray, BodyFiles>> multipartBody(
                         .arg(path, QString::fromLatin1(boundary)));
             files.append(BodyFile { bytes.size(), path, info.size() });
         } else {
-            bytes += line.toUtf8();
+            const auto expanded = expand(line);
+            if (!expanded)
+                return std::unexpected(expanded.error());
+            bytes += expanded->toUtf8();
+            if (bytes.size() - text.size() > expansion::kMaxAddedSize)
+                return fail(Error::Kind::Validation,
+                    u"Variables expand to more than %1 MiB in the multipart body; a request stops there."_s
+                        .arg(expansion::kMaxAddedSize / (1024 * 1024)));
         }
         if (i + 1 < lines.size())
             bytes += "\r\n";
@@ -696,10 +710,7 @@ Result<ResolvedRequest> resolve(const HttpFileRequest &request, const Variables 
     const QDir base(baseDirectory.isEmpty() ? QDir::currentPath() : baseDirectory);
     const QByteArray contentType = headerValue(out.headers, "content-type");
     if (contentType.trimmed().toLower().startsWith("multipart/")) {
-        const auto body = expand(request.body);
-        if (!body)
-            return std::unexpected(body.error());
-        auto multipart = multipartBody(*body, contentType, base);
+        auto multipart = multipartBody(request.body, contentType, base, expand);
         if (!multipart)
             return std::unexpected(multipart.error());
         out.body = std::move(multipart->first);

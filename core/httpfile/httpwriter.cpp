@@ -300,9 +300,11 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
     } else if (!wire.bodyFiles.isEmpty() && options.source && !options.source->body.isEmpty()) {
         // An upload's body is its file's text, as written (the window does not edit it).
         r.body = options.source->body;
-    } else if (!wire.bodyFiles.isEmpty()) {
+    } else if (!wire.bodyFiles.isEmpty()
+        || headerValue(wire.headers, "content-type").trimmed().toLower().startsWith("multipart/")) {
         // Each file a "< path" line where its content goes; the rest as text, escaped
-        // as one text with a mark where each file goes.
+        // as one text with a mark where each file goes. A multipart body's lines end in
+        // CRLF on the wire: a bare LF or CR inside a value is written as its escape.
         // A character the body does not hold marks each file's place.
         const QString whole = QString::fromUtf8(wire.body);
         char16_t code = 0xFDD0; // noncharacters first: no text means them
@@ -318,11 +320,24 @@ TemplatedRequest templateRequest(const WireRequest &wire, const TemplateOptions 
             at = offset;
         }
         body += QString::fromUtf8(QByteArrayView(wire.body).sliced(at));
-        body = escapeBodyLines(escapeLiteralBraces(body.replace(u"\r\n"_s, u"\n"_s)));
+        body = escapeLiteralBraces(body);
+        QString lines;
+        lines.reserve(body.size());
+        for (qsizetype i = 0; i < body.size(); ++i) {
+            if (body[i] == u'\r' && i + 1 < body.size() && body[i + 1] == u'\n') {
+                lines += u'\n';
+                ++i;
+            } else if (body[i] == u'\r' || body[i] == u'\n') {
+                lines += literalEscape(body[i]);
+            } else {
+                lines += body[i];
+            }
+        }
+        body = escapeBodyLines(lines);
         for (const BodyFile &f : wire.bodyFiles) {
             const qsizetype place = body.indexOf(mark);
             if (place >= 0)
-                body.replace(place, 1, u"< "_s + f.path);
+                body.replace(place, 1, u"< "_s + escapeLiteralBraces(f.path));
         }
         r.body = body;
     } else {

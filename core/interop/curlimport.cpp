@@ -3,6 +3,7 @@
 #include "core/httpfile/httpwriter.h"
 #include "core/model/redaction.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -153,8 +154,6 @@ QString noteFor(const QString &option, const QString &value)
         || option == "--proxy-user"_L1)
         return u"%1: Gatescope uses the system or environment proxy (http_proxy, https_proxy)."_s
             .arg(shown);
-    if (option == "-F"_L1 || option == "--form"_L1 || option == "--form-string"_L1)
-        return u"%1: multipart form fields are not imported."_s.arg(shown);
     if (option.startsWith("--http"_L1) || option == "-0"_L1)
         return u"%1: Gatescope lets Qt choose the HTTP version."_s.arg(shown);
     if (option == "--cacert"_L1 || option == "--capath"_L1 || option == "-E"_L1
@@ -411,6 +410,17 @@ struct CurlCommand
     QStringList urls;
     HttpHeaders headers;
     QStringList data;
+    //! -F parts, in order: a form field or a file.
+    struct FormPart
+    {
+        QString name;
+        QString value; //!< the text, for a field
+        QString path; //!< the file whose content it is (empty for text)
+        QString filename; //!< sent as the file's name; empty: the content of a field
+        QString type;
+    };
+    QList<FormPart> form;
+    QString uploadFile; //!< -T FILE
     bool json = false;
     bool get = false;
     bool head = false;
@@ -470,6 +480,125 @@ struct CurlCommand
         data << value;
     }
 
+    //! curl's -F NAME=CONTENT: "@file" uploads a file, "<file" sends a file's text as
+    //! the value; ";type=" and ";filename=" follow either (quoted or not).
+    void addForm(const QString &option, const QString &spec)
+    {
+        const qsizetype eq = spec.indexOf(u'=');
+        if (eq <= 0) {
+            out.notes << u"%1 %2: not NAME=CONTENT; not imported."_s.arg(option, spec);
+            return;
+        }
+        FormPart part;
+        part.name = spec.first(eq);
+        QString content = spec.sliced(eq + 1);
+        if (option == "--form-string"_L1
+            || (!content.startsWith(u'@') && !content.startsWith(u'<'))) {
+            part.value = content;
+            if (option != "--form-string"_L1) {
+                // curl reads ";type=" after a text too.
+                if (const qsizetype at = content.indexOf(";type="_L1); at >= 0) {
+                    part.type = content.sliced(at + 6);
+                    part.value = content.first(at);
+                }
+            }
+            form << part;
+            return;
+        }
+        const bool upload = content.startsWith(u'@');
+        content.remove(0, 1);
+        // The path, quoted or up to the first ';', then the parameters.
+        QString path;
+        qsizetype at = 0;
+        if (content.startsWith(u'"')) {
+            const qsizetype close = content.indexOf(u'"', 1);
+            path = content.sliced(1, (close < 0 ? content.size() : close) - 1);
+            at = close < 0 ? content.size() : close + 1;
+        } else {
+            at = content.indexOf(u';');
+            if (at < 0)
+                at = content.size();
+            path = content.first(at);
+        }
+        for (const QString &param : content.sliced(at).split(u';', Qt::SkipEmptyParts)) {
+            QString value = param.section(u'=', 1);
+            if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
+                value = value.sliced(1, value.size() - 2);
+            if (param.startsWith("type="_L1))
+                part.type = value;
+            else if (param.startsWith("filename="_L1))
+                part.filename = value;
+            else
+                out.notes << u"%1 %2: \"%3\" is not imported."_s.arg(option, spec, param);
+        }
+        if (path.isEmpty() || path == "-"_L1 || path.contains(u'\n') || path.contains(u'\r')) {
+            out.notes << u"%1 %2: no file Gatescope can read (standard input or a line break); "
+                         "not imported."_s.arg(option, spec);
+            return;
+        }
+        part.path = path;
+        if (upload && part.filename.isEmpty())
+            part.filename = QFileInfo(path).fileName();
+        if (upload && part.type.isEmpty())
+            part.type = u"application/octet-stream"_s;
+        out.notes << (upload
+                ? u"%1 %2: the file is uploaded from %3 when the request is sent (\"< %3\" in its part; the path is relative to the .http file)."_s
+                : u"%1 %2: the field's value is read from %3 when the request is sent."_s)
+                         .arg(option, spec, path);
+        form << part;
+    }
+
+    //! The multipart body of the -F parts, each file where its content goes.
+    void buildForm()
+    {
+        QByteArray boundary = "------------------------gatescope";
+        const auto clashes = [&](const QByteArray &b) {
+            return std::ranges::any_of(form, [&](const FormPart &p) {
+                return p.value.toUtf8().contains(b) || p.name.toUtf8().contains(b);
+            });
+        };
+        for (int n = 1; clashes(boundary); ++n)
+            boundary = "------------------------gatescope" + QByteArray::number(n);
+        const auto quoted = [](const QString &text) {
+            // As browsers and curl write names: quotes and line breaks percent-encoded.
+            QByteArray t = text.toUtf8();
+            t.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+            return t;
+        };
+        QByteArray body;
+        BodyFiles files;
+        for (const FormPart &p : std::as_const(form)) {
+            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(p.name)
+                + '"';
+            if (!p.filename.isEmpty())
+                body += "; filename=\"" + quoted(p.filename) + '"';
+            body += "\r\n";
+            if (!p.type.isEmpty())
+                body += "Content-Type: " + p.type.toUtf8() + "\r\n";
+            body += "\r\n";
+            if (p.path.isEmpty())
+                body += p.value.toUtf8();
+            else
+                files.append(BodyFile { body.size(), p.path, 0 });
+            body += "\r\n";
+        }
+        // The close delimiter ends the body (a .http file keeps no line break after it).
+        body += "--" + boundary + "--";
+        for (qsizetype i = headers.size() - 1; i >= 0; --i) {
+            if (headerNameEquals(headers[i].name, "content-type")) {
+                out.notes
+                    << u"Content-Type %1: curl sends multipart/form-data with its own boundary; so does the import."_s
+                           .arg(QString::fromUtf8(headers[i].value));
+                headers.removeAt(i);
+            }
+        }
+        headers.append(HttpHeader { "Content-Type", "multipart/form-data; boundary=" + boundary });
+        formBody = body;
+        formFiles = files;
+    }
+    QByteArray formBody;
+    BodyFiles formFiles;
+
     //! Option \a name with \a value (empty for a flag).
     void apply(const QString &name, const QString &value)
     {
@@ -484,6 +613,18 @@ struct CurlCommand
             || name == "--data-binary"_L1 || name == "--data-ascii"_L1
             || name == "--data-urlencode"_L1) {
             addData(name, value);
+        } else if (name == "-F"_L1 || name == "--form"_L1 || name == "--form-string"_L1) {
+            addForm(name, value);
+        } else if (name == "-T"_L1 || name == "--upload-file"_L1) {
+            if (value == "-"_L1 || value == "."_L1 || value.contains(u'\n')
+                || value.contains(u'\r')) {
+                out.notes << u"%1 %2: reads standard input; no body imported."_s.arg(name, value);
+            } else {
+                uploadFile = value;
+                out.notes
+                    << u"%1 %2: the body is read from %2 when the request is sent (\"< %2\"); curl sends it with PUT."_s
+                           .arg(name, value);
+            }
         } else if (name == "--json"_L1) {
             json = true;
             addData(u"--data-binary"_s, value);
@@ -549,6 +690,29 @@ struct CurlCommand
         // A field value has no leading or trailing blanks (RFC 9110 5.5).
         for (HttpHeader &h : headers)
             h.value = h.value.trimmed();
+        if (!form.isEmpty() && (!data.isEmpty() || !out.bodyFile.isEmpty())) {
+            out.notes << u"-F with -d: curl refuses to mix them; only the form is imported."_s;
+            data.clear();
+            out.bodyFile.clear();
+        }
+        const bool upload
+            = !uploadFile.isEmpty() && form.isEmpty() && data.isEmpty() && out.bodyFile.isEmpty();
+        if (upload) {
+            out.bodyFile = uploadFile;
+            if (method.isEmpty())
+                method = u"PUT"_s;
+        } else if (!uploadFile.isEmpty()) {
+            out.notes
+                << u"-T %1 with another body: curl sends the file; only the other body is imported."_s
+                       .arg(uploadFile);
+        }
+        if (!form.isEmpty()) {
+            buildForm();
+            if (method.isEmpty())
+                method = u"POST"_s;
+            out.request = WireRequest { method.toUtf8(), url, headers, formBody, formFiles };
+            return out;
+        }
         const bool hasBody = !data.isEmpty() || !out.bodyFile.isEmpty();
         QByteArray body = data.join(u'&').toUtf8();
         if (get && !data.isEmpty()) {
@@ -560,7 +724,7 @@ struct CurlCommand
                     headers.append(HttpHeader { "Content-Type", "application/json" });
                 if (!hasHeader("accept"))
                     headers.append(HttpHeader { "Accept", "application/json" });
-            } else if (!hasHeader("content-type")) {
+            } else if (!hasHeader("content-type") && !upload) {
                 headers.append(HttpHeader { "Content-Type", "application/x-www-form-urlencoded" });
             }
         }

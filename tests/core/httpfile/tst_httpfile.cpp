@@ -14,6 +14,7 @@ class TestHttpFile final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void aMultipartFileLineIsOnlyOneWritten();
     void environmentsAtTheCollectionRoot();
     void parseSeveralRequests();
     void requestLineForms_data();
@@ -406,6 +407,31 @@ void TestHttpFile::environmentsAtTheCollectionRoot()
     nearer.write("{}");
     nearer.close();
     QCOMPARE(HttpEnvironments::directoryFor(deep), QDir(root.filePath(u"chat"_s)).absolutePath());
+}
+
+// In a multipart body a "< path" line is a file only as written: an escape that
+// expands to '<', or a variable whose value starts a line with "< ", stays text.
+void TestHttpFile::aMultipartFileLineIsOnlyOneWritten()
+{
+    QTemporaryDir dir;
+    QFile secret(dir.filePath(u"secret.txt"_s));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write("SECRET");
+    secret.close();
+    const auto file = HttpFile::parse(
+        u"POST https://x.example/files\nContent-Type: multipart/form-data; boundary=b\n\n"
+        "--b\nContent-Disposition: form-data; name=\"a\"\n\n"
+        "{{$char.lt}} ./secret.txt\n{{value}}\n--b\n"
+        "Content-Disposition: form-data; name=\"f\"; filename=\"s.txt\"\n\n< ./{{name}}\n--b--"_s);
+    QVERIFY(file);
+    const auto r = resolve(file->requests().first(),
+        { { u"value"_s, u"< ./secret.txt"_s }, { u"name"_s, u"secret.txt"_s } }, dir.path());
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+    QVERIFY(r->body.contains("\r\n< ./secret.txt\r\n< ./secret.txt\r\n"));
+    QVERIFY(!r->body.contains("SECRET"));
+    // The line written as a file is one, its path's variables expanded.
+    QCOMPARE(r->bodyFiles.size(), 1);
+    QCOMPARE(r->bodyFiles.first().path, dir.filePath(u"secret.txt"_s));
 }
 
 QTEST_GUILESS_MAIN(TestHttpFile)

@@ -1,6 +1,8 @@
 #include "core/httpfile/httpfile.h"
 #include "core/interop/curlimport.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace gs::core;
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void whatNoHttpFileCanCarryIsRefused_data();
     void whatNoHttpFileCanCarryIsRefused();
     void credentialsBecomeVariables();
+    void formsAndUploads();
     void chromeCmdToday();
 
 private:
@@ -233,7 +236,7 @@ void TestCurlImport::everythingNotImportedIsNoted()
              u"-x http://proxy:3128"_s, u"-F file=@a.png"_s, u"-o out.json"_s, u"--http2"_s,
              u"--frobnicate"_s, u"https://y.example"_s })
         QVERIFY2(notes.contains(expected), qPrintable(expected + u" missing from\n"_s + notes));
-    QCOMPARE(r->notes.size(), 11);
+    QCOMPARE(r->notes.size(), 11); // -F file=@a.png notes where the file comes from
 }
 
 void TestCurlImport::errors_data()
@@ -304,6 +307,16 @@ void TestCurlImport::hostileInputReadsBackExactly_data()
     QTest::newRow("fuzz: 8937563d") << QString::fromUtf8(QByteArray::fromBase64(
         "Y3VybCAxIC1tZGEgOnV9IEcgLSAtAABHIXVybCAtc1NHczp1ICIiID0yIC1tZGEgOnVybCAwJAkkCSQJJAkkCSQJJA"
         "kkCSAtbWRhIC1tYWN1cmwgQSIydHRscy8vIi8KIC1hTExMKUxMW0xMTCA6dyBM1Uw6LQBoPXNzMnNzcw=="));
+    QTest::newRow("form field with an include")
+        << u"curl -F $'a=x\n< /etc/passwd' https://a.example/"_s;
+    QTest::newRow("form field with the boundary")
+        << u"curl -F $'a=x\n--------------------------gatescope--\nmore' https://a.example/"_s;
+    QTest::newRow("form escape written literally")
+        << u"curl -F 'a={{$char.lt}} /etc/passwd' https://a.example/"_s;
+    QTest::newRow("form name with a quote and a line break")
+        << u"curl -F $'a\"\nb=1' https://a.example/"_s;
+    QTest::newRow("form string with @")
+        << u"curl --form-string 'a=@/etc/passwd' https://a.example/"_s;
     QTest::newRow("credentials everywhere")
         << u"curl -H 'X-Auth-Token: xt-1' -H 'Authorization: SECRET' 'https://u:p@a.example/?api_key=k1&x=1'"_s;
 }
@@ -334,11 +347,100 @@ void TestCurlImport::hostileInputReadsBackExactly()
         QCOMPARE(resolved->url, r->request.url);
         QCOMPARE(resolved->headers, r->request.headers);
         QCOMPARE(resolved->body, r->request.body);
+        QCOMPARE(resolved->bodyFiles, r->request.bodyFiles);
         if (!keep) {
             for (const QString &value : { u"xt-1"_s, u"SECRET"_s, u"k1"_s, u"u:p"_s })
                 QVERIFY2(!text->contains(value), qPrintable(*text));
         }
     }
+}
+
+// -F as curl reads it: fields, files with ;type= and ;filename=, "<file" values,
+// --form-string taken literally; the multipart body with each file where its content
+// goes, and its .http text sends the same bytes (files included from their paths).
+// -T sends a file with PUT.
+void TestCurlImport::formsAndUploads()
+{
+    QTemporaryDir dir;
+    const auto write = [&dir](const QString &name, const QByteArray &bytes) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    };
+    write(u"in.jsonl"_s, "{\"custom_id\":\"a\"}\n");
+    write(u"my note.txt"_s, "note text");
+    const auto r
+        = importCurl(u"curl https://gw.example/api/llm/files -H 'Content-Type: text/plain' "
+                     "-F purpose=batch -F 'file=@in.jsonl;type=application/jsonl' "
+                     "-F 'doc=@\"my note.txt\";filename=renamed.txt' -F 'memo=<in.jsonl' "
+                     "--form-string 'raw=@not-a-file;type=x' -F 'typed=hello;type=text/x'"_s);
+    QVERIFY(r);
+    const WireRequest &w = r->request;
+    QCOMPARE(w.method, "POST");
+    QCOMPARE(headerValue(w.headers, "content-type"),
+        "multipart/form-data; boundary=------------------------gatescope");
+    QCOMPARE(w.headers.size(), 1); // the command's own Content-Type gave way, with a note
+    QVERIFY(r->notes.join(u'\n').contains(u"Content-Type text/plain"_s));
+    QCOMPARE(w.bodyFiles.size(), 3);
+    QCOMPARE(w.bodyFiles[0].path, u"in.jsonl"_s);
+    QCOMPARE(w.bodyFiles[1].path, u"my note.txt"_s);
+    QCOMPARE(w.bodyFiles[2].path, u"in.jsonl"_s);
+    const QByteArray b = w.body;
+    QVERIFY(b.contains("name=\"purpose\"\r\n\r\nbatch\r\n"));
+    QVERIFY(b.contains(
+        "name=\"file\"; filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"));
+    QVERIFY(b.contains("name=\"doc\"; filename=\"renamed.txt\"\r\nContent-Type: "
+                       "application/octet-stream\r\n\r\n"));
+    QVERIFY(b.contains("name=\"memo\"\r\n\r\n")); // a field, not a file
+    QVERIFY(b.contains("name=\"raw\"\r\n\r\n@not-a-file;type=x\r\n"));
+    QVERIFY(b.contains("name=\"typed\"\r\nContent-Type: text/x\r\n\r\nhello\r\n"));
+    QVERIFY(b.endsWith("--------------------------gatescope--"));
+    // The files go exactly where the part's content goes.
+    QVERIFY(b.mid(w.bodyFiles[0].offset - 4, 4) == "\r\n\r\n");
+    QCOMPARE(b.mid(w.bodyFiles[0].offset, 2), "\r\n");
+
+    // Through its .http text the same request, with the files read from the folder.
+    const auto text = toHttpText(*r);
+    QVERIFY(text);
+    QVERIFY2(text->contains(u"\n< in.jsonl\n"_s) && text->contains(u"\n< my note.txt\n"_s),
+        qPrintable(*text));
+    const auto file = HttpFile::parse(*text);
+    QVERIFY(file);
+    const auto resolved = resolve(file->requests().first(), {}, dir.path());
+    QVERIFY2(resolved, qPrintable(resolved ? QString() : resolved.error().message));
+    QCOMPARE(resolved->body, w.body);
+    QCOMPARE(resolved->bodyFiles.size(), 3);
+    QCOMPARE(resolved->bodyFiles[1].path, dir.filePath(u"my note.txt"_s));
+    QCOMPARE(resolved->bodyFiles[1].size, 9);
+
+    // A file named like a variable is that file, never the variable's value.
+    write(u"{{token}}"_s, "literal");
+    const auto named = importCurl(u"curl -F 'a=@{{token}}' https://gw.example/"_s);
+    QVERIFY(named);
+    const auto namedText = toHttpText(*named);
+    QVERIFY(namedText);
+    const auto namedFile = HttpFile::parse(*namedText);
+    QVERIFY(namedFile);
+    const auto namedResolved
+        = resolve(namedFile->requests().first(), { { u"token"_s, u"in.jsonl"_s } }, dir.path());
+    QVERIFY2(namedResolved, qPrintable(*namedText));
+    QCOMPARE(namedResolved->bodyFiles.first().path, dir.filePath(u"{{token}}"_s));
+
+    // -T: the file as the body, with PUT; a file curl cannot name is noted, not read.
+    const auto put = importCurl(u"curl -T up.bin https://x.example/put"_s);
+    QVERIFY(put);
+    QCOMPARE(put->request.method, "PUT");
+    QCOMPARE(put->bodyFile, u"up.bin"_s);
+    QVERIFY(headerValue(put->request.headers, "content-type").isNull());
+    const auto stdinForm = importCurl(u"curl -F file=@- https://x.example/"_s);
+    QVERIFY(stdinForm);
+    QVERIFY(stdinForm->request.bodyFiles.isEmpty());
+    QVERIFY(stdinForm->notes.join(u'\n').contains(u"standard input"_s));
+    // curl does not mix -F and -d; the form is what is imported.
+    const auto mixed = importCurl(u"curl -d a=1 -F b=2 https://x.example/"_s);
+    QVERIFY(mixed);
+    QVERIFY(mixed->request.body.contains("name=\"b\""));
+    QVERIFY(!mixed->request.body.contains("a=1"));
 }
 
 void TestCurlImport::whatNoHttpFileCanCarryIsRefused_data()
