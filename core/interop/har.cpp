@@ -1,5 +1,6 @@
 #include "core/interop/har.h"
 
+#include "core/interop/formparts.h"
 #include "core/model/redaction.h"
 #include "core/net/exchangesnapshot.h"
 
@@ -17,6 +18,39 @@ using namespace Qt::StringLiterals;
 namespace gs::core {
 
 namespace {
+
+//! HAR 1.2's postData.params for a form: a multipart part each (a file by its name
+//! and type, its content left out as browsers leave it) or a URL-encoded pair each.
+QJsonArray formParams(const WireRequest &request)
+{
+    QJsonArray params;
+    if (const auto fields = formFields(request)) {
+        for (const FormField &f : *fields) {
+            QJsonObject param { { u"name"_s, f.name } };
+            if (!f.filename.isEmpty())
+                param.insert(u"fileName"_s, f.filename);
+            if (!f.contentType.isEmpty())
+                param.insert(u"contentType"_s, QString::fromUtf8(f.contentType));
+            if (!f.isFile())
+                param.insert(u"value"_s, QString::fromUtf8(f.value));
+            params.append(param);
+        }
+        return params;
+    }
+    const QByteArray type = headerValue(request.headers, "content-type").trimmed().toLower();
+    if (!type.startsWith("application/x-www-form-urlencoded"))
+        return params;
+    for (const QByteArray &pair : request.body.split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype eq = pair.indexOf('=');
+        const auto decoded
+            = [](QByteArray text) { return QUrl::fromPercentEncoding(text.replace('+', ' ')); };
+        params.append(QJsonObject { { u"name"_s, decoded(eq < 0 ? pair : pair.first(eq)) },
+            { u"value"_s, eq < 0 ? QString() : decoded(pair.mid(eq + 1)) } });
+    }
+    return params;
+}
 
 double ms(qint64 micros)
 {
@@ -114,9 +148,11 @@ QJsonObject toHar(const QList<HarEntry> &entries, bool showSecrets, const QStrin
             { u"headersSize"_s, -1 }, { u"bodySize"_s, e.request.bodySize() } };
         if (!e.request.body.isEmpty()) {
             const QString mime = QString::fromUtf8(headerValue(e.request.headers, "content-type"));
-            request.insert(u"postData"_s,
-                QJsonObject { { u"mimeType"_s, mime },
-                    { u"text"_s, QString::fromUtf8(e.request.bodyText()) } });
+            QJsonObject postData { { u"mimeType"_s, mime },
+                { u"text"_s, QString::fromUtf8(e.request.bodyText()) } };
+            if (const QJsonArray params = formParams(e.request); !params.isEmpty())
+                postData.insert(u"params"_s, params);
+            request.insert(u"postData"_s, postData);
         }
 
         // Timings in milliseconds; -1 for what did not happen. HAR's connect

@@ -1,9 +1,11 @@
 #include "core/interop/requestexport.h"
 
 #include "core/httpfile/httpwriter.h"
+#include "core/interop/formparts.h"
 #include "core/json/jsontree.h"
 #include "core/model/redaction.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -196,6 +198,138 @@ QString exportCurl(const GatewayRequest &r, bool showSecrets)
     return lines.join(u" \\\n  "_s) + u'\n';
 }
 
+// curl -F for each part (--form-string where -F would read the text as a file
+// name or a type), curl choosing the boundary.
+QString exportCurlForm(const GatewayRequest &r, const QList<FormField> &fields, bool showSecrets)
+{
+    const WireRequest wire = compose(r);
+    QStringList lines { u"curl -sS "_s + curlUrl(wire.url, showSecrets) };
+    if (wire.method != "POST")
+        lines << u"-X "_s + QString::fromUtf8(wire.method);
+    for (const HttpHeader &h : wire.headers) {
+        const QString name = QString::fromUtf8(h.name);
+        if (headerNameEquals(h.name, "content-type"))
+            continue; // curl writes multipart/form-data with its own boundary
+        if (!showSecrets && isSecretHeader(h.name)) {
+            const QString value
+                = headerNameEquals(h.name, "authorization") && h.value.startsWith("Bearer ")
+                ? QString(u"Bearer $"_s + kTokenVariable)
+                : QString(u"$"_s + variableFor(h.name));
+            lines << u"-H \""_s + name + u": "_s + value + u'"';
+            continue;
+        }
+        lines << u"-H "_s + shellQuoted(name + u": "_s + QString::fromUtf8(h.value));
+    }
+    for (const FormField &f : fields) {
+        if (f.isFile()) {
+            // A quoted file name keeps ';' and ',' in it; '"' and '\\' escaped.
+            QString path = f.path;
+            path.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s);
+            QString spec = f.name + u"=@\""_s + path + u'"';
+            if (!f.contentType.isEmpty())
+                spec += u";type="_s + QString::fromUtf8(f.contentType);
+            if (f.filename != QFileInfo(f.path).fileName()) {
+                QString filename = f.filename;
+                filename.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s);
+                spec += u";filename=\""_s + filename + u'"';
+            }
+            lines << u"-F "_s + shellQuoted(spec);
+            continue;
+        }
+        const QString value = QString::fromUtf8(f.value);
+        const bool literal = value.startsWith(u'@') || value.startsWith(u'<')
+            || value.contains(u';') || !f.contentType.isEmpty();
+        lines << (literal ? u"--form-string "_s : u"-F "_s) + shellQuoted(f.name + u'=' + value);
+    }
+    return lines.join(u" \\\n  "_s) + u'\n';
+}
+
+// An upload as the SDKs write it: client.files.create / audio.transcriptions.create
+// with the file opened from its path and the other fields as arguments.
+Result<QString> exportSdkUpload(
+    const GatewayRequest &r, const QList<FormField> &fields, bool python, bool showSecrets)
+{
+    QString method;
+    if (r.endpoint == Endpoint::Files && r.effectiveMethod() == "POST"_L1)
+        method = u"files.create"_s;
+    else if (r.endpoint == Endpoint::AudioTranscriptions)
+        method = u"audio.transcriptions.create"_s;
+    else
+        return fail(Error::Kind::Usage,
+            u"The openai SDK has no upload method for %1; export it as curl instead."_s.arg(
+                r.url()));
+    const FormField *file = nullptr;
+    for (const FormField &f : fields) {
+        if (f.isFile()) {
+            if (file)
+                return fail(Error::Kind::Usage,
+                    u"The SDK uploads one file a call; export it as curl instead."_s);
+            file = &f;
+        }
+    }
+    if (!file)
+        return fail(Error::Kind::Usage, u"The form has no file part to upload."_s);
+    const WireRequest wire = compose(r);
+    const HttpHeaders headers = sdkHeaders(wire);
+    const auto headerValue = [&](const HttpHeader &h) {
+        if (!showSecrets && isSecretHeader(h.name))
+            return python ? u"os.environ[\"%1\"]"_s.arg(variableFor(h.name))
+                          : u"process.env.%1"_s.arg(variableFor(h.name));
+        return quotedString(QString::fromUtf8(h.value));
+    };
+    const QString apiKey = showSecrets && !r.bearerToken.isEmpty()
+        ? quotedString(r.bearerToken)
+        : (python ? u"os.environ[\"%1\"]"_s.arg(kTokenVariable)
+                  : u"process.env.%1"_s.arg(kTokenVariable));
+    const QString baseUrl = quotedString(showSecrets ? r.baseUrl : maskUserinfo(r.baseUrl));
+    const bool renamed = file->filename != QFileInfo(file->path).fileName();
+    QString out;
+    if (python) {
+        out += u"import os\n\nfrom openai import OpenAI\n\n"_s;
+        out += u"client = OpenAI(\n    base_url=%1,\n    api_key=%2,\n)\n\n"_s.arg(baseUrl, apiKey);
+        out += u"with open(%1, \"rb\") as file:\n"_s.arg(quotedString(file->path));
+        out += u"    response = client.%1(\n"_s.arg(method);
+        out += renamed ? u"        %1=(%2, file),\n"_s.arg(file->name, quotedString(file->filename))
+                       : u"        %1=file,\n"_s.arg(file->name);
+        for (const FormField &f : fields) {
+            if (!f.isFile())
+                out += u"        %1=%2,\n"_s.arg(f.name, quotedString(QString::fromUtf8(f.value)));
+        }
+        if (!headers.isEmpty()) {
+            out += u"        extra_headers={\n"_s;
+            for (const HttpHeader &h : headers)
+                out += u"            %1: %2,\n"_s.arg(
+                    quotedString(QString::fromUtf8(h.name)), headerValue(h));
+            out += u"        },\n"_s;
+        }
+        out += u"    )\nprint(response)\n"_s;
+        return out;
+    }
+    out += u"import fs from \"fs\";\nimport OpenAI, { toFile } from \"openai\";\n\n"_s;
+    out += u"const client = new OpenAI({\n  baseURL: %1,\n  apiKey: %2,\n});\n\n"_s.arg(
+        baseUrl, apiKey);
+    out += u"const response = await client.%1(\n  {\n"_s.arg(method);
+    const QString stream = u"fs.createReadStream(%1)"_s.arg(quotedString(file->path));
+    out += renamed
+        ? u"    %1: await toFile(%2, %3),\n"_s.arg(file->name, stream, quotedString(file->filename))
+        : u"    %1: %2,\n"_s.arg(file->name, stream);
+    for (const FormField &f : fields) {
+        if (!f.isFile())
+            out += u"    %1: %2,\n"_s.arg(
+                quotedString(f.name), quotedString(QString::fromUtf8(f.value)));
+    }
+    out += u"  },\n"_s;
+    if (!headers.isEmpty()) {
+        out += u"  {\n    headers: {\n"_s;
+        for (const HttpHeader &h : headers)
+            out += u"      %1: %2,\n"_s.arg(
+                quotedString(QString::fromUtf8(h.name)), headerValue(h));
+        out += u"    },\n  },\n"_s;
+    }
+    out += u");\nconsole.log(response);\n"_s;
+    return out;
+}
+
 Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets)
 {
     const auto call = sdkCallFor(r);
@@ -322,13 +456,21 @@ std::optional<ExportFormat> exportFormatFromName(QStringView name)
 Result<QString> exportRequest(const GatewayRequest &request, ExportFormat format, bool showSecrets,
     const Variables &secretVariables, const HttpFileRequest *source)
 {
-    // An upload's file parts would be exported without their content: refused until
-    // each format writes them as its tool uploads files.
-    if (!request.bodyFiles.isEmpty())
+    // A form is written as each tool writes forms; files by their paths.
+    const std::optional<QList<FormField>> form = formFields(compose(request));
+    if (!request.bodyFiles.isEmpty() && !form)
         return std::unexpected(Error { Error::Kind::Usage,
-            u"Exporting a request that uploads a file (%1) is not supported yet; the .http "
-            "file itself runs in the other tools."_s.arg(request.bodyFiles.first().path),
+            u"The upload of %1 is not a multipart/form-data body another tool can write; the "
+            ".http file itself runs in the other tools."_s.arg(request.bodyFiles.first().path),
             {} });
+    if (form && format != ExportFormat::Http) {
+        Result<QString> code = format == ExportFormat::Curl
+            ? Result<QString>(exportCurlForm(request, *form, showSecrets))
+            : exportSdkUpload(request, *form, format == ExportFormat::Python, showSecrets);
+        if (!code || showSecrets)
+            return code;
+        return Redactor(secretVariables.values()).text(*code);
+    }
     if (format == ExportFormat::Http) {
         TemplateOptions options;
         options.keepSecrets = showSecrets;

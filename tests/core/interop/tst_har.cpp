@@ -24,6 +24,7 @@ private Q_SLOTS:
     void exchangeAsHar();
     void reusedConnectionHasNoConnectTiming();
     void binaryBodiesAreBase64();
+    void formsListTheirParams();
     void largeBodiesAreWrittenFromTheirFile_data();
     void largeBodiesAreWrittenFromTheirFile();
 
@@ -146,6 +147,40 @@ void TestHar::binaryBodiesAreBase64()
     QCOMPARE(content.value(u"encoding"_s).toString(), u"base64"_s);
     QCOMPARE(
         QByteArray::fromBase64(content.value(u"text"_s).toString().toLatin1()), e.responseBody);
+}
+
+// A form's parts as HAR 1.2's postData.params: a multipart upload's fields and file
+// (by name and type, its content left out), a URL-encoded body's pairs decoded.
+void TestHar::formsListTheirParams()
+{
+    const auto paramsOf = [](const WireRequest &request) {
+        HarEntry e;
+        e.request = request;
+        e.startedAt = QDateTime::currentDateTimeUtc();
+        return toHar({ e })[u"log"_s][u"entries"_s][0][u"request"_s][u"postData"_s][u"params"_s]
+            .toArray();
+    };
+    WireRequest upload { "POST", u"https://x.example/files"_s,
+        { { "Content-Type", "multipart/form-data; boundary=b" } }, {} };
+    upload.body = "--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--b\r\n"
+                  "Content-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\n"
+                  "Content-Type: application/jsonl\r\n\r\n";
+    upload.bodyFiles = { BodyFile { upload.body.size(), u"/tmp/in.jsonl"_s, 12 } };
+    upload.body += "\r\n--b--";
+    const QJsonArray params = paramsOf(upload);
+    QCOMPARE(params.size(), 2);
+    QCOMPARE(params[0].toObject(),
+        QJsonObject({ { u"name"_s, u"purpose"_s }, { u"value"_s, u"batch"_s } }));
+    QCOMPARE(params[1].toObject(),
+        QJsonObject({ { u"name"_s, u"file"_s }, { u"fileName"_s, u"in.jsonl"_s },
+            { u"contentType"_s, u"application/jsonl"_s } }));
+    const QJsonArray pairs = paramsOf(WireRequest { "POST", u"https://x.example/"_s,
+        { { "Content-Type", "application/x-www-form-urlencoded" } }, "a=1+2&b=%C3%A9&c" });
+    QCOMPARE(pairs.size(), 3);
+    QCOMPARE(pairs[0][u"value"_s].toString(), u"1 2"_s);
+    QCOMPARE(pairs[1][u"value"_s].toString(), u"é"_s);
+    QCOMPARE(pairs[2][u"name"_s].toString(), u"c"_s);
+    QVERIFY(paramsOf(m_request).isEmpty()); // JSON: no params
 }
 
 void TestHar::largeBodiesAreWrittenFromTheirFile_data()

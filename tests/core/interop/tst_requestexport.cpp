@@ -1,5 +1,6 @@
 #include "core/httpfile/httpfile.h"
 #include "core/interop/curlimport.h"
+#include "core/interop/formparts.h"
 #include "core/interop/requestexport.h"
 #include "tests/testfiles.h"
 
@@ -25,6 +26,8 @@ private Q_SLOTS:
     void javascriptIsValidJavaScript();
     void httpRoundTrips();
     void endpointsWithoutSdkMethodsSayCurl();
+    void formsAreReadBackIntoTheirParts();
+    void uploadsAsEachToolWritesThem();
 
 private:
     static GatewayRequest chat();
@@ -181,6 +184,89 @@ void TestRequestExport::endpointsWithoutSdkMethodsSayCurl()
     QVERIFY(exportRequest(files, ExportFormat::Curl));
     QCOMPARE(exportFormatFromName(u"js"), ExportFormat::JavaScript);
     QVERIFY(!exportFormatFromName(u"ruby"));
+}
+
+namespace {
+
+// A batch upload as resolve() makes it: the file's content left out at its offset.
+WireRequest upload(const QString &path)
+{
+    WireRequest w { "POST", u"https://gw.example/api/llm/files"_s,
+        { { "Authorization", "Bearer tfy-secret-42" }, { "x-tfy-provider-name", "openai-main" },
+            { "Content-Type", "multipart/form-data; boundary=b" } },
+        {} };
+    w.body = "--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+             "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"renamed.jsonl\"\r\n"
+             "Content-Type: application/jsonl\r\n\r\n";
+    w.bodyFiles = { BodyFile { w.body.size(), path, 10 } };
+    w.body += "\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n@x;y\r\n--b--";
+    return w;
+}
+
+} // namespace
+
+void TestRequestExport::formsAreReadBackIntoTheirParts()
+{
+    const auto fields = formFields(upload(u"/data/in put.jsonl"_s));
+    QVERIFY(fields);
+    QCOMPARE(fields->size(), 3);
+    QCOMPARE((*fields)[0], (FormField { u"purpose"_s, {}, {}, "batch", {} }));
+    QCOMPARE((*fields)[1],
+        (FormField {
+            u"file"_s, u"renamed.jsonl"_s, "application/jsonl", {}, u"/data/in put.jsonl"_s }));
+    QCOMPARE((*fields)[2].value, "@x;y");
+    // Not a form, or not one any tool writes: nothing.
+    QVERIFY(!formFields(
+        WireRequest { "POST", u"https://x"_s, { { "Content-Type", "text/plain" } }, "a" }));
+    WireRequest around = upload(u"/a"_s);
+    around.bodyFiles.first().offset -= 2; // text before the file in its part
+    QVERIFY(!formFields(around));
+    WireRequest twice = upload(u"/a"_s);
+    twice.bodyFiles.append(twice.bodyFiles.first()); // two files in one part (found by fuzzing)
+    QVERIFY(!formFields(twice));
+    WireRequest unclosed = upload(u"/a"_s);
+    unclosed.body.chop(5);
+    QVERIFY(!formFields(unclosed));
+}
+
+void TestRequestExport::uploadsAsEachToolWritesThem()
+{
+    const GatewayRequest r = decode(upload(u"/data/in put.jsonl"_s));
+    const auto curl = exportRequest(r, ExportFormat::Curl);
+    QVERIFY2(curl, qPrintable(curl ? QString() : curl.error().message));
+    for (const QString &expected :
+        { u"-F 'purpose=batch'"_s,
+            u"-F 'file=@\"/data/in put.jsonl\";type=application/jsonl;filename=\"renamed.jsonl\"'"_s,
+            u"--form-string 'note=@x;y'"_s, u"-H \"Authorization: Bearer $TFY_API_KEY\""_s })
+        QVERIFY2(curl->contains(expected), qPrintable(expected + u" missing from\n"_s + *curl));
+    QVERIFY(!curl->contains(u"Content-Type"_s)); // curl writes its own, with its boundary
+    QVERIFY(!curl->contains(u"tfy-secret-42"_s));
+
+    const auto python = exportRequest(r, ExportFormat::Python);
+    QVERIFY(python);
+    for (const QString &expected : { u"with open(\"/data/in put.jsonl\", \"rb\") as file:"_s,
+             u"client.files.create("_s, u"file=(\"renamed.jsonl\", file),"_s,
+             u"purpose=\"batch\","_s, u"\"x-tfy-provider-name\": \"openai-main\","_s })
+        QVERIFY2(python->contains(expected), qPrintable(expected + u" missing from\n"_s + *python));
+    const auto js = exportRequest(r, ExportFormat::JavaScript);
+    QVERIFY(js);
+    for (const QString &expected :
+        { u"import OpenAI, { toFile } from \"openai\";"_s,
+            u"file: await toFile(fs.createReadStream(\"/data/in put.jsonl\"), \"renamed.jsonl\"),"_s,
+            u"\"purpose\": \"batch\","_s })
+        QVERIFY2(js->contains(expected), qPrintable(expected + u" missing from\n"_s + *js));
+    // A form to an endpoint the SDK has no upload for: curl.
+    WireRequest other = upload(u"/a"_s);
+    other.url = u"https://gw.example/api/llm/v2/rerank"_s;
+    const auto noSdk = exportRequest(decode(other), ExportFormat::Python);
+    QVERIFY(!noSdk && noSdk.error().message.contains(u"curl"_s));
+    // Valid code for the real interpreters (the suite runs it: tests/interop/upload-export).
+    GATESCOPE_REQUIRE_PROGRAM(python3, "python3");
+    GATESCOPE_REQUIRE_PROGRAM(node, "node");
+    QString output;
+    QVERIFY2(check(python3, { u"-m"_s, u"py_compile"_s }, u"upload.py"_s, *python, output),
+        qPrintable(output + *python));
+    QVERIFY2(check(node, { u"--check"_s }, u"upload.mjs"_s, *js, output), qPrintable(output + *js));
 }
 
 QTEST_GUILESS_MAIN(TestRequestExport)
