@@ -19,11 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     WireRequest wire { "POST", QStringLiteral("https://gw.example/api/llm/files"),
         { { "Content-Type", "multipart/form-data; boundary=" + boundary } }, {} };
     for (const char c : input.mid(newline + 1)) {
-        if (c == '\x01' && wire.bodyFiles.size() < 4)
-            wire.bodyFiles.append(BodyFile { wire.body.size(),
-                QStringLiteral("/f%1").arg(wire.bodyFiles.size()), 1 });
-        else
+        if (c != '\x01' || wire.bodyFiles.size() >= 4) {
             wire.body.append(c);
+            continue;
+        }
+        const QString path = QStringLiteral("/f%1").arg(wire.bodyFiles.size());
+        wire.bodyFiles.append(BodyFile { wire.body.size(), path, 1 });
     }
     const auto fields = formFields(wire);
     if (!fields)
