@@ -1,5 +1,7 @@
 #include "commands.h"
+#include "core/batch/batchlint.h"
 #include "core/httpfile/httpfile.h"
+#include "core/model/formfields.h"
 #include "core/model/gatewayrequest.h"
 #include "core/model/validation.h"
 #include "requestfile.h"
@@ -28,6 +30,51 @@ QJsonArray filesJson(const WireRequest &wire)
     return files;
 }
 
+qint64 fileSize(const WireRequest &wire, const QString &path)
+{
+    for (const BodyFile &f : wire.bodyFiles)
+        if (f.path == path)
+            return f.size;
+    return -1;
+}
+
+//! "purpose = batch", "file: in.jsonl (application/jsonl), 272 bytes from /x/in.jsonl".
+QString partLine(const FormField &f, const WireRequest &wire)
+{
+    if (!f.isFile() && f.filename.isEmpty())
+        return u"%1 = %2"_s.arg(f.name, quotedForMessage(QString::fromUtf8(f.value), 200));
+    QString line = f.name + u": "_s + (f.filename.isEmpty() ? u"(no file name)"_s : f.filename);
+    if (!f.contentType.isEmpty())
+        line += u" ("_s + QString::fromUtf8(f.contentType) + u')';
+    if (f.isFile())
+        return line + u", %1 bytes from %2"_s.arg(fileSize(wire, f.path)).arg(f.path);
+    return line + u", %1 bytes written in the file"_s.arg(f.value.size());
+}
+
+//! Each part of a form: a field's value, a file's name, type, path and size.
+QJsonArray partsJson(const WireRequest &wire)
+{
+    QJsonArray parts;
+    const auto fields = formFields(wire);
+    if (!fields)
+        return parts;
+    for (const FormField &f : *fields) {
+        QJsonObject part { { u"name"_s, f.name } };
+        if (!f.filename.isEmpty())
+            part.insert(u"filename"_s, f.filename);
+        if (!f.contentType.isEmpty())
+            part.insert(u"contentType"_s, QString::fromUtf8(f.contentType));
+        if (f.isFile()) {
+            part.insert(u"path"_s, f.path);
+            part.insert(u"size"_s, fileSize(wire, f.path));
+        } else {
+            part.insert(u"value"_s, QString::fromUtf8(f.value));
+        }
+        parts.append(part);
+    }
+    return parts;
+}
+
 QJsonArray issuesJson(const QList<Issue> &issues, Issue::Severity severity)
 {
     QJsonArray out;
@@ -53,7 +100,10 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption jsonOption(u"json"_s, u"Print JSON for scripts."_s);
     const QCommandLineOption secretsOption(
         u"show-secrets"_s, u"Print the bearer token and other credentials unmasked."_s);
-    parser.addOptions({ jsonOption, secretsOption });
+    const QCommandLineOption rawBodyOption(u"raw-body"_s,
+        u"Print a multipart body as it goes out (each file as <file PATH, N bytes>) instead "
+        "of a summary of its parts."_s);
+    parser.addOptions({ jsonOption, secretsOption, rawBodyOption });
     if (!parser.parse(arguments)) {
         err << "gatescope-cli compose: " << parser.errorText() << '\n';
         return kFailure;
@@ -86,7 +136,8 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     loaded->printNotes(err);
     const GatewayRequest *request = &loaded->request;
-    const QList<Issue> issues = validate(*request);
+    QList<Issue> issues = validate(*request);
+    issues += lintBatchUpload(compose(*request));
     const bool showSecrets = parser.isSet(secretsOption);
     // A body read from a file is named, so that nobody sends a file unawares.
     QJsonArray includes;
@@ -131,12 +182,25 @@ int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                          { u"headers"_s, headers },
                                          { u"body"_s, QString::fromUtf8(wire.bodyText()) },
                                          { u"files"_s, filesJson(wire) },
+                                         { u"parts"_s, partsJson(wire) },
                                      } },
                                  { u"warnings"_s, issuesJson(issues, Issue::Severity::Warning) },
                                  { u"includes"_s, includes },
                              })
                    .toJson(QJsonDocument::Compact)
             << '\n';
+    } else if (const auto fields = formFields(wire); fields && !parser.isSet(rawBodyOption)) {
+        // The request line and headers, then each part in a line: a file by its name,
+        // type, size and path.
+        WireRequest head = wire;
+        head.body.clear();
+        head.bodyFiles.clear();
+        out << QString::fromUtf8(head.toText(true));
+        out << "[multipart/form-data, " << fields->size()
+            << (fields->size() == 1 ? " part" : " parts") << ", " << wire.bodySize()
+            << " bytes; --raw-body prints it as it goes out]\n";
+        for (const FormField &f : *fields)
+            out << "  " << partLine(f, wire) << '\n';
     } else {
         out << QString::fromUtf8(wire.toText(true));
         if (!wire.body.isEmpty() && !wire.body.endsWith('\n'))

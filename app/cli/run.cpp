@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "core/batch/batchlint.h"
 #include "core/httpfile/expectation.h"
 #include "core/httpfile/namedresponses.h"
 #include "core/model/redaction.h"
@@ -321,7 +322,7 @@ RunResult runRequest(RunContext &ctx, const CollectionFile &file, const HttpFile
         gateway->bearerToken = QString::fromLatin1(kDemoToken);
     }
     if (gateway) {
-        for (const Issue &i : validate(*gateway))
+        for (const Issue &i : validate(*gateway) + lintBatchUpload(compose(*gateway)))
             if (i.severity == Issue::Severity::Error)
                 result.problems << i.field + u": "_s + i.message;
     }

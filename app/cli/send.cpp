@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "core/batch/batchlint.h"
 #include "core/interop/har.h"
 #include "core/model/validation.h"
 #include "core/net/exchange.h"
@@ -505,7 +506,8 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         request->bearerToken = QString::fromLatin1(kDemoToken);
     }
 
-    const QList<Issue> issues = validate(*request);
+    QList<Issue> issues = validate(*request);
+    issues += lintBatchUpload(compose(*request));
     printIssues(err, issues, settings->json ? IssueFilter::ErrorsOnly : IssueFilter::All);
     if (hasErrors(issues)) {
         err << "gatescope-cli send: nothing was sent.\n";

@@ -1,8 +1,14 @@
 #include "core/batch/batchlint.h"
 
+#include "core/model/formfields.h"
+#include "core/model/issue.h"
+
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringDecoder>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -220,6 +226,39 @@ BatchLint BatchLinter::finish()
                 .arg(m_result.requests)
                 .arg(kMaxBatchRequests));
     return std::move(m_result);
+}
+
+QList<Issue> lintBatchUpload(const WireRequest &wire)
+{
+    QList<Issue> issues;
+    const auto fields = formFields(wire);
+    if (!fields || !QUrl(wire.url).path().endsWith("/files"_L1))
+        return issues;
+    const auto purpose = std::ranges::find(*fields, u"purpose"_s, &FormField::name);
+    const auto file = std::ranges::find(*fields, u"file"_s, &FormField::name);
+    if (purpose == fields->end() || purpose->value.trimmed() != "batch" || file == fields->end()
+        || !file->isFile())
+        return issues;
+    QFile f(file->path);
+    if (!f.open(QIODevice::ReadOnly))
+        return issues; // resolve() names a file it cannot read
+    BatchLinter linter;
+    for (QByteArray piece = f.read(1024 * 1024); !piece.isEmpty(); piece = f.read(1024 * 1024))
+        linter.feed(piece);
+    const BatchLint lint = linter.finish();
+    const QString name = QFileInfo(file->path).fileName();
+    for (const BatchLintProblem &p : lint.problems) {
+        const QString where = p.line > 0 ? u"%1:%2"_s.arg(name).arg(p.line) : name;
+        const QString text = u"%1: %2"_s.arg(where, p.message);
+        issues << (p.severity == BatchLintProblem::Severity::Error
+                ? Issue { Issue::Severity::Error, u"body"_s, text }
+                : Issue { Issue::Severity::Warning, u"body"_s, text });
+    }
+    if (lint.problemsLeftOut > 0)
+        issues << Issue { Issue::Severity::Error, u"body"_s,
+            u"%1: and %2 more problems (gatescope-cli lint-batch lists them)"_s.arg(name).arg(
+                lint.problemsLeftOut) };
+    return issues;
 }
 
 } // namespace gs::core

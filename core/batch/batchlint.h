@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/model/gatewayrequest.h"
+#include "core/model/issue.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHash>
@@ -84,5 +87,10 @@ private:
     bool m_tooLong = false; //!< the pending line passed the line limit
     QHash<QString, qsizetype> m_ids; //!< custom_id → its first line
 };
+
+//! For an upload to /files with purpose "batch": the batch linter's problems with
+//! the file being uploaded (read in pieces from disk), each an issue on "body" naming
+//! the file and line; empty for any other request.
+QList<Issue> lintBatchUpload(const WireRequest &wire);
 
 } // namespace gs::core

@@ -1,6 +1,6 @@
 #include "core/interop/har.h"
 
-#include "core/interop/formparts.h"
+#include "core/model/formfields.h"
 #include "core/model/redaction.h"
 #include "core/net/exchangesnapshot.h"
 

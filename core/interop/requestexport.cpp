@@ -1,7 +1,7 @@
 #include "core/interop/requestexport.h"
 
 #include "core/httpfile/httpwriter.h"
-#include "core/interop/formparts.h"
+#include "core/model/formfields.h"
 #include "core/json/jsontree.h"
 #include "core/model/redaction.h"
 

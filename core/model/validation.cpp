@@ -1,6 +1,7 @@
 #include "core/model/validation.h"
 
 #include "core/json/jsonutil.h"
+#include "core/model/formfields.h"
 #include "core/model/gatewayheaders.h"
 
 #include <QJsonArray>
@@ -158,6 +159,13 @@ QList<Issue> validate(const GatewayRequest &r)
     if (r.endpoint == Endpoint::Custom && r.customPath.isEmpty())
         c.warning(u"url"_s, u"The request has no path after the base URL."_s);
 
+    if (headerValue(wire.headers, "content-type")
+            .trimmed()
+            .toLower()
+            .startsWith("multipart/form-data")
+        && !wire.url.contains("{{"_L1) && !formFields(wire))
+        c.error(u"body"_s,
+            u"The multipart/form-data body does not read as parts: each part starts with --BOUNDARY, has a Content-Disposition with a name, and the body ends with --BOUNDARY--."_s);
     if (info.needsModel && wire.method == "POST") {
         const auto object = parseJsonObject(wire.body);
         const QString model = object ? object->value("model"_L1).toString() : r.model;

@@ -797,7 +797,9 @@ void TestCli::uploadToTheDemoGateway()
 {
     QByteArray content;
     for (int i = 0; i < 2000; ++i)
-        content += R"({"custom_id":"r)" + QByteArray::number(i) + R"("})" + '\n';
+        content += R"({"custom_id":"r)" + QByteArray::number(i)
+            + R"(","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini"}})"
+            + '\n';
     writeFile(u"input.jsonl"_s, content);
     const QString path = writeFile(u"upload.http"_s,
         "@baseUrl = https://gw.example/api/llm\n"
@@ -814,6 +816,34 @@ void TestCli::uploadToTheDemoGateway()
     const QJsonObject file = report.value(u"json"_s).toObject();
     QCOMPARE(file.value(u"bytes"_s).toInteger(), content.size());
     QCOMPARE(file.value(u"filename"_s).toString(), u"input.jsonl"_s);
+
+    // compose summarises the parts; --raw-body shows the body as it goes out.
+    const Run composed = run({ u"compose"_s, path });
+    QCOMPARE(composed.exitCode, 0);
+    QVERIFY2(composed.out.contains("[multipart/form-data, 2 parts, ")
+            && composed.out.contains("\n  purpose = batch\n")
+            && composed.out.contains(QByteArray(
+                "  file: input.jsonl, " + QByteArray::number(content.size()) + " bytes from ")),
+        composed.out.constData());
+    const Run raw = run({ u"compose"_s, path, u"--raw-body"_s });
+    QVERIFY2(raw.out.contains(QByteArray("<file ")) && raw.out.contains("name=\"purpose\""),
+        raw.out.constData());
+    // A part without a name is named as the problem, and nothing is sent.
+    const QString nameless = writeFile(u"nameless.http"_s,
+        "POST https://gw.example/api/llm/files\nContent-Type: multipart/form-data; boundary=gs\n\n"
+        "--gs\nContent-Disposition: form-data\n\nbatch\n--gs--\n"_ba);
+    const Run refusedPart = run({ u"compose"_s, nameless });
+    QCOMPARE(refusedPart.exitCode, 2);
+    QVERIFY2(
+        refusedPart.err.contains("a Content-Disposition with a name"), refusedPart.err.constData());
+
+    // A batch input with a broken line is not sent: the linter names the line.
+    writeFile(u"input.jsonl"_s, content + "{broken\n");
+    const auto refused = runLive({ u"send"_s, path, u"--demo"_s });
+    QVERIFY(refused);
+    QCOMPARE(refused->exitCode(), 2);
+    const QByteArray err = refused->readAllStandardError();
+    QVERIFY2(err.contains("error: body: input.jsonl:2001:"), err.constData());
 }
 
 namespace {

@@ -1,6 +1,6 @@
 #include "core/httpfile/httpfile.h"
 #include "core/interop/curlimport.h"
-#include "core/interop/formparts.h"
+#include "core/model/formfields.h"
 #include "core/interop/requestexport.h"
 #include "tests/testfiles.h"
 

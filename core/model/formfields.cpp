@@ -1,4 +1,4 @@
-#include "core/interop/formparts.h"
+#include "core/model/formfields.h"
 
 using namespace Qt::StringLiterals;
 
