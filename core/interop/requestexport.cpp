@@ -1,8 +1,8 @@
 #include "core/interop/requestexport.h"
 
 #include "core/httpfile/httpwriter.h"
-#include "core/model/formfields.h"
 #include "core/json/jsontree.h"
+#include "core/model/formfields.h"
 #include "core/model/redaction.h"
 
 #include <QFileInfo>

@@ -2,8 +2,8 @@
 // parts that exports and HAR write) never crashes; each part it returns is named, a
 // text part is a piece of the body, and every file is in exactly one part. Exporting
 // the form as curl and as the Python SDK never crashes either.
-#include "core/model/formfields.h"
 #include "core/interop/requestexport.h"
+#include "core/model/formfields.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 #include "core/httpfile/httpfile.h"
 #include "core/interop/curlimport.h"
-#include "core/model/formfields.h"
 #include "core/interop/requestexport.h"
+#include "core/model/formfields.h"
 #include "tests/testfiles.h"
 
 #include <QProcess>
