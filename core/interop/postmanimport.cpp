@@ -13,6 +13,9 @@
 #include <QSaveFile>
 #include <QUrl>
 
+#include <functional>
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
@@ -318,17 +321,110 @@ private:
             bodyText = QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Indented))
                            .trimmed();
             contentType(u"application/json"_s);
+        } else if (mode == "formdata"_L1) {
+            out.body = formData(body.value("formdata"_L1).toArray(), where);
+            if (!out.body.isEmpty()) {
+                for (qsizetype i = out.headers.size() - 1; i >= 0; --i)
+                    if (out.headers[i].first.compare("content-type"_L1, Qt::CaseInsensitive) == 0)
+                        out.headers.removeAt(i);
+                out.headers.append(
+                    { u"Content-Type"_s, u"multipart/form-data; boundary="_s + m_boundary });
+            }
+        } else if (mode == "file"_L1) {
+            const QString src = body.value("file"_L1).toObject().value("src"_L1).toString();
+            if (src.isEmpty() || src.contains(u'\n') || src.contains(u'\r')) {
+                m_out.notes << u"%1: the file body names no file; left out."_s.arg(where);
+            } else {
+                noteMissing(src, where);
+                out.body = u"< "_s + escapeLiteralBraces(src);
+            }
         } else if (!mode.isEmpty()) {
             m_out.notes << u"%1: a %2 body is not imported (a .http request carries text bodies)."_s
                                .arg(where, mode);
         }
         // Postman's {{variables}} are ours too; what a file would misread is escaped.
-        out.body = escapeBodyLines(mapDynamicVariables(bodyText, where, m_out.notes));
+        if (mode != "formdata"_L1 && mode != "file"_L1)
+            out.body = escapeBodyLines(mapDynamicVariables(bodyText, where, m_out.notes));
         HttpWriteOptions options;
         options.separator = true;
         options.comments << r.value("description"_L1).toString();
         options.comments.removeAll(QString());
         return formatHttpRequest(out, options);
+    }
+
+    static constexpr const char *kFormBoundary = "gatescope-postman-form";
+    QString m_boundary; //!< the last form's
+
+    //! A file Postman names that is not here (Postman keeps absolute paths of the
+    //! machine that made the collection) is named; the path is kept as it is.
+    void noteMissing(const QString &src, const QString &where)
+    {
+        if (!QFileInfo::exists(src))
+            m_out.notes << u"%1: the file %2 is not here; the request names it as Postman did "
+                           "(put it there, or edit the path)."_s.arg(where, src);
+    }
+
+    //! Postman's form-data as a multipart body in the .http syntax: text fields as
+    //! their values (a line break in one written as its escape), files as "< path"
+    //! lines (several files for one key, one part each), disabled fields left out.
+    QString formData(const QJsonArray &fields, const QString &where)
+    {
+        const auto quoted = [](QString text) {
+            return text.replace(u'"', u"%22"_s).replace(u'\r', u"%0D"_s).replace(u'\n', u"%0A"_s);
+        };
+        QStringList parts;
+        for (const QJsonValue &v : fields) {
+            const QJsonObject field = v.toObject();
+            const QString key = field.value("key"_L1).toString();
+            if (field.value("disabled"_L1).toBool()) {
+                m_out.notes << u"%1: form field %2 is disabled in Postman; left out."_s.arg(
+                    where, key);
+                continue;
+            }
+            const QString type = field.value("contentType"_L1).toString();
+            const QString typeLine
+                = type.isEmpty() ? QString() : u"Content-Type: "_s + type + u'\n';
+            if (field.value("type"_L1).toString() == "file"_L1) {
+                const QJsonValue src = field.value("src"_L1);
+                QStringList paths = src.isArray()
+                    ? QVariant(src.toArray().toVariantList()).toStringList()
+                    : QStringList { src.toString() };
+                paths.removeAll(QString());
+                if (paths.isEmpty())
+                    m_out.notes << u"%1: form file %2 names no file; left out."_s.arg(where, key);
+                for (const QString &path : std::as_const(paths)) {
+                    if (path.contains(u'\n') || path.contains(u'\r')) {
+                        m_out.notes
+                            << u"%1: form file %2 has a line break in its path; left out."_s.arg(
+                                   where, key);
+                        continue;
+                    }
+                    noteMissing(path, where);
+                    parts
+                        << u"Content-Disposition: form-data; name=\"%1\"; filename=\"%2\"\n%3\n< %4"_s
+                               .arg(quoted(key), quoted(QFileInfo(path).fileName()), typeLine,
+                                   escapeLiteralBraces(path));
+                }
+                continue;
+            }
+            QString value
+                = mapDynamicVariables(field.value("value"_L1).toString(), where, m_out.notes);
+            QString written;
+            for (const QChar c : value)
+                written += c == u'\n' || c == u'\r' ? literalEscape(c) : QString(c);
+            parts << u"Content-Disposition: form-data; name=\"%1\"\n%2\n%3"_s.arg(
+                quoted(key), typeLine, escapeBodyLines(written));
+        }
+        if (parts.isEmpty())
+            return {};
+        // A boundary no value holds.
+        const QString joined = parts.join(u'\n');
+        m_boundary = QLatin1StringView(kFormBoundary);
+        for (int n = 1; joined.contains(m_boundary); ++n)
+            m_boundary = QLatin1StringView(kFormBoundary) + QString::number(n);
+        const QString delimiter = u"--"_s + m_boundary;
+        return delimiter + u'\n' + parts.join(u'\n' + delimiter + u'\n') + u'\n' + delimiter
+            + u"--"_s;
     }
 
     QString credentialValue(const QString &header, const QString &value)
@@ -571,7 +667,72 @@ QJsonObject postmanUrl(const QString &raw)
 
 namespace {
 
-QJsonObject postmanRequest(const HttpFileRequest &r)
+//! A multipart .http body as Postman's form-data: text fields, and files ("< path"
+//! lines) as src paths \a src makes; nullopt when the text does not read as parts.
+std::optional<QJsonArray> postmanFormData(const QString &body, const QString &contentType,
+    const std::function<QString(const QString &)> &src)
+{
+    QString boundary;
+    for (const QString &piece : contentType.split(u';')) {
+        const QString p = piece.trimmed();
+        if (p.startsWith("boundary="_L1, Qt::CaseInsensitive))
+            boundary = p.mid(9).remove(u'"');
+    }
+    if (boundary.isEmpty())
+        return std::nullopt;
+    const QString delimiter = u"--"_s + boundary;
+    QJsonArray fields;
+    QStringList lines = body.split(u'\n');
+    for (QString &line : lines)
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+    qsizetype i = 0;
+    if (lines.value(0) != delimiter)
+        return std::nullopt;
+    while (i < lines.size() && lines[i] == delimiter) {
+        ++i;
+        QString name, filename, type;
+        for (; i < lines.size() && !lines[i].isEmpty(); ++i) {
+            const QString header = lines[i];
+            const qsizetype colon = header.indexOf(u':');
+            if (colon <= 0)
+                return std::nullopt;
+            const QString key = header.first(colon).trimmed().toLower();
+            const QString value = header.mid(colon + 1).trimmed();
+            if (key == "content-type"_L1)
+                type = value;
+            if (key != "content-disposition"_L1)
+                continue;
+            static const QRegularExpression kName(u"(?:^|;)\\s*name=\"([^\"]*)\""_s);
+            static const QRegularExpression kFile(u";\\s*filename=\"([^\"]*)\""_s);
+            name = kName.match(value).captured(1);
+            filename = kFile.match(value).captured(1);
+        }
+        ++i; // the blank line
+        QStringList content;
+        for (; i < lines.size() && lines[i] != delimiter && lines[i] != delimiter + u"--"_s; ++i)
+            content << lines[i];
+        if (name.isEmpty() || i >= lines.size())
+            return std::nullopt;
+        QJsonObject field { { u"key"_s, name } };
+        if (content.size() == 1 && content.first().startsWith("< "_L1)) {
+            field.insert(u"type"_s, u"file"_s);
+            field.insert(u"src"_s, src(content.first().mid(2).trimmed()));
+        } else {
+            field.insert(u"type"_s, u"text"_s);
+            field.insert(u"value"_s, content.join(u'\n'));
+        }
+        if (!type.isEmpty())
+            field.insert(u"contentType"_s, type);
+        fields.append(field);
+        if (lines[i] == delimiter + u"--"_s)
+            return fields;
+    }
+    return std::nullopt;
+}
+
+QJsonObject postmanRequest(
+    const HttpFileRequest &r, const std::function<QString(const QString &)> &src = {})
 {
     QJsonArray headers;
     bool json = false;
@@ -584,6 +745,29 @@ QJsonObject postmanRequest(const HttpFileRequest &r)
     }
     QJsonObject request { { u"method"_s, r.method.isEmpty() ? u"GET"_s : r.method.toUpper() },
         { u"header"_s, headers }, { u"url"_s, postmanUrl(r.target) } };
+    QString contentType;
+    for (const auto &[key, value] : r.headers)
+        if (key.compare("content-type"_L1, Qt::CaseInsensitive) == 0)
+            contentType = value;
+    if (src && r.body.startsWith("< "_L1) && !r.body.contains(u'\n')) {
+        request.insert(u"body"_s,
+            QJsonObject { { u"mode"_s, u"file"_s },
+                { u"file"_s, QJsonObject { { u"src"_s, src(r.body.mid(2).trimmed()) } } } });
+        return request;
+    }
+    if (src && contentType.trimmed().startsWith("multipart/form-data"_L1, Qt::CaseInsensitive)) {
+        if (const auto form = postmanFormData(r.body, contentType, src)) {
+            // Postman writes the Content-Type with its own boundary.
+            QJsonArray kept;
+            for (const QJsonValue h : headers)
+                if (h[u"key"_s].toString().compare("content-type"_L1, Qt::CaseInsensitive) != 0)
+                    kept.append(h);
+            request.insert(u"header"_s, kept);
+            request.insert(
+                u"body"_s, QJsonObject { { u"mode"_s, u"formdata"_s }, { u"formdata"_s, *form } });
+            return request;
+        }
+    }
     if (!r.body.isEmpty()) {
         QJsonObject body { { u"mode"_s, u"raw"_s }, { u"raw"_s, r.body } };
         if (json)
@@ -594,31 +778,33 @@ QJsonObject postmanRequest(const HttpFileRequest &r)
     return request;
 }
 
-QJsonArray folderItems(const QDir &dir, QStringList &notes)
+QJsonArray folderItems(const QDir &dir, QStringList &notes, const QDir &root)
 {
     QJsonArray items;
-    const auto requestsOf = [&notes](const QString &path) {
+    const auto requestsOf = [&notes, &root](const QString &path) {
         QJsonArray out;
         const auto file = HttpFile::load(path);
         if (!file) {
             notes << u"%1: %2; not exported."_s.arg(path, file.error().message);
             return out;
         }
+        // A file the request reads: its path from the collection's folder, where newman
+        // runs (newman run --working-dir FOLDER).
+        const QDir folder = QFileInfo(path).dir();
+        const auto src = [&folder, &root](const QString &written) {
+            if (QDir::isAbsolutePath(written))
+                return written; // as Postman keeps paths
+            return QDir::cleanPath(root.relativeFilePath(folder.absoluteFilePath(written)));
+        };
         for (const HttpFileRequest &r : file->requests()) {
-            HttpFileRequest request = r;
-            if (request.body.startsWith(u'<')) {
-                notes << u"%1: %2 reads its body from a file; exported without a body."_s.arg(
-                    path, r.name);
-                request.body.clear();
-            }
             out.append(
                 QJsonObject { { u"name"_s, r.name.isEmpty() ? r.method + u' ' + r.target : r.name },
-                    { u"request"_s, postmanRequest(request) }, { u"response"_s, QJsonArray() } });
+                    { u"request"_s, postmanRequest(r, src) }, { u"response"_s, QJsonArray() } });
         }
         return out;
     };
     for (const QString &sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-        const QJsonArray inner = folderItems(QDir(dir.filePath(sub)), notes);
+        const QJsonArray inner = folderItems(QDir(dir.filePath(sub)), notes, root);
         if (!inner.isEmpty())
             items.append(QJsonObject { { u"name"_s, sub }, { u"item"_s, inner } });
     }
@@ -644,7 +830,7 @@ Result<QByteArray> exportPostman(const QString &directory, const QString &name, 
     if (!dir.exists())
         return fail(Error::Kind::Io, u"No folder %1."_s.arg(directory));
     QStringList collected;
-    const QJsonArray items = folderItems(dir, collected);
+    const QJsonArray items = folderItems(dir, collected, dir);
     // The shared environment of the public file only: the private one stays here.
     QJsonArray variables;
     QFile publicFile(dir.filePath(u"http-client.env.json"_s));

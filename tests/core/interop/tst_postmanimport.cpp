@@ -1,4 +1,5 @@
 #include "core/interop/postmanimport.h"
+#include "core/model/formfields.h"
 #include "core/model/gatewayrequest.h"
 
 #include <QFile>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void hostileCollectionIsWrittenSafely();
     void tooDeepIsRefusedWhole();
     void urlsAreWrittenAsPostmanWritesThem();
+    void formDataAndFileBodies();
 
 private:
     WireRequest load(const QString &file, const QString &name);
@@ -104,9 +106,10 @@ void TestPostmanImport::requestsAreWhatPostmanSends()
 void TestPostmanImport::whatCannotBeCarriedIsNoted()
 {
     const QString notes = m_import.notes.join(u'\n');
-    for (const QString &expected : { u"Chat / Streaming chat: its scripts"_s,
-             u"header x-debug is disabled"_s, u"Upload a file: a formdata body"_s,
-             u"Form login: oauth2 authentication"_s, u"The collection's scripts"_s })
+    for (const QString &expected :
+        { u"Chat / Streaming chat: its scripts"_s, u"header x-debug is disabled"_s,
+            u"Upload a file: the file /tmp/data.jsonl is not here"_s,
+            u"Form login: oauth2 authentication"_s, u"The collection's scripts"_s })
         QVERIFY2(notes.contains(expected), qPrintable(expected + u" missing from\n"_s + notes));
 }
 
@@ -341,6 +344,94 @@ void TestPostmanImport::urlsAreWrittenAsPostmanWritesThem()
     const QJsonObject loopback = postmanUrl(u"http://[::1]:{{port}}/models"_s);
     QCOMPARE(loopback.value(u"host"_s).toArray(), QJsonArray { u"[::1]"_s });
     QCOMPARE(loopback.value(u"port"_s).toString(), u"{{port}}"_s);
+}
+
+// Postman's form-data (text fields, files by path, several files for one key) and
+// file bodies become multipart and "< file" bodies that send the same parts; exported
+// again they are form-data and file bodies, paths from the collection's folder.
+void TestPostmanImport::formDataAndFileBodies()
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath(u"data.jsonl"_s);
+    QFile file(data);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"custom_id\":\"a\"}\n");
+    file.close();
+    const QJsonArray formdata {
+        QJsonObject {
+            { u"key"_s, u"purpose"_s }, { u"value"_s, u"batch"_s }, { u"type"_s, u"text"_s } },
+        QJsonObject { { u"key"_s, u"note"_s }, { u"value"_s, u"two\nlines < x"_s },
+            { u"type"_s, u"text"_s } },
+        QJsonObject { { u"key"_s, u"off"_s }, { u"value"_s, u"x"_s }, { u"disabled"_s, true } },
+        QJsonObject { { u"key"_s, u"file"_s }, { u"type"_s, u"file"_s }, { u"src"_s, data },
+            { u"contentType"_s, u"application/jsonl"_s } },
+        QJsonObject {
+            { u"key"_s, u"gone"_s }, { u"type"_s, u"file"_s }, { u"src"_s, u"/nowhere/x.bin"_s } },
+    };
+    const QJsonArray items {
+        QJsonObject { { u"name"_s, u"upload"_s },
+            { u"request"_s,
+                QJsonObject { { u"method"_s, u"POST"_s },
+                    { u"url"_s, u"https://gw.example/files"_s },
+                    { u"body"_s,
+                        QJsonObject {
+                            { u"mode"_s, u"formdata"_s }, { u"formdata"_s, formdata } } } } } },
+        QJsonObject { { u"name"_s, u"whole"_s },
+            { u"request"_s,
+                QJsonObject { { u"method"_s, u"PUT"_s }, { u"url"_s, u"https://gw.example/put"_s },
+                    { u"body"_s,
+                        QJsonObject { { u"mode"_s, u"file"_s },
+                            { u"file"_s, QJsonObject { { u"src"_s, data } } } } } } } },
+    };
+    const auto imported = importPostman(collectionJson(items));
+    QVERIFY(imported);
+    const QString notes = imported->notes.join(u'\n');
+    QVERIFY2(notes.contains(u"the file /nowhere/x.bin is not here"_s), qPrintable(notes));
+    QVERIFY2(notes.contains(u"form field off is disabled"_s), qPrintable(notes));
+    const QString text = imported->files.value(u"requests.http"_s);
+    const auto parsed = HttpFile::parse(text);
+    QVERIFY2(parsed, qPrintable(text));
+    QCOMPARE(parsed->requests().size(), 2);
+    const auto upload = resolve(parsed->requests()[0], {}, dir.path());
+    // The missing file stops it, naming the path; without that part it goes out whole.
+    QVERIFY(!upload && upload.error().message.contains(u"/nowhere/x.bin"_s));
+    HttpFileRequest withoutGone = parsed->requests()[0]; // the part cut out, as a user would
+    const qsizetype goneAt
+        = withoutGone.body.indexOf(u"Content-Disposition: form-data; name=\"gone\""_s);
+    QVERIFY(goneAt > 0);
+    const qsizetype goneEnd = withoutGone.body.indexOf(u"--gatescope"_s, goneAt);
+    withoutGone.body.remove(goneAt - QStringView(u"--gatescope-postman-form\n").size(),
+        goneEnd - goneAt + QStringView(u"--gatescope-postman-form\n").size());
+    const auto resolved = resolve(withoutGone, {}, dir.path());
+    QVERIFY2(resolved, qPrintable(withoutGone.body));
+    const auto fields = formFields(*resolved);
+    QVERIFY2(fields, resolved->body.constData());
+    QCOMPARE(fields->size(), 3);
+    QCOMPARE((*fields)[0].value, "batch");
+    QCOMPARE((*fields)[1].value, "two\nlines < x"); // a bare line break, no file read
+    QCOMPARE((*fields)[2].path, data);
+    QCOMPARE((*fields)[2].contentType, "application/jsonl");
+    const auto whole = resolve(parsed->requests()[1], {}, dir.path());
+    QVERIFY(whole);
+    QCOMPARE(whole->body, "{\"custom_id\":\"a\"}\n");
+
+    // Exported again: form-data and a file body.
+    QTemporaryDir out;
+    QVERIFY(imported->writeTo(out.path()));
+    const auto json = exportPostman(out.path(), u"again"_s);
+    QVERIFY(json);
+    const QJsonArray again = QJsonDocument::fromJson(*json)[u"item"_s].toArray();
+    const QJsonObject body = again[0][u"request"_s][u"body"_s].toObject();
+    QCOMPARE(body[u"mode"_s].toString(), u"formdata"_s);
+    const QJsonArray exported = body[u"formdata"_s].toArray();
+    QCOMPARE(exported.size(), 4);
+    QCOMPARE(exported[0].toObject(),
+        QJsonObject(
+            { { u"key"_s, u"purpose"_s }, { u"type"_s, u"text"_s }, { u"value"_s, u"batch"_s } }));
+    QCOMPARE(exported[2][u"src"_s].toString(), data);
+    QCOMPARE(exported[2][u"contentType"_s].toString(), u"application/jsonl"_s);
+    QCOMPARE(again[1][u"request"_s][u"body"_s][u"mode"_s].toString(), u"file"_s);
+    QCOMPARE(again[1][u"request"_s][u"body"_s][u"file"_s][u"src"_s].toString(), data);
 }
 
 QTEST_GUILESS_MAIN(TestPostmanImport)
