@@ -47,7 +47,7 @@ bool BodyDevice::open(OpenMode mode)
         if (s.path.isEmpty())
             continue;
         s.file = std::make_unique<QFile>(s.path);
-        if (!s.file->open(QIODevice::ReadOnly)) {
+        if (!s.file->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
             setErrorString(u"Cannot read %1: %2"_s.arg(s.path, s.file->errorString()));
             return false;
         }
@@ -59,7 +59,7 @@ bool BodyDevice::open(OpenMode mode)
             return false;
         }
     }
-    return QIODevice::open(mode);
+    return QIODevice::open(mode | QIODevice::Unbuffered);
 }
 
 bool BodyDevice::seek(qint64 pos)
