@@ -602,6 +602,10 @@ QByteArray boundaryOf(const QByteArray &contentType)
     return {};
 }
 
+//! Files up to this size are searched for the boundary when a request is resolved
+//! (fast enough for the window's thread); larger ones as they are sent.
+constexpr qint64 kBoundaryScanBytes = 32LL * 1024 * 1024;
+
 //! Whether the file at \a path holds \a needle, read in pieces.
 Result<bool> fileContains(const QString &path, const QByteArray &needle)
 {
@@ -652,7 +656,10 @@ Result<std::pair<QByteArray, BodyFiles>> multipartBody(const QString &text,
                 return fail(Error::Kind::Io,
                     u"Cannot read the part's file %1: %2."_s.arg(
                         path, info.exists() ? u"not a readable file"_s : u"no such file"_s));
-            const auto clash = fileContains(path, "--" + boundary);
+            // A large file is checked as it streams (BodyDevice), not read twice here.
+            const auto clash = info.size() <= kBoundaryScanBytes
+                ? fileContains(path, "--" + boundary)
+                : Result<bool>(false);
             if (!clash)
                 return std::unexpected(clash.error());
             if (*clash)

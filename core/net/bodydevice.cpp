@@ -35,6 +35,14 @@ BodyDevice::BodyDevice(const WireRequest &request, QObject *parent)
         at = offset;
     }
     addBytes(request.body.sliced(at));
+    const QByteArray type = headerValue(request.headers, "content-type");
+    if (type.trimmed().toLower().startsWith("multipart/")) {
+        for (const QByteArray &piece : type.split(';')) {
+            const QByteArray p = piece.trimmed();
+            if (p.toLower().startsWith("boundary="))
+                m_delimiter = "--" + QByteArray(p.mid(9)).replace('"', QByteArray());
+        }
+    }
 }
 
 bool BodyDevice::open(OpenMode mode)
@@ -91,6 +99,21 @@ qint64 BodyDevice::readData(char *data, qint64 maxSize)
         return -1;
     }
     const qint64 read = file.read(data, count);
+    if (read > 0 && !m_delimiter.isEmpty()) {
+        // The boundary line inside the file would end its part early on the other side.
+        if (m_tailEnd != at || within == 0)
+            m_tail.clear();
+        const QByteArray seen = m_tail + QByteArrayView(data, read);
+        if (seen.contains(m_delimiter)) {
+            m_failed = true;
+            setErrorString(u"%1 contains the boundary line %2, which would cut its part short; "
+                           "choose a boundary its content does not hold."_s.arg(
+                               segment->path, QString::fromLatin1(m_delimiter)));
+            return -1;
+        }
+        m_tail = seen.right(m_delimiter.size() - 1);
+        m_tailEnd = at + read;
+    }
     if (read <= 0) {
         // Shorter than when it was composed: it changed while being uploaded.
         m_failed = true;

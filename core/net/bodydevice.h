@@ -14,7 +14,9 @@ namespace gs::core {
 //! content at their offsets, each file read from disk in pieces, never whole. Random
 //! access (Qt rewinds it for a redirect or a retry). A file that no longer has the
 //! size it had when the request was resolved stops the read with an error that says
-//! so.
+//! so. In a multipart body, a file whose content holds the boundary line stops the
+//! read as it is found (resolve() checks small files before; large ones are checked
+//! here, as they stream, so that nothing reads a large file twice).
 class BodyDevice final : public QIODevice
 {
     Q_OBJECT
@@ -48,6 +50,10 @@ private:
     };
 
     std::vector<Segment> m_segments;
+    QByteArray m_delimiter; //!< "--BOUNDARY" for a multipart body; empty otherwise
+    QByteArray
+        m_tail; //!< the end of what was read of the current file, for a delimiter across reads
+    qint64 m_tailEnd = -1; //!< the body position m_tail ends at
     qint64 m_size = 0;
     bool m_failed = false;
 };

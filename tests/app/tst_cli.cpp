@@ -1176,7 +1176,8 @@ void TestCli::importCurl()
     const Run postman = run({ u"import"_s, u"postman"_s, collection, outdir });
     QVERIFY2(postman.exitCode == 0, postman.err.constData());
     QVERIFY(postman.out.contains("4 requests"));
-    QVERIFY(postman.err.contains("note: Upload a file") || postman.err.contains("formdata"));
+    QVERIFY2(postman.err.contains("Upload a file: the file /tmp/data.jsonl is not here"),
+        postman.err.constData());
     const Run composed = run(
         { u"compose"_s, outdir + u"/Chat/requests.http"_s, u"--name"_s, u"Streaming chat"_s });
     QVERIFY2(composed.exitCode == 0, composed.err.constData());

@@ -1,5 +1,6 @@
 #include "core/httpfile/httpfile.h"
 #include "core/httpfile/httpwriter.h"
+#include "core/net/bodydevice.h"
 #include "core/net/exchange.h"
 
 #include <QCryptographicHash>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void multipartFromAFile();
     void problemsWithThePartsAreNamed();
     void aFileThatChangesIsNotSentAsIfWhole();
+    void aLargeFileHoldingTheBoundaryStopsAsItStreams();
     void writtenBackWithItsFileLines();
 
 private:
@@ -235,6 +237,53 @@ void TestUpload::aFileThatChangesIsNotSentAsIfWhole()
         qPrintable(exchange->error().message));
     QVERIFY(server.body.isEmpty());
     QVERIFY(QFile::resize(m_dir.filePath(u"input.jsonl"_s), m_jsonl.size()));
+}
+
+// A file too large to search when the request is resolved (the window's thread) is
+// searched as it streams: the boundary line inside it stops the upload, named, and
+// the server never sees the close delimiter.
+void TestUpload::aLargeFileHoldingTheBoundaryStopsAsItStreams()
+{
+    const QString path = m_dir.filePath(u"large.jsonl"_s);
+    QFile large(path);
+    QVERIFY(large.open(QIODevice::WriteOnly));
+    const QByteArray filler(1024 * 1024, 'x');
+    for (int i = 0; i < 40; ++i) {
+        large.write(filler);
+        if (i == 20)
+            large.write("\r\n--gs-large\r\n"); // at 21 MiB, wherever Qt's reads fall
+    }
+    large.close();
+    const QString text = u"POST http://127.0.0.1:1/files\n"
+                         "Content-Type: multipart/form-data; boundary=gs-large\n\n--gs-large\n"
+                         "Content-Disposition: form-data; name=\"file\"; filename=\"l.jsonl\"\n\n"
+                         "< ./large.jsonl\n--gs-large--"_s;
+    const auto file = HttpFile::parse(text);
+    QVERIFY(file);
+    auto wire = resolve(file->requests().first(), {}, m_dir.path());
+    QVERIFY2(wire, qPrintable(wire ? QString() : wire.error().message)); // not searched here
+    CapturingServer server;
+    wire->url = server.url();
+    const auto exchange = send(*wire);
+    QCOMPARE(exchange->status(), 0);
+    QVERIFY2(exchange->error().message.contains(u"contains the boundary line --gs-large"_s),
+        qPrintable(exchange->error().message));
+    QVERIFY(!server.body.contains("--gs-large--"));
+    // Read in pieces smaller than the line, it is still found across them.
+    BodyDevice device(*wire);
+    QVERIFY(device.open(QIODevice::ReadOnly));
+    QVERIFY(device.seek(device.size() - 19 * 1024 * 1024 - 200));
+    char piece[5];
+    while (device.read(piece, sizeof piece) > 0) { }
+    QVERIFY(device.failed());
+    QVERIFY(device.errorString().contains(u"--gs-large"_s));
+    // A small file holding it is named before anything is sent, as before.
+    QVERIFY(QFile::resize(path, 1024));
+    QVERIFY(large.open(QIODevice::Append));
+    large.write("\r\n--gs-large\r\n");
+    large.close();
+    const auto small = resolve(file->requests().first(), {}, m_dir.path());
+    QVERIFY(!small && small.error().message.contains(u"boundary"_s));
 }
 
 // Written back into a .http file (Save in the window, the session kept), an upload
