@@ -2,6 +2,7 @@
 
 #include "demo/catalog.h"
 #include "demo/files.h"
+#include "demo/replies.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,27 +17,6 @@ using namespace Qt::StringLiterals;
 namespace gs::demo {
 
 namespace {
-
-DemoResponse json(const QJsonObject &object, int status = 200)
-{
-    DemoResponse r;
-    r.status = status;
-    r.headers = { { "content-type", "application/json" } };
-    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    return r;
-}
-
-QJsonObject errorObject(const QString &message, const QString &type, int code)
-{
-    return QJsonObject { { u"error"_s,
-        QJsonObject { { u"message"_s, message }, { u"type"_s, type }, { u"code"_s, code } } } };
-}
-
-DemoResponse error(int status, const QString &message,
-    const QString &type = QStringLiteral("invalid_request_error"))
-{
-    return json(errorObject(message, type, status), status);
-}
 
 //! "/v1/chat/completions" and "/chat/completions" name the same endpoint.
 QString endpointPath(QString url)
@@ -92,7 +72,7 @@ std::optional<DemoResponse> DemoBatches::handle(
         if (request.method == "POST")
             return create(request, headers);
         if (request.method != "GET")
-            return error(405, u"Use GET or POST for /batches."_s);
+            return errorReply(405, u"Use GET or POST for /batches."_s);
         const qsizetype q = request.target.indexOf('?');
         const QUrlQuery query(q < 0 ? QString() : QString::fromUtf8(request.target.mid(q + 1)));
         const int limit = std::clamp(query.queryItemValue(u"limit"_s).toInt(), 0, 100);
@@ -102,7 +82,7 @@ std::optional<DemoResponse> DemoBatches::handle(
                 break;
             data.append(object(*b));
         }
-        return json(QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data },
+        return jsonReply(QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data },
             { u"first_id"_s, data.isEmpty() ? QJsonValue::Null : data.first()[u"id"_s] },
             { u"last_id"_s, data.isEmpty() ? QJsonValue::Null : data.last()[u"id"_s] },
             { u"has_more"_s, data.size() < m_batches.size() } });
@@ -110,50 +90,52 @@ std::optional<DemoResponse> DemoBatches::handle(
     const QString id = QString::fromUtf8(segments[0]);
     const auto batch = std::ranges::find(m_batches, id, &Batch::id);
     if (batch == m_batches.end())
-        return error(404, u"No such batch: %1."_s.arg(id), u"not_found_error"_s);
+        return errorReply(404, u"No such batch: %1."_s.arg(id), u"not_found_error"_s);
     if (segments.size() == 1) {
         if (request.method != "GET")
-            return error(405, u"Use GET for /batches/%1."_s.arg(id));
-        return json(object(*batch));
+            return errorReply(405, u"Use GET for /batches/%1."_s.arg(id));
+        return jsonReply(object(*batch));
     }
     if (request.method != "POST")
-        return error(405, u"Use POST for /batches/%1/cancel."_s.arg(id));
+        return errorReply(405, u"Use POST for /batches/%1/cancel."_s.arg(id));
     const QString status = object(*batch).value("status"_L1).toString();
     if (status != "validating"_L1 && status != "in_progress"_L1 && status != "finalizing"_L1)
-        return error(409, u"Batch %1 is %2 and can no longer be cancelled."_s.arg(id, status));
+        return errorReply(409, u"Batch %1 is %2 and can no longer be cancelled."_s.arg(id, status));
     batch->cancelledAtMs = m_clock();
-    return json(object(*batch));
+    return jsonReply(object(*batch));
 }
 
 std::optional<DemoResponse> DemoBatches::create(
     const DemoRequest &request, const GatewayHeaders &headers)
 {
     if (headers.providerName.trimmed().isEmpty())
-        return error(400, u"x-tfy-provider-name is required to create a batch."_s);
+        return errorReply(400, u"x-tfy-provider-name is required to create a batch."_s);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (!doc.isObject())
-        return error(400, u"The body is not a JSON object: %1."_s.arg(parseError.errorString()));
+        return errorReply(
+            400, u"The body is not a JSON object: %1."_s.arg(parseError.errorString()));
     const QJsonObject body = doc.object();
     const QString inputFileId = body.value("input_file_id"_L1).toString();
     if (inputFileId.isEmpty())
-        return error(400, u"\"input_file_id\" is required: the id of an uploaded .jsonl file."_s);
+        return errorReply(
+            400, u"\"input_file_id\" is required: the id of an uploaded .jsonl file."_s);
     const DemoFiles::StoredFile *input = m_files.find(inputFileId);
     if (!input)
-        return error(404, u"No such file: %1."_s.arg(inputFileId), u"not_found_error"_s);
+        return errorReply(404, u"No such file: %1."_s.arg(inputFileId), u"not_found_error"_s);
     if (input->purpose != "batch"_L1)
-        return error(400,
+        return errorReply(400,
             u"File %1 was uploaded with purpose \"%2\"; a batch input needs purpose \"batch\"."_s
                 .arg(inputFileId, input->purpose));
     const QString endpoint = endpointPath(body.value("endpoint"_L1).toString());
     if (endpoint != "/chat/completions"_L1 && endpoint != "/embeddings"_L1)
-        return error(400,
+        return errorReply(400,
             u"\"endpoint\" must be /v1/chat/completions or /v1/embeddings on the demo gateway."_s);
     if (body.value("completion_window"_L1).toString() != "24h"_L1)
-        return error(400, u"\"completion_window\" must be \"24h\"."_s);
+        return errorReply(400, u"\"completion_window\" must be \"24h\"."_s);
     if (const QJsonValue metadata = body.value("metadata"_L1);
         !metadata.isUndefined() && !metadata.isNull() && !metadata.isObject())
-        return error(400, u"\"metadata\" must be an object."_s);
+        return errorReply(400, u"\"metadata\" must be an object."_s);
 
     Batch batch;
     batch.id = u"batch_demo_%1"_s.arg(m_nextId++);
@@ -166,7 +148,7 @@ std::optional<DemoResponse> DemoBatches::create(
     const qint64 jitter = qint64(QRandomGenerator64(m_seed ^ qHash(batch.id)).bounded(500));
     batch.inProgressMs = inProgressMs(batch.total, jitter);
     m_batches.append(std::move(batch));
-    return json(object(m_batches.last()));
+    return jsonReply(object(m_batches.last()));
 }
 
 void DemoBatches::validateAndRun(

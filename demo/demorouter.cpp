@@ -5,6 +5,7 @@
 #include "demo/catalog.h"
 #include "demo/files.h"
 #include "demo/media.h"
+#include "demo/replies.h"
 #include "demo/routing.h"
 #include "demo/streams.h"
 
@@ -24,26 +25,9 @@ namespace gs::demo {
 
 namespace {
 
-QByteArray errorBody(const QString &message, const QString &type, int code)
-{
-    return QJsonDocument(QJsonObject { { u"error"_s,
-                             QJsonObject { { u"message"_s, message }, { u"type"_s, type },
-                                 { u"param"_s, QJsonValue::Null }, { u"code"_s, code } } } })
-        .toJson(QJsonDocument::Compact);
-}
-
-DemoResponse errorResponse(int status, const QString &message, const QString &type)
-{
-    DemoResponse r;
-    r.status = status;
-    r.headers = { { "content-type", "application/json" } };
-    r.body = errorBody(message, type, status);
-    return r;
-}
-
 DemoResponse refusal(const Refusal &r)
 {
-    return errorResponse(r.status, r.message, r.type);
+    return errorReply(r.status, r.message, r.type);
 }
 
 Refusal refused(int status, const QString &message)
@@ -206,14 +190,14 @@ std::expected<DemoRouter::Target, Refusal> DemoRouter::selectFault(const DemoReq
 std::optional<DemoResponse> DemoRouter::faultResponse(DemoFault fault)
 {
     if (fault == DemoFault::RateLimit) {
-        DemoResponse r = errorResponse(429,
-            u"Rate limit exceeded for rule demo-rpm: 600 requests_per_minute."_s,
-            u"rate_limit_error"_s);
+        DemoResponse r
+            = errorReply(429, u"Rate limit exceeded for rule demo-rpm: 600 requests_per_minute."_s,
+                u"rate_limit_error"_s);
         r.headers.append(HttpHeader { "retry-after", "1" });
         return r;
     }
     if (fault == DemoFault::Unavailable) {
-        DemoResponse r = errorResponse(503, u"no healthy upstream"_s, u"service_unavailable"_s);
+        DemoResponse r = errorReply(503, u"no healthy upstream"_s, u"service_unavailable"_s);
         r.headers.append(HttpHeader { "retry-after", "1" });
         return r;
     }
@@ -339,7 +323,7 @@ DemoResponse DemoRouter::answer(
     r.headerDelayMs = routing.waitMs;
     if (routing.resolvedModel.isEmpty()) {
         const Attempt &last = routing.attempts.last();
-        DemoResponse failed = errorResponse(last.status,
+        DemoResponse failed = errorReply(last.status,
             u"All targets failed; the last (%1) answered %2: %3."_s.arg(last.model)
                 .arg(last.status)
                 .arg(last.reason),

@@ -1,5 +1,7 @@
 #include "demo/files.h"
 
+#include "demo/replies.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,24 +11,6 @@ using namespace Qt::StringLiterals;
 namespace gs::demo {
 
 namespace {
-
-DemoResponse json(const QJsonObject &object, int status = 200)
-{
-    DemoResponse r;
-    r.status = status;
-    r.headers = { { "content-type", "application/json" } };
-    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    return r;
-}
-
-DemoResponse error(int status, const QString &message,
-    const QString &type = QStringLiteral("invalid_request_error"))
-{
-    return json(QJsonObject { { u"error"_s,
-                    QJsonObject {
-                        { u"message"_s, message }, { u"type"_s, type }, { u"code"_s, status } } } },
-        status);
-}
 
 //! A parameter of a header value: name="value" or name=value.
 QByteArray parameter(const QByteArray &value, QByteArrayView name)
@@ -149,45 +133,45 @@ std::optional<DemoResponse> DemoFiles::handle(
         if (request.method == "POST")
             return upload(request, providerName);
         if (request.method != "GET")
-            return error(405, u"Use GET or POST for /files."_s);
+            return errorReply(405, u"Use GET or POST for /files."_s);
         QJsonArray data;
         for (const StoredFile &f : std::as_const(m_files))
             data.append(object(f));
-        return json(QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data } });
+        return jsonReply(QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data } });
     }
     const QString id = QString::fromUtf8(segments[0]);
     const auto file = std::ranges::find(m_files, id, &StoredFile::id);
     if (file == m_files.end())
-        return error(404, u"No such file: %1."_s.arg(id), u"not_found_error"_s);
+        return errorReply(404, u"No such file: %1."_s.arg(id), u"not_found_error"_s);
     if (segments.size() == 2) {
         if (request.method != "GET")
-            return error(405, u"Use GET for /files/%1/content."_s.arg(id));
+            return errorReply(405, u"Use GET for /files/%1/content."_s.arg(id));
         DemoResponse r;
         r.headers = { { "content-type", "application/octet-stream" } };
         r.body = file->content;
         return r;
     }
     if (request.method == "GET")
-        return json(object(*file));
+        return jsonReply(object(*file));
     if (request.method == "DELETE") {
         m_files.erase(file);
-        return json(
+        return jsonReply(
             QJsonObject { { u"id"_s, id }, { u"object"_s, u"file"_s }, { u"deleted"_s, true } });
     }
-    return error(405, u"Use GET or DELETE for /files/%1."_s.arg(id));
+    return errorReply(405, u"Use GET or DELETE for /files/%1."_s.arg(id));
 }
 
 std::optional<DemoResponse> DemoFiles::upload(
     const DemoRequest &request, const QString &providerName)
 {
     if (providerName.trimmed().isEmpty())
-        return error(400, u"x-tfy-provider-name is required to upload a file."_s);
+        return errorReply(400, u"x-tfy-provider-name is required to upload a file."_s);
     if (request.body.size() > kMaxFileBytes)
-        return error(413, u"The file is larger than the gateway's 512 MB."_s);
+        return errorReply(413, u"The file is larger than the gateway's 512 MB."_s);
     const auto parts
         = parseFormData(core::headerValue(request.headers, "content-type"), request.body);
     if (!parts)
-        return error(400, parts.error());
+        return errorReply(400, parts.error());
     StoredFile stored;
     bool haveFile = false;
     for (const FormPart &p : *parts) {
@@ -200,18 +184,18 @@ std::optional<DemoResponse> DemoFiles::upload(
         }
     }
     if (!haveFile)
-        return error(400, u"No \"file\" part: the file goes in a part named file."_s);
+        return errorReply(400, u"No \"file\" part: the file goes in a part named file."_s);
     if (stored.purpose.isEmpty())
-        return error(400, u"No \"purpose\" field (batch, fine-tune, ...)."_s);
+        return errorReply(400, u"No \"purpose\" field (batch, fine-tune, ...)."_s);
     if (stored.purpose == "batch"_L1) {
         if (!stored.filename.endsWith(".jsonl"_L1, Qt::CaseInsensitive))
-            return error(
+            return errorReply(
                 400, u"A batch input must be a .jsonl file; %1 is not."_s.arg(stored.filename));
         if (stored.content.size() > kMaxBatchFileBytes)
-            return error(413, u"A batch input may hold at most 200 MB."_s);
+            return errorReply(413, u"A batch input may hold at most 200 MB."_s);
     }
     const QString id = add(stored.filename, stored.purpose, stored.content, providerName);
-    return json(object(*find(id)));
+    return jsonReply(object(*find(id)));
 }
 
 } // namespace gs::demo

@@ -1,6 +1,7 @@
 #include "demo/media.h"
 
 #include "demo/files.h"
+#include "demo/replies.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -19,23 +20,6 @@ using namespace Qt::StringLiterals;
 namespace gs::demo {
 
 namespace {
-
-DemoResponse json(const QJsonObject &object, int status = 200)
-{
-    DemoResponse r;
-    r.status = status;
-    r.headers = { { "content-type", "application/json" } };
-    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    return r;
-}
-
-DemoResponse error(int status, const QString &message)
-{
-    return json(QJsonObject { { u"error"_s,
-                    QJsonObject { { u"message"_s, message },
-                        { u"type"_s, u"invalid_request_error"_s }, { u"code"_s, status } } } },
-        status);
-}
 
 void appendBigEndian(QByteArray &out, quint32 value)
 {
@@ -65,7 +49,8 @@ std::optional<QJsonObject> jsonBody(const DemoRequest &request, DemoResponse &re
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (!doc.isObject()) {
-        refusal = error(400, u"The body is not a JSON object: %1."_s.arg(parseError.errorString()));
+        refusal = errorReply(
+            400, u"The body is not a JSON object: %1."_s.arg(parseError.errorString()));
         return std::nullopt;
     }
     return doc.object();
@@ -192,7 +177,7 @@ std::optional<DemoResponse> DemoMedia::handle(const DemoRequest &request, QByteA
     else
         return std::nullopt;
     if (request.method != "POST")
-        return error(405, u"Use POST for %1."_s.arg(QString::fromUtf8(path.toByteArray())));
+        return errorReply(405, u"Use POST for %1."_s.arg(QString::fromUtf8(path.toByteArray())));
     return (this->*api)(request);
 }
 
@@ -204,24 +189,24 @@ DemoResponse DemoMedia::images(const DemoRequest &request)
         return refusal;
     const QString model = body->value("model"_L1).toString();
     if (!imageModels().contains(model))
-        return error(400,
+        return errorReply(400,
             u"Model \"%1\" does not generate images here; use one of %2."_s.arg(
                 model, imageModels().join(u", "_s)));
     const QString prompt = body->value("prompt"_L1).toString();
     if (prompt.trimmed().isEmpty())
-        return error(400, u"\"prompt\" is required."_s);
+        return errorReply(400, u"\"prompt\" is required."_s);
     const QString format = body->value("response_format"_L1).toString(u"b64_json"_s);
     if (format != "b64_json"_L1)
-        return error(400, u"The demo gateway answers response_format b64_json only."_s);
+        return errorReply(400, u"The demo gateway answers response_format b64_json only."_s);
     const qint64 n = body->value("n"_L1).toInteger(1);
     if (n < 1 || n > 4)
-        return error(400, u"\"n\" must be 1 to 4 on the demo gateway."_s);
+        return errorReply(400, u"\"n\" must be 1 to 4 on the demo gateway."_s);
     const QString size = body->value("size"_L1).toString(u"256x256"_s);
     const QStringList sides = size.split(u'x');
     const int width = sides.size() == 2 ? sides[0].toInt() : 0;
     const int height = sides.size() == 2 ? sides[1].toInt() : 0;
     if (width < 16 || height < 16 || width > 1792 || height > 1792)
-        return error(400, u"\"size\" must be WIDTHxHEIGHT, 16 to 1792 pixels a side."_s);
+        return errorReply(400, u"\"size\" must be WIDTHxHEIGHT, 16 to 1792 pixels a side."_s);
     // Drawn at most 256 pixels a side (scaled down, in proportion): a demo stays small.
     const double scale = std::min(1.0, 256.0 / std::max(width, height));
     QJsonArray data;
@@ -232,7 +217,7 @@ DemoResponse DemoMedia::images(const DemoRequest &request)
         data.append(QJsonObject { { u"b64_json"_s, QString::fromLatin1(png.toBase64()) },
             { u"revised_prompt"_s, u"A demo picture for: %1"_s.arg(prompt.left(200)) } });
     }
-    return json(
+    return jsonReply(
         QJsonObject { { u"created"_s, QDateTime::currentSecsSinceEpoch() }, { u"data"_s, data } });
 }
 
@@ -244,17 +229,17 @@ DemoResponse DemoMedia::speech(const DemoRequest &request)
         return refusal;
     const QString model = body->value("model"_L1).toString();
     if (!speechModels().contains(model))
-        return error(400,
+        return errorReply(400,
             u"Model \"%1\" does not speak here; use one of %2."_s.arg(
                 model, speechModels().join(u", "_s)));
     const QString input = body->value("input"_L1).toString();
     if (input.trimmed().isEmpty())
-        return error(400, u"\"input\" is required: the text to speak."_s);
+        return errorReply(400, u"\"input\" is required: the text to speak."_s);
     if (input.size() > 4096)
-        return error(400, u"\"input\" may hold at most 4096 characters."_s);
+        return errorReply(400, u"\"input\" may hold at most 4096 characters."_s);
     const QString format = body->value("response_format"_L1).toString(u"wav"_s);
     if (format != "wav"_L1)
-        return error(400, u"The demo gateway speaks response_format wav only."_s);
+        return errorReply(400, u"The demo gateway speaks response_format wav only."_s);
     DemoResponse r;
     r.headers = { { "content-type", "audio/wav" } };
     // 60 ms a character, from 0.3 to 5 seconds.
@@ -268,7 +253,7 @@ DemoResponse DemoMedia::transcription(const DemoRequest &request)
     const auto parts
         = parseFormData(core::headerValue(request.headers, "content-type"), request.body);
     if (!parts)
-        return error(400, parts.error());
+        return errorReply(400, parts.error());
     const FormPart *file = nullptr;
     QString model;
     QString format = u"json"_s;
@@ -281,13 +266,13 @@ DemoResponse DemoMedia::transcription(const DemoRequest &request)
             format = QString::fromUtf8(p.data).trimmed();
     }
     if (!file)
-        return error(400, u"No \"file\" part: the audio goes in a part named file."_s);
+        return errorReply(400, u"No \"file\" part: the audio goes in a part named file."_s);
     if (!transcriptionModels().contains(model))
-        return error(400,
+        return errorReply(400,
             u"Model \"%1\" does not transcribe here; use one of %2."_s.arg(
                 model, transcriptionModels().join(u", "_s)));
     if (format != "json"_L1 && format != "text"_L1)
-        return error(400, u"The demo gateway answers response_format json or text."_s);
+        return errorReply(400, u"The demo gateway answers response_format json or text."_s);
     QString text;
     if (const auto ms = wavDurationMs(file->data))
         text = u"The demo gateway heard %1 seconds of audio in %2."_s.arg(
@@ -303,7 +288,7 @@ DemoResponse DemoMedia::transcription(const DemoRequest &request)
         r.body = text.toUtf8();
         return r;
     }
-    return json(QJsonObject { { u"text"_s, text } });
+    return jsonReply(QJsonObject { { u"text"_s, text } });
 }
 
 } // namespace gs::demo

@@ -22,12 +22,6 @@
 #include <iostream>
 #include <string>
 
-#if defined(Q_OS_UNIX)
-#include <unistd.h>
-#elif defined(Q_OS_WIN)
-#include <io.h>
-#endif
-
 using namespace Qt::StringLiterals;
 using namespace gs::core;
 using namespace gs::demo;
@@ -35,15 +29,6 @@ using namespace gs::demo;
 namespace gs::cli {
 
 namespace {
-
-bool isTerminal(int fd)
-{
-#if defined(Q_OS_WIN)
-    return ::_isatty(fd) != 0;
-#else
-    return ::isatty(fd) != 0;
-#endif
-}
 
 QString bytesText(qint64 bytes)
 {
@@ -380,7 +365,7 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkAccessManager network;
     BatchJob job(&network, settings);
     const bool json = parser.isSet(jsonOption);
-    const bool liveProgress = !json && isTerminal(2);
+    const bool liveProgress = !json && isTerminal(stderr);
     QTextStream &log = err; // progress goes to stderr, the summary to stdout
     QObject::connect(&job, &BatchJob::stageChanged, &job, [&](BatchJob::Stage stage) {
         if (json)
@@ -425,7 +410,7 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QObject::connect(&interrupts, &Interrupts::interrupted, &job, [&] {
         const bool running = !job.batchId().isEmpty() && job.stage() == BatchJob::Stage::Polling;
         bool cancel = parser.isSet(cancelOption);
-        if (running && isTerminal(0)) {
+        if (running && isTerminal(stdin)) {
             log << "\nCancel " << job.batchId() << " on the gateway? [y/N] ";
             log.flush();
             std::string answer;

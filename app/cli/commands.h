@@ -2,6 +2,8 @@
 
 #include <QStringList>
 
+#include <cstdio>
+
 class QCommandLineParser;
 class QTextStream;
 
@@ -17,6 +19,9 @@ enum ExitCode : int {
     kInterrupted = 130, //!< Ctrl+C or SIGTERM (128 + SIGINT, as shells report it)
     kBrokenPipe = 141, //!< standard output was closed (128 + SIGPIPE)
 };
+
+//! Whether \a stream (stdin, stdout, stderr) is a terminal, not a pipe or a file.
+bool isTerminal(FILE *stream);
 
 //! A command's --help: its usage line as "gatescope-cli COMMAND", whatever path the
 //! binary was started from, then its options and the exit codes it uses.

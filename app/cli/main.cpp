@@ -8,6 +8,11 @@
 #include <QTextStream>
 
 #include <cstdio>
+#ifdef Q_OS_WIN
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -38,6 +43,15 @@ Run "gatescope-cli COMMAND --help" for a command's options.
 } // namespace
 
 namespace gs::cli {
+
+bool isTerminal(FILE *stream)
+{
+#ifdef Q_OS_WIN
+    return ::_isatty(::_fileno(stream)) != 0;
+#else
+    return ::isatty(::fileno(stream)) != 0;
+#endif
+}
 
 QString commandHelp(const QCommandLineParser &parser, const QString &command)
 {

@@ -22,11 +22,6 @@
 
 #include <cmath>
 #include <cstdio>
-#ifdef Q_OS_WIN
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
 
 using namespace Qt::StringLiterals;
 using namespace gs::core;
@@ -334,7 +329,8 @@ public:
         , m_err(err)
         , m_settings(settings)
         , m_redactor(redactor)
-        , m_live(out, !settings.json && isTerminal() && qEnvironmentVariableIsEmpty("NO_COLOR"))
+        , m_live(
+              out, !settings.json && isTerminal(stdout) && qEnvironmentVariableIsEmpty("NO_COLOR"))
     { }
 
     //! Prints what \a exchange receives as it arrives.
@@ -399,15 +395,6 @@ public:
     }
 
 private:
-    static bool isTerminal()
-    {
-#ifdef Q_OS_WIN
-        return ::_isatty(::_fileno(stdout)) != 0;
-#else
-        return ::isatty(STDOUT_FILENO) != 0;
-#endif
-    }
-
     QJsonObject json(const Exchange &exchange, const ResponseReport &report,
         const GatewayRequest &request, bool interrupted) const
     {

@@ -587,21 +587,6 @@ QStringList referencedVariables(const HttpFileRequest &request)
 
 namespace {
 
-//! The boundary parameter of a multipart Content-Type, or empty.
-QByteArray boundaryOf(const QByteArray &contentType)
-{
-    for (const QByteArray &param : contentType.split(';')) {
-        const QByteArray p = param.trimmed();
-        if (p.toLower().startsWith("boundary=")) {
-            QByteArray value = p.mid(9).trimmed();
-            if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
-                value = value.mid(1, value.size() - 2);
-            return value;
-        }
-    }
-    return {};
-}
-
 //! Files up to this size are searched for the boundary when a request is resolved
 //! (fast enough for the window's thread); larger ones as they are sent.
 constexpr qint64 kBoundaryScanBytes = 32LL * 1024 * 1024;
@@ -635,7 +620,7 @@ Result<std::pair<QByteArray, BodyFiles>> multipartBody(const QString &text,
     const QByteArray &contentType, const QDir &base,
     const std::function<Result<QString>(const QString &)> &expand)
 {
-    const QByteArray boundary = boundaryOf(contentType);
+    const QByteArray boundary = headerParameter(contentType, "boundary");
     if (boundary.isEmpty())
         return fail(Error::Kind::Validation,
             u"The multipart Content-Type has no boundary=...; the parts cannot be told apart."_s);

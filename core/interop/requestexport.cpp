@@ -171,16 +171,11 @@ QString curlUrl(const QString &url, bool showSecrets)
     return out + shellQuoted(masked.mid(from));
 }
 
-QString exportCurl(const GatewayRequest &r, bool showSecrets)
+//! -H for each header; credentials read from the environment unless \a showSecrets.
+QStringList curlHeaders(const HttpHeaders &headers, bool showSecrets)
 {
-    const WireRequest wire = compose(r);
-    QStringList lines { u"curl -sS "_s + curlUrl(wire.url, showSecrets) };
-    const bool body = !wire.body.isEmpty();
-    if (QString::fromUtf8(wire.method) != (body ? "POST"_L1 : "GET"_L1))
-        lines << u"-X "_s + QString::fromUtf8(wire.method);
-    if (const auto tree = parseJsonTree(wire.body); tree && isStreaming(*tree))
-        lines << u"--no-buffer"_s;
-    for (const HttpHeader &h : wire.headers) {
+    QStringList lines;
+    for (const HttpHeader &h : headers) {
         const QString name = QString::fromUtf8(h.name);
         if (!showSecrets && isSecretHeader(h.name)) {
             // Read from the environment: masked here, and the command still runs.
@@ -193,6 +188,37 @@ QString exportCurl(const GatewayRequest &r, bool showSecrets)
         }
         lines << u"-H "_s + shellQuoted(name + u": "_s + QString::fromUtf8(h.value));
     }
+    return lines;
+}
+
+//! A header value in SDK code: a credential from the environment unless \a showSecrets.
+QString sdkHeaderValue(const HttpHeader &h, bool python, bool showSecrets)
+{
+    if (!showSecrets && isSecretHeader(h.name))
+        return python ? u"os.environ[\"%1\"]"_s.arg(variableFor(h.name))
+                      : u"process.env.%1"_s.arg(variableFor(h.name));
+    return quotedString(QString::fromUtf8(h.value));
+}
+
+//! The client's api_key / apiKey: the token, or where the environment keeps it.
+QString sdkApiKey(const GatewayRequest &r, bool python, bool showSecrets)
+{
+    if (showSecrets && !r.bearerToken.isEmpty())
+        return quotedString(r.bearerToken);
+    return python ? u"os.environ[\"%1\"]"_s.arg(kTokenVariable)
+                  : u"process.env.%1"_s.arg(kTokenVariable);
+}
+
+QString exportCurl(const GatewayRequest &r, bool showSecrets)
+{
+    const WireRequest wire = compose(r);
+    QStringList lines { u"curl -sS "_s + curlUrl(wire.url, showSecrets) };
+    const bool body = !wire.body.isEmpty();
+    if (QString::fromUtf8(wire.method) != (body ? "POST"_L1 : "GET"_L1))
+        lines << u"-X "_s + QString::fromUtf8(wire.method);
+    if (const auto tree = parseJsonTree(wire.body); tree && isStreaming(*tree))
+        lines << u"--no-buffer"_s;
+    lines += curlHeaders(wire.headers, showSecrets);
     if (body)
         lines << u"--data-raw "_s + shellQuoted(QString::fromUtf8(wire.body));
     return lines.join(u" \\\n  "_s) + u'\n';
@@ -206,20 +232,10 @@ QString exportCurlForm(const GatewayRequest &r, const QList<FormField> &fields, 
     QStringList lines { u"curl -sS "_s + curlUrl(wire.url, showSecrets) };
     if (wire.method != "POST")
         lines << u"-X "_s + QString::fromUtf8(wire.method);
-    for (const HttpHeader &h : wire.headers) {
-        const QString name = QString::fromUtf8(h.name);
-        if (headerNameEquals(h.name, "content-type"))
-            continue; // curl writes multipart/form-data with its own boundary
-        if (!showSecrets && isSecretHeader(h.name)) {
-            const QString value
-                = headerNameEquals(h.name, "authorization") && h.value.startsWith("Bearer ")
-                ? QString(u"Bearer $"_s + kTokenVariable)
-                : QString(u"$"_s + variableFor(h.name));
-            lines << u"-H \""_s + name + u": "_s + value + u'"';
-            continue;
-        }
-        lines << u"-H "_s + shellQuoted(name + u": "_s + QString::fromUtf8(h.value));
-    }
+    HttpHeaders headers = wire.headers;
+    // curl writes multipart/form-data with its own boundary.
+    headers.removeIf([](const HttpHeader &h) { return headerNameEquals(h.name, "content-type"); });
+    lines += curlHeaders(headers, showSecrets);
     for (const FormField &f : fields) {
         if (f.isFile()) {
             // A quoted file name keeps ';' and ',' in it; '"' and '\\' escaped.
@@ -271,16 +287,9 @@ Result<QString> exportSdkUpload(
         return fail(Error::Kind::Usage, u"The form has no file part to upload."_s);
     const WireRequest wire = compose(r);
     const HttpHeaders headers = sdkHeaders(wire);
-    const auto headerValue = [&](const HttpHeader &h) {
-        if (!showSecrets && isSecretHeader(h.name))
-            return python ? u"os.environ[\"%1\"]"_s.arg(variableFor(h.name))
-                          : u"process.env.%1"_s.arg(variableFor(h.name));
-        return quotedString(QString::fromUtf8(h.value));
-    };
-    const QString apiKey = showSecrets && !r.bearerToken.isEmpty()
-        ? quotedString(r.bearerToken)
-        : (python ? u"os.environ[\"%1\"]"_s.arg(kTokenVariable)
-                  : u"process.env.%1"_s.arg(kTokenVariable));
+    const auto headerValue
+        = [&](const HttpHeader &h) { return sdkHeaderValue(h, python, showSecrets); };
+    const QString apiKey = sdkApiKey(r, python, showSecrets);
     const QString baseUrl = quotedString(showSecrets ? r.baseUrl : maskUserinfo(r.baseUrl));
     const bool renamed = file->filename != QFileInfo(file->path).fileName();
     QString out;
@@ -347,12 +356,8 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
     }
     const bool streaming = isStreaming(body);
     const HttpHeaders headers = sdkHeaders(wire);
-    const auto headerValue = [&](const HttpHeader &h) {
-        if (!showSecrets && isSecretHeader(h.name))
-            return python ? u"os.environ[\"%1\"]"_s.arg(variableFor(h.name))
-                          : u"process.env.%1"_s.arg(variableFor(h.name));
-        return quotedString(QString::fromUtf8(h.value));
-    };
+    const auto headerValue
+        = [&](const HttpHeader &h) { return sdkHeaderValue(h, python, showSecrets); };
     // One "name": value, line per header: a Python dict or a JavaScript object.
     const auto headerEntries = [&](const QString &indent) {
         QString entries;
@@ -361,10 +366,7 @@ Result<QString> exportSdk(const GatewayRequest &r, bool python, bool showSecrets
                 + u",\n"_s;
         return entries;
     };
-    const QString apiKey = showSecrets && !r.bearerToken.isEmpty()
-        ? quotedString(r.bearerToken)
-        : (python ? u"os.environ[\"%1\"]"_s.arg(kTokenVariable)
-                  : u"process.env.%1"_s.arg(kTokenVariable));
+    const QString apiKey = sdkApiKey(r, python, showSecrets);
     QString out;
     if (python) {
         out += u"import os\n\nfrom openai import OpenAI\n\n"_s;

@@ -4,31 +4,12 @@ using namespace Qt::StringLiterals;
 
 namespace gs::core {
 
-namespace {
-
-QByteArray parameter(QByteArrayView header, QByteArrayView name)
-{
-    for (const QByteArray &piece : header.toByteArray().split(';')) {
-        const QByteArray p = piece.trimmed();
-        const qsizetype eq = p.indexOf('=');
-        if (eq <= 0 || p.first(eq).trimmed().compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        QByteArray v = p.mid(eq + 1).trimmed();
-        if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"'))
-            v = v.mid(1, v.size() - 2);
-        return v;
-    }
-    return {};
-}
-
-} // namespace
-
 std::optional<QList<FormField>> formFields(const WireRequest &wire)
 {
     const QByteArray type = headerValue(wire.headers, "content-type");
     if (!type.trimmed().toLower().startsWith("multipart/form-data"))
         return std::nullopt;
-    const QByteArray boundary = parameter(type, "boundary");
+    const QByteArray boundary = headerParameter(type, "boundary");
     if (boundary.isEmpty())
         return std::nullopt;
     const QByteArray &body = wire.body;
@@ -61,8 +42,8 @@ std::optional<QList<FormField>> formFields(const WireRequest &wire)
             const QByteArray name = l.first(colon).trimmed();
             const QByteArray value = l.mid(colon + 1).trimmed();
             if (name.compare("content-disposition", Qt::CaseInsensitive) == 0) {
-                field.name = QString::fromUtf8(parameter(value, "name"));
-                field.filename = QString::fromUtf8(parameter(value, "filename"));
+                field.name = QString::fromUtf8(headerParameter(value, "name"));
+                field.filename = QString::fromUtf8(headerParameter(value, "filename"));
             } else if (name.compare("content-type", Qt::CaseInsensitive) == 0) {
                 field.contentType = value;
             }

@@ -1,5 +1,7 @@
 #include "core/model/httpheader.h"
 
+#include <QList>
+
 #include <algorithm>
 
 namespace gs::core {
@@ -35,6 +37,21 @@ QByteArray combinedHeaderValue(const HttpHeaders &headers, QByteArrayView name)
 bool isHttpToken(QByteArrayView name)
 {
     return !name.isEmpty() && std::ranges::all_of(name, [](char c) { return isTokenChar(c); });
+}
+
+QByteArray headerParameter(QByteArrayView value, QByteArrayView name)
+{
+    for (const QByteArray &piece : value.toByteArray().split(';')) {
+        const QByteArray p = piece.trimmed();
+        const qsizetype eq = p.indexOf('=');
+        if (eq <= 0 || p.first(eq).trimmed().compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        QByteArray v = p.mid(eq + 1).trimmed();
+        if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"'))
+            v = v.mid(1, v.size() - 2);
+        return v;
+    }
+    return {};
 }
 
 } // namespace gs::core

@@ -21,6 +21,10 @@ bool headerNameEquals(QByteArrayView a, QByteArrayView b);
 
 //! The first header called \a name, or a null QByteArray.
 QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name);
+//! The parameter \a name (any case) of a header value such as a Content-Type
+//! ("multipart/form-data; boundary=\"b\"" gives b for "boundary"), unquoted; empty
+//! when it has none.
+QByteArray headerParameter(QByteArrayView value, QByteArrayView name);
 
 //! Every value of \a name joined by ", " (RFC 9110 5.3), or a null QByteArray.
 QByteArray combinedHeaderValue(const HttpHeaders &headers, QByteArrayView name);

@@ -36,13 +36,9 @@ BodyDevice::BodyDevice(const WireRequest &request, QObject *parent)
     }
     addBytes(request.body.sliced(at));
     const QByteArray type = headerValue(request.headers, "content-type");
-    if (type.trimmed().toLower().startsWith("multipart/")) {
-        for (const QByteArray &piece : type.split(';')) {
-            const QByteArray p = piece.trimmed();
-            if (p.toLower().startsWith("boundary="))
-                m_delimiter = "--" + QByteArray(p.mid(9)).replace('"', QByteArray());
-        }
-    }
+    if (const QByteArray boundary = headerParameter(type, "boundary");
+        type.trimmed().toLower().startsWith("multipart/") && !boundary.isEmpty())
+        m_delimiter = "--" + boundary;
 }
 
 bool BodyDevice::open(OpenMode mode)

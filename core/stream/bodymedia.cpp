@@ -1,5 +1,7 @@
 #include "core/stream/bodymedia.h"
 
+#include "core/model/httpheader.h"
+
 #include <QList>
 #include <QStringDecoder>
 #include <QtEndian>
@@ -36,21 +38,6 @@ constexpr std::array kSignatures {
     Signature { "fLaC", 0, BodyMedia::Kind::Audio, "audio/flac", "FLAC", "flac" },
 };
 
-QByteArray parameter(QByteArrayView contentType, QByteArrayView name)
-{
-    for (const QByteArray &piece : contentType.toByteArray().split(';')) {
-        const QByteArray p = piece.trimmed();
-        const qsizetype eq = p.indexOf('=');
-        if (eq > 0 && p.first(eq).trimmed().compare(name, Qt::CaseInsensitive) == 0) {
-            QByteArray v = p.mid(eq + 1).trimmed();
-            if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"'))
-                v = v.mid(1, v.size() - 2);
-            return v.toLower();
-        }
-    }
-    return {};
-}
-
 bool looksLikeText(QByteArrayView start)
 {
     // Control bytes other than whitespace mean binary (the sniffing standard's rule).
@@ -86,7 +73,7 @@ BodyMedia sniffBody(QByteArrayView contentType, QByteArrayView start)
     BodyMedia media;
     const QByteArray type = contentType.toByteArray().split(';').first().trimmed().toLower();
     media.mimeType = type;
-    media.charset = parameter(contentType, "charset");
+    media.charset = headerParameter(contentType, "charset").toLower();
     for (const Signature &s : kSignatures) {
         if (start.size() >= s.offset + s.magic.size()
             && start.sliced(s.offset, s.magic.size()) == s.magic
