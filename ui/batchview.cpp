@@ -189,9 +189,11 @@ BatchView::BatchView(GatewaySession *session, QWidget *parent)
     m_answer->setMinimumHeight(50);
 
     connect(browse, &QPushButton::clicked, this, &BatchView::browse);
+    // A file checked again only when its path changed: a click on Start that takes the
+    // focus from this field must not start a new check (and lose the click).
     connect(m_file, &QLineEdit::editingFinished, this, [this] {
-        if (!m_file->text().trimmed().isEmpty())
-            setFile(m_file->text().trimmed());
+        if (!file().isEmpty() && file() != m_checkedFile)
+            setFile(file());
     });
     connect(m_endpoint, &QComboBox::currentTextChanged, this, [this] {
         if (!file().isEmpty())
@@ -266,6 +268,7 @@ void BatchView::setFile(const QString &path)
     if (m_file->text() != path)
         m_file->setText(path);
     m_lintResult.reset();
+    m_checkedFile = path;
     m_lint->setText(tr("Checking %1…").arg(QFileInfo(path).fileName()));
     const QString endpoint = m_endpoint->currentText();
     const qsizetype minLines = m_provider->text().contains("bedrock"_L1, Qt::CaseInsensitive)
@@ -316,7 +319,7 @@ void BatchView::updateState()
     m_start->setEnabled(!running && gateway && m_lintResult && m_lintResult->ok()
         && !m_provider->text().trimmed().isEmpty());
     m_stop->setEnabled(running);
-    m_cancelRemote->setEnabled(running && !m_job->batchId().isEmpty());
+    m_cancelRemote->setEnabled(running && !m_job->batchId().isEmpty() && !m_job->cancelAsked());
     m_export->setEnabled(m_model->rowCount() > 0);
     m_file->setEnabled(!running);
     m_provider->setEnabled(!running);

@@ -89,6 +89,7 @@ private:
     QPlainTextEdit *m_answer;
     QFutureWatcher<core::BatchLint> m_lintWatcher;
     std::optional<core::BatchLint> m_lintResult;
+    QString m_checkedFile; //!< the path the last check was for
     std::unique_ptr<core::BatchJob> m_job;
 };
 

@@ -107,6 +107,8 @@ public:
     void cancelOnGateway();
 
     Stage stage() const { return m_stage; }
+    //! Whether cancelOnGateway() was asked for.
+    bool cancelAsked() const { return m_cancelAsked; }
     Outcome outcome() const { return m_outcome; }
     bool isFinished() const { return m_stage == Stage::Done; }
     //! Why it ended as it did, for the user; empty while running or when completed.

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void initTestCase();
     void runsABatchEndToEnd();
     void aFileWithErrorsIsNotSent();
+    void cancelledOnTheGateway();
     void screenshots_data();
     void screenshots();
 
@@ -182,6 +183,46 @@ void TestBatchView::aFileWithErrorsIsNotSent()
     QVERIFY(!view->findChild<QPushButton *>(u"batchStart"_s)->isEnabled());
     QVERIFY(!view->start());
     QVERIFY(view->job() == nullptr);
+}
+
+// Cancel Batch on Gateway, clicked while it runs: the batch ends cancelled on the
+// gateway, and the table shows what was done and what has no result.
+void TestBatchView::cancelledOnTheGateway()
+{
+    MainWindow window(WindowParts { nullptr, gs::demo::startLocalGateway });
+    QVERIFY(window.useDemoGateway());
+    const QString input = m_dir.filePath(u"many.jsonl"_s);
+    gs::tests::writeFile(input, batchLines(200));
+    BatchView *view = window.openBatch(input);
+    QSignalSpy linted(view, &BatchView::lintFinished);
+    QVERIFY(linted.wait(10000));
+    QVERIFY(QTest::qWaitForWindowExposed(view));
+    auto *cancel = view->findChild<QPushButton *>(u"batchCancel"_s);
+    QVERIFY(!cancel->isEnabled());
+    auto *start = view->findChild<QPushButton *>(u"batchStart"_s);
+    QVERIFY(start->isEnabled());
+    QSignalSpy done(view, &BatchView::finished);
+    // The file field has the focus (as after opening); the click that takes it away
+    // starts the batch (found here: it used to start a new check of the file instead).
+    view->findChild<QLineEdit *>(u"batchFile"_s)->setFocus();
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(view->job());
+    QTRY_VERIFY_WITH_TIMEOUT(cancel->isEnabled(), 20000); // the batch exists
+    // Some lines done, as the polled status says: then cancelled.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !view->job()->history().isEmpty() && view->job()->history().last().completed > 0, 20000);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(!cancel->isEnabled()); // asked once
+    QVERIFY(done.wait(30000) || !done.isEmpty());
+    QCOMPARE(view->job()->outcome(), gs::core::BatchJob::Outcome::Cancelled);
+    QCOMPARE(view->job()->status(), u"cancelled"_s);
+    QAbstractItemModel *results = view->results();
+    QCOMPARE(results->rowCount(), 200);
+    int withoutResult = 0;
+    for (int r = 0; r < 200; ++r)
+        withoutResult += results->index(r, 1).data().toString() == u"no result"_s ? 1 : 0;
+    QVERIFY2(withoutResult > 0 && withoutResult < 200, qPrintable(QString::number(withoutResult)));
+    QVERIFY(view->findChild<QPushButton *>(u"batchExport"_s)->isEnabled());
 }
 
 void TestBatchView::screenshots_data()
