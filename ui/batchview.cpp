@@ -271,9 +271,7 @@ void BatchView::setFile(const QString &path)
     m_checkedFile = path;
     m_lint->setText(tr("Checking %1…").arg(QFileInfo(path).fileName()));
     const QString endpoint = m_endpoint->currentText();
-    const qsizetype minLines = m_provider->text().contains("bedrock"_L1, Qt::CaseInsensitive)
-        ? kBedrockMinBatchLines
-        : 1;
+    const qsizetype minLines = minBatchLines(m_provider->text());
     m_lintWatcher.waitForFinished();
     m_lintWatcher.setFuture(QtConcurrent::run(lintFile, path, endpoint, minLines));
     updateState();
@@ -332,26 +330,19 @@ bool BatchView::start()
         Q_EMIT message(tr("Choose a batch file without errors and a gateway first."));
         return false;
     }
-    // Every call's headers, read and checked as the gateway model types them.
-    WireRequest wire { "POST", m_session->baseUrl() + u"/batches"_s, {}, {} };
-    wire.headers.append(HttpHeader { "Authorization", "Bearer " + m_session->token().toUtf8() });
-    wire.headers.append(
-        HttpHeader { "x-tfy-provider-name", m_provider->text().trimmed().toUtf8() });
-    BatchJobSettings settings;
-    settings.gateway = decode(wire);
-    settings.gateway.body = "{}";
-    for (const Issue &i : validate(settings.gateway)) {
+    const BatchGateway gateway
+        = batchGateway(m_session->baseUrl(), m_session->token(), m_provider->text());
+    for (const Issue &i : gateway.issues) {
         if (i.severity == Issue::Severity::Error) {
             m_lint->setText(tr("Not started: %1: %2").arg(i.field, i.message.toHtmlEscaped()));
             return false;
         }
     }
-    settings.gateway.body.clear();
+    BatchJobSettings settings;
+    settings.gateway = gateway.request;
     settings.inputPath = file();
     settings.endpoint = m_endpoint->currentText();
-    settings.minLines = m_provider->text().contains("bedrock"_L1, Qt::CaseInsensitive)
-        ? kBedrockMinBatchLines
-        : 1;
+    settings.minLines = minBatchLines(m_provider->text());
     settings.exchange.idleTimeoutMs = 300'000;
 
     m_model->removeRows(0, m_model->rowCount());

@@ -103,12 +103,6 @@ QJsonObject summaryJson(const BatchJob &job)
                 QJsonObject { { u"custom_id"_s, r.customId }, { u"line"_s, qint64(r.line) },
                     { u"status_code"_s, r.statusCode }, { u"error"_s, r.error } });
     }
-    QJsonArray lintProblems;
-    for (const BatchLintProblem &p : job.lint().problems)
-        lintProblems.append(QJsonObject { { u"line"_s, qint64(p.line) },
-            { u"severity"_s,
-                p.severity == BatchLintProblem::Severity::Error ? u"error"_s : u"warning"_s },
-            { u"message"_s, p.message } });
     return QJsonObject { { u"outcome"_s, BatchJob::outcomeName(job.outcome()) },
         { u"message"_s, job.message() }, { u"file_id"_s, job.fileId() },
         { u"batch_id"_s, job.batchId() }, { u"status"_s, job.status() },
@@ -116,7 +110,7 @@ QJsonObject summaryJson(const BatchJob &job)
         { u"succeeded"_s, qint64(t.succeeded) }, { u"failed"_s, qint64(t.failed) },
         { u"without_result"_s, qint64(t.missing) }, { u"prompt_tokens"_s, t.promptTokens },
         { u"completion_tokens"_s, t.completionTokens }, { u"history"_s, history },
-        { u"failures"_s, failures }, { u"lint_problems"_s, lintProblems } };
+        { u"failures"_s, failures }, { u"lint_problems"_s, batchLintProblemsJson(job.lint()) } };
 }
 
 void printSummary(QTextStream &out, const BatchJob &job)
@@ -300,10 +294,7 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
 
     // Every call's headers, read and checked as the gateway model types them.
-    WireRequest wire { "POST", baseUrl + u"/batches"_s, {}, {} };
-    wire.headers.append(HttpHeader { "Authorization", "Bearer " + token.toUtf8() });
-    if (!provider.isEmpty())
-        wire.headers.append(HttpHeader { "x-tfy-provider-name", provider.toUtf8() });
+    HttpHeaders extra;
     for (const QString &header : parser.values(headerOption)) {
         const qsizetype colon = header.indexOf(u':');
         if (colon <= 0) {
@@ -311,28 +302,25 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 << "\"\n";
             return kFailure;
         }
-        wire.headers.append(HttpHeader {
+        extra.append(HttpHeader {
             header.left(colon).trimmed().toUtf8(), header.mid(colon + 1).trimmed().toUtf8() });
     }
-    BatchJobSettings settings;
-    settings.gateway = decode(wire);
-    settings.gateway.body = "{}";
-    const QList<Issue> issues = validate(settings.gateway);
+    const BatchGateway gateway = batchGateway(baseUrl, token, provider, extra);
     const Redactor redactor(QStringList { token });
-    for (const Issue &i : issues)
+    for (const Issue &i : gateway.issues)
         err << (i.severity == Issue::Severity::Error ? "error: " : "warning: ") << i.field << ": "
             << redactor.message(i.message) << '\n';
-    if (hasErrors(issues)) {
+    if (hasErrors(gateway.issues)) {
         err << "gatescope-cli batch: nothing was sent.\n";
         return kInvalid;
     }
-    settings.gateway.body.clear();
+    BatchJobSettings settings;
+    settings.gateway = gateway.request;
     settings.inputPath = path;
     settings.endpoint = parser.value(endpointOption);
     settings.wait = parser.isSet(waitOption);
     settings.maxPollMs = qint64(pollMax * 1000);
-    settings.minLines
-        = provider.contains("bedrock"_L1, Qt::CaseInsensitive) ? kBedrockMinBatchLines : 1;
+    settings.minLines = minBatchLines(provider);
     if (parser.isSet(minLinesOption)) {
         settings.minLines = parser.value(minLinesOption).toLongLong(&ok);
         if (!ok || settings.minLines < 1) {
@@ -431,13 +419,8 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!job.isFinished())
         loop.exec();
 
-    if (job.outcome() == BatchJob::Outcome::LintFailed) {
-        const QString name = QFileInfo(path).fileName();
-        for (const BatchLintProblem &p : job.lint().problems)
-            err << name << ':' << p.line
-                << (p.severity == BatchLintProblem::Severity::Error ? ": error: " : ": warning: ")
-                << quotedForMessage(p.message, 300) << '\n';
-    }
+    if (job.outcome() == BatchJob::Outcome::LintFailed)
+        printBatchLint(err, QFileInfo(path).fileName(), job.lint());
     if (outFile && job.outcome() != BatchJob::Outcome::LintFailed) {
         for (const BatchResultRow &r : job.results())
             outFile->write(QJsonDocument(rowJson(r)).toJson(QJsonDocument::Compact) + '\n');

@@ -5,6 +5,11 @@
 #include <cstdio>
 
 class QCommandLineParser;
+class QJsonArray;
+
+namespace gs::core {
+struct BatchLint;
+} // namespace gs::core
 class QTextStream;
 
 namespace gs::cli {
@@ -31,6 +36,12 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command);
 //! comes again is counted ("(3 times)"), not repeated, and after 50 distinct lines
 //! the rest are counted in one more.
 void printNotes(QTextStream &out, const QStringList &lines, const char *prefix = "note: ");
+
+//! Each problem of a batch input file as a line "NAME:LINE: error|warning: ..." (no
+//! line for the file as a whole), then how many were left out.
+void printBatchLint(QTextStream &out, const QString &name, const core::BatchLint &lint);
+//! The problems as JSON: [{line, severity, message}].
+QJsonArray batchLintProblemsJson(const core::BatchLint &lint);
 
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -20,12 +20,7 @@ namespace {
 
 QJsonObject lintJson(const BatchLint &lint)
 {
-    QJsonArray problems;
-    for (const BatchLintProblem &p : lint.problems)
-        problems.append(QJsonObject { { u"line"_s, qint64(p.line) },
-            { u"severity"_s,
-                p.severity == BatchLintProblem::Severity::Error ? u"error"_s : u"warning"_s },
-            { u"message"_s, p.message } });
+    const QJsonArray problems = batchLintProblemsJson(lint);
     QJsonObject models;
     for (auto it = lint.models.cbegin(); it != lint.models.cend(); ++it)
         models.insert(it.key(), qint64(it.value()));
@@ -36,6 +31,30 @@ QJsonObject lintJson(const BatchLint &lint)
 }
 
 } // namespace
+
+QJsonArray batchLintProblemsJson(const BatchLint &lint)
+{
+    QJsonArray problems;
+    for (const BatchLintProblem &p : lint.problems)
+        problems.append(QJsonObject { { u"line"_s, qint64(p.line) },
+            { u"severity"_s,
+                p.severity == BatchLintProblem::Severity::Error ? u"error"_s : u"warning"_s },
+            { u"message"_s, p.message } });
+    return problems;
+}
+
+void printBatchLint(QTextStream &out, const QString &name, const BatchLint &lint)
+{
+    for (const BatchLintProblem &p : lint.problems) {
+        out << name;
+        if (p.line > 0)
+            out << ':' << p.line;
+        out << (p.severity == BatchLintProblem::Severity::Error ? ": error: " : ": warning: ")
+            << quotedForMessage(p.message, 300) << '\n';
+    }
+    if (lint.problemsLeftOut > 0)
+        out << "and " << lint.problemsLeftOut << " more problems\n";
+}
 
 int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
@@ -105,15 +124,7 @@ int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &er
         return lint.ok() ? kOk : kInvalid;
     }
     const QString name = path == "-"_L1 ? u"<stdin>"_s : path;
-    for (const BatchLintProblem &p : lint.problems) {
-        out << name;
-        if (p.line > 0)
-            out << ':' << p.line;
-        out << (p.severity == BatchLintProblem::Severity::Error ? ": error: " : ": warning: ")
-            << quotedForMessage(p.message, 300) << '\n';
-    }
-    if (lint.problemsLeftOut > 0)
-        out << "and " << lint.problemsLeftOut << " more problems\n";
+    printBatchLint(out, name, lint);
     QStringList models;
     for (auto it = lint.models.cbegin(); it != lint.models.cend(); ++it)
         models << u"%1 (%2)"_s.arg(it.key()).arg(it.value());

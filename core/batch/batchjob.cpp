@@ -1,5 +1,7 @@
 #include "core/batch/batchjob.h"
 
+#include "core/model/validation.h"
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +42,22 @@ QString batchErrors(const QJsonObject &batch)
 }
 
 } // namespace
+
+BatchGateway batchGateway(const QString &baseUrl, const QString &token, const QString &providerName,
+    const HttpHeaders &extra)
+{
+    WireRequest wire { "POST", baseUrl + u"/batches"_s, {}, {} };
+    wire.headers.append(HttpHeader { "Authorization", "Bearer " + token.toUtf8() });
+    if (!providerName.trimmed().isEmpty())
+        wire.headers.append(HttpHeader { "x-tfy-provider-name", providerName.trimmed().toUtf8() });
+    wire.headers += extra;
+    BatchGateway out { decode(wire), {} };
+    // Checked as the POST /batches it stands for (a JSON body); the job sets each call's.
+    out.request.body = "{}";
+    out.issues = validate(out.request);
+    out.request.body.clear();
+    return out;
+}
 
 BatchJob::BatchJob(QNetworkAccessManager *network, BatchJobSettings settings, QObject *parent)
     : QObject(parent)

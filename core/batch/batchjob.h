@@ -2,6 +2,7 @@
 
 #include "core/batch/batchlint.h"
 #include "core/model/gatewayrequest.h"
+#include "core/model/issue.h"
 #include "core/net/exchange.h"
 #include "core/net/exchangesnapshot.h"
 
@@ -34,6 +35,17 @@ struct BatchJobSettings
     qint64 maxPollMs = 30'000; //!< the longest wait between polls
     int maxPollFailures = 5; //!< polls in a row that may fail before the job gives up
 };
+
+//! The gateway every call of a batch goes to: the address, the token, the provider
+//! account and \a extra headers read into the typed fields, and what validation says
+//! of them (x-tfy-provider-name is required for batches).
+struct BatchGateway
+{
+    GatewayRequest request;
+    QList<Issue> issues;
+};
+BatchGateway batchGateway(const QString &baseUrl, const QString &token, const QString &providerName,
+    const HttpHeaders &extra = {});
 
 //! One status the batch was seen in, with its counts.
 struct BatchStatusChange

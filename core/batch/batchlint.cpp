@@ -228,6 +228,11 @@ BatchLint BatchLinter::finish()
     return std::move(m_result);
 }
 
+qsizetype minBatchLines(const QString &providerName)
+{
+    return providerName.contains("bedrock"_L1, Qt::CaseInsensitive) ? kBedrockMinBatchLines : 1;
+}
+
 QList<Issue> lintBatchUpload(const WireRequest &wire)
 {
     QList<Issue> issues;

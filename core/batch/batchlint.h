@@ -18,6 +18,9 @@ inline constexpr qint64 kMaxBatchInputBytes = 200LL * 1024 * 1024;
 inline constexpr qsizetype kMaxBatchRequests = 50000;
 //! The fewest lines a Bedrock batch takes, per the gateway's documentation.
 inline constexpr qsizetype kBedrockMinBatchLines = 100;
+//! The fewest lines a batch for provider account \a providerName takes: 100 for an
+//! account whose name says Bedrock, else 1.
+qsizetype minBatchLines(const QString &providerName);
 
 //! One problem of a batch input file.
 struct BatchLintProblem
