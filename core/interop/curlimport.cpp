@@ -167,6 +167,22 @@ bool isFlagOption(const QString &option)
     return option.startsWith(u'-') && !valueOptions().contains(option);
 }
 
+//! Why curl's file \a path cannot become a "< path" line of a .http file that reads
+//! that same file, or nothing when it can: standard input, a line break or another
+//! control character (NUL ends a name in curl; no file has it), or a space at an end
+//! (a .http file trims the line).
+QString unwritablePath(const QString &path)
+{
+    if (path.isEmpty() || path == "-"_L1)
+        return u"standard input"_s;
+    if (std::ranges::any_of(
+            path, [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; }))
+        return u"a line break or control character in the file name"_s;
+    if (path.front().isSpace() || path.back().isSpace())
+        return u"a space at an end of the file name"_s;
+    return {};
+}
+
 QString percentEncoded(const QString &value)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(value));
@@ -467,8 +483,8 @@ struct CurlCommand
                 out.notes << u"%1 @-: reads standard input; no body imported."_s.arg(option);
                 return;
             }
-            if (value.contains(u'\n') || value.contains(u'\r')) {
-                out.notes << u"%1: a file name with a line break; no body imported."_s.arg(option);
+            if (const QString why = unwritablePath(value.sliced(1)); !why.isEmpty()) {
+                out.notes << u"%1: %2; no body imported."_s.arg(option, why);
                 return;
             }
             out.bodyFile = value.sliced(1);
@@ -531,9 +547,9 @@ struct CurlCommand
             else
                 out.notes << u"%1 %2: \"%3\" is not imported."_s.arg(option, spec, param);
         }
-        if (path.isEmpty() || path == "-"_L1 || path.contains(u'\n') || path.contains(u'\r')) {
-            out.notes << u"%1 %2: no file Gatescope can read (standard input or a line break); "
-                         "not imported."_s.arg(option, spec);
+        if (const QString why = unwritablePath(path); !why.isEmpty()) {
+            out.notes << u"%1 %2: no file Gatescope can read (%3); not imported."_s.arg(
+                option, spec, why);
             return;
         }
         part.path = path;
@@ -616,9 +632,10 @@ struct CurlCommand
         } else if (name == "-F"_L1 || name == "--form"_L1 || name == "--form-string"_L1) {
             addForm(name, value);
         } else if (name == "-T"_L1 || name == "--upload-file"_L1) {
-            if (value == "-"_L1 || value == "."_L1 || value.contains(u'\n')
-                || value.contains(u'\r')) {
+            if (value == "."_L1) {
                 out.notes << u"%1 %2: reads standard input; no body imported."_s.arg(name, value);
+            } else if (const QString why = unwritablePath(value); !why.isEmpty()) {
+                out.notes << u"%1 %2: %3; no body imported."_s.arg(name, value, why);
             } else {
                 uploadFile = value;
                 out.notes

@@ -436,6 +436,19 @@ void TestCurlImport::formsAndUploads()
     QVERIFY(stdinForm);
     QVERIFY(stdinForm->request.bodyFiles.isEmpty());
     QVERIFY(stdinForm->notes.join(u'\n').contains(u"standard input"_s));
+    // A name no .http line can give back as written (found by fuzz_curlimport: a NUL
+    // in the name; a space at an end would be trimmed and read another file).
+    for (const QString &command : { u"curl -F $'f=@a\\x01b' https://x.example/"_s,
+             u"curl -F 'f=@ spaced ' https://x.example/"_s,
+             u"curl -F $'f=<a\\tb' https://x.example/"_s,
+             u"curl -d '@ body.json' https://x.example/"_s,
+             u"curl -T 'up.bin ' https://x.example/"_s }) {
+        const auto refused = importCurl(command);
+        QVERIFY2(refused, qPrintable(command));
+        QVERIFY2(refused->request.bodyFiles.isEmpty() && refused->bodyFile.isEmpty(),
+            qPrintable(command));
+        QVERIFY2(refused->notes.join(u'\n').contains(u"file name"_s), qPrintable(command));
+    }
     // curl does not mix -F and -d; the form is what is imported.
     const auto mixed = importCurl(u"curl -d a=1 -F b=2 https://x.example/"_s);
     QVERIFY(mixed);
