@@ -144,7 +144,7 @@ std::optional<DemoResponse> DemoBatches::create(
     batch.providerName = headers.providerName.trimmed();
     batch.metadata = body.value("metadata"_L1).toObject();
     batch.createdMs = m_clock();
-    validateAndRun(batch, input->content, headers);
+    validateAndRun(batch, input->content(), headers);
     const qint64 jitter = qint64(QRandomGenerator64(m_seed ^ qHash(batch.id)).bounded(500));
     batch.inProgressMs = inProgressMs(batch.total, jitter);
     m_batches.append(std::move(batch));

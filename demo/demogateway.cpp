@@ -1,9 +1,13 @@
 #include "demo/demogateway.h"
 
+#include "demo/files.h"
+
+#include <QDir>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryFile>
 #include <QTimer>
 
 #include <zlib.h>
@@ -130,18 +134,64 @@ private:
         if (m_responding)
             return; // the next request waits until this response is done
         m_in += m_socket->readAll();
+        if (!m_pending && !readHead())
+            return;
+        Pending &p = *m_pending;
+        if (p.spool) {
+            // A file upload goes to disk as it arrives, never whole into memory.
+            const qint64 take = qMin<qint64>(m_in.size(), p.length - p.received);
+            if (take > 0) {
+                if (p.spool->write(m_in.constData(), take) != take) {
+                    failAndClose(500, "no room on disk for the upload");
+                    return;
+                }
+                m_in.remove(0, take);
+                p.received += take;
+            }
+            if (p.received < p.length)
+                return askToContinue();
+            if (!p.spool->flush()) {
+                failAndClose(500, "no room on disk for the upload");
+                return;
+            }
+            p.request.bodyFile = std::move(p.spool);
+        } else {
+            if (m_in.size() < p.length)
+                return askToContinue();
+            p.request.body = m_in.first(p.length);
+            m_in.remove(0, p.length);
+        }
+        DemoRequest request = std::move(p.request);
+        m_pending.reset();
+        m_continued = false;
+        m_close = m_http10 || headerValue(request.headers, "connection").toLower() == "close";
+        m_responding = true;
+        m_response = m_router.handle(request);
+        m_events = 0;
+        // The path only: a query may carry a credential.
+        qCDebug(lcDemo) << request.method << request.target.split('?').first() << "->"
+                        << m_response.status << "fault" << demoFaultName(m_response.fault) << "held"
+                        << m_response.headerDelayMs << "ms";
+        Q_EMIT m_gateway->requestHandled(request.method, request.target, m_response.status);
+        QTimer::singleShot(m_response.headerDelayMs, this, &Connection::writeHead);
+    }
+
+    //! Reads a request's head from m_in into m_pending; false while it is incomplete or
+    //! when the request was refused.
+    bool readHead()
+    {
         const qsizetype headerEnd = m_in.indexOf("\r\n\r\n");
         if (headerEnd < 0) {
             if (m_in.size() > kMaxHeaderBytes)
                 failAndClose(431, "request headers larger than 64 KiB");
-            return;
+            return false;
         }
         DemoRequest request;
         const QList<QByteArray> lines = m_in.first(headerEnd).split('\n');
         const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
         if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
             failAndClose(400, "malformed request line");
-            return;
+            return false;
         }
         request.method = requestLine[0];
         request.target = requestLine[1];
@@ -155,36 +205,49 @@ private:
         }
         if (headerValue(request.headers, "transfer-encoding").toLower().contains("chunked")) {
             failAndClose(411, "send the body with Content-Length");
-            return;
+            return false;
         }
         bool ok = true;
         const QByteArray lengthText = headerValue(request.headers, "content-length");
         const qint64 length = lengthText.isNull() ? 0 : lengthText.toLongLong(&ok);
-        if (!ok || length < 0 || length > kMaxBodyBytes) {
-            failAndClose(413, "body missing a valid Content-Length or larger than 32 MiB");
-            return;
+        // An upload to the Files API may be as large as the gateway takes, and is
+        // spooled to disk; anything else is read into memory up to 32 MiB.
+        const QByteArray path = request.target.split('?').first();
+        const bool upload = request.method == "POST" && path.endsWith("/files");
+        const qint64 limit
+            = upload ? DemoFiles::kMaxFileBytes + DemoFiles::kMaxFramingBytes : kMaxBodyBytes;
+        if (!ok || length < 0) {
+            failAndClose(411, "body without a valid Content-Length");
+            return false;
         }
-        if (m_in.size() < headerEnd + 4 + length) {
-            if (headerValue(request.headers, "expect").toLower() == "100-continue"
-                && !m_continued) {
-                m_continued = true;
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        if (length > limit) {
+            failAndClose(413,
+                upload ? "the file is larger than the gateway's 512 MB"
+                       : "body larger than 32 MiB");
+            return false;
+        }
+        Pending pending { std::move(request), length };
+        if (upload) {
+            pending.spool = std::make_shared<QTemporaryFile>(
+                QDir::tempPath() + u"/gatescope-demo-upload-XXXXXX"_s);
+            if (!pending.spool->open()) {
+                failAndClose(500, "no room on disk for the upload");
+                return false;
             }
-            return;
         }
-        request.body = m_in.mid(headerEnd + 4, length);
-        m_in.remove(0, headerEnd + 4 + length);
-        m_continued = false;
-        m_close = m_http10 || headerValue(request.headers, "connection").toLower() == "close";
-        m_responding = true;
-        m_response = m_router.handle(request);
-        m_events = 0;
-        // The path only: a query may carry a credential.
-        qCDebug(lcDemo) << request.method << request.target.left(request.target.indexOf('?'))
-                        << "->" << m_response.status << "fault" << demoFaultName(m_response.fault)
-                        << "held" << m_response.headerDelayMs << "ms";
-        Q_EMIT m_gateway->requestHandled(request.method, request.target, m_response.status);
-        QTimer::singleShot(m_response.headerDelayMs, this, &Connection::writeHead);
+        m_in.remove(0, headerEnd + 4);
+        m_pending = std::move(pending);
+        return true;
+    }
+
+    //! Answers "Expect: 100-continue" once, while the body is still to come.
+    void askToContinue()
+    {
+        if (!m_continued
+            && headerValue(m_pending->request.headers, "expect").toLower() == "100-continue") {
+            m_continued = true;
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
     }
 
     void failAndClose(int status, const QByteArray &why)
@@ -386,7 +449,17 @@ private:
     QTcpSocket *m_socket;
     DemoRouter &m_router;
     DemoGateway *m_gateway;
+    //! A request whose head was read and whose body is arriving.
+    struct Pending
+    {
+        DemoRequest request;
+        qint64 length = 0;
+        std::shared_ptr<QTemporaryFile> spool = nullptr; //!< where an upload's body goes
+        qint64 received = 0;
+    };
+
     QByteArray m_in;
+    std::optional<Pending> m_pending;
     DemoResponse m_response;
     std::unique_ptr<GzipStream> m_gzip;
     qint64 m_events = 0;

@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 
+class QTemporaryFile;
+
 namespace gs::demo {
 
 struct StreamPlan;
@@ -55,7 +57,10 @@ struct DemoRequest
     QByteArray method;
     QByteArray target; //!< path and query as on the request line
     HttpHeaders headers;
-    QByteArray body;
+    QByteArray body; //!< empty when the body was spooled to bodyFile
+    //! A large upload's body as the connection wrote it to disk while it arrived
+    //! (DemoGateway does so for POST .../files); nullptr otherwise.
+    std::shared_ptr<QTemporaryFile> bodyFile = nullptr;
 };
 
 //! Produces a streamed body one event (already framed) at a time.

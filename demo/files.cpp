@@ -2,9 +2,12 @@
 
 #include "demo/replies.h"
 
+#include <QBuffer>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryFile>
 
 using namespace Qt::StringLiterals;
 
@@ -30,8 +33,50 @@ QByteArray parameter(const QByteArray &value, QByteArrayView name)
 
 } // namespace
 
-std::expected<QList<FormPart>, QString> parseFormData(
-    const QByteArray &contentType, const QByteArray &body)
+namespace {
+
+//! A device read a chunk at a time into a window that the parser consumes from the front.
+class ChunkReader
+{
+public:
+    ChunkReader(QIODevice &device, qint64 chunk)
+        : m_device(device)
+        , m_chunk(qMax<qint64>(1, chunk))
+    { }
+
+    QByteArray buffer;
+
+    //! Reads one more chunk; false at the end of the body.
+    bool more()
+    {
+        if (m_end)
+            return false;
+        const QByteArray piece = m_device.read(m_chunk);
+        if (piece.isEmpty()) {
+            m_end = true;
+            return false;
+        }
+        buffer += piece;
+        return true;
+    }
+    //! Reads until the window holds at least \a size bytes or the body ends.
+    void fill(qsizetype size)
+    {
+        while (buffer.size() < size && more()) { }
+    }
+
+private:
+    QIODevice &m_device;
+    qint64 m_chunk;
+    bool m_end = false;
+};
+
+constexpr qsizetype kMaxPartHeaderBytes = 64 * 1024;
+
+} // namespace
+
+std::expected<QList<FormPart>, QString> readFormData(const QByteArray &contentType, QIODevice &body,
+    const FormPartSink &sinkFor, qint64 maxInMemory, qint64 chunk)
 {
     if (!contentType.trimmed().toLower().startsWith("multipart/form-data"))
         return std::unexpected(u"The body must be multipart/form-data."_s);
@@ -40,29 +85,62 @@ std::expected<QList<FormPart>, QString> parseFormData(
         return std::unexpected(u"The multipart Content-Type has no boundary."_s);
     const QByteArray delimiter = "--" + boundary;
     const QByteArray betweenParts = "\r\n" + delimiter; // a part's data ends before it
-    qsizetype at = body.startsWith(delimiter) ? 0 : body.indexOf(betweenParts);
-    if (at < 0)
+    const auto noPart = [&] {
         return std::unexpected(
             u"The body has no part: no line --%1."_s.arg(QString::fromLatin1(boundary)));
-    if (at > 0)
-        at += 2;
+    };
+    const auto notClosed = [&] {
+        return std::unexpected(
+            u"The last part is not closed by --%1--."_s.arg(QString::fromLatin1(boundary)));
+    };
+    ChunkReader in(body, chunk);
+    QByteArray &buf = in.buffer;
+
+    // The first delimiter: at the very start, or after a preamble that ends in CRLF.
+    in.fill(delimiter.size());
+    if (!buf.startsWith(delimiter)) {
+        for (;;) {
+            if (const qsizetype at = buf.indexOf(betweenParts); at >= 0) {
+                buf.remove(0, at + 2);
+                break;
+            }
+            buf = buf.right(betweenParts.size() - 1);
+            if (!in.more())
+                return noPart();
+        }
+    }
     QList<FormPart> parts;
     for (;;) {
-        at += delimiter.size();
-        if (body.mid(at, 2) == "--")
+        // buf starts with a delimiter.
+        in.fill(delimiter.size() + 2);
+        const QByteArray after = buf.mid(delimiter.size(), 2);
+        if (after == "--")
             return parts; // the close delimiter
-        if (body.mid(at, 2) != "\r\n")
+        if (after != "\r\n")
             return std::unexpected(u"A delimiter line is not followed by CRLF."_s);
-        at += 2;
-        const qsizetype headersEnd = body.indexOf("\r\n\r\n", at);
-        const qsizetype next = body.indexOf(betweenParts, at);
-        if (next < 0)
-            return std::unexpected(
-                u"The last part is not closed by --%1--."_s.arg(QString::fromLatin1(boundary)));
+        buf.remove(0, delimiter.size() + 2);
+
+        // The part's headers end at a blank line before the next delimiter.
         FormPart part;
-        qsizetype dataStart = at;
-        if (headersEnd >= 0 && headersEnd < next) {
-            for (const QByteArray &line : body.mid(at, headersEnd - at).split('\n')) {
+        qsizetype headersEnd = -1;
+        for (;;) {
+            headersEnd = buf.indexOf("\r\n\r\n");
+            const qsizetype next = buf.indexOf(betweenParts);
+            if (next >= 0 && (headersEnd < 0 || next < headersEnd)) {
+                headersEnd = -1; // no headers: no name
+                break;
+            }
+            if (headersEnd >= 0)
+                break;
+            if (buf.size() > kMaxPartHeaderBytes)
+                return std::unexpected(
+                    u"Part %1's headers are longer than %2 KiB."_s.arg(parts.size() + 1)
+                        .arg(kMaxPartHeaderBytes / 1024));
+            if (!in.more())
+                return notClosed();
+        }
+        if (headersEnd >= 0) {
+            for (const QByteArray &line : buf.first(headersEnd).split('\n')) {
                 const QByteArray l = line.trimmed();
                 const qsizetype colon = l.indexOf(':');
                 if (colon < 0)
@@ -76,30 +154,121 @@ std::expected<QList<FormPart>, QString> parseFormData(
                     part.contentType = value;
                 }
             }
-            dataStart = headersEnd + 4;
-        } else if (body.mid(at, 2) == "\r\n") {
-            dataStart = at + 2; // no headers
+            buf.remove(0, headersEnd + 4);
         }
         if (part.name.isEmpty())
             return std::unexpected(
                 u"Part %1 has no Content-Disposition name."_s.arg(parts.size() + 1));
-        part.data = body.mid(dataStart, next - dataStart);
+
+        // The data, up to the next delimiter, to the sink or into memory.
+        QIODevice *sink = sinkFor ? sinkFor(part) : nullptr;
+        const auto take = [&](qsizetype n) -> std::optional<QString> {
+            if (n <= 0)
+                return std::nullopt;
+            part.size += n;
+            if (sink) {
+                if (sink->write(buf.constData(), n) != n)
+                    return u"Part %1 cannot be kept: %2."_s.arg(parts.size() + 1)
+                        .arg(sink->errorString());
+            } else if (part.size > maxInMemory) {
+                return u"Part %1 (%2) is larger than %3 bytes."_s.arg(parts.size() + 1)
+                    .arg(part.name)
+                    .arg(maxInMemory);
+            } else {
+                part.data += QByteArrayView(buf).first(n);
+            }
+            buf.remove(0, n);
+            return std::nullopt;
+        };
+        for (;;) {
+            if (const qsizetype next = buf.indexOf(betweenParts); next >= 0) {
+                if (const auto failed = take(next))
+                    return std::unexpected(*failed);
+                buf.remove(0, 2);
+                break;
+            }
+            if (const auto failed = take(buf.size() - (betweenParts.size() - 1)))
+                return std::unexpected(*failed);
+            if (!in.more())
+                return notClosed();
+        }
         parts.append(std::move(part));
-        at = next + 2;
     }
+}
+
+std::expected<QList<FormPart>, QString> parseFormData(
+    const QByteArray &contentType, const QByteArray &body)
+{
+    QBuffer buffer;
+    buffer.setData(body);
+    buffer.open(QIODevice::ReadOnly);
+    return readFormData(
+        contentType, buffer, {}, std::numeric_limits<qint64>::max(), qMax<qint64>(body.size(), 1));
 }
 
 DemoFiles::DemoFiles(DemoClock clock)
     : m_clock(std::move(clock))
 { }
 
+namespace {
+
+//! A new file for a stored file's content, removed when the last reference goes.
+std::shared_ptr<QTemporaryFile> newContentFile()
+{
+    auto file
+        = std::make_shared<QTemporaryFile>(QDir::tempPath() + u"/gatescope-demo-file-XXXXXX"_s);
+    if (!file->open())
+        return nullptr;
+    return file;
+}
+
+//! A stored file's content sent in pieces (chunked), never read whole into memory.
+class ContentPieces final : public DemoEventSource
+{
+public:
+    explicit ContentPieces(std::shared_ptr<QTemporaryFile> data)
+        : m_keep(std::move(data))
+        , m_file(m_keep->fileName())
+    {
+        m_file.open(QIODevice::ReadOnly);
+    }
+    std::optional<QByteArray> next() override
+    {
+        QByteArray piece = m_file.read(256 * 1024);
+        if (piece.isEmpty())
+            return std::nullopt;
+        return piece;
+    }
+
+private:
+    std::shared_ptr<QTemporaryFile> m_keep; //!< the content stays while it is sent
+    QFile m_file; //!< its own position: two downloads do not share one
+};
+
+} // namespace
+
+QByteArray DemoFiles::StoredFile::content() const
+{
+    QFile f(data->fileName());
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString DemoFiles::keep(StoredFile file)
+{
+    file.id = u"file-demo-%1"_s.arg(m_nextId++);
+    file.createdAt = m_clock() / 1000;
+    m_files.append(std::move(file));
+    return m_files.last().id;
+}
+
 QString DemoFiles::add(const QString &filename, const QString &purpose, const QByteArray &content,
     const QString &providerName)
 {
-    StoredFile stored { u"file-demo-%1"_s.arg(m_nextId++), filename, purpose, content,
-        m_clock() / 1000, providerName };
-    m_files.append(stored);
-    return stored.id;
+    auto data = newContentFile();
+    if (!data || data->write(content) != content.size() || !data->flush())
+        return {}; // no room on disk: the batch names no file
+    return keep(
+        StoredFile { {}, filename, purpose, std::move(data), content.size(), 0, providerName });
 }
 
 const DemoFiles::StoredFile *DemoFiles::find(const QString &id) const
@@ -111,7 +280,7 @@ const DemoFiles::StoredFile *DemoFiles::find(const QString &id) const
 QJsonObject DemoFiles::object(const StoredFile &file)
 {
     return QJsonObject { { u"id"_s, file.id }, { u"object"_s, u"file"_s },
-        { u"bytes"_s, qint64(file.content.size()) }, { u"created_at"_s, file.createdAt },
+        { u"bytes"_s, file.bytes }, { u"created_at"_s, file.createdAt },
         { u"filename"_s, file.filename }, { u"purpose"_s, file.purpose },
         { u"status"_s, u"processed"_s } };
 }
@@ -148,7 +317,11 @@ std::optional<DemoResponse> DemoFiles::handle(
             return errorReply(405, u"Use GET for /files/%1/content."_s.arg(id));
         DemoResponse r;
         r.headers = { { "content-type", "application/octet-stream" } };
-        r.body = file->content;
+        // A small file with its Content-Length; a large one streamed from disk.
+        if (file->bytes <= kMaxContentInMemory)
+            r.body = file->content();
+        else
+            r.stream = std::make_shared<ContentPieces>(file->data);
         return r;
     }
     if (request.method == "GET")
@@ -166,35 +339,69 @@ std::optional<DemoResponse> DemoFiles::upload(
 {
     if (providerName.trimmed().isEmpty())
         return errorReply(400, u"x-tfy-provider-name is required to upload a file."_s);
-    if (request.body.size() > kMaxFileBytes)
+    // The body as the connection spooled it to disk, or (a caller in memory) as given.
+    QBuffer inMemory;
+    QFile spooled;
+    QIODevice *body = &inMemory;
+    if (request.bodyFile) {
+        spooled.setFileName(request.bodyFile->fileName());
+        if (!spooled.open(QIODevice::ReadOnly))
+            return errorReply(500,
+                u"The upload cannot be read back: %1."_s.arg(spooled.errorString()),
+                u"server_error"_s);
+        body = &spooled;
+    } else {
+        inMemory.setData(request.body);
+        inMemory.open(QIODevice::ReadOnly);
+    }
+    if (body->size() > kMaxFileBytes + kMaxFramingBytes)
         return errorReply(413, u"The file is larger than the gateway's 512 MB."_s);
-    const auto parts
-        = parseFormData(core::headerValue(request.headers, "content-type"), request.body);
+    std::shared_ptr<QTemporaryFile> data;
+    bool twoFiles = false;
+    const auto parts = readFormData(
+        core::headerValue(request.headers, "content-type"), *body,
+        [&](const FormPart &part) -> QIODevice * {
+            if (part.name != "file"_L1)
+                return nullptr;
+            twoFiles = twoFiles || data != nullptr;
+            data = newContentFile();
+            return data.get();
+        },
+        kMaxFieldBytes);
     if (!parts)
         return errorReply(400, parts.error());
+    if (twoFiles)
+        return errorReply(400, u"More than one \"file\" part: a file upload carries one file."_s);
     StoredFile stored;
     bool haveFile = false;
     for (const FormPart &p : *parts) {
         if (p.name == "file"_L1) {
             haveFile = true;
             stored.filename = p.filename.isEmpty() ? u"file"_s : p.filename;
-            stored.content = p.data;
+            stored.bytes = p.size;
         } else if (p.name == "purpose"_L1) {
             stored.purpose = QString::fromUtf8(p.data).trimmed();
         }
     }
     if (!haveFile)
         return errorReply(400, u"No \"file\" part: the file goes in a part named file."_s);
+    if (!data || !data->flush())
+        return errorReply(
+            500, u"The demo gateway has no room on disk for the file."_s, u"server_error"_s);
+    if (stored.bytes > kMaxFileBytes)
+        return errorReply(413, u"The file is larger than the gateway's 512 MB."_s);
     if (stored.purpose.isEmpty())
         return errorReply(400, u"No \"purpose\" field (batch, fine-tune, ...)."_s);
     if (stored.purpose == "batch"_L1) {
         if (!stored.filename.endsWith(".jsonl"_L1, Qt::CaseInsensitive))
             return errorReply(
                 400, u"A batch input must be a .jsonl file; %1 is not."_s.arg(stored.filename));
-        if (stored.content.size() > kMaxBatchFileBytes)
+        if (stored.bytes > kMaxBatchFileBytes)
             return errorReply(413, u"A batch input may hold at most 200 MB."_s);
     }
-    const QString id = add(stored.filename, stored.purpose, stored.content, providerName);
+    stored.data = std::move(data);
+    stored.providerName = providerName;
+    const QString id = keep(std::move(stored));
     return jsonReply(object(*find(id)));
 }
 

@@ -1,6 +1,7 @@
 #include "core/batch/batchjob.h"
 #include "demo/demogateway.h"
 #include "tests/testfiles.h"
+#include "tests/throttledproxy.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -78,7 +79,12 @@ void TestBatchJob::anUploadStoppedMidwayLeavesNoFile()
     const QString input = m_dir.filePath(u"big.jsonl"_s);
     gs::tests::writeFile(input, jsonl);
 
-    BatchJob job(&m_network, settings(input));
+    // Through a proxy that lets 512 KiB a tick reach the gateway: the upload is midway
+    // for a while however fast this machine is.
+    gs::tests::ThrottledProxy proxy(m_demo.port(), 512 * 1024);
+    BatchJobSettings s = settings(input);
+    s.gateway.baseUrl = proxy.through(m_base);
+    BatchJob job(&m_network, s);
     qint64 stoppedAt = -1;
     connect(&job, &BatchJob::uploadProgress, &job, [&](qint64 sent, qint64 total) {
         if (stoppedAt < 0 && sent > 0 && sent < total) {
