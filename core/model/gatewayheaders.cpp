@@ -107,19 +107,21 @@ void noCheck(const GatewayRequest &request, QList<Issue> &issues)
     Q_UNUSED(issues);
 }
 
-// --- x-tfy-provider-name -----------------------------------------------------------
+// --- headers that are text: x-tfy-provider-name, the Vertex headers ------------------
 
-bool decodeProviderName(GatewayRequest &r, QByteArrayView text)
+template <std::optional<QString> GatewayRequest::*Member>
+bool decodeText(GatewayRequest &r, QByteArrayView text)
 {
-    r.providerName = QString::fromUtf8(text);
+    r.*Member = QString::fromUtf8(text);
     return true;
 }
 
-std::optional<QByteArray> encodeProviderName(const GatewayRequest &r)
+template <std::optional<QString> GatewayRequest::*Member>
+std::optional<QByteArray> encodeText(const GatewayRequest &r)
 {
-    if (!r.providerName)
+    if (!(r.*Member))
         return std::nullopt;
-    return r.providerName->toUtf8();
+    return (r.*Member)->toUtf8();
 }
 
 void explainNothing(QByteArrayView name, QByteArrayView text, QList<Issue> &issues)
@@ -653,7 +655,7 @@ void explainCacheConfig(
     }
 }
 
-// --- Vertex accounts' file and batch headers (no typed field) ------------------------
+// --- Vertex accounts' file and batch headers ------------------------------------------
 
 // x-tfy-vertex-storage-bucket-name: a Cloud Storage bucket name as Google defines it
 // (cloud.google.com/storage/docs/buckets#naming): 3 to 63 characters (222 with dots, each
@@ -706,11 +708,30 @@ void explainProviderModel(const QString &text, const QString &field, QList<Issue
             u"x-tfy-provider-model: %1 has a space; a model name has none."_s.arg(quoted(model)));
 }
 
+void checkVertexBucket(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (r.vertexStorageBucketName)
+        explainVertexBucket(*r.vertexStorageBucketName, u"vertexStorageBucketName"_s, issues);
+}
+
+void checkVertexRegion(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (r.vertexRegion)
+        explainVertexRegion(*r.vertexRegion, u"vertexRegion"_s, issues);
+}
+
+void checkProviderModel(const GatewayRequest &r, QList<Issue> &issues)
+{
+    if (r.providerModel)
+        explainProviderModel(*r.providerModel, u"providerModel"_s, issues);
+}
+
 // --- the table ---------------------------------------------------------------------------
 
 constexpr std::array kSpecs {
-    GatewayHeaderSpec { headers::kProviderName, "providerName"_L1, decodeProviderName,
-        encodeProviderName, noCheck, explainNothing },
+    GatewayHeaderSpec { headers::kProviderName, "providerName"_L1,
+        decodeText<&GatewayRequest::providerName>, encodeText<&GatewayRequest::providerName>,
+        noCheck, explainNothing },
     GatewayHeaderSpec { headers::kMetadata, "metadata"_L1, decodeMetadata, encodeMetadata,
         checkMetadata, explainMetadata },
     GatewayHeaderSpec { headers::kStrictOpenAi, "strictOpenAi"_L1, decodeStrictOpenAi,
@@ -727,6 +748,15 @@ constexpr std::array kSpecs {
         noCheck, explainGuardrails },
     GatewayHeaderSpec { headers::kMcpHeaders, "mcpHeaders"_L1, decodeMcpHeaders, encodeMcpHeaders,
         checkMcpHeaders, explainMcpHeaders },
+    GatewayHeaderSpec { headers::kVertexStorageBucketName, "vertexStorageBucketName"_L1,
+        decodeText<&GatewayRequest::vertexStorageBucketName>,
+        encodeText<&GatewayRequest::vertexStorageBucketName>, checkVertexBucket, explainNothing },
+    GatewayHeaderSpec { headers::kVertexRegion, "vertexRegion"_L1,
+        decodeText<&GatewayRequest::vertexRegion>, encodeText<&GatewayRequest::vertexRegion>,
+        checkVertexRegion, explainNothing },
+    GatewayHeaderSpec { headers::kProviderModel, "providerModel"_L1,
+        decodeText<&GatewayRequest::providerModel>, encodeText<&GatewayRequest::providerModel>,
+        checkProviderModel, explainNothing },
 };
 
 } // namespace
@@ -749,12 +779,6 @@ void explainUntypedGatewayHeader(
 {
     if (headerNameEquals(name, "x-tfy-cache-config"))
         explainCacheConfig(name, text, field, issues);
-    else if (headerNameEquals(name, kVertexStorageBucketName))
-        explainVertexBucket(QString::fromUtf8(text), field, issues);
-    else if (headerNameEquals(name, kVertexRegion))
-        explainVertexRegion(QString::fromUtf8(text), field, issues);
-    else if (headerNameEquals(name, kProviderModel))
-        explainProviderModel(QString::fromUtf8(text), field, issues);
 }
 
 } // namespace gs::core

@@ -39,17 +39,8 @@ struct GatewayHeaderSpec
     void (*explain)(QByteArrayView name, QByteArrayView text, QList<Issue> &issues);
 };
 
-//! What a Vertex account's /files and /batches need besides x-tfy-provider-name
-//! (docs.truefoundry.com/gateway/file-endpoints); no typed field.
-inline constexpr QByteArrayView kVertexStorageBucketName { "x-tfy-vertex-storage-bucket-name" };
-inline constexpr QByteArrayView kVertexRegion { "x-tfy-vertex-region" };
-inline constexpr QByteArrayView kProviderModel { "x-tfy-provider-model" };
-inline constexpr std::array kVertexFileHeaders { kVertexStorageBucketName, kVertexRegion,
-    kProviderModel };
-
 //! Problems with a gateway header that has no typed field but a documented shape
-//! (x-tfy-cache-config: type, similarity_threshold, ttl, namespace; the Vertex headers
-//! above), appended to
+//! (x-tfy-cache-config: type, similarity_threshold, ttl, namespace), appended to
 //! \a issues on \a field; unknown keys warn. Other headers: nothing.
 void explainUntypedGatewayHeader(
     QByteArrayView name, QByteArrayView text, const QString &field, QList<Issue> &issues);

@@ -59,6 +59,11 @@ inline constexpr QLatin1StringView kTtftTimeout { "x-tfy-ttft-timeout-ms" };
 inline constexpr QLatin1StringView kLoggingConfig { "x-tfy-logging-config" };
 inline constexpr QLatin1StringView kGuardrails { "x-tfy-guardrails" };
 inline constexpr QLatin1StringView kMcpHeaders { "x-tfy-mcp-headers" };
+//! What a Vertex account's /files and /batches need besides x-tfy-provider-name
+//! (docs.truefoundry.com/gateway/file-endpoints).
+inline constexpr QLatin1StringView kVertexStorageBucketName { "x-tfy-vertex-storage-bucket-name" };
+inline constexpr QLatin1StringView kVertexRegion { "x-tfy-vertex-region" };
+inline constexpr QLatin1StringView kProviderModel { "x-tfy-provider-model" };
 } // namespace headers
 
 //! x-tfy-retry-config, camelCase on the wire. Unset members are left out.
@@ -116,6 +121,9 @@ struct GatewayRequest
     std::optional<bool> loggingEnabled;
     std::optional<Guardrails> guardrails;
     std::optional<QJsonObject> mcpHeaders;
+    std::optional<QString> vertexStorageBucketName; //!< a Vertex account's files and batches
+    std::optional<QString> vertexRegion;
+    std::optional<QString> providerModel;
     HttpHeaders extraHeaders; //!< anything else, in order
 
     //! Gateway headers whose text does not fit their typed field. They are sent as

@@ -98,20 +98,19 @@ void checkVariables(Checker &c, const QString &field, QStringView text)
     }
 }
 
-bool hasExtraHeader(const GatewayRequest &r, QByteArrayView name)
-{
-    return std::ranges::any_of(
-        r.extraHeaders, [name](const HttpHeader &h) { return headerNameEquals(h.name, name); });
-}
-
 // A Vertex account's /files and /batches need the bucket, the region and the provider
 // model together; elsewhere the gateway does not read them.
 void checkVertexHeaders(Checker &c, const GatewayRequest &r)
 {
+    const std::pair<QLatin1StringView, const std::optional<QString> *> vertex[] {
+        { headers::kVertexStorageBucketName, &r.vertexStorageBucketName },
+        { headers::kVertexRegion, &r.vertexRegion },
+        { headers::kProviderModel, &r.providerModel },
+    };
     QStringList given;
     QStringList missing;
-    for (const QByteArrayView name : kVertexFileHeaders)
-        (hasExtraHeader(r, name) ? given : missing) << QString::fromLatin1(name);
+    for (const auto &[name, value] : vertex)
+        (value->has_value() ? given : missing) << QString(name);
     if (given.isEmpty())
         return;
     const QString field = fieldForHeader(given.constFirst().toLatin1());

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void maskedTokenSurvivesWireEdits();
     void invalidMetadataBlocksSending();
     void badTimeoutIsMarkedAtItsField();
+    void vertexFieldsTypedForAnUpload();
     void retryChipsAndOtherCodes();
     void modelFieldWritesTheBody();
     void invalidBodyIsMarkedWithItsPlace();
@@ -158,6 +159,41 @@ void TestRequestEditor::badTimeoutIsMarkedAtItsField()
     QVERIFY(view::part<QLineEdit>(m_editor, "requestTimeoutMs")->property("invalid").toBool());
     // Sent as written, so that the wire shows what the validator objects to.
     QVERIFY(m_editor->wireText().contains(u"x-tfy-request-timeout: 30s"_s));
+}
+
+// A Vertex account's upload: the three headers typed as a user does, each checked at
+// its own field, and the ones missing named while only some are given.
+void TestRequestEditor::vertexFieldsTypedForAnUpload()
+{
+    m_editor->setRequest(decode(WireRequest { "GET", u"https://gw.example/api/llm/files"_s,
+        { { "Authorization", "Bearer sk-secret-123456" },
+            { "x-tfy-provider-name", "vertex-main" } },
+        {} }));
+    QVERIFY(m_editor->canSend());
+    auto *bucket = view::part<QLineEdit>(m_editor, "vertexStorageBucketName");
+    QTest::keyClicks(bucket, u"gs://batch-inputs"_s);
+    QVERIFY(
+        m_editor->wireText().contains(u"x-tfy-vertex-storage-bucket-name: gs://batch-inputs\n"_s));
+    QVERIFY2(m_editor->fieldMessage(u"vertexStorageBucketName"_s).contains(u"without gs://"_s),
+        qPrintable(m_editor->fieldMessage(u"vertexStorageBucketName"_s)));
+    QVERIFY(!m_editor->canSend());
+    bucket->selectAll();
+    QTest::keyClicks(bucket, u"batch-inputs"_s);
+    QVERIFY(m_editor->canSend());
+    QVERIFY2(
+        m_editor->fieldMessage(u"vertexStorageBucketName"_s).contains(u"x-tfy-vertex-region"_s),
+        qPrintable(m_editor->fieldMessage(u"vertexStorageBucketName"_s)));
+    QTest::keyClick(bucket, Qt::Key_Tab);
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "vertexRegion"), u"us-central1"_s);
+    QTest::keyClicks(view::part<QLineEdit>(m_editor, "providerModel"), u"gemini-2.0-flash-001"_s);
+    QCOMPARE(m_editor->request().vertexStorageBucketName, u"batch-inputs"_s);
+    QCOMPARE(m_editor->request().vertexRegion, u"us-central1"_s);
+    QCOMPARE(m_editor->request().providerModel, u"gemini-2.0-flash-001"_s);
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-vertex-region: us-central1\n"_s));
+    QVERIFY(m_editor->wireText().contains(u"x-tfy-provider-model: gemini-2.0-flash-001\n"_s));
+    QVERIFY(m_editor->fieldMessage(u"vertexStorageBucketName"_s).isEmpty());
+    QVERIFY(m_editor->request().extraHeaders.isEmpty());
+    QVERIFY(m_editor->canSend());
 }
 
 void TestRequestEditor::retryChipsAndOtherCodes()

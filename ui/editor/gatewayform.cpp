@@ -236,6 +236,14 @@ GatewayForm::GatewayForm(FieldMessages *messages, QWidget *parent)
     m_form->addRow(QString(), m_messages->addLabel(u"guardrails"_s));
     m_messages->addWidget(u"guardrails"_s, m_inputGuardrails);
 
+    // A Vertex account's /files and /batches (docs.truefoundry.com/gateway/file-endpoints).
+    m_vertexBucket = addLineField(u"vertexStorageBucketName"_s, tr("Vertex bucket"),
+        tr("x-tfy-vertex-storage-bucket-name (Vertex files, batches)"));
+    m_vertexRegion = addLineField(
+        u"vertexRegion"_s, tr("Vertex region"), tr("x-tfy-vertex-region, e.g. us-central1"));
+    m_providerModel = addLineField(
+        u"providerModel"_s, tr("Provider model"), tr("x-tfy-provider-model (Vertex batches)"));
+
     m_form->addRow(tr("E&xtra headers"), buildExtraHeaders());
     m_insecure = new QCheckBox(tr("Accept certificate problems"));
     m_insecure->setObjectName(u"allowInsecureTls"_s);
@@ -429,6 +437,9 @@ void GatewayForm::applyTo(GatewayRequest &request)
         guardrails = encoded(headers::kGuardrails, [&](GatewayRequest &r) { r.guardrails = both; });
     }
     apply(headers::kGuardrails, guardrails);
+    apply(headers::kVertexStorageBucketName, m_vertexBucket->text().trimmed());
+    apply(headers::kVertexRegion, m_vertexRegion->text().trimmed());
+    apply(headers::kProviderModel, m_providerModel->text().trimmed());
 
     // Extra headers, as a whole.
     HttpHeaders extra;
@@ -463,6 +474,14 @@ void GatewayForm::showRequest(const GatewayRequest &r)
         m_requestTimeout->setText(numberText(r.requestTimeoutMs, headers::kRequestTimeout));
     if (!m_ttftTimeout->hasFocus())
         m_ttftTimeout->setText(numberText(r.ttftTimeoutMs, headers::kTtftTimeout));
+    const auto showText
+        = [&](QLineEdit *edit, const std::optional<QString> &value, QLatin1StringView name) {
+              if (!edit->hasFocus())
+                  edit->setText(value.value_or(unparsed(name)));
+          };
+    showText(m_vertexBucket, r.vertexStorageBucketName, headers::kVertexStorageBucketName);
+    showText(m_vertexRegion, r.vertexRegion, headers::kVertexRegion);
+    showText(m_providerModel, r.providerModel, headers::kProviderModel);
     m_logging->setCurrentIndex(r.loggingEnabled ? (*r.loggingEnabled ? 1 : 2) : 0);
     const Guardrails g = r.guardrails.value_or(Guardrails {});
     if (!m_inputGuardrails->hasFocus())

@@ -71,6 +71,9 @@ private:
     QCheckBox *m_retryAfter;
     QLineEdit *m_requestTimeout;
     QLineEdit *m_ttftTimeout;
+    QLineEdit *m_vertexBucket; //!< a Vertex account's files and batches
+    QLineEdit *m_vertexRegion;
+    QLineEdit *m_providerModel;
     QComboBox *m_logging;
     QLineEdit *m_inputGuardrails;
     QLineEdit *m_outputGuardrails;

@@ -42,7 +42,7 @@ void TestGatewayHeaders::everyEntryIsAGatewayHeaderWithItsOwnField()
     }
     QCOMPARE(names.size(), qsizetype(gatewayHeaderSpecs().size()));
     QCOMPARE(fields.size(), qsizetype(gatewayHeaderSpecs().size()));
-    QCOMPARE(gatewayHeaderSpecs().size(), std::size_t(9));
+    QCOMPARE(gatewayHeaderSpecs().size(), std::size_t(12));
 }
 
 void TestGatewayHeaders::lookupIgnoresCase()
@@ -63,6 +63,9 @@ void TestGatewayHeaders::roundTrip_data()
         QTest::newRow(tag) << QByteArray(name) << text;
     };
     row("provider", "x-tfy-provider-name", "openai-main");
+    row("vertex bucket", "x-tfy-vertex-storage-bucket-name", "batch-inputs.team_a");
+    row("vertex region", "x-tfy-vertex-region", "europe-west4");
+    row("provider model", "x-tfy-provider-model", "gemini-2.0-flash-001");
     row("metadata in written order", "x-tfy-metadata", R"({"z":"1","a":"café \"q\""})");
     row("strict true", "x-tfy-strict-openai", "true");
     row("strict false", "x-tfy-strict-openai", "false");
@@ -190,6 +193,9 @@ void TestGatewayHeaders::composeWritesTheTablesOrder()
     r.baseUrl = u"https://gw.example"_s;
     r.body = "{}";
     // Set in reverse order; compose() still writes the table's.
+    r.providerModel = u"gemini-2.0-flash-001"_s;
+    r.vertexRegion = u"us-central1"_s;
+    r.vertexStorageBucketName = u"inputs"_s;
     r.mcpHeaders = QJsonObject { { u"a"_s, QJsonObject {} } };
     r.guardrails = Guardrails { { u"g/x"_s }, {} };
     r.loggingEnabled = true;

@@ -183,20 +183,19 @@ void TestValidation::rules_data()
         << QByteArray() << QString() << QString();
     QTest::newRow("vertex bucket as URL")
         << "GET"_ba << files << vertex("gs://my-bucket/in", "us-central1", "gemini-2.0-flash-001")
-        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s << u"\"my-bucket\""_s;
+        << QByteArray() << u"vertexStorageBucketName"_s << u"\"my-bucket\""_s;
     QTest::newRow("vertex bucket uppercase")
         << "GET"_ba << files << vertex("My-Bucket", "us-central1", "gemini-2.0-flash-001")
-        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s
-        << u"not a Cloud Storage bucket name"_s;
+        << QByteArray() << u"vertexStorageBucketName"_s << u"not a Cloud Storage bucket name"_s;
     QTest::newRow("vertex bucket too short")
         << "GET"_ba << files << vertex("ab", "us-central1", "gemini-2.0-flash-001") << QByteArray()
-        << u"header:x-tfy-vertex-storage-bucket-name"_s << u"3 to 63"_s;
+        << u"vertexStorageBucketName"_s << u"3 to 63"_s;
     QTest::newRow("vertex bucket part too long")
         << "GET"_ba << files << vertex(QByteArray(64, 'a') + ".b", "us-central1", "m")
-        << QByteArray() << u"header:x-tfy-vertex-storage-bucket-name"_s << u"at most 63"_s;
+        << QByteArray() << u"vertexStorageBucketName"_s << u"at most 63"_s;
     QTest::newRow("vertex provider model with space")
         << "GET"_ba << files << vertex("bucket", "us-central1", "gemini 2") << QByteArray()
-        << u"header:x-tfy-provider-model"_s << u"has a space"_s;
+        << u"providerModel"_s << u"has a space"_s;
     QTest::newRow("responses without provider")
         << "POST"_ba << u"https://h/responses"_s << auth << kChatBody << u"providerName"_s
         << u"x-tfy-provider-name"_s;
@@ -361,7 +360,7 @@ void TestValidation::vertexHeadersWarn()
     // A bucket alone: the other two are named.
     QCOMPARE(warningsFor(u"https://h/batches"_s,
                  { { "x-tfy-vertex-storage-bucket-name"_ba, "inputs"_ba } }),
-        QStringList { u"header:x-tfy-vertex-storage-bucket-name: A Vertex account's files and "
+        QStringList { u"vertexStorageBucketName: A Vertex account's files and "
                       "batches need x-tfy-vertex-region and x-tfy-provider-model as well as "
                       "x-tfy-vertex-storage-bucket-name."_s });
     // A region that is no region.
@@ -369,11 +368,11 @@ void TestValidation::vertexHeadersWarn()
                  { { "x-tfy-vertex-storage-bucket-name"_ba, "inputs"_ba },
                      { "x-tfy-vertex-region"_ba, "Iowa"_ba },
                      { "x-tfy-provider-model"_ba, "gemini-2.0-flash-001"_ba } }),
-        QStringList { u"header:x-tfy-vertex-region: x-tfy-vertex-region: \"Iowa\" does not look "
+        QStringList { u"vertexRegion: x-tfy-vertex-region: \"Iowa\" does not look "
                       "like a Google Cloud region such as us-central1 or europe-west4."_s });
     // On chat, the gateway does not read them.
     const QStringList onChat = warningsFor(kChatUrl, { { "x-tfy-vertex-region"_ba, "global"_ba } });
-    QVERIFY2(onChat.contains(u"header:x-tfy-vertex-region: x-tfy-vertex-region is read on /files "
+    QVERIFY2(onChat.contains(u"vertexRegion: x-tfy-vertex-region is read on /files "
                              "and /batches (Vertex accounts), not on the Chat completions API."_s),
         qPrintable(onChat.join(u'\n')));
 }
