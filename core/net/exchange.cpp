@@ -1,12 +1,14 @@
 #include "core/net/exchange.h"
 
 #include "core/net/bodydevice.h"
+#include "core/net/uploadreply.h"
 
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QSslError>
@@ -177,8 +179,9 @@ void Exchange::start(const WireRequest &wire)
             QMetaObject::invokeMethod(this, &Exchange::finish, Qt::QueuedConnection);
             return;
         }
-        request.setHeader(QNetworkRequest::ContentLengthHeader, device->size());
-        m_reply = m_network->sendCustomRequest(request, wire.method, device);
+        // Sent by a socket of our own: Qt's manager hands a body over 16 KiB per round
+        // trip between its threads (docs/performance.md).
+        m_reply = new UploadReply(request, wire.method, device, m_network->proxy(), this);
     }
     QNetworkReply *reply = m_reply;
     // Bounded: when we fall behind, Qt stops reading the socket instead of buffering
@@ -293,9 +296,10 @@ void Exchange::onMetaData()
     const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!status.isValid())
         return;
-    // A redirect's headers are not the response's.
+    // A redirect's headers are not the response's (an upload follows none).
     const int code = status.toInt();
-    if (code >= 300 && code < 400 && m_reply->hasRawHeader("location"))
+    if (code >= 300 && code < 400 && m_reply->hasRawHeader("location")
+        && !qobject_cast<UploadReply *>(m_reply))
         return;
     m_timeline.headers = now();
     m_status = code;

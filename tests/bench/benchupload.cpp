@@ -174,7 +174,7 @@ int main(int argc, char **argv)
     const double o = gs::bench::median(ours);
     const double c = gs::bench::median(curl);
     std::printf("upload of %lld MiB, multipart, loopback, median of %d\n", mib, runs);
-    std::printf("  gatescope (Exchange + BodyDevice): %.2f s  (%.0f MiB/s)\n", o, double(mib) / o);
+    std::printf("  gatescope (Exchange, UploadReply): %.2f s  (%.0f MiB/s)\n", o, double(mib) / o);
     std::printf("  curl -F:                           %.2f s  (%.0f MiB/s)\n", c, double(mib) / c);
     std::printf("  ratio gatescope / curl:            %.2fx (goal at most 1.5x)\n", o / c);
     std::printf(

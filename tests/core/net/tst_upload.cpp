@@ -2,6 +2,7 @@
 #include "core/httpfile/httpwriter.h"
 #include "core/net/bodydevice.h"
 #include "core/net/exchange.h"
+#include "tests/tlsserver.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -79,10 +80,13 @@ private Q_SLOTS:
     void aFileThatChangesIsNotSentAsIfWhole();
     void aLargeFileHoldingTheBoundaryStopsAsItStreams();
     void writtenBackWithItsFileLines();
+    void answersFramedEveryWayAreRead_data();
+    void answersFramedEveryWayAreRead();
+    void overTlsWithTheGatewaysAuthority();
 
 private:
     ResolvedRequest resolveUpload(const QString &boundary = u"gs-boundary"_s);
-    std::unique_ptr<Exchange> send(const WireRequest &wire);
+    std::unique_ptr<Exchange> send(const WireRequest &wire, ExchangeOptions options = {});
 
     QTemporaryDir m_dir;
     QByteArray m_jsonl;
@@ -128,9 +132,9 @@ ResolvedRequest TestUpload::resolveUpload(const QString &boundary)
     return *resolved;
 }
 
-std::unique_ptr<Exchange> TestUpload::send(const WireRequest &wire)
+std::unique_ptr<Exchange> TestUpload::send(const WireRequest &wire, ExchangeOptions options)
 {
-    auto exchange = std::make_unique<Exchange>(&m_network, ExchangeOptions {});
+    auto exchange = std::make_unique<Exchange>(&m_network, options);
     QSignalSpy finished(exchange.get(), &Exchange::finished);
     exchange->start(wire);
     if (!exchange->isFinished())
@@ -157,6 +161,11 @@ void TestUpload::multipartFromAFile()
     QCOMPARE(server.body.size(), wire.bodySize());
     const QByteArray length = "content-length: " + QByteArray::number(wire.bodySize());
     QVERIFY(server.headers.toLower().contains(length));
+    // Sent by Gatescope's own socket: the request line and Host as HTTP/1.1 has them.
+    QVERIFY2(server.headers.startsWith("POST /files HTTP/1.1\r\nHost: 127.0.0.1:"),
+        server.headers.constData());
+    QCOMPARE(exchange->snapshot().httpVersion, "HTTP/1.1");
+    QVERIFY(exchange->timeline().requestSent >= exchange->timeline().connecting);
 
     // Python's email package reads the parts: their names, file name and content.
     QProcess python;
@@ -192,6 +201,81 @@ print(json.dumps({"multipart": msg.is_multipart(), "defects": len(msg.defects), 
     QCOMPARE(filePart.value(u"size"_s).toInt(), m_jsonl.size());
     QCOMPARE(filePart.value(u"sha256"_s).toString(),
         QString::fromLatin1(QCryptographicHash::hash(m_jsonl, QCryptographicHash::Sha256).toHex()));
+}
+
+// The answer to an upload read whatever its framing: a length, chunks (after a
+// 100 Continue), or the connection's close; a 3xx is the result, not followed.
+void TestUpload::answersFramedEveryWayAreRead_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("length") << "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"_ba << 200
+                            << "hello"_ba;
+    QTest::newRow("chunked after 100")
+        << "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n"
+           "\r\n5;x=1\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"_ba
+        << 201 << "hello world"_ba;
+    QTest::newRow("to the close")
+        << "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close"_ba << 200
+        << "until close"_ba;
+    QTest::newRow("redirect kept") << "HTTP/1.1 308 Permanent Redirect\r\nLocation: /v2/files\r\n"
+                                      "Content-Length: 0\r\n\r\n"_ba
+                                   << 308 << QByteArray();
+}
+
+void TestUpload::answersFramedEveryWayAreRead()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QByteArray received;
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+            received += socket->readAll();
+            const qsizetype end = received.indexOf("\r\n\r\n");
+            if (end < 0 || received.size() - end - 4 < m_jsonl.size())
+                return; // answered once the whole body is in
+            socket->write(answer);
+            if (!answer.contains("Content-Length") && !answer.contains("chunked"))
+                socket->disconnectFromHost();
+        });
+    });
+    ResolvedRequest wire = resolveUpload();
+    wire.url = u"http://127.0.0.1:%1/files"_s.arg(server.serverPort());
+    const auto exchange = send(wire);
+    QVERIFY2(
+        exchange->error().kind == ExchangeError::Kind::None, qPrintable(exchange->error().message));
+    QCOMPARE(exchange->status(), status);
+    QCOMPARE(exchange->body(), body);
+}
+
+// Over TLS the gateway's certificate is checked against the authorities given (a
+// self-hosted gateway's own CA), and refused, with the reason, without them.
+void TestUpload::overTlsWithTheGatewaysAuthority()
+{
+    gs::tests::LoopbackTlsServer server;
+    ResolvedRequest wire = resolveUpload();
+    wire.url = server.base() + u"/files"_s;
+    const auto refused = send(wire);
+    QCOMPARE(refused->error().kind, ExchangeError::Kind::Tls);
+    QVERIFY2(refused->error().message.contains(u"certificate was not accepted"_s),
+        qPrintable(refused->error().message));
+    QCOMPARE(server.answered().size(), 0);
+
+    ExchangeOptions trusting;
+    trusting.extraCaCertificates
+        = QSslCertificate::fromPath(gs::tests::LoopbackTlsServer::file("self-signed.crt"));
+    const auto accepted = send(wire, trusting);
+    QVERIFY2(
+        accepted->error().kind == ExchangeError::Kind::None, qPrintable(accepted->error().message));
+    QCOMPARE(accepted->status(), 200);
+    QVERIFY(accepted->body().contains("\"content\":\"hi\""));
+    QVERIFY(accepted->timeline().encrypted >= 0);
+    QCOMPARE(server.answered().size(), 1);
 }
 
 void TestUpload::problemsWithThePartsAreNamed()
