@@ -9,6 +9,7 @@
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
+#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QSslError>
@@ -168,6 +169,22 @@ void Exchange::start(const WireRequest &wire)
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));
 
+    // The proxy the manager would use for this URL: an upload goes by a socket of our
+    // own only where that socket can reach the gateway the same way (directly, through
+    // SOCKS, or through an HTTP proxy's tunnel for https); a plain-http upload through
+    // an HTTP proxy stays with the manager, which speaks to the proxy in absolute form.
+    QNetworkProxy proxy = m_network->proxy();
+    if (proxy.type() == QNetworkProxy::DefaultProxy) {
+        const QNetworkProxyQuery query(request.url());
+        proxy = (m_network->proxyFactory() ? m_network->proxyFactory()->queryProxy(query)
+                                           : QNetworkProxyFactory::proxyForQuery(query))
+                    .value(0, QNetworkProxy(QNetworkProxy::NoProxy));
+    }
+    const bool https = request.url().scheme() == "https"_L1;
+    const bool ownSocket = proxy.type() == QNetworkProxy::NoProxy
+        || proxy.type() == QNetworkProxy::Socks5Proxy
+        || (proxy.type() == QNetworkProxy::HttpProxy && https);
+
     if (wire.bodyFiles.isEmpty()) {
         m_reply = m_network->sendCustomRequest(request, wire.method, wire.body);
     } else {
@@ -181,7 +198,12 @@ void Exchange::start(const WireRequest &wire)
         }
         // Sent by a socket of our own: Qt's manager hands a body over 16 KiB per round
         // trip between its threads (docs/performance.md).
-        m_reply = new UploadReply(request, wire.method, device, m_network->proxy(), this);
+        if (ownSocket) {
+            m_reply = new UploadReply(request, wire.method, device, proxy, this);
+        } else {
+            request.setHeader(QNetworkRequest::ContentLengthHeader, device->size());
+            m_reply = m_network->sendCustomRequest(request, wire.method, device);
+        }
     }
     QNetworkReply *reply = m_reply;
     // Bounded: when we fall behind, Qt stops reading the socket instead of buffering

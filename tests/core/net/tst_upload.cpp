@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void answersFramedEveryWayAreRead_data();
     void answersFramedEveryWayAreRead();
     void overTlsWithTheGatewaysAuthority();
+    void plainHttpThroughAnHttpProxyStaysWithQt();
 
 private:
     ResolvedRequest resolveUpload(const QString &boundary = u"gs-boundary"_s);
@@ -276,6 +278,28 @@ void TestUpload::overTlsWithTheGatewaysAuthority()
     QVERIFY(accepted->body().contains("\"content\":\"hi\""));
     QVERIFY(accepted->timeline().encrypted >= 0);
     QCOMPARE(server.answered().size(), 1);
+}
+
+// Behind an HTTP proxy a plain-http upload is sent as Qt's manager sends it, in
+// absolute form to the proxy (a socket of our own could only ask for a tunnel).
+void TestUpload::plainHttpThroughAnHttpProxyStaysWithQt()
+{
+    CapturingServer proxyServer;
+    QNetworkAccessManager network;
+    network.setProxy(
+        QNetworkProxy(QNetworkProxy::HttpProxy, u"127.0.0.1"_s, proxyServer.serverPort()));
+    ResolvedRequest wire = resolveUpload();
+    wire.url = u"http://gateway.invalid/api/llm/files"_s;
+    Exchange exchange(&network, ExchangeOptions {});
+    QSignalSpy finished(&exchange, &Exchange::finished);
+    exchange.start(wire);
+    QVERIFY(exchange.isFinished() || finished.wait(30000));
+    QVERIFY2(
+        exchange.error().kind == ExchangeError::Kind::None, qPrintable(exchange.error().message));
+    QCOMPARE(exchange.status(), 200);
+    QVERIFY2(proxyServer.headers.startsWith("POST http://gateway.invalid/api/llm/files HTTP/1.1"),
+        proxyServer.headers.constData());
+    QCOMPARE(proxyServer.body.size(), wire.bodySize());
 }
 
 void TestUpload::problemsWithThePartsAreNamed()
