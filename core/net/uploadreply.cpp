@@ -115,9 +115,12 @@ void UploadReply::onConnected()
     if (target.isEmpty())
         target = "/";
     // "//host:port" as the URL writes it (IPv6 in brackets, a name in ASCII).
-    const QByteArray host = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveUserInfo
-                                   | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
-                                .sliced(2);
+    // A Host the request sets itself (a virtual host behind an address) is the one sent.
+    const QByteArray host = request().hasRawHeader("Host")
+        ? request().rawHeader("Host")
+        : url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath
+                 | QUrl::RemoveQuery | QUrl::RemoveFragment)
+              .sliced(2);
     QByteArray head = m_method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
     for (const QByteArray &name : request().rawHeaderList()) {
         const QByteArray lower = name.toLower();
@@ -127,12 +130,13 @@ void UploadReply::onConnected()
     }
     head += "Content-Length: " + QByteArray::number(m_total) + "\r\n\r\n";
     m_socket->write(head);
+    m_headWritten = true;
     writeBody();
 }
 
 void UploadReply::writeBody()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_socket || !m_headWritten)
         return;
     if (!m_bodySent) {
         QByteArray piece(kPieceBytes, Qt::Uninitialized);

@@ -68,6 +68,7 @@ private:
     qint64 m_remaining = -1; //!< body bytes to come with Content-Length; -1 otherwise
     qint64 m_chunkLeft = -1; //!< bytes left in the current chunk; -1 before a chunk's size
     bool m_chunked = false;
+    bool m_headWritten = false;
     bool m_headDone = false;
     bool m_bodySent = false;
     bool m_ignoreSsl = false;

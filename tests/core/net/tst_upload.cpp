@@ -168,6 +168,13 @@ void TestUpload::multipartFromAFile()
         server.headers.constData());
     QCOMPARE(exchange->snapshot().httpVersion, "HTTP/1.1");
     QVERIFY(exchange->timeline().requestSent >= exchange->timeline().connecting);
+    // A Host the request sets (a virtual host behind an address) is the one sent, once.
+    ResolvedRequest virtualHost = wire;
+    virtualHost.headers.append(HttpHeader { "Host", "gateway.example" });
+    QCOMPARE(send(virtualHost)->status(), 200);
+    QVERIFY2(server.headers.contains("\r\nHost: gateway.example\r\n")
+            && server.headers.count("Host:") == 1,
+        server.headers.constData());
 
     // Python's email package reads the parts: their names, file name and content.
     QProcess python;
