@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <limits>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +35,26 @@ constexpr std::chrono::milliseconds kProbeAfter { 1500 };
 const auto kProbeNote = QStringLiteral(
     "The gateway said nothing on the request's connection; a second TLS connection, with no "
     "request on it, heard why.");
+
+// The proxy the manager would use for \a url, when a socket of our own can reach the
+// gateway through it the same way: directly, through SOCKS, or through an HTTP proxy's
+// tunnel for https. Nullopt for a plain-http URL behind an HTTP proxy: the manager
+// speaks to such a proxy in absolute form, so the upload stays with it.
+std::optional<QNetworkProxy> uploadProxy(const QNetworkAccessManager &network, const QUrl &url)
+{
+    QNetworkProxy proxy = network.proxy();
+    if (proxy.type() == QNetworkProxy::DefaultProxy) {
+        const QNetworkProxyQuery query(url);
+        proxy = (network.proxyFactory() ? network.proxyFactory()->queryProxy(query)
+                                        : QNetworkProxyFactory::proxyForQuery(query))
+                    .value(0, QNetworkProxy(QNetworkProxy::NoProxy));
+    }
+    const bool https = url.scheme() == "https"_L1;
+    if (proxy.type() == QNetworkProxy::NoProxy || proxy.type() == QNetworkProxy::Socks5Proxy
+        || (proxy.type() == QNetworkProxy::HttpProxy && https))
+        return proxy;
+    return std::nullopt;
+}
 
 ExchangeError::Kind kindFor(QNetworkReply::NetworkError e)
 {
@@ -169,22 +190,6 @@ void Exchange::start(const WireRequest &wire)
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));
 
-    // The proxy the manager would use for this URL: an upload goes by a socket of our
-    // own only where that socket can reach the gateway the same way (directly, through
-    // SOCKS, or through an HTTP proxy's tunnel for https); a plain-http upload through
-    // an HTTP proxy stays with the manager, which speaks to the proxy in absolute form.
-    QNetworkProxy proxy = m_network->proxy();
-    if (proxy.type() == QNetworkProxy::DefaultProxy) {
-        const QNetworkProxyQuery query(request.url());
-        proxy = (m_network->proxyFactory() ? m_network->proxyFactory()->queryProxy(query)
-                                           : QNetworkProxyFactory::proxyForQuery(query))
-                    .value(0, QNetworkProxy(QNetworkProxy::NoProxy));
-    }
-    const bool https = request.url().scheme() == "https"_L1;
-    const bool ownSocket = proxy.type() == QNetworkProxy::NoProxy
-        || proxy.type() == QNetworkProxy::Socks5Proxy
-        || (proxy.type() == QNetworkProxy::HttpProxy && https);
-
     if (wire.bodyFiles.isEmpty()) {
         m_reply = m_network->sendCustomRequest(request, wire.method, wire.body);
     } else {
@@ -198,8 +203,8 @@ void Exchange::start(const WireRequest &wire)
         }
         // Sent by a socket of our own: Qt's manager hands a body over 16 KiB per round
         // trip between its threads (docs/performance.md).
-        if (ownSocket) {
-            m_reply = new UploadReply(request, wire.method, device, proxy, this);
+        if (const auto proxy = uploadProxy(*m_network, request.url())) {
+            m_reply = new UploadReply(request, wire.method, device, *proxy, this);
         } else {
             request.setHeader(QNetworkRequest::ContentLengthHeader, device->size());
             m_reply = m_network->sendCustomRequest(request, wire.method, device);

@@ -139,16 +139,18 @@ void UploadReply::writeBody()
     if (m_finished || !m_socket || !m_headWritten)
         return;
     if (!m_bodySent) {
-        QByteArray piece(kPieceBytes, Qt::Uninitialized);
+        if (m_piece.isEmpty())
+            m_piece.resize(kPieceBytes);
+        char *piece = m_piece.data();
         while (m_socket->bytesToWrite() < kQueuedBytes && m_sent < m_total) {
             const qint64 n
-                = m_body ? m_body->read(piece.data(), std::min(kPieceBytes, m_total - m_sent)) : -1;
+                = m_body ? m_body->read(piece, std::min(kPieceBytes, m_total - m_sent)) : -1;
             if (n <= 0) {
                 done(QNetworkReply::UnknownContentError,
                     m_body ? m_body->errorString() : u"The body is gone."_s);
                 return;
             }
-            m_socket->write(piece.constData(), n);
+            m_socket->write(piece, n);
             m_sent += n;
         }
         m_bodySent = m_sent == m_total;

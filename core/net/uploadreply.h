@@ -61,6 +61,7 @@ private:
     QTcpSocket *m_socket = nullptr;
     QByteArray m_in; //!< received and not yet parsed
     QByteArray m_out; //!< the response body not yet read
+    QByteArray m_piece; //!< one read of the body, reused for every write
     qint64 m_sent = 0;
     qint64 m_total = 0;
     QElapsedTimer m_clock;
