@@ -100,6 +100,8 @@ DemoRouter::DemoRouter(quint64 seed, DemoClock clock)
 {
     if (!clock)
         clock = [] { return QDateTime::currentMSecsSinceEpoch(); };
+    m_clock = clock;
+    m_routing = std::make_unique<RoutingState>();
     m_files = std::make_unique<DemoFiles>(clock);
     m_media = std::make_unique<DemoMedia>(seed);
     m_batches = std::make_unique<DemoBatches>(
@@ -306,7 +308,8 @@ DemoResponse DemoRouter::answer(
     QRandomGenerator64 random(plan.seed);
     const bool embeddings = call.endpoint == Endpoint::Embeddings;
     const bool stream = call.body.value("stream"_L1).toBool() && !embeddings;
-    const Routing routing = route(call.model, headers, stream, plan.tokens, plan.seed);
+    const Routing routing
+        = route(call.model, headers, stream, plan.tokens, m_seed, *m_routing, m_clock());
 
     DemoResponse r;
     r.fault = call.fault;

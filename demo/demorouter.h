@@ -24,6 +24,7 @@ class DemoMedia;
 using core::HttpHeaders;
 
 struct Routing;
+struct RoutingState;
 
 //! Milliseconds since the epoch: the demo gateway's clock (a test may set its own).
 using DemoClock = std::function<qint64()>;
@@ -144,7 +145,10 @@ private:
         const Routing &routing, const GatewayHeaders &headers, bool ruleIds = false);
 
     quint64 m_seed;
+    DemoClock m_clock;
     qint64 m_requestCount = 0;
+    //! Routing draws, target health and latency, sticky sessions: kept across requests.
+    std::unique_ptr<RoutingState> m_routing;
     std::unique_ptr<DemoFiles> m_files; //!< the Files API's uploads
     std::unique_ptr<DemoBatches> m_batches; //!< the Batch API's batches
     std::unique_ptr<DemoMedia> m_media; //!< images and audio

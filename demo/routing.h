@@ -2,6 +2,7 @@
 
 #include "demo/gatewayrules.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -28,11 +29,25 @@ struct Routing
     int modelCallMs = 0;
 };
 
+//! What the gateway remembers between requests: how many routing draws it made (each
+//! request draws anew, reproducibly under the seed), each target's recent failures and
+//! latencies, the targets marked unhealthy, and the sessions sticky routing pinned.
+struct RoutingState
+{
+    quint64 draws = 0;
+    QHash<QString, QList<qint64>> failures; //!< target to the times of its failed calls
+    QHash<QString, qint64> unhealthyUntil; //!< target to when it recovers
+    QHash<QString, QList<std::pair<qint64, int>>> latencies; //!< target to (time, ms) samples
+    QHash<QString, std::pair<QString, qint64>> sessions; //!< rule + session to (target, expiry)
+};
+
 //! Routes a request for \a model (a model or a virtual model of the catalogue) as the
-//! gateway's configuration says: weight-based load balancing, retries, per-attempt
-//! timeouts, fallback. Deterministic for a given \a seed.
-Routing route(
-    const QString &model, const GatewayHeaders &headers, bool stream, qint64 tokens, quint64 seed);
+//! gateway's configuration says: weight- or latency-based load balancing, sticky
+//! sessions, target health, retries, per-attempt timeouts, fallback. \a state carries
+//! what earlier requests left; \a nowMs is the gateway's clock. Reproducible: the same
+//! seed and the same requests in the same order route the same way.
+Routing route(const QString &model, const GatewayHeaders &headers, bool stream, qint64 tokens,
+    quint64 seed, RoutingState &state, qint64 nowMs);
 
 //! The server-timing header of a non-streamed answer.
 QByteArray serverTiming(const Routing &routing, const GatewayHeaders &headers);

@@ -52,6 +52,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runLoad(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runPassphrase(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

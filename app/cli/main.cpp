@@ -25,6 +25,7 @@ Commands:
   send FILE.http      send it, stream the answer, report what the gateway did
   inspect FILE        report what a gateway said in a captured HTTP response
   run PATH            run a collection's requests and check their @expect lines
+  load FILE.http      send it many times; shares, errors and latency per model
   mock                run the embedded demo gateway on loopback
   import curl FILE|-  print a curl command as a .http request
   import postman FILE OUTDIR
@@ -73,17 +74,18 @@ QString commandHelp(const QCommandLineParser &parser, const QString &command)
             "invalid input: a .http syntax error, an invalid request (nothing sent), "
             "a curl command that is no request, a capture with problems",
             { u"compose"_s, u"send"_s, u"import"_s, u"export"_s, u"inspect"_s, u"lint-batch"_s,
-                u"batch"_s } },
+                u"batch"_s, u"load"_s } },
         { kTransport,
             "the exchange failed on the wire, its streamed answer ended before its end marker, or "
             "it hit --max-time; batch: the gateway refused a call or the network failed",
             { u"send"_s, u"batch"_s } },
         { kTestsFailed,
             "run: a request failed its expectations or was not sent; batch: lines failed or "
-            "have no result, or the batch failed, was cancelled or expired",
-            { u"run"_s, u"batch"_s } },
+            "have no result, or the batch failed, was cancelled or expired; load: a check "
+            "failed or no request got a successful answer",
+            { u"run"_s, u"batch"_s, u"load"_s } },
         { kInterrupted, "interrupted (Ctrl+C, SIGTERM): outputs written with what arrived",
-            { u"send"_s, u"run"_s, u"batch"_s } },
+            { u"send"_s, u"run"_s, u"batch"_s, u"load"_s } },
         { kBrokenPipe, "standard output was closed; the exchange was stopped", { u"send"_s } },
     };
     text += u"\nExit codes:\n"_s;
@@ -141,6 +143,8 @@ int main(int argc, char *argv[])
         return gs::cli::runSend(args, out, err);
     if (command == "run"_L1)
         return gs::cli::runRun(args, out, err);
+    if (command == "load"_L1)
+        return gs::cli::runLoad(args, out, err);
     if (command == "mock"_L1)
         return gs::cli::runMock(args, out, err);
     if (command == "import"_L1)

@@ -29,8 +29,12 @@ Result<LoadedRequest> loadRequest(
     return loadRequest(parser, options, command, positional.first());
 }
 
-Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const RequestOptions &options,
-    const QString &command, const QString &path)
+namespace {
+
+//! Reads the file's requests: the one --name names, or with \a all every one of them
+//! (else the first, with a note).
+Result<QList<LoadedRequest>> readRequests(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, const QString &path, bool all)
 {
     const QString prefix = u"gatescope-cli "_s + command + u": "_s;
     const auto failWith = [&prefix](const Error &e) {
@@ -42,12 +46,11 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
     const QList<HttpFileRequest> requests = file->requests();
     if (requests.isEmpty())
         return failWith(Error { Error::Kind::Parse, path + u" has no request in it"_s, {} });
-    qsizetype index = 0;
-    LoadedRequest loaded;
-    loaded.warnings += file->warnings();
+    QList<qsizetype> indexes { 0 };
+    QStringList notes;
     if (parser.isSet(options.name)) {
-        index = file->indexOf(parser.value(options.name));
-        if (index < 0) {
+        indexes = { file->indexOf(parser.value(options.name)) };
+        if (indexes.first() < 0) {
             QStringList names;
             for (const HttpFileRequest &r : requests)
                 names << (r.name.isEmpty() ? u"(unnamed, line %1)"_s.arg(r.line) : r.name);
@@ -56,12 +59,15 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
                     path, parser.value(options.name), names.join(", "_L1)),
                 {} });
         }
+    } else if (all) {
+        indexes.clear();
+        for (qsizetype i = 0; i < requests.size(); ++i)
+            indexes << i;
     } else if (requests.size() > 1) {
-        loaded.notes << u"%1 has %2 requests; using the first%3. Choose one with --name."_s
-                            .arg(path)
-                            .arg(requests.size())
-                            .arg(requests[0].name.isEmpty() ? QString()
-                                                            : u" (\"%1\")"_s.arg(requests[0].name));
+        notes << u"%1 has %2 requests; using the first%3. Choose one with --name."_s.arg(path)
+                     .arg(requests.size())
+                     .arg(requests[0].name.isEmpty() ? QString()
+                                                     : u" (\"%1\")"_s.arg(requests[0].name));
     }
 
     // "< file" bodies are read next to the .http file; environments may live in a
@@ -74,7 +80,6 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
     const auto envVariables = environments->variables(parser.value(options.env));
     if (!envVariables)
         return failWith(envVariables.error());
-    loaded.tls = environments->tlsFor(parser.value(options.env));
     const auto overrides = variableOverrides(parser, options, command);
     if (!overrides)
         return failWith(overrides.error());
@@ -84,16 +89,44 @@ Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const Reques
     layers.overrides = *overrides;
     const Variables variables = layers.merged();
 
-    loaded.source = requests[index];
-    const auto resolved = resolve(loaded.source, variables, directory, &loaded.include);
-    if (!resolved)
-        return failWith(resolved.error());
-    loaded.request = decode(*resolved);
-    for (auto it = variables.begin(); it != variables.end(); ++it) {
-        if (environments->privateNames.contains(it.key()) || isCredentialName(it.key()))
-            loaded.secrets.insert(it.key(), substituteVariables(it.value(), variables));
+    QList<LoadedRequest> out;
+    for (const qsizetype index : std::as_const(indexes)) {
+        LoadedRequest loaded;
+        loaded.warnings += file->warnings();
+        loaded.notes = notes;
+        loaded.tls = environments->tlsFor(parser.value(options.env));
+        loaded.source = requests[index];
+        const auto resolved = resolve(loaded.source, variables, directory, &loaded.include);
+        if (!resolved)
+            return failWith(resolved.error());
+        loaded.request = decode(*resolved);
+        for (auto it = variables.begin(); it != variables.end(); ++it) {
+            if (environments->privateNames.contains(it.key()) || isCredentialName(it.key()))
+                loaded.secrets.insert(it.key(), substituteVariables(it.value(), variables));
+        }
+        out << std::move(loaded);
     }
-    return loaded;
+    return out;
+}
+
+} // namespace
+
+Result<LoadedRequest> loadRequest(const QCommandLineParser &parser, const RequestOptions &options,
+    const QString &command, const QString &path)
+{
+    auto loaded = readRequests(parser, options, command, path, false);
+    if (!loaded)
+        return std::unexpected(loaded.error());
+    return std::move(loaded->first());
+}
+
+Result<QList<LoadedRequest>> loadRequests(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return fail(Error::Kind::Usage, u"gatescope-cli %1: expected one FILE.http"_s.arg(command));
+    return readRequests(parser, options, command, positional.first(), true);
 }
 
 Result<double> secondsOption(

@@ -61,6 +61,11 @@ core::Result<LoadedRequest> loadRequest(
 core::Result<LoadedRequest> loadRequest(const QCommandLineParser &parser,
     const RequestOptions &options, const QString &command, const QString &path);
 
+//! The request --name names, or every request of the file, in order (a load run
+//! sends them in turn).
+core::Result<QList<LoadedRequest>> loadRequests(
+    const QCommandLineParser &parser, const RequestOptions &options, const QString &command);
+
 //! kInvalid for input that is not a valid request (a syntax error, a variable cycle),
 //! kFailure for the rest (unreadable files, usage).
 int exitCodeFor(const core::Error &error);

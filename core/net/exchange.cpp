@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHttp1Configuration>
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
@@ -187,6 +188,11 @@ void Exchange::start(const WireRequest &wire)
         request.setRawHeader(h.name, h.value);
     }
     applyTls(TlsMaterial { m_options.extraCaCertificates, m_options.client, true }, request);
+    if (m_options.connectionsPerHost > 0) {
+        QHttp1Configuration http1;
+        http1.setNumberOfConnectionsPerHost(qsizetype(m_options.connectionsPerHost));
+        request.setHttp1Configuration(http1);
+    }
     if (m_options.deadlineMs > 0)
         m_deadline->start(std::chrono::milliseconds(m_options.deadlineMs));
 

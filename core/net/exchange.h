@@ -32,6 +32,9 @@ struct ExchangeOptions
     qint64 deadlineMs = 0; //!< client-side limit for the whole exchange; 0: none
     qint64 idleTimeoutMs = 0; //!< give up when nothing at all arrives for this long; 0: never
     int maxRedirects = 5;
+    //! Connections Qt may open to one host over HTTP/1.1 (its default is 6); 0: Qt's
+    //! default. A load run sets its concurrency here.
+    int connectionsPerHost = 0;
     bool allowInsecureTls
         = false; //!< accept certificate problems (self-hosted gateways); they are still reported
     qint64 spillThreshold

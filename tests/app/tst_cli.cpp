@@ -73,6 +73,8 @@ private Q_SLOTS:
     void batchInterrupted();
     void runCollection();
     void runOneFileByName();
+    void loadOnTheDemo();
+    void loadChecksAndExitCodes();
     void importCurl();
     void exportFormats();
     void usage();
@@ -1024,6 +1026,117 @@ void TestCli::batchInterrupted()
     }
 }
 
+void TestCli::loadOnTheDemo()
+{
+    const QString file = writeFile(u"load.http"_s, R"(# @name weighted
+POST https://unused.example/api/llm/chat/completions
+Content-Type: application/json
+x-gatescope-token-interval-ms: 0
+
+{"model": "demo/chat", "stream": true, "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
+
+### plain
+POST https://unused.example/api/llm/chat/completions
+Content-Type: application/json
+
+{"model": "openai-main/gpt-4o", "max_tokens": 3, "messages": [{"role": "user", "content": "hi"}]}
+)"_ba);
+    const QString csv = m_dir.filePath(u"load.csv"_s);
+    const QString junit = m_dir.filePath(u"load.xml"_s);
+    // Without --name every request of the file goes in turn.
+    const Run r = run({ u"load"_s, file, u"--demo"_s, u"-n"_s, u"300"_s, u"-c"_s, u"12"_s,
+        u"--json"_s, u"--csv"_s, csv, u"--junit"_s, junit, u"--expect-split"_s,
+        u"openai-main/gpt-4o-mini=35,anthropic-main/claude-sonnet-4=15,openai-main/gpt-4o=50"_s,
+        u"--tolerance"_s, u"6"_s, u"--expect"_s, u"error_rate < 1%"_s, u"--expect"_s,
+        u"p99(ttft) < 60s"_s });
+    QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+    const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+    QVERIFY2(!doc.isEmpty(), r.out.constData());
+    QCOMPARE(doc.value("finished"_L1).toInteger(), 300);
+    QCOMPARE(doc.value("statuses"_L1).toObject().value("200"_L1).toInteger(), 300);
+    QCOMPARE(doc.value("plan"_L1).toObject().value("requests"_L1).toArray(),
+        QJsonArray({ u"weighted"_s, u"plain"_s }));
+    QCOMPARE(doc.value("checks"_L1).toArray().size(), 3);
+    QVERIFY(doc.value("passed"_L1).toBool());
+    qint64 grouped = 0;
+    for (const QJsonValue g : doc.value("groups"_L1).toArray())
+        grouped += g.toObject().value("count"_L1).toInteger();
+    QCOMPARE(grouped, 300);
+    // The demo costs nothing: no cost line.
+    QVERIFY(!r.err.contains("cost:"));
+
+    const QList<QByteArray> lines = gs::tests::readFile(csv).trimmed().split('\n');
+    QCOMPARE(lines.size(), 301);
+    QVERIFY(lines.first().startsWith("index,start_ms,request,status"));
+    QCOMPARE(std::ranges::count_if(
+                 lines, [](const QByteArray &l) { return l.contains(",plain,200,ok,"); }),
+        150);
+    const QByteArray xml = gs::tests::readFile(junit);
+    QCOMPARE(xml.count("<testcase "), 3);
+    QVERIFY(xml.contains("failures=\"0\""));
+
+    // The table on a terminal's stdout, with PASS lines.
+    const Run text = run({ u"load"_s, file, u"--demo"_s, u"--name"_s, u"weighted"_s, u"-n"_s,
+        u"40"_s, u"--expect"_s, u"max(total) < 60s"_s });
+    QVERIFY2(text.exitCode == 0, QByteArray(text.out + text.err).constData());
+    QVERIFY(text.out.contains("Load run: 40 requests"));
+    QVERIFY(text.out.contains("openai-main/gpt-4o-mini"));
+    QVERIFY(text.out.contains("PASS  max(total) < 60s"));
+    QVERIFY(text.out.contains("PASS: 1 of 1 checks passed"));
+}
+
+void TestCli::loadChecksAndExitCodes()
+{
+    const QString file
+        = writeFile(u"load-one.http"_s, R"(POST http://127.0.0.1:9/api/llm/chat/completions
+Authorization: Bearer unused
+Content-Type: application/json
+x-gatescope-token-interval-ms: 0
+
+{"model": "demo/chat", "stream": true, "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
+)"_ba);
+    // A check that fails: 4, and the table says which.
+    const Run failed = run({ u"load"_s, file, u"--demo"_s, u"-n"_s, u"20"_s, u"--expect"_s,
+        u"p50(total) < 0.001ms"_s, u"--expect-split"_s, u"openai-main/gpt-4o-mini=100"_s });
+    QCOMPARE(failed.exitCode, 4);
+    QVERIFY(failed.out.contains("FAIL  p50(total) < 0.001ms"));
+    QVERIFY(failed.out.contains("FAIL: 2 of 2 checks failed"));
+    // No gateway: nothing succeeded, which is a failure even without checks; the cost
+    // of a real run is stated before it starts.
+    const Run refused = run({ u"load"_s, file, u"-n"_s, u"3"_s });
+    QCOMPARE(refused.exitCode, 4);
+    QVERIFY(refused.out.contains("refused x3"));
+    QVERIFY(refused.out.contains("no request got a successful answer"));
+    QVERIFY2(
+        refused.err.contains(
+            "cost: this run sends 3 requests; at max_tokens 64 that is up to 192 output tokens"),
+        refused.err.constData());
+    // Usage: 1, before anything is sent.
+    for (const QStringList &bad : QList<QStringList> {
+             { u"load"_s, file, u"--demo"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"--duration"_s, u"1s"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"0"_s },
+             { u"load"_s, file, u"--demo"_s, u"--duration"_s, u"forever"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"-c"_s, u"0"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"--expect"_s, u"p99(ttft) <"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"--tolerance"_s, u"5"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"--group-by"_s, u"json:"_s },
+             { u"load"_s, file, u"--demo"_s, u"-n"_s, u"5"_s, u"--rate"_s, u"-3"_s },
+         }) {
+        const Run r = run(bad);
+        QVERIFY2(r.exitCode == 1, qPrintable(bad.join(u' ') + u": "_s + QString::fromUtf8(r.err)));
+        QVERIFY2(r.err.startsWith("gatescope-cli load: "), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+    // By duration, rate-capped: a handful in a fraction of a second.
+    const Run timed = run({ u"load"_s, file, u"--demo"_s, u"--duration"_s, u"300ms"_s, u"--rate"_s,
+        u"20"_s, u"--json"_s });
+    QCOMPARE(timed.exitCode, 0);
+    const qint64 started
+        = QJsonDocument::fromJson(timed.out).object().value("started"_L1).toInteger();
+    QVERIFY2(started >= 1 && started <= 7, qPrintable(QString::number(started)));
+}
+
 void TestCli::runCollection()
 {
     QDir(m_dir.path()).mkpath(u"collection/group"_s);
@@ -1261,6 +1374,8 @@ Content-Type: application/json
     const QString har = m_dir.filePath(u"canary/out.har"_s);
     const QString junit = m_dir.filePath(u"canary/results.xml"_s);
     const QString junitRefused = m_dir.filePath(u"canary/refused.xml"_s);
+    const QString loadCsv = m_dir.filePath(u"canary/load.csv"_s);
+    const QString loadJunit = m_dir.filePath(u"canary/load.xml"_s);
     const QStringList env { u"--env"_s, u"local"_s };
     QList<std::pair<QString, QStringList>> commands {
         { u"send --demo --har"_s,
@@ -1272,6 +1387,16 @@ Content-Type: application/json
         { u"compose --json"_s, QStringList { u"compose"_s, file, u"--json"_s } + env },
         { u"run --demo --junit"_s,
             QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--demo"_s, u"--junit"_s, junit }
+                + env },
+        // Grouped by the header that echoes the metadata: the groups hold a secret.
+        { u"load --demo --csv --junit"_s,
+            QStringList { u"load"_s, file, u"--demo"_s, u"-n"_s, u"4"_s, u"--group-by"_s,
+                u"header:x-tfy-applied-configurations"_s, u"--csv"_s, loadCsv, u"--junit"_s,
+                loadJunit, u"--expect-split"_s, u"a=1"_s }
+                + env },
+        { u"load --demo --json"_s,
+            QStringList { u"load"_s, file, u"--demo"_s, u"-n"_s, u"2"_s, u"--json"_s,
+                u"--group-by"_s, u"header:x-tfy-applied-configurations"_s }
                 + env },
         { u"run --junit (refused)"_s,
             QStringList { u"run"_s, m_dir.filePath(u"canary"_s), u"--junit"_s, junitRefused }
@@ -1286,11 +1411,13 @@ Content-Type: application/json
         QVERIFY2(found.isEmpty(),
             qPrintable(label + u": "_s + found + u"\n"_s + QString::fromUtf8(r.out + r.err)));
     }
-    for (const QString &written : { har, junit, junitRefused }) {
+    for (const QString &written : { har, junit, junitRefused, loadCsv, loadJunit }) {
         const QByteArray bytes = gs::tests::readFile(written);
         QVERIFY2(bytes != "<missing>", qPrintable(written));
         QVERIFY2(leaks(bytes).isEmpty(), qPrintable(written + u": "_s + leaks(bytes)));
     }
+    // The load run's groups did hold the echoed metadata (masked).
+    QVERIFY(gs::tests::readFile(loadCsv).contains("metadata"));
     // The refused run says where it went, with the key masked.
     QVERIFY(gs::tests::readFile(junitRefused).contains("api_key=********"));
     // export http writes the variables the file used, not new names.

@@ -32,6 +32,10 @@ private Q_SLOTS:
     void nonStreamingHasServerTiming();
     void responsesApiStream();
     void deterministicUnderASeed();
+    void weightsHoldAcrossManyRequests();
+    void latencyBasedRoutingPrefersTheFaster();
+    void stickyRoutingPinsASession();
+    void failingTargetTurnsUnhealthyAndRecovers();
     void faultsFromHeaderOrPath();
     void ownRulesNotTheClients_data();
     void ownRulesNotTheClients();
@@ -118,6 +122,11 @@ QByteArray batchLine(const QByteArray &id, const QByteArray &model)
 QJsonObject appliedConfigurations(const DemoResponse &r)
 {
     return QJsonDocument::fromJson(headerValue(r.headers, "x-tfy-applied-configurations")).object();
+}
+
+QJsonObject balancingOf(const DemoResponse &r)
+{
+    return appliedConfigurations(r).value("load_balancing"_L1).toObject();
 }
 
 AssembledResponse drain(const DemoResponse &r, qsizetype *events = nullptr)
@@ -438,6 +447,113 @@ void TestDemoRouter::deterministicUnderASeed()
     for (quint64 seed = 1; seed <= 40; ++seed)
         picked << headerValue(DemoRouter(seed).handle(request).headers, "x-tfy-resolved-model");
     QCOMPARE(picked.size(), 2);
+}
+
+void TestDemoRouter::weightsHoldAcrossManyRequests()
+{
+    // Identical requests draw anew each time: 1,000 of them land near 70/30, and the
+    // same seed gives the same sequence.
+    const DemoRequest request
+        = chat(R"({"model":"demo/chat","stream":false,"max_tokens":2,"messages":[]})");
+    DemoRouter a(11);
+    DemoRouter b(11);
+    QByteArrayList first;
+    int mini = 0;
+    for (int i = 0; i < 1000; ++i) {
+        const QByteArray model = headerValue(a.handle(request).headers, "x-tfy-resolved-model");
+        QCOMPARE(headerValue(b.handle(request).headers, "x-tfy-resolved-model"), model);
+        mini += model == "openai-main/gpt-4o-mini";
+        if (i < 20)
+            first << model;
+    }
+    QVERIFY2(mini >= 650 && mini <= 750, qPrintable(QString::number(mini)));
+    QCOMPARE(QSet<QByteArray>(first.begin(), first.end()).size(), 2);
+}
+
+void TestDemoRouter::latencyBasedRoutingPrefersTheFaster()
+{
+    // gpt-4o answers in 80 ms, gpt-4o-mini in 40: past 1.2x, so once each has three
+    // samples every request goes to the mini.
+    DemoRouter router;
+    const DemoRequest request
+        = chat(R"({"model":"demo/latency","stream":true,"max_tokens":2,"messages":[]})");
+    QByteArrayList picked;
+    for (int i = 0; i < 30; ++i) {
+        const DemoResponse r = router.handle(request);
+        picked << headerValue(r.headers, "x-tfy-resolved-model");
+        const QJsonObject balancing = balancingOf(r);
+        QCOMPARE(balancing.value("type"_L1).toString(), u"latency-based-routing"_s);
+        QCOMPARE(balancing.value("targets"_L1).toArray().size(), 2);
+    }
+    QCOMPARE(picked.mid(0, 6).count("openai-main/gpt-4o"), 3);
+    QCOMPARE(picked.mid(6).count("openai-main/gpt-4o-mini"), 24);
+}
+
+void TestDemoRouter::stickyRoutingPinsASession()
+{
+    DemoRouter router(5);
+    const auto request = [](const QByteArray &session) {
+        return chat(R"({"model":"demo/sticky","stream":false,"max_tokens":2,"messages":[]})",
+            { { "x-tfy-metadata", R"({"session_id":")" + session + R"("})" } });
+    };
+    QSet<QByteArray> acrossSessions;
+    for (int s = 0; s < 20; ++s) {
+        const QByteArray session = "s" + QByteArray::number(s);
+        const DemoResponse first = router.handle(request(session));
+        const QByteArray model = headerValue(first.headers, "x-tfy-resolved-model");
+        acrossSessions << model;
+        QJsonObject sticky = balancingOf(first).value("sticky"_L1).toObject();
+        QCOMPARE(sticky.value("pinned"_L1).toBool(), false);
+        QCOMPARE(sticky.value("session_identifier"_L1).toString(), u"metadata.session_id"_s);
+        for (int i = 0; i < 5; ++i) {
+            const DemoResponse again = router.handle(request(session));
+            QCOMPARE(headerValue(again.headers, "x-tfy-resolved-model"), model);
+            sticky = balancingOf(again).value("sticky"_L1).toObject();
+            QVERIFY(sticky.value("pinned"_L1).toBool());
+        }
+    }
+    // Sessions themselves are spread by weight.
+    QCOMPARE(acrossSessions.size(), 2);
+    // Without the key, no stickiness.
+    const DemoResponse loose = router.handle(
+        chat(R"({"model":"demo/sticky","stream":false,"max_tokens":2,"messages":[]})"));
+    QVERIFY(!balancingOf(loose).contains("sticky"_L1));
+}
+
+void TestDemoRouter::failingTargetTurnsUnhealthyAndRecovers()
+{
+    qint64 now = 1'000'000;
+    DemoRouter router(2, [&now] { return now; });
+    const DemoRequest request
+        = chat(R"({"model":"demo/shaky","stream":false,"max_tokens":2,"messages":[]})",
+            { { "x-tfy-retry-config", R"({"attempts":0})" } });
+    // Until two calls fail, the shaky target gets its share; then none for 30 s.
+    int failed = 0;
+    int i = 0;
+    for (; i < 200 && failed < 2; ++i) {
+        const DemoResponse r = router.handle(request);
+        failed += r.status == 503;
+        QVERIFY(!balancingOf(r).contains("unhealthy"_L1));
+    }
+    QCOMPARE(failed, 2);
+    for (int j = 0; j < 50; ++j) {
+        const DemoResponse r = router.handle(request);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(headerValue(r.headers, "x-tfy-resolved-model"), "openai-main/gpt-4o");
+        const QJsonArray unhealthy = balancingOf(r).value("unhealthy"_L1).toArray();
+        QCOMPARE(unhealthy, QJsonArray { u"openai-shaky/gpt-4o-mini"_s });
+    }
+    // It recovers on its own and is chosen again (and may fail again).
+    now += 31'000;
+    QSet<QString> selected;
+    for (int j = 0; j < 20; ++j) {
+        const QJsonObject balancing
+            = appliedConfigurations(router.handle(request)).value("load_balancing"_L1).toObject();
+        if (j == 0)
+            QVERIFY(!balancing.contains("unhealthy"_L1));
+        selected << balancing.value("selected"_L1).toString();
+    }
+    QVERIFY(selected.contains(u"openai-shaky/gpt-4o-mini"_s));
 }
 
 void TestDemoRouter::faultsFromHeaderOrPath()
