@@ -33,25 +33,6 @@ namespace gs::cli {
 
 namespace {
 
-//! "30s", "500ms", "2m", "1h" or a number of seconds, in milliseconds.
-Result<qint64> durationMs(const QString &option, const QString &text)
-{
-    static const QRegularExpression kDuration(uR"(^\s*([0-9]*\.?[0-9]+)\s*(ms|s|m|h)?\s*$)"_s);
-    const auto m = kDuration.match(text);
-    const double value = m.hasMatch() ? m.captured(1).toDouble() : -1;
-    const QString unit = m.captured(2);
-    const double factor = unit == "ms"_L1 ? 1
-        : unit == "m"_L1                  ? 60'000
-        : unit == "h"_L1                  ? 3'600'000
-                                          : 1000;
-    const double ms = value * factor;
-    if (!m.hasMatch() || !std::isfinite(ms) || ms < 1 || ms > 86'400'000)
-        return fail(Error::Kind::Usage,
-            u"%1 takes a duration from 1ms to 24h, such as 30s, 500ms or 2m; got \"%2\""_s.arg(
-                option, text.left(40)));
-    return qint64(ms);
-}
-
 //! The options of load beyond those of the request file.
 struct LoadOptions
 {
@@ -134,7 +115,7 @@ Result<LoadSettings> readSettings(const QCommandLineParser &parser, const LoadOp
         if (!ok || s.plan.count < 1 || s.plan.count > 10'000'000)
             return refuse(u"-n takes a number of requests from 1 to 10,000,000"_s);
     } else {
-        const auto d = durationMs(u"--duration"_s, parser.value(o.duration));
+        const auto d = durationMsOption(u"--duration"_s, parser.value(o.duration));
         if (!d)
             return std::unexpected(d.error());
         s.plan.durationMs = *d;
@@ -149,7 +130,7 @@ Result<LoadSettings> readSettings(const QCommandLineParser &parser, const LoadOp
             return refuse(u"--rate takes a number of requests per second above 0"_s);
     }
     if (parser.isSet(o.ramp)) {
-        const auto d = durationMs(u"--ramp"_s, parser.value(o.ramp));
+        const auto d = durationMsOption(u"--ramp"_s, parser.value(o.ramp));
         if (!d)
             return std::unexpected(d.error());
         s.plan.rampMs = *d;

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QTextStream>
 
@@ -127,6 +128,31 @@ Result<QList<LoadedRequest>> loadRequests(
     if (positional.size() != 1)
         return fail(Error::Kind::Usage, u"gatescope-cli %1: expected one FILE.http"_s.arg(command));
     return readRequests(parser, options, command, positional.first(), true);
+}
+
+Result<QList<LoadedRequest>> loadRequests(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, const QString &path)
+{
+    return readRequests(parser, options, command, path, true);
+}
+
+//! "30s", "500ms", "2m", "1h" or a number of seconds, in milliseconds.
+Result<qint64> durationMsOption(const QString &option, const QString &text)
+{
+    static const QRegularExpression kDuration(uR"(^\s*([0-9]*\.?[0-9]+)\s*(ms|s|m|h)?\s*$)"_s);
+    const auto m = kDuration.match(text);
+    const double value = m.hasMatch() ? m.captured(1).toDouble() : -1;
+    const QString unit = m.captured(2);
+    const double factor = unit == "ms"_L1 ? 1
+        : unit == "m"_L1                  ? 60'000
+        : unit == "h"_L1                  ? 3'600'000
+                                          : 1000;
+    const double ms = value * factor;
+    if (!m.hasMatch() || !std::isfinite(ms) || ms < 1 || ms > 86'400'000)
+        return fail(Error::Kind::Usage,
+            u"%1 takes a duration from 1ms to 24h, such as 30s, 500ms or 2m; got \"%2\""_s.arg(
+                option, text.left(40)));
+    return qint64(ms);
 }
 
 Result<double> secondsOption(

@@ -65,6 +65,9 @@ core::Result<LoadedRequest> loadRequest(const QCommandLineParser &parser,
 //! sends them in turn).
 core::Result<QList<LoadedRequest>> loadRequests(
     const QCommandLineParser &parser, const RequestOptions &options, const QString &command);
+//! The same for a file named otherwise than by the only positional argument.
+core::Result<QList<LoadedRequest>> loadRequests(const QCommandLineParser &parser,
+    const RequestOptions &options, const QString &command, const QString &path);
 
 //! kInvalid for input that is not a valid request (a syntax error, a variable cycle),
 //! kFailure for the rest (unreadable files, usage).
@@ -84,6 +87,10 @@ inline constexpr double kMax = 86400; //!< one day
 //! with a message naming the option and the range.
 core::Result<double> secondsOption(const QCommandLineParser &parser,
     const QCommandLineOption &option, bool zeroMeansNever = false);
+
+//! A duration as "30s", "500ms", "2m", "1h" or a number of seconds, from 1 ms to 24 h,
+//! in milliseconds; the error names \a option.
+core::Result<qint64> durationMsOption(const QString &option, const QString &text);
 
 //! The report file \a option names (--junit, --har), opened before anything is sent, so
 //! that a path that cannot be written stops the command at once; null when the option

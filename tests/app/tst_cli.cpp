@@ -1404,6 +1404,8 @@ Content-Type: application/json
     };
     for (const QString &format : { u"curl"_s, u"python"_s, u"javascript"_s, u"http"_s })
         commands.append({ u"export "_s + format, QStringList { u"export"_s, format, file } + env });
+    commands.append({ u"export artillery"_s,
+        QStringList { u"export"_s, u"artillery"_s, file, u"-n"_s, u"8"_s } + env });
     for (const auto &[label, args] : std::as_const(commands)) {
         const Run r = run(args);
         QVERIFY2(r.exitCode >= 0, qPrintable(label));
