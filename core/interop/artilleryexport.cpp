@@ -42,10 +42,8 @@ QString urlWithoutSecrets(const QString &url, QStringList &variables)
     const QString masked = maskUserinfo(url);
     QString out;
     qsizetype from = 0;
-    for (const QueryParameter &p : queryParameters(masked)) {
+    for (const QueryParameter &p : credentialParameters(masked)) {
         const QString name = QUrl::fromPercentEncoding(p.name.toUtf8());
-        if (p.valueStart < 0 || p.value.isEmpty() || !isCredentialName(name))
-            continue;
         variables << variableFor(name);
         out += masked.mid(from, p.valueStart - from) + envReference(variableFor(name));
         from = p.valueStart + p.value.size();
@@ -185,8 +183,8 @@ Result<QString> exportArtillery(const QList<WireRequest> &requests, const QStrin
                                    .toString();
         if (prefix == origin) {
             // Relative to the target: the path and query.
-            const qsizetype authority = target.indexOf("://"_L1);
-            const qsizetype path = authority < 0 ? -1 : target.indexOf(u'/', authority + 3);
+            const qsizetype authority = schemeEnd(target);
+            const qsizetype path = authority < 0 ? -1 : target.indexOf(u'/', authority);
             target = path < 0 ? u"/"_s : target.mid(path);
         }
         const QString method = QString::fromLatin1(w.method).toLower();

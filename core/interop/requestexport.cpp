@@ -160,10 +160,8 @@ QString curlUrl(const QString &url, bool showSecrets)
     const QString masked = maskUserinfo(url);
     QString out;
     qsizetype from = 0;
-    for (const QueryParameter &p : queryParameters(masked)) {
+    for (const QueryParameter &p : credentialParameters(masked)) {
         const QString name = QUrl::fromPercentEncoding(p.name.toUtf8());
-        if (p.valueStart < 0 || p.value.isEmpty() || !isCredentialName(name))
-            continue;
         out += shellQuoted(masked.mid(from, p.valueStart - from)) + u"\"$"_s
             + variableFor(name.toUtf8()) + u'"';
         from = p.valueStart + p.value.size();

@@ -80,6 +80,17 @@ QByteArray Redactor::bytes(const QByteArray &bytes) const
     return out;
 }
 
+QList<QueryParameter> credentialParameters(const QString &url)
+{
+    QList<QueryParameter> out;
+    for (const QueryParameter &p : queryParameters(url)) {
+        if (p.valueStart >= 0 && !p.value.isEmpty()
+            && isCredentialName(QUrl::fromPercentEncoding(p.name.toUtf8())))
+            out << p;
+    }
+    return out;
+}
+
 QList<QueryParameter> queryParameters(const QString &url)
 {
     QList<QueryParameter> out;

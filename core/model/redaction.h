@@ -58,6 +58,9 @@ struct QueryParameter
     qsizetype valueStart = 0;
 };
 QList<QueryParameter> queryParameters(const QString &url);
+//! The query parameters of \a url whose (decoded) name is a credential's and whose value
+//! is not empty: what an export reads from the environment instead.
+QList<QueryParameter> credentialParameters(const QString &url);
 
 //! Where "scheme://" ends in \a url, or -1 when it does not start with a scheme: a
 //! "://" further on (in a query, say) is not one.
