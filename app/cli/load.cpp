@@ -175,58 +175,6 @@ Result<LoadSettings> readSettings(const QCommandLineParser &parser, const LoadOp
     return s;
 }
 
-//! The largest number of output tokens a request asks for, or nullopt when it sets none.
-std::optional<qint64> maxTokens(const WireRequest &wire)
-{
-    const QJsonObject body = QJsonDocument::fromJson(wire.body).object();
-    for (const auto key : { "max_tokens"_L1, "max_completion_tokens"_L1, "max_output_tokens"_L1 }) {
-        if (body.value(key).isDouble())
-            return body.value(key).toInteger();
-    }
-    return std::nullopt;
-}
-
-//! What a run against a real gateway may cost, said before it starts.
-QString costStatement(const LoadPlan &plan)
-{
-    const QLocale c = QLocale::c();
-    QString requests;
-    double count = double(plan.count);
-    if (plan.count > 0)
-        requests = c.toString(plan.count) + u" requests"_s;
-    else if (plan.ratePerSecond > 0) {
-        count = std::ceil(plan.ratePerSecond * double(plan.durationMs) / 1000.0);
-        requests = u"up to %1 requests (%2/s for %3 s)"_s.arg(c.toString(qint64(count)))
-                       .arg(plan.ratePerSecond)
-                       .arg(double(plan.durationMs) / 1000.0);
-    } else {
-        requests = u"as many requests as the gateway answers in %1 s at concurrency %2"_s
-                       .arg(double(plan.durationMs) / 1000.0)
-                       .arg(plan.concurrency);
-        count = -1;
-    }
-    qint64 tokensEach = 0;
-    QStringList unbounded;
-    for (qsizetype i = 0; i < plan.requests.size(); ++i) {
-        const auto m = maxTokens(plan.requests[i]);
-        if (m)
-            tokensEach = std::max(tokensEach, *m);
-        else
-            unbounded << plan.names.value(i);
-    }
-    QString text = u"this run sends "_s + requests;
-    if (tokensEach > 0 && count > 0)
-        text += u"; at max_tokens %1 that is up to %2 output tokens"_s.arg(c.toString(tokensEach))
-                    .arg(c.toString(qint64(count) * tokensEach));
-    else if (tokensEach > 0)
-        text += u", each up to %1 output tokens"_s.arg(c.toString(tokensEach));
-    if (!unbounded.isEmpty())
-        text += u"; %1 set%2 no max_tokens, so %3 answers are bounded only by the model"_s.arg(
-            unbounded.join(u", "_s), unbounded.size() == 1 ? u"s"_s : QString(),
-            unbounded.size() == 1 ? u"its"_s : u"their"_s);
-    return text;
-}
-
 QString percentCell(double share)
 {
     return QString::number(share * 100, 'f', 1) + u'%';
@@ -438,7 +386,7 @@ int runLoad(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const std::unique_ptr<QSaveFile> csv = std::move(*openedCsv);
 
     if (!demo)
-        err << "cost: " << costStatement(plan) << ".\n";
+        err << "cost: " << plan.costStatement() << ".\n";
     err.flush();
 
     QNetworkProxyFactory::setUseSystemConfiguration(true);

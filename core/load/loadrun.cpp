@@ -6,10 +6,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTimer>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -168,6 +170,60 @@ void LoadGroupStats::add(const LoadRecord &r)
     }
     if (r.maxGapUs >= 0)
         gap.record(r.maxGapUs);
+}
+
+std::optional<qint64> maxOutputTokens(const WireRequest &request)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    for (const auto key : { "max_tokens"_L1, "max_completion_tokens"_L1, "max_output_tokens"_L1 }) {
+        if (body.value(key).isDouble())
+            return body.value(key).toInteger();
+    }
+    return std::nullopt;
+}
+
+qint64 LoadPlan::plannedRequests() const
+{
+    if (count > 0)
+        return count;
+    if (ratePerSecond > 0)
+        return qint64(std::ceil(ratePerSecond * double(durationMs) / 1000.0));
+    return -1;
+}
+
+QString LoadPlan::costStatement() const
+{
+    const QLocale c = QLocale::c();
+    const qint64 planned = plannedRequests();
+    QString text = u"this run sends "_s;
+    if (count > 0)
+        text += c.toString(count) + u" requests"_s;
+    else if (planned >= 0)
+        text += u"up to %1 requests (%2/s for %3 s)"_s.arg(c.toString(planned))
+                    .arg(ratePerSecond)
+                    .arg(double(durationMs) / 1000.0);
+    else
+        text += u"as many requests as the gateway answers in %1 s at concurrency %2"_s
+                    .arg(double(durationMs) / 1000.0)
+                    .arg(concurrency);
+    qint64 tokensEach = 0;
+    QStringList unbounded;
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        if (const auto m = maxOutputTokens(requests[i]))
+            tokensEach = std::max(tokensEach, *m);
+        else
+            unbounded << names.value(i);
+    }
+    if (tokensEach > 0 && planned > 0)
+        text += u"; at max_tokens %1 that is up to %2 output tokens"_s.arg(c.toString(tokensEach))
+                    .arg(c.toString(planned * tokensEach));
+    else if (tokensEach > 0)
+        text += u", each up to %1 output tokens"_s.arg(c.toString(tokensEach));
+    if (!unbounded.isEmpty())
+        text += u"; %1 set%2 no max_tokens, so %3 answers are bounded only by the model"_s.arg(
+            unbounded.join(u", "_s), unbounded.size() == 1 ? u"s"_s : QString(),
+            unbounded.size() == 1 ? u"its"_s : u"their"_s);
+    return text;
 }
 
 QString LoadPlan::problem() const
@@ -363,6 +419,8 @@ LoadRecord LoadRun::recordOf(const Exchange &exchange, const InFlight &flight)
     r.startUs = flight.startUs;
     r.request = flight.request;
     r.totalUs = t.finished >= 0 ? t.finished : exchange.elapsedUs();
+    if (t.requestSent >= 0)
+        r.sentUs = qint32(std::min<qint64>(t.requestSent, std::numeric_limits<qint32>::max()));
     if (t.firstToken >= 0)
         r.ttftUs = t.firstToken - std::max<qint64>(t.requestSent, 0);
     for (qsizetype i = 1; i < t.tokenTimes.size(); ++i)

@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 class QNetworkAccessManager;
@@ -68,10 +69,13 @@ struct LoadRecord
     quint32 resolvedModel = 0; //!< index into LoadRun::name() (0: none reported)
     quint16 request = 0; //!< index into the plan's requests
     qint16 status = 0; //!< 0: no answer
+    //! When the request was sent, since the exchange started (ms below 35 min); -1: never
+    qint32 sentUs = -1;
     quint8 attempts = 0; //!< calls the gateway reports having made (0: not reported)
     LoadOutcome outcome = LoadOutcome::Ok;
     bool fallback = false; //!< the gateway reports a fallback
 };
+static_assert(sizeof(LoadRecord) <= 64, "a load run keeps one record per exchange");
 
 //! The aggregates of one group (or of the whole run): counts and latency
 //! distributions, in microseconds. Latencies are of successful answers only.
@@ -129,7 +133,17 @@ struct LoadPlan
 
     //! What is wrong with the plan, for the user; empty when it can run.
     QString problem() const;
+    //! What the run may cost, said before it starts against a real gateway: "this run
+    //! sends 1,000 requests; at max_tokens 256 that is up to 256,000 output tokens".
+    QString costStatement() const;
+    //! How many requests it sends at most; -1 when only the gateway's speed bounds it
+    //! (a duration without a rate).
+    qint64 plannedRequests() const;
 };
+
+//! The largest number of output tokens \a request asks for (max_tokens,
+//! max_completion_tokens, max_output_tokens); nullopt when it sets none.
+std::optional<qint64> maxOutputTokens(const WireRequest &request);
 
 //! Sends a plan's requests many times, \a concurrency at a time, and keeps a small
 //! record of each exchange plus aggregates per group. Never blocks. cancel() stops it
@@ -163,6 +177,8 @@ public:
     QString groupName(quint32 index) const { return m_stats.groups.at(index).name; }
     //! A resolved model's name by its index in records; empty for 0.
     QString name(quint32 index) const { return m_names.value(qsizetype(index)); }
+    //! Every resolved model's name, by index (the first is empty).
+    const QStringList &names() const { return m_names; }
 
     //! At most this many distinct groups are kept; the rest count as "(other)".
     static constexpr qsizetype kMaxGroups = 1000;

@@ -208,8 +208,16 @@ Result<std::unique_ptr<History>> History::open(const QString &path, HistoryLimit
 Result<qint64> History::record(HistoryEntry e)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    if (e.body.size() > m_limits.bodyCopyBytes)
+    // A load run's archive is read whole or not at all: it is not cut, only refused
+    // past its own limit.
+    if (e.method == kLoadRunMethod) {
+        if (e.body.size() > HistoryLimits::kLoadRunBytes)
+            return fail(Error::Kind::Io,
+                u"History: a load run of %1 bytes is past the limit of %2"_s.arg(e.body.size())
+                    .arg(HistoryLimits::kLoadRunBytes));
+    } else if (e.body.size() > m_limits.bodyCopyBytes) {
         e.body.truncate(m_limits.bodyCopyBytes);
+    }
     e.requestText = maskRequestText(e.requestText);
     e.url = Redactor().url(e.url);
     QSqlQuery q(db);

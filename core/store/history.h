@@ -36,8 +36,14 @@ struct HistoryEntry
     bool bodyTruncated() const { return body.size() < bodyBytes; }
 };
 
+//! The method of a history entry that holds a whole load run (core/load/loadarchive).
+inline const QString kLoadRunMethod = QStringLiteral("LOAD");
+
 struct HistoryLimits
 {
+    //! A load run's entry keeps its records whole up to this size (it is one entry
+    //! for thousands of exchanges); the size limit below still counts it.
+    static constexpr qint64 kLoadRunBytes = 16LL * 1024 * 1024;
     int maxEntries = 2000;
     int maxAgeDays = 30;
     qint64 maxBytes = 200LL * 1024 * 1024; //!< request texts and body copies together

@@ -1,3 +1,4 @@
+#include "core/load/loadarchive.h"
 #include "core/load/loadcheck.h"
 #include "core/load/loadreport.h"
 #include "core/load/loadrun.h"
@@ -10,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void groupsByAJsonPath();
     void splitOfTheDemoWeights();
     void reportsAsJsonAndCsv();
+    void archivedInTheHistory();
     void planProblems();
 
 private:
@@ -340,6 +343,76 @@ void TestLoadRun::reportsAsJsonAndCsv()
     QCOMPARE(first.size(), loadCsvColumns().size());
     QCOMPARE(first[3], "200");
     QCOMPARE(first[4], "ok");
+}
+
+void TestLoadRun::archivedInTheHistory()
+{
+    // A run with failures, two groups and a secret in a request header.
+    HttpHeaders extra { { "x-api-key", "sk-canary-archive-1234567890" } };
+    LoadRun run(&m_network,
+        plan({ chat("demo/chat", extra),
+                 chat("openai-main/gpt-4o", { { "x-gatescope-fault", "unavailable" } }, false) },
+            80, 8));
+    runToEnd(run);
+    QVERIFY(run.stats().all.failures > 0);
+    const auto expectation = LoadExpectation::parse(u"error_rate < 1%"_s);
+    QVERIFY(expectation);
+    const LoadArchive archive = archiveOf(run,
+        { evaluate(*expectation, run.stats(), run.elapsedUs()) }, { u"sk-canary-archive"_s });
+    const QByteArray bytes = writeLoadArchive(archive);
+    QVERIFY(!bytes.contains("sk-canary-archive"));
+    QVERIFY(!bytes.contains(gs::demo::kDemoToken.toByteArray()));
+
+    QTemporaryDir dir;
+    auto history = History::open(dir.filePath(u"history.sqlite"_s));
+    QVERIFY(history);
+    const QDateTime at = QDateTime::currentDateTimeUtc();
+    const auto id = (*history)->record(loadRunHistoryEntry(archive, at));
+    QVERIFY(id);
+    const auto entry = (*history)->entry(*id);
+    QVERIFY(entry);
+    QCOMPARE(entry->method, kLoadRunMethod);
+    QVERIFY2(entry->error.startsWith(u"80 requests, "_s), qPrintable(entry->error));
+    const auto back = readLoadArchive(entry->body);
+    QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+    QCOMPARE(back->records.size(), size_t(80));
+    for (size_t i = 0; i < back->records.size(); ++i) {
+        const LoadRecord &a = run.records()[i];
+        const LoadRecord &b = back->records[i];
+        QCOMPARE(b.startUs, a.startUs);
+        QCOMPARE(b.totalUs, a.totalUs);
+        QCOMPARE(b.ttftUs, a.ttftUs);
+        QCOMPARE(b.sentUs, a.sentUs);
+        QCOMPARE(b.status, a.status);
+        QCOMPARE(b.outcome, a.outcome);
+        QCOMPARE(b.group, a.group);
+    }
+    // The statistics rebuilt from the records are the run's.
+    const LoadStats stats = back->stats();
+    QCOMPARE(stats.all.count, run.stats().all.count);
+    QCOMPARE(stats.all.failures, run.stats().all.failures);
+    QCOMPARE(stats.all.total.valueAt(99), run.stats().all.total.valueAt(99));
+    QCOMPARE(stats.groups.size(), run.stats().groups.size());
+    for (size_t g = 0; g < stats.groups.size(); ++g) {
+        QCOMPARE(stats.groups[g].name, run.stats().groups[g].name);
+        QCOMPARE(stats.groups[g].count, run.stats().groups[g].count);
+    }
+    QCOMPARE(back->report.value("checks"_L1).toArray().size(), 1);
+    QCOMPARE(back->requests.size(), 2);
+    QCOMPARE(back->requestNames, run.plan().names);
+
+    // One exchange of it, for the inspector: what the record knows, nothing more.
+    const HistoryEntry one = loadRecordEntry(*back, 0, at);
+    QCOMPARE(one.status, int(run.records()[0].status));
+    QCOMPARE(one.method, u"POST"_s);
+    QVERIFY(one.requestText.contains(u"/chat/completions"_s));
+    QVERIFY(!one.requestText.contains(u"sk-canary-archive"_s));
+    QCOMPARE(timelineFromJson(one.timeline).finished, run.records()[0].totalUs);
+
+    // Anything else is refused, not misread.
+    QVERIFY(!readLoadArchive("GSLOAD1\nxx"));
+    QVERIFY(!readLoadArchive(bytes.first(bytes.size() - 20)));
+    QVERIFY(!readLoadArchive("{}"));
 }
 
 void TestLoadRun::planProblems()
