@@ -155,13 +155,20 @@ bool FileController::openHistoryEntry(qint64 id)
     const auto e = m_history->entry(id);
     if (!e)
         return false;
-    const auto file = HttpFile::parse(e->requestText);
+    const QLocale locale;
+    return openRecorded(*e,
+        tr("History %1").arg(locale.toString(e->at.toLocalTime().time(), QLocale::ShortFormat)));
+}
+
+bool FileController::openRecorded(
+    const HistoryEntry &e, const QString &title, const QString &origin)
+{
+    const auto file = HttpFile::parse(e.requestText);
     const auto resolved = file && !file->requests().isEmpty()
         ? resolve(file->requests().first(), {})
         : Result<ResolvedRequest>(std::unexpected(Error { Error::Kind::Parse, u"empty"_s, {} }));
     if (!resolved) {
-        Q_EMIT message(
-            tr("History entry %1 cannot be reopened: %2").arg(id).arg(resolved.error().message));
+        Q_EMIT message(tr("%1 cannot be reopened: %2").arg(title, resolved.error().message));
         return false;
     }
     GatewayRequest request = decode(*resolved);
@@ -173,18 +180,17 @@ bool FileController::openHistoryEntry(qint64 id)
     const bool elsewhere = m_session->isSet() && recorded != m_session->baseUrl();
     if (elsewhere)
         request.baseUrl = m_session->baseUrl();
-    const QDateTime at = e->at.toLocalTime();
+    const QDateTime at = e.at.toLocalTime();
     const QLocale locale;
-    RequestPage *page
-        = m_tabs->addPage(tr("History %1").arg(locale.toString(at.time(), QLocale::ShortFormat)));
+    RequestPage *page = m_tabs->addPage(title);
     page->editor()->setRequest(request);
     page->markSaved();
-    page->inspector()->showRecorded(*e);
+    page->inspector()->showRecorded(e, origin);
     if (elsewhere)
         page->offerAddresses(recorded, m_session->baseUrl());
     const QString message = tr("Reopened a request sent at %1 (%2 %3)");
     Q_EMIT this->message(message.arg(
-        locale.toString(at, QLocale::ShortFormat), QString::number(e->status), e->resolvedModel));
+        locale.toString(at, QLocale::ShortFormat), QString::number(e.status), e.resolvedModel));
     return true;
 }
 

@@ -7,7 +7,8 @@
 
 namespace gs::core {
 class GatewaySession;
-}
+struct HistoryEntry;
+} // namespace gs::core
 
 namespace gs::ui {
 
@@ -41,6 +42,11 @@ public:
     //! Opens history entry \a id in a tab: the request as sent (the active gateway's
     //! token in place of the mask the history keeps) and what came back.
     bool openHistoryEntry(qint64 id);
+    //! Opens \a entry (from the history, or one exchange of a load run) in a tab titled
+    //! \a title, as openHistoryEntry() does; it is re-sent only when the user sends it.
+    //! \a origin says where it was recorded (ResponseInspector::showRecorded()).
+    bool openRecorded(
+        const core::HistoryEntry &entry, const QString &title, const QString &origin = {});
     //! Opens the request in .http \a text in a tab titled \a title, resolved with the
     //! active gateway (a session brought back); null, with a message, when it cannot be.
     RequestPage *openText(const QString &text, const QString &title);

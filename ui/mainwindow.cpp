@@ -11,6 +11,7 @@
 #include "harexport.h"
 #include "historycontroller.h"
 #include "historydialog.h"
+#include "load/loadrunview.h"
 #include "requesteditor.h"
 #include "requestpage.h"
 #include "requesttabs.h"
@@ -297,6 +298,8 @@ void MainWindow::buildRequestMenus()
         { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) });
     m_cancelAction = request->addAction(tr("&Cancel"), this, [this] { cancelCurrent(); });
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    request->addAction(tr("&Load Run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this,
+        [this] { openLoadRun(); });
     request->addSeparator();
     request->addAction(tr("Focus &URL"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         if (RequestPage *page = currentPage())
@@ -664,13 +667,24 @@ bool MainWindow::openPath(const QString &path)
                         : openFile(info.absoluteFilePath());
 }
 
+namespace {
+
+//! A window of its own beside the main one, sized to fit inside it.
+void showAsWindow(QWidget *view, const QWidget *main, QSize most)
+{
+    view->setWindowFlag(Qt::Window);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->resize(std::min(main->width(), most.width()), std::min(main->height(), most.height()));
+    view->show();
+    view->activateWindow();
+}
+
+} // namespace
+
 BatchView *MainWindow::openBatch(const QString &path)
 {
     // A window of its own, so that a batch that runs for hours leaves the requests be.
     auto *view = new BatchView(m_session, this);
-    view->setWindowFlag(Qt::Window);
-    view->setAttribute(Qt::WA_DeleteOnClose);
-    view->resize(std::min(width(), 900), std::min(height(), 640));
     connect(view, &BatchView::message, this, &MainWindow::say);
     connect(view, &BatchView::exchangeFinished, this, [this](const ExchangeSnapshot &exchange) {
         if (m_history->isOpen())
@@ -678,9 +692,74 @@ BatchView *MainWindow::openBatch(const QString &path)
     });
     if (!path.isEmpty())
         view->setFile(path);
-    view->show();
-    view->activateWindow();
+    showAsWindow(view, this, { 900, 640 });
     return view;
+}
+
+LoadRunView *MainWindow::makeLoadRunView()
+{
+    auto *view = new LoadRunView(m_session, this);
+    connect(view, &LoadRunView::message, this, &MainWindow::say);
+    connect(view, &LoadRunView::finished, this,
+        [this](const LoadArchive &archive, const QDateTime &startedAt) {
+            if (m_history->isOpen() && !archive.records.empty())
+                m_history->record(loadRunHistoryEntry(archive, startedAt));
+        });
+    connect(view, &LoadRunView::exchangeChosen, this, [this](const HistoryEntry &entry) {
+        const QLocale locale;
+        m_files->openRecorded(entry,
+            tr("Load %1").arg(locale.toString(entry.at.toLocalTime().time(), QLocale::ShortFormat)),
+            tr("from a load run, which keeps no headers and no body: send it to see them"));
+        raise();
+        activateWindow();
+    });
+    showAsWindow(view, this, { 1100, 760 });
+    return view;
+}
+
+LoadRunView *MainWindow::openLoadRun()
+{
+    RequestPage *page = currentPage();
+    if (!page) {
+        say(tr("Open a request first: a load run sends the current tab's request."));
+        return nullptr;
+    }
+    if (!page->editor()->canSend()) {
+        page->editor()->revealProblems();
+        say(tr("No load run: %1").arg(page->editor()->blockReason()));
+        return nullptr;
+    }
+    const GatewayRequest &request = page->editor()->request();
+    LoadTarget target;
+    target.request = compose(request);
+    target.name = page->title();
+    target.requestedModel = request.model;
+    target.demo = m_session->isDemo() && request.baseUrl == m_session->baseUrl();
+    if (!request.bearerToken.isEmpty())
+        target.secrets << request.bearerToken;
+    for (const HttpHeader &h : target.request.headers)
+        if (isSecretHeader(h.name))
+            target.secrets << QString::fromUtf8(h.value);
+    if (page->source())
+        target.tls = page->source()->tls;
+    target.allowInsecureTls = page->editor()->allowInsecureTls();
+    LoadRunView *view = makeLoadRunView();
+    view->setTarget(target);
+    return view;
+}
+
+bool MainWindow::openHistoryEntry(qint64 id)
+{
+    const auto entry = m_history->entry(id);
+    if (!entry || entry->method != kLoadRunMethod)
+        return m_files->openHistoryEntry(id);
+    const auto archive = readLoadArchive(entry->body);
+    if (!archive) {
+        say(archive.error().message);
+        return false;
+    }
+    makeLoadRunView()->showArchive(*archive, entry->at);
+    return true;
 }
 
 bool MainWindow::saveCurrentToCollection(

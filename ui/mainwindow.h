@@ -28,6 +28,7 @@ class CollectionTree;
 class FileController;
 class HarExport;
 class HistoryController;
+class LoadRunView;
 class SessionKeeper;
 class Sidebar;
 class RequestPage;
@@ -150,7 +151,13 @@ public:
     //! (HistoryController::listed() says when). The search field calls this after a
     //! short pause in typing.
     void filterHistory(const QString &text);
-    bool openHistoryEntry(qint64 id) { return m_files->openHistoryEntry(id); }
+    //! Opens history entry \a id: an exchange in a tab, a load run in its view.
+    bool openHistoryEntry(qint64 id);
+    //! Opens the Load Run view (Request ▸ Load Run) for the current tab's request, in
+    //! a window of its own; null, with the reason in the status bar, when there is no
+    //! request or it cannot be sent. The run that ends joins the history as one entry;
+    //! an exchange clicked in it opens in a tab.
+    LoadRunView *openLoadRun();
     bool welcomeShown() const;
 
 protected:
@@ -159,6 +166,8 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    //! A Load Run view in a window of its own, tied to the history and the tabs.
+    LoadRunView *makeLoadRunView();
     //! What each part says goes to the status bar; what each part does, to the others.
     void connectParts();
     //! The sidebar beside the welcome banner and the tabs.

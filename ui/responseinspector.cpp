@@ -243,7 +243,7 @@ void ResponseInspector::showHeaders(const HttpHeaders &headers)
     m_gateway->showHeaders(headers, m_requestedModel);
 }
 
-void ResponseInspector::showRecorded(const HistoryEntry &e)
+void ResponseInspector::showRecorded(const HistoryEntry &e, const QString &origin)
 {
     clear();
     m_requestedModel = e.requestedModel;
@@ -254,11 +254,15 @@ void ResponseInspector::showRecorded(const HistoryEntry &e)
     if (!e.appliedConfigurations.isEmpty())
         headers.append({ "x-tfy-applied-configurations", e.appliedConfigurations.toUtf8() });
     showHeaders(headers);
-    m_gateway->setFeedbackText(tr("The history keeps no other headers."));
+    m_gateway->setFeedbackText(
+        origin.isEmpty() ? tr("The history keeps no other headers.") : origin);
 
     const QString at = e.at.toLocalTime().toString(Qt::ISODate);
     QString status = e.status > 0 ? u"<b>%1</b>"_s.arg(e.status) : tr("<b>No response</b>");
-    status += u" &nbsp; "_s + tr("recorded %1, from the history").arg(at.toHtmlEscaped());
+    status += u" &nbsp; "_s
+        + (origin.isEmpty()
+                ? tr("recorded %1, from the history").arg(at.toHtmlEscaped())
+                : tr("recorded %1, %2").arg(at.toHtmlEscaped(), origin.toHtmlEscaped()));
     if (const QString meaning = statusMeaning(e.status); !meaning.isEmpty())
         status += u"<br><i>%1</i>"_s.arg(meaning.toHtmlEscaped());
     if (!e.error.isEmpty())

@@ -86,8 +86,10 @@ public:
     void setTheme(const KSyntaxHighlighting::Theme &theme);
     //! Shows an exchange from the history (no live exchange): what it kept, which is
     //! the status, the models, the applied configurations, the client's timeline and
-    //! the body's first bytes (the answer decoded from them). Says that it is recorded.
-    void showRecorded(const core::HistoryEntry &entry);
+    //! the body's first bytes (the answer decoded from them). Says that it is recorded,
+    //! and where: \a origin ("from a load run, which keeps no headers and no body");
+    //! the history when empty.
+    void showRecorded(const core::HistoryEntry &entry, const QString &origin = {});
 
     QTabWidget *tabs() const { return m_tabs; }
 

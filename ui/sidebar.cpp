@@ -99,13 +99,18 @@ void Sidebar::showHistory(const QList<HistoryEntry> &entries)
     for (const HistoryEntry &e : entries) {
         // Time and status first: in a narrow sidebar the path is what gets elided.
         const QString path = QUrl(e.url).path().section(u'/', -1);
-        auto *item = new QTreeWidgetItem(m_historyRoot,
-            { u"%1 · %2 %3"_s.arg(e.at.toLocalTime().toString(u"HH:mm:ss"_s),
-                e.status > 0 ? QString::number(e.status) : u"✕"_s, path) });
+        const QString time = e.at.toLocalTime().toString(u"HH:mm:ss"_s);
+        // A load run is one entry: its summary stands where a status would.
+        const bool load = e.method == kLoadRunMethod;
+        const QString what = load ? tr("load run")
+            : e.status > 0        ? QString::number(e.status)
+                                  : u"✕"_s;
+        auto *item = new QTreeWidgetItem(m_historyRoot, { u"%1 · %2 %3"_s.arg(time, what, path) });
         item->setData(0, HistoryIdRole, e.id);
         item->setToolTip(0,
             u"%1 %2\n%3 → %4\n%5"_s.arg(e.method, e.url, e.requestedModel, e.resolvedModel,
-                e.at.toLocalTime().toString(Qt::ISODate)));
+                e.at.toLocalTime().toString(Qt::ISODate))
+                + (load ? u'\n' + e.error : QString()));
     }
     m_historyRoot->setText(0, tr("History (%1)").arg(entries.size()));
 }

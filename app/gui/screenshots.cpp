@@ -2,6 +2,7 @@
 
 #include "core/net/exchange.h"
 #include "ui/batchview.h"
+#include "ui/load/loadrunview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
@@ -10,6 +11,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -186,9 +188,43 @@ void ScreenshotSession::batch()
         QTimer::singleShot(150, this, [this, view] {
             shoot(u"batch"_s, view);
             view->close();
+            loadRun();
+        });
+    });
+}
+
+void ScreenshotSession::loadRun()
+{
+    // 300 streamed requests to a model the demo routes 70/30, checked against that split.
+    RequestPage *page = m_window.newRequest();
+    gs::core::GatewayRequest r = page->editor()->request();
+    r.model = u"demo/chat"_s;
+    r.body = R"({"model":"demo/chat","stream":true,"max_tokens":24,)"
+             R"("messages":[{"role":"user","content":"hi"}]})";
+    page->inspector()->setFocus();
+    page->editor()->setRequest(r);
+    LoadRunView *view = m_window.openLoadRun();
+    if (!view) {
+        Q_EMIT done(false);
+        return;
+    }
+    view->resize(m_window.size().boundedTo(QSize(1100, 760)));
+    view->findChild<QSpinBox *>(u"loadCount"_s)->setValue(300);
+    view->findChild<QSpinBox *>(u"loadConcurrency"_s)->setValue(16);
+    view->findChild<QLineEdit *>(u"loadSplit"_s)
+        ->setText(u"openai-main/gpt-4o-mini=70,anthropic-main/claude-sonnet-4=30"_s);
+    view->findChild<QLineEdit *>(u"loadChecks"_s)->setText(u"p99(ttft) < 2s; error_rate < 1%"_s);
+    connect(view, &LoadRunView::finished, this, [this, view] {
+        QTimer::singleShot(150, this, [this, view] {
+            shoot(u"load-run"_s, view);
+            view->close();
             collection();
         });
     });
+    if (!view->start()) {
+        Q_EMIT done(false);
+        return;
+    }
 }
 
 void ScreenshotSession::collection()

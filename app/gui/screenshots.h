@@ -36,6 +36,7 @@ private:
     void fallback();
     void image();
     void batch();
+    void loadRun();
     void collection();
 
     gs::ui::MainWindow &m_window;

@@ -61,8 +61,8 @@ QByteArray recordBytes(const std::vector<LoadRecord> &records)
     s.setVersion(kStreamVersion);
     for (const LoadRecord &r : records) {
         s << r.startUs << r.totalUs << r.ttftUs << r.maxGapUs << r.bytes << r.tokens << r.group
-          << r.resolvedModel << r.request << r.status << r.sentUs << r.attempts
-          << quint8(r.outcome) << r.fallback;
+          << r.resolvedModel << r.request << r.status << r.sentUs << r.attempts << quint8(r.outcome)
+          << r.fallback;
     }
     return out;
 }
@@ -117,8 +117,8 @@ LoadStats LoadArchive::stats() const
     return s;
 }
 
-LoadArchive archiveOf(const LoadRun &run, const QList<LoadCheckResult> &checks,
-    const QStringList &secrets)
+LoadArchive archiveOf(
+    const LoadRun &run, const QList<LoadCheckResult> &checks, const QStringList &secrets)
 {
     LoadArchive a;
     const Redactor redactor(secrets);
@@ -157,9 +157,8 @@ QByteArray writeLoadArchive(const LoadArchive &a)
     const QJsonObject meta { { u"report"_s, a.report }, { u"groups"_s, stringsJson(a.groups) },
         { u"names"_s, stringsJson(a.names) }, { u"requests"_s, requests },
         { u"requestNames"_s, stringsJson(a.requestNames) },
-        { u"requestedModels"_s, stringsJson(a.requestedModels) },
-        { u"elapsedUs"_s, a.elapsedUs }, { u"keptEvery"_s, a.keptEvery },
-        { u"records"_s, qint64(a.records.size()) } };
+        { u"requestedModels"_s, stringsJson(a.requestedModels) }, { u"elapsedUs"_s, a.elapsedUs },
+        { u"keptEvery"_s, a.keptEvery }, { u"records"_s, qint64(a.records.size()) } };
     QByteArray out(kMagic.data(), kMagic.size());
     QDataStream s(&out, QIODevice::Append);
     s.setVersion(kStreamVersion);
@@ -221,8 +220,8 @@ HistoryEntry loadRunHistoryEntry(const LoadArchive &a, const QDateTime &startedA
     QStringList split;
     for (const LoadGroupStats &g : stats.groups) {
         if (g.count > 0 && stats.all.count > 0)
-            split << u"%1 %2%"_s.arg(g.name).arg(100.0 * double(g.count) / double(stats.all.count),
-                0, 'f', 0);
+            split << u"%1 %2%"_s.arg(g.name).arg(
+                100.0 * double(g.count) / double(stats.all.count), 0, 'f', 0);
     }
     e.resolvedModel = split.join(u", "_s);
     const QLocale c = QLocale::c();
@@ -252,11 +251,12 @@ HistoryEntry loadRecordEntry(const LoadArchive &a, qsizetype index, const QDateT
         return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000.0);
     };
     const qint64 firstToken = r.ttftUs >= 0 ? r.ttftUs + std::max<qint32>(r.sentUs, 0) : -1;
-    e.timeline = QString::fromUtf8(
-        QJsonDocument(QJsonObject { { u"requestSentMs"_s, at(r.sentUs) },
-                          { u"ttftMs"_s, at(firstToken) }, { u"finishedMs"_s, at(r.totalUs) },
-                          { u"bytes"_s, r.bytes } })
-            .toJson(QJsonDocument::Compact));
+    QJsonObject timeline;
+    timeline.insert(u"requestSentMs"_s, at(r.sentUs));
+    timeline.insert(u"ttftMs"_s, at(firstToken));
+    timeline.insert(u"finishedMs"_s, at(r.totalUs));
+    timeline.insert(u"bytes"_s, r.bytes);
+    e.timeline = QString::fromUtf8(QJsonDocument(timeline).toJson(QJsonDocument::Compact));
     e.durationMs = std::max<qint64>(0, r.totalUs / 1000);
     e.bodyBytes = 0;
     if (r.outcome != LoadOutcome::Ok && r.outcome != LoadOutcome::HttpError)

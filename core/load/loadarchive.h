@@ -36,8 +36,8 @@ struct LoadArchive
 
 //! \a run as an archive: \a checks in its report, \a secrets (and credential
 //! headers) masked in the requests.
-LoadArchive archiveOf(const LoadRun &run, const QList<LoadCheckResult> &checks,
-    const QStringList &secrets = {});
+LoadArchive archiveOf(
+    const LoadRun &run, const QList<LoadCheckResult> &checks, const QStringList &secrets = {});
 //! The bytes a history entry keeps (about 30 bytes per record, compressed).
 QByteArray writeLoadArchive(const LoadArchive &archive);
 //! Reads what writeLoadArchive() wrote; an error for anything else.
@@ -50,7 +50,7 @@ HistoryEntry loadRunHistoryEntry(const LoadArchive &archive, const QDateTime &st
 //! One exchange of a run as a history entry, for the inspector: the request as sent
 //! (masked), the status, the resolved model, the timeline the record has; no headers
 //! and no body (a run keeps none).
-HistoryEntry loadRecordEntry(const LoadArchive &archive, qsizetype index,
-    const QDateTime &runStartedAt);
+HistoryEntry loadRecordEntry(
+    const LoadArchive &archive, qsizetype index, const QDateTime &runStartedAt);
 
 } // namespace gs::core

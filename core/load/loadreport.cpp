@@ -128,18 +128,28 @@ QStringList loadCsvColumns()
 
 bool writeLoadCsv(QIODevice &device, const LoadRun &run)
 {
+    QStringList groups;
+    for (const LoadGroupStats &g : run.stats().groups)
+        groups << g.name;
+    return writeLoadCsv(device, run.records(), run.plan().names, groups, run.names());
+}
+
+bool writeLoadCsv(QIODevice &device, const std::vector<LoadRecord> &records,
+    const QStringList &requestNames, const QStringList &groups, const QStringList &names)
+{
     QByteArray out = loadCsvColumns().join(u',').toUtf8() + "\r\n";
     qsizetype index = 0;
-    for (const LoadRecord &r : run.records()) {
+    for (const LoadRecord &r : records) {
         const double streamSeconds
             = r.ttftUs >= 0 && r.totalUs > r.ttftUs ? double(r.totalUs - r.ttftUs) / 1e6 : 0;
         out += QByteArray::number(index++) + ',' + msField(r.startUs) + ','
-            + csvField(run.plan().names.value(r.request)) + ',' + QByteArray::number(r.status) + ','
+            + csvField(requestNames.value(r.request)) + ',' + QByteArray::number(r.status) + ','
             + loadOutcomeName(r.outcome).toUtf8() + ','
-            + csvField(r.status > 0 ? run.groupName(r.group) : QString()) + ','
-            + csvField(run.name(r.resolvedModel)) + ',' + (r.fallback ? "1" : "0") + ','
-            + QByteArray::number(r.attempts) + ',' + msField(r.ttftUs) + ',' + msField(r.totalUs)
-            + ',' + msField(r.maxGapUs) + ',' + QByteArray::number(r.tokens) + ','
+            + csvField(r.status > 0 ? groups.value(qsizetype(r.group)) : QString()) + ','
+            + csvField(names.value(qsizetype(r.resolvedModel))) + ',' + (r.fallback ? "1" : "0")
+            + ',' + QByteArray::number(r.attempts) + ',' + msField(r.ttftUs) + ','
+            + msField(r.totalUs) + ',' + msField(r.maxGapUs) + ',' + QByteArray::number(r.tokens)
+            + ','
             + (streamSeconds > 0 ? QByteArray::number(double(r.tokens) / streamSeconds, 'f', 1)
                                  : QByteArray())
             + ',' + QByteArray::number(r.bytes) + "\r\n";

@@ -22,5 +22,9 @@ QStringList loadCsvColumns();
 //! One line per exchange, in the order they finished, with a header line: for users'
 //! own analysis. Text a spreadsheet would run as a formula is prefixed with "'".
 bool writeLoadCsv(QIODevice &device, const LoadRun &run);
+//! The same for records kept apart from their run (an archive): \a groups and \a names
+//! are what the records' indices point into.
+bool writeLoadCsv(QIODevice &device, const std::vector<LoadRecord> &records,
+    const QStringList &requestNames, const QStringList &groups, const QStringList &names);
 
 } // namespace gs::core
