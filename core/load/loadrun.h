@@ -150,6 +150,10 @@ std::optional<qint64> maxOutputTokens(const WireRequest &request);
 //! at once; what finished stays consistent (records and aggregates agree).
 //!
 //! Signals: progress() at most every 100 ms while it runs, then finished() once.
+//!
+//! \a network should have no connection to the gateway yet: Qt keeps the number of
+//! connections a host got first (six by default) for every later request to it, so
+//! a network that already talked to the gateway holds the run at that concurrency.
 class LoadRun final : public QObject
 {
     Q_OBJECT

@@ -8,11 +8,13 @@
 //  - the window's longest stall while it opens a collection request whose token is
 //    in a keyring that takes 200 ms to answer, saves one, searches a history of
 //    2,000 entries with 256 KiB bodies, and exports a 100 MB exchange as HAR.
+//  - a load run of 10,000 streamed requests in the Load Run view (tools/bench-gui load
+//    [COUNT] for another count): the window's longest stall and its memory.
 // Goals (issue 4): first frame under 300 ms, idle memory under 80 MB, no stall over
 // 50 ms while streaming, 100 MB body first screen under 1 s; (issue 12) no stall over
 // 50 ms in any of the window's jobs above.
 //
-//   tools/dev run tools/bench-gui
+//   tools/dev run tools/bench-gui [startup|streaming|body|window|load [COUNT]]
 
 #include "benchutil.h"
 #include "core/net/exchange.h"
@@ -22,6 +24,7 @@
 #include "ui/collectiontree.h"
 #include "ui/historycontroller.h"
 #include "ui/largetextview.h"
+#include "ui/load/loadrunview.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
 #include "ui/requestpage.h"
@@ -34,6 +37,7 @@
 #include <QMainWindow>
 #include <QProcess>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -197,10 +201,9 @@ int benchStartup()
     return 0;
 }
 
-int benchStreaming()
+//! Starts `gatescope-cli mock` in \a mock; its URL, empty when it did not start.
+QString startMock(QProcess &mock)
 {
-    // 2. Streaming 100,000 tokens at full speed from a separate demo gateway.
-    QProcess mock;
     mock.start(QStringLiteral(GATESCOPE_CLI), { u"mock"_s, u"--port"_s, u"0"_s, u"--quiet"_s });
     QString url;
     waitFor(
@@ -213,10 +216,18 @@ int benchStreaming()
             return !url.isEmpty();
         },
         10000);
-    if (url.isEmpty()) {
+    if (url.isEmpty())
         std::fprintf(stderr, "the demo gateway did not start\n");
+    return url;
+}
+
+int benchStreaming()
+{
+    // 2. Streaming 100,000 tokens at full speed from a separate demo gateway.
+    QProcess mock;
+    const QString url = startMock(mock);
+    if (url.isEmpty())
         return 1;
-    }
     {
         MainWindow window;
         window.resize(1440, 900);
@@ -395,6 +406,7 @@ struct Stall
 {
     double longestMs = 0; //!< the longest the event loop was held
     double wallMs = 0; //!< until the job was done
+    long long peakKib = 0; //!< the largest resident memory seen meanwhile
 };
 
 // Runs \a job and the event loop until \a done; \a done must be false before.
@@ -408,7 +420,7 @@ Stall longestStall(const std::function<void()> &job, const std::function<bool()>
     job();
     if (!waitFor(done, 120000))
         std::fprintf(stderr, "  (did not finish in two minutes)\n");
-    return { meter.longestMs(), double(clock.nsecsElapsed()) / 1e6 };
+    return { meter.longestMs(), double(clock.nsecsElapsed()) / 1e6, meter.peakKib() };
 }
 
 } // namespace
@@ -526,6 +538,59 @@ int benchWindow()
     return 0;
 }
 
+int benchLoad(int count)
+{
+    // 5. A load run in the Load Run view, from a separate demo gateway streaming at
+    // full speed: the window's longest stall while every chart follows the run.
+    QProcess mock;
+    const QString url = startMock(mock);
+    if (url.isEmpty())
+        return 1;
+    {
+        MainWindow window;
+        window.resize(1440, 900);
+        window.show();
+        window.setGateway(url, u"gs-demo-token"_s);
+        window.openExample(u"chat-stream.http"_s);
+        RequestPage *page = window.currentPage();
+        QString wire = page->editor()->wireText();
+        wire.replace(u"openai-main/gpt-4o-mini"_s, u"demo/chat"_s);
+        // Tokens at full speed: the header right after the request line.
+        wire.insert(wire.indexOf(u'\n') + 1, u"x-gatescope-token-interval-ms: 0\n"_s);
+        page->editor()->setWireText(wire);
+        if (!page->editor()->wireText().contains(u"x-gatescope-token-interval-ms"_s))
+            return 1;
+        LoadRunView *view = window.openLoadRun();
+        if (!view)
+            return 1;
+        view->resize(1100, 760);
+        view->confirmCost = [](const QString &) { return true; };
+        view->findChild<QSpinBox *>(u"loadCount"_s)->setValue(count);
+        view->findChild<QSpinBox *>(u"loadConcurrency"_s)->setValue(32);
+        const long long before = residentKib();
+        const Stall run = longestStall(
+            [&] { view->start(); }, [&] { return view->run() && view->run()->isFinished(); });
+        const gs::core::LoadStats &s = view->stats();
+        std::printf("a load run of %d streamed requests at concurrency 32 in the Load Run view, "
+                    "from a separate demo gateway:\n",
+            count);
+        std::printf("  %lld answered (%lld failed) in %.0f ms, %.0f requests/s\n", s.finished,
+            s.all.failures, run.wallMs, double(s.finished) / (run.wallMs / 1000));
+        std::printf("  longest event-loop stall %.1f ms   goal: under 50 ms\n", run.longestMs);
+        std::printf("  resident %.1f MiB before, peak %.1f MiB during the run\n",
+            double(before) / 1024, double(run.peakKib) / 1024);
+        QElapsedTimer paint;
+        paint.start();
+        view->repaint();
+        std::printf("  the whole view drawn again with its %zu records: %.1f ms\n",
+            view->shown().records.size(), double(paint.nsecsElapsed()) / 1e6);
+        std::fflush(stdout);
+    }
+    mock.kill();
+    mock.waitForFinished();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && qstrcmp(argv[1], "startup-reference") == 0)
@@ -546,5 +611,7 @@ int main(int argc, char **argv)
         rc |= benchBody();
     if (only.isEmpty() || only == "window")
         rc |= benchWindow();
+    if (only.isEmpty() || only == "load")
+        rc |= benchLoad(argc > 2 ? QByteArray(argv[2]).toInt() : 10'000);
     return rc;
 }

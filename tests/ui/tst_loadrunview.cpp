@@ -24,6 +24,8 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include <algorithm>
+
 using namespace gs::ui;
 using namespace gs::core;
 using namespace Qt::StringLiterals;
@@ -60,6 +62,25 @@ QList<HistoryEntry> listedHistory(MainWindow &window)
     return listed.last().first().value<QList<HistoryEntry>>();
 }
 
+//! The most requests that were on the wire at one moment (from the request sent to
+//! the last byte), from the records: a request waiting for a connection is not.
+int maxOnTheWire(const std::vector<LoadRecord> &records)
+{
+    std::vector<std::pair<qint64, int>> edges;
+    for (const LoadRecord &r : records) {
+        edges.push_back({ r.startUs + r.sentUs, +1 });
+        edges.push_back({ r.startUs + r.totalUs, -1 });
+    }
+    std::ranges::sort(edges);
+    int now = 0;
+    int most = 0;
+    for (const auto &[t, d] : edges) {
+        now += d;
+        most = std::max(most, now);
+    }
+    return most;
+}
+
 //! Distinct colours in an image: a chart that drew something has many.
 int colours(const QImage &image)
 {
@@ -86,6 +107,7 @@ private Q_SLOTS:
     void runsFromTheWindow();
     void stopKeepsWhatFinished();
     void asksBeforeARunThatCosts();
+    void aLargeRunIsDrawnAsPixels();
     void screenshots_data();
     void screenshots();
 
@@ -140,6 +162,10 @@ void TestLoadRunView::runsFromTheWindow()
     QCOMPARE(run->stats().finished, 120);
     QCOMPARE(run->stats().all.ok, 120);
     QCOMPARE(view->shown().records.size(), size_t(120));
+    // All twelve at once, although the window had talked to the gateway before (its
+    // models): Qt would otherwise have held the run at that connection's six.
+    const int overlap = maxOnTheWire(view->shown().records);
+    QVERIFY2(overlap > 6, QByteArray::number(overlap).constData());
     const QString counters = view->counters()->text();
     QVERIFY2(counters.contains(u"Done 120"_s) && counters.contains(u"In flight 0"_s),
         qPrintable(counters));
@@ -291,6 +317,82 @@ void TestLoadRunView::asksBeforeARunThatCosts()
     QVERIFY(finished.wait(60000) || !finished.isEmpty());
     QCOMPARE(view->run()->stats().all.ok, 150);
     LoadRunView::setConfirmAbove(100);
+}
+
+//! A run of \a count exchanges in two groups, one in fifty failing, as the history
+//! would give it back.
+LoadArchive syntheticRun(int count)
+{
+    LoadArchive a;
+    a.groups = { u"(none)"_s, u"model-a"_s, u"model-b"_s };
+    a.names = { QString(), u"model-a"_s, u"model-b"_s };
+    WireRequest request;
+    request.method = "POST";
+    request.url = u"http://127.0.0.1:9/chat/completions"_s;
+    a.requests = { request };
+    a.requestNames = { u"chat"_s };
+    a.requestedModels = { u"demo/chat"_s };
+    for (int i = 0; i < count; ++i) {
+        LoadRecord r;
+        r.startUs = qint64(i) * 100;
+        r.sentUs = 50;
+        r.group = i % 3 == 0 ? 2 : 1;
+        r.resolvedModel = r.group;
+        r.ttftUs = 20'000 + (i * 7919) % 30'000;
+        r.totalUs = r.ttftUs + 100'000 + (i * 104729) % 200'000;
+        r.status = 200;
+        r.tokens = 16;
+        if (i % 50 == 7) {
+            r.status = 503;
+            r.outcome = LoadOutcome::HttpError;
+            r.ttftUs = -1;
+        }
+        a.records.push_back(r);
+    }
+    a.elapsedUs = qint64(count) * 100 + 300'000;
+    return a;
+}
+
+void TestLoadRunView::aLargeRunIsDrawnAsPixels()
+{
+    // Past 20,000 points the scatter sets pixels instead of drawing each point: it
+    // still shows every group and failure, and a click still finds an exchange.
+    LoadRunView view(nullptr);
+    view.resize(1100, 760);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showArchive(syntheticRun(100'000), QDateTime::currentDateTimeUtc());
+    QCOMPARE(view.stats().all.count, 100'000);
+    QCOMPARE(view.stats().all.failures, 2'000);
+    QCOMPARE(view.groupTable()->topLevelItemCount(), 3);
+    const QImage scatter = view.scatter()->grab().toImage();
+    const QColor a = groupColor(1, view.palette());
+    const QColor b = groupColor(2, view.palette());
+    const QColor failed = toneColor(Tone::Error, view.palette());
+    int seenA = 0;
+    int seenB = 0;
+    int seenFailed = 0;
+    for (int y = 0; y < scatter.height(); ++y) {
+        for (int x = 0; x < scatter.width(); ++x) {
+            const QRgb c = scatter.pixel(x, y);
+            seenA += c == a.rgb();
+            seenB += c == b.rgb();
+            seenFailed += c == failed.rgb();
+        }
+    }
+    QVERIFY2(seenA > 1000 && seenB > 500 && seenFailed > 50,
+        qPrintable(u"%1 %2 %3"_s.arg(seenA).arg(seenB).arg(seenFailed)));
+    const QPointF at = view.scatter()->pointOf(40'000);
+    const qsizetype picked = view.scatter()->recordAt(at);
+    QVERIFY(picked >= 0);
+    QSignalSpy chosen(&view, &LoadRunView::exchangeChosen);
+    QTest::mouseClick(view.scatter(), Qt::LeftButton, {}, at.toPoint());
+    QCOMPARE(chosen.size(), 1);
+    QCOMPARE(chosen.first().first().value<HistoryEntry>().status,
+        int(view.shown().records[size_t(picked)].status));
+    // Every chart drew something.
+    for (LoadChart *chart : view.charts())
+        QVERIFY2(colours(chart->grab().toImage()) > 8, qPrintable(chart->title()));
 }
 
 void TestLoadRunView::screenshots_data()

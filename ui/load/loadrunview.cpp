@@ -489,16 +489,15 @@ void LoadRunView::launch(const TlsMaterial &tls)
     if (!settingsProblem(plan).isEmpty())
         return;
     plan.exchange.useTls(tls);
-    QNetworkAccessManager *network = nullptr;
-    if (m_session) {
-        network = m_session->networkFor(tls);
-    } else {
-        if (!m_ownNetwork)
-            m_ownNetwork = std::make_unique<QNetworkAccessManager>();
-        network = m_ownNetwork.get();
-    }
     if (m_run)
         m_run->disconnect(this);
+    m_run.reset();
+    // A network of the run's own, new for each run: Qt keeps the number of
+    // connections a host got first (six, or the last run's concurrency), so the
+    // window's network, which has asked the gateway for its models, would hold any
+    // concurrency at six without a word.
+    m_network = std::make_unique<QNetworkAccessManager>();
+    QNetworkAccessManager *network = m_network.get();
     m_toleranceUsed = m_tolerance->value();
     m_run = std::make_unique<LoadRun>(network, plan);
     m_data = LoadArchive();

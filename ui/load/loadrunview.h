@@ -106,7 +106,6 @@ private:
     QString settingsProblem(core::LoadPlan &plan);
 
     core::GatewaySession *m_session;
-    std::unique_ptr<QNetworkAccessManager> m_ownNetwork;
     LoadTarget m_target;
     QComboBox *m_mode;
     QSpinBox *m_count;
@@ -130,6 +129,7 @@ private:
     QList<LoadChart *> m_charts;
     ScatterChart *m_scatter;
 
+    std::unique_ptr<QNetworkAccessManager> m_network; //!< the run's; outlives it
     std::unique_ptr<core::LoadRun> m_run;
     core::LoadArchive m_data; //!< what the charts draw
     core::LoadStats m_stats; //!< of a run that ended or was reopened
