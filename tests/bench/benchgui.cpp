@@ -221,6 +221,16 @@ QString startMock(QProcess &mock)
     return url;
 }
 
+//! \a window at 1440x900 on the gateway at \a url, the streaming example open.
+RequestPage *openStreamingExample(MainWindow &window, const QString &url)
+{
+    window.resize(1440, 900);
+    window.show();
+    window.setGateway(url, u"gs-demo-token"_s);
+    window.openExample(u"chat-stream.http"_s);
+    return window.currentPage();
+}
+
 int benchStreaming()
 {
     // 2. Streaming 100,000 tokens at full speed from a separate demo gateway.
@@ -230,11 +240,7 @@ int benchStreaming()
         return 1;
     {
         MainWindow window;
-        window.resize(1440, 900);
-        window.show();
-        window.setGateway(url, u"gs-demo-token"_s);
-        window.openExample(u"chat-stream.http"_s);
-        RequestPage *page = window.currentPage();
+        RequestPage *page = openStreamingExample(window, url);
         QString wire = page->editor()->wireText();
         wire.replace(u"\"stream\": true,"_s, u"\"stream\": true, \"max_tokens\": 100000,"_s);
         wire.replace(u"Content-Type: application/json\n"_s,
@@ -548,11 +554,7 @@ int benchLoad(int count)
         return 1;
     {
         MainWindow window;
-        window.resize(1440, 900);
-        window.show();
-        window.setGateway(url, u"gs-demo-token"_s);
-        window.openExample(u"chat-stream.http"_s);
-        RequestPage *page = window.currentPage();
+        RequestPage *page = openStreamingExample(window, url);
         QString wire = page->editor()->wireText();
         wire.replace(u"openai-main/gpt-4o-mini"_s, u"demo/chat"_s);
         // Tokens at full speed: the header right after the request line.

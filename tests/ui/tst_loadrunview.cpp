@@ -16,6 +16,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void initTestCase();
     void runsFromTheWindow();
     void stopKeepsWhatFinished();
+    void closedMidRunIsKept();
     void asksBeforeARunThatCosts();
     void aLargeRunIsDrawnAsPixels();
     void screenshots_data();
@@ -281,6 +283,33 @@ void TestLoadRunView::stopKeepsWhatFinished()
     QCOMPARE(s.all.count + s.canceled, s.finished);
     QVERIFY(view->findChild<QPushButton *>(u"loadStart"_s)->isEnabled());
     QVERIFY(!view->findChild<QPushButton *>(u"loadStop"_s)->isEnabled());
+}
+
+void TestLoadRunView::closedMidRunIsKept()
+{
+    // Closing the window while a run goes on stops it; what finished is in the history.
+    MainWindow window(WindowParts { nullptr, gs::demo::startLocalGateway });
+    QVERIFY(window.history()->open(m_dir.filePath(u"closed.sqlite"_s)));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"chat-stream.http"_s));
+    QPointer<LoadRunView> view = window.openLoadRun();
+    QVERIFY(view);
+    view->findChild<QComboBox *>(u"loadMode"_s)->setCurrentIndex(1);
+    view->findChild<QDoubleSpinBox *>(u"loadDuration"_s)->setValue(60);
+    QVERIFY(view->start());
+    QTRY_VERIFY_WITH_TIMEOUT(view->run()->stats().finished >= 10, 30000);
+    QVERIFY(view->isRunning());
+    view->close();
+    QTRY_VERIFY_WITH_TIMEOUT(view.isNull(), 10000);
+    QList<HistoryEntry> entries;
+    QTRY_VERIFY(!(entries = listedHistory(window)).isEmpty());
+    QCOMPARE(entries.first().method, kLoadRunMethod);
+    const auto archive = readLoadArchive(window.history()->entry(entries.first().id)->body);
+    QVERIFY(archive);
+    QVERIFY(archive->records.size() >= 10);
+    QVERIFY(archive->report.value("canceled"_L1).toBool());
 }
 
 void TestLoadRunView::asksBeforeARunThatCosts()

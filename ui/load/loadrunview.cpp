@@ -7,6 +7,7 @@
 #include "ui/tones.h"
 
 #include <QBuffer>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -383,9 +384,6 @@ QString LoadRunView::settingsProblem(LoadPlan &plan)
 {
     if (m_target.request.url.isEmpty())
         return tr("There is no request to run: open one and choose Request ▸ Load Run.");
-    if (m_target.request.headers.isEmpty() && m_target.request.body.isEmpty()
-        && m_target.request.method.isEmpty())
-        return tr("There is no request to run.");
     const auto group = GroupBy::parse(m_groupBy->text().trimmed());
     if (!group)
         return group.error().message;
@@ -525,6 +523,18 @@ void LoadRunView::stop()
     ++m_ticket;
     if (isRunning())
         m_run->cancel();
+}
+
+void LoadRunView::closeEvent(QCloseEvent *event)
+{
+    if (isRunning()) {
+        event->ignore();
+        connect(this, &LoadRunView::finished, this, &QWidget::close,
+            Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
+        stop();
+        return;
+    }
+    QWidget::closeEvent(event);
 }
 
 void LoadRunView::onProgress()

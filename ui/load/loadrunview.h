@@ -94,6 +94,11 @@ Q_SIGNALS:
     void exchangeChosen(const core::HistoryEntry &entry);
     void message(const QString &text);
 
+protected:
+    //! A run still going is stopped first, so that what finished reaches the history;
+    //! the window closes when it has.
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     bool askCost(const QString &cost);
     void launch(const core::TlsMaterial &tls);
