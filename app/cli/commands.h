@@ -53,6 +53,7 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLoad(const QStringList &arguments, QTextStream &out, QTextStream &err);
+int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
 int runPassphrase(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

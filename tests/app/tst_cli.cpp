@@ -1,9 +1,13 @@
+#include "core/net/exchange.h"
+#include "core/store/history.h"
+#include "demo/demogateway.h"
 #include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslConfiguration>
@@ -85,6 +89,7 @@ private Q_SLOTS:
     void durationsOutOfRangeAreRefused_data();
     void durationsOutOfRangeAreRefused();
     void inputErrorsAndTheirExitCodes();
+    void diffReportsAndHistory();
 
 private:
     struct Run
@@ -1622,6 +1627,76 @@ void TestCli::usage()
     const Run help = run({ u"compose"_s, u"--help"_s });
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("--show-secrets"));
+}
+
+void TestCli::diffReportsAndHistory()
+{
+    // Two reports send --json wrote: one compared with itself is the same (exit 0),
+    // with a run of another request it differs (exit 1) and says where.
+    const Run a = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s, u"--json"_s });
+    QVERIFY2(a.exitCode == 0, a.err.constData());
+    const Run b = run({ u"send"_s, m_examples + u"/first-run.http"_s, u"--demo"_s, u"--json"_s });
+    QVERIFY2(b.exitCode == 0, b.err.constData());
+    const QString pathA = writeFile(u"a.json"_s, a.out);
+    const QString pathB = writeFile(u"b.json"_s, b.out);
+    const Run same = run({ u"diff"_s, pathA, pathA });
+    QVERIFY2(same.exitCode == 0, same.out.constData());
+    QVERIFY(same.out.contains("Equal in everything compared"));
+    const Run differ = run({ u"diff"_s, pathA, pathB });
+    QCOMPARE(differ.exitCode, 1);
+    QVERIFY2(differ.out.contains("### Timing"), differ.out.constData());
+    const Run asJson = run({ u"diff"_s, pathA, pathB, u"--json"_s });
+    QCOMPARE(asJson.exitCode, 1);
+    const QJsonObject json = QJsonDocument::fromJson(asJson.out).object();
+    QCOMPARE(json.value(u"equal"_s).toBool(true), false);
+    QCOMPARE(json.value(u"a"_s).toString(), pathA);
+
+    // Two entries of a history: the metadata compared key by key; --ignore leaves a
+    // field out.
+    gs::demo::DemoGateway demo(3);
+    const auto base = demo.listen();
+    QVERIFY(base);
+    const QString historyPath = m_dir.filePath(u"diff-history.sqlite"_s);
+    {
+        auto history = gs::core::History::open(historyPath);
+        QVERIFY(history);
+        QNetworkAccessManager network;
+        for (const QByteArray team : { "search", "ads" }) {
+            gs::core::Exchange exchange(&network);
+            QSignalSpy finished(&exchange, &gs::core::Exchange::finished);
+            exchange.start({ "POST", *base + u"/chat/completions"_s,
+                { { "Authorization", "Bearer gs-demo-token" },
+                    { "Content-Type", "application/json" },
+                    { "x-tfy-metadata", R"({"env":"prod","team":")" + team + R"("})" } },
+                R"({"model":"openai-main/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})" });
+            QVERIFY(finished.wait(20000));
+            QVERIFY((*history)->record(gs::core::historyEntry(exchange.snapshot(), {})));
+        }
+    }
+    const Run entries = run(
+        { u"diff"_s, u"history:1"_s, u"history:2"_s, u"--history"_s, historyPath, u"--json"_s });
+    QCOMPARE(entries.exitCode, 1);
+    const QJsonObject e = QJsonDocument::fromJson(entries.out).object();
+    const QJsonArray headers = e.value(u"requestHeaders"_s).toArray();
+    QCOMPARE(headers.size(), 1);
+    QCOMPARE(headers.first().toObject().value(u"name"_s).toString(), u"x-tfy-metadata"_s);
+    const QJsonObject change
+        = headers.first().toObject().value(u"changes"_s).toArray().first().toObject();
+    QCOMPARE(change.value(u"path"_s).toString(), u"$.team"_s);
+    QCOMPARE(change.value(u"before"_s).toString(), u"search"_s);
+    QCOMPARE(change.value(u"after"_s).toString(), u"ads"_s);
+    QVERIFY(!entries.out.contains("gs-demo-token"));
+    const Run ignored = run({ u"diff"_s, u"history:1"_s, u"history:2"_s, u"--history"_s,
+        historyPath, u"--ignore"_s, u"team"_s });
+    QVERIFY2(ignored.exitCode == 0, ignored.out.constData());
+
+    // Trouble is 2: a missing file, an entry that is not there, one side only.
+    QCOMPARE(run({ u"diff"_s, pathA, m_dir.filePath(u"missing.json"_s) }).exitCode, 2);
+    QCOMPARE(run({ u"diff"_s, u"history:99"_s, pathA, u"--history"_s, historyPath }).exitCode, 2);
+    QCOMPARE(run({ u"diff"_s, pathA }).exitCode, 2);
+    const Run notAReport = run({ u"diff"_s, pathA, writeFile(u"x.json"_s, "{\"a\":1}") });
+    QCOMPARE(notAReport.exitCode, 2);
+    QVERIFY(notAReport.err.contains("not a report"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

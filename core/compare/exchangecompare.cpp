@@ -1,0 +1,498 @@
+#include "core/compare/exchangecompare.h"
+
+#include "core/store/history.h"
+#include "core/stream/responsebody.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+
+using namespace Qt::StringLiterals;
+
+namespace gs::core {
+
+namespace {
+
+//! The request line, headers and body of a request written as HTTP text.
+void readRequestText(const QString &raw, ComparedExchange &out)
+{
+    QString text = raw;
+    text.replace(u"\r\n"_s, u"\n"_s);
+    const qsizetype blank = text.indexOf(u"\n\n"_s);
+    const QString head = blank < 0 ? text : text.first(blank);
+    const QStringList lines = head.split(u'\n');
+    if (lines.isEmpty() || lines.first().trimmed().isEmpty())
+        return;
+    const QStringList requestLine = lines.first().trimmed().split(u' ', Qt::SkipEmptyParts);
+    out.method = requestLine.value(0);
+    out.url = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(u':');
+        if (colon > 0)
+            out.requestHeaders.append({ lines[i].first(colon).trimmed().toUtf8(),
+                lines[i].sliced(colon + 1).trimmed().toUtf8() });
+    }
+    if (blank >= 0)
+        out.requestBody = text.sliced(blank + 2).toUtf8();
+    out.hasRequest = true;
+}
+
+QJsonValue parsedJson(const QByteArray &bytes)
+{
+    QJsonParseError error {};
+    const QJsonDocument d = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        return QJsonValue(QJsonValue::Undefined);
+    return d.isObject() ? QJsonValue(d.object()) : QJsonValue(d.array());
+}
+
+QJsonValue toolCallsJson(const QList<ToolCall> &calls)
+{
+    if (calls.isEmpty())
+        return QJsonValue(QJsonValue::Undefined);
+    QJsonArray out;
+    for (const ToolCall &t : calls)
+        out.append(QJsonObject { { u"type"_s, t.type }, { u"name"_s, t.name },
+            { u"arguments"_s,
+                parsedJson(t.arguments.toUtf8()).isUndefined()
+                    ? QJsonValue(t.arguments)
+                    : parsedJson(t.arguments.toUtf8()) } });
+    return out;
+}
+
+//! Headers by lower-case name, values joined.
+QMap<QString, QString> headerMap(const HttpHeaders &headers)
+{
+    QMap<QString, QString> out;
+    for (const HttpHeader &h : headers) {
+        const QString name = QString::fromUtf8(h.name).toLower();
+        QString &value = out[name];
+        value += (value.isEmpty() ? QString() : u", "_s) + QString::fromUtf8(h.value);
+    }
+    return out;
+}
+
+QList<HeaderComparison> compareHeaders(const HttpHeaders &a, const HttpHeaders &b,
+    const QStringList &ignored, const JsonDiffOptions &json)
+{
+    const QMap<QString, QString> ma = headerMap(a);
+    const QMap<QString, QString> mb = headerMap(b);
+    QStringList names = ma.keys() + mb.keys();
+    names.sort();
+    names.removeDuplicates();
+    QList<HeaderComparison> out;
+    for (const QString &name : std::as_const(names)) {
+        if (ignored.contains(name))
+            continue;
+        HeaderComparison c;
+        c.name = name;
+        c.inA = ma.contains(name);
+        c.inB = mb.contains(name);
+        c.a = ma.value(name);
+        c.b = mb.value(name);
+        if (c.inA && c.inB) {
+            const QJsonValue ja = parsedJson(c.a.toUtf8());
+            const QJsonValue jb = parsedJson(c.b.toUtf8());
+            if (!ja.isUndefined() && !jb.isUndefined()) {
+                c.typedBoth = true;
+                c.typed = diffJson(ja, jb, json);
+            }
+        }
+        if (!c.equal())
+            out << c;
+    }
+    return out;
+}
+
+QList<JsonChange> compareJson(const QJsonValue &a, const QJsonValue &b, const JsonDiffOptions &o)
+{
+    if (a.isUndefined() && b.isUndefined())
+        return {};
+    return diffJson(a, b, o);
+}
+
+QList<TextSegment> compareText(const QString &a, const QString &b)
+{
+    return a == b ? QList<TextSegment>() : diffWords(a, b);
+}
+
+qint64 span(qint64 from, qint64 to)
+{
+    return from >= 0 && to >= from ? to - from : -1;
+}
+
+PhaseComparison phase(const QString &name, qint64 a, qint64 b)
+{
+    PhaseComparison p;
+    p.name = name;
+    p.a = a;
+    p.b = b;
+    return p;
+}
+
+QList<PhaseComparison> phases(const Timeline &a, const Timeline &b)
+{
+    const auto connect = [](const Timeline &t) {
+        return span(t.connecting, t.requestSent >= 0 ? t.requestSent : t.encrypted);
+    };
+    return {
+        phase(u"connect"_s, connect(a), connect(b)),
+        phase(u"waiting"_s, span(a.requestSent, a.firstByte), span(b.requestSent, b.firstByte)),
+        phase(
+            u"first token"_s, span(a.requestSent, a.firstToken), span(b.requestSent, b.firstToken)),
+        phase(u"streaming"_s, span(a.firstToken, a.finished), span(b.firstToken, b.finished)),
+        phase(u"total"_s, a.finished, b.finished),
+    };
+}
+
+QString valueText(const QJsonValue &v)
+{
+    if (v.isUndefined())
+        return u"(none)"_s;
+    if (v.isString())
+        return u'"' + v.toString() + u'"';
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+        .chopped(1)
+        .sliced(1);
+}
+
+QString shortened(const QString &text, qsizetype most = 120)
+{
+    return text.size() <= most ? text : text.first(most) + u"…"_s;
+}
+
+QString changeLine(const JsonChange &c)
+{
+    switch (c.kind) {
+    case JsonChange::Kind::Added:
+        return u"added `%1`: `%2`"_s.arg(c.path, shortened(valueText(c.after)));
+    case JsonChange::Kind::Removed:
+        return u"removed `%1`: `%2`"_s.arg(c.path, shortened(valueText(c.before)));
+    case JsonChange::Kind::Moved:
+        return u"moved `%1` to `%2`"_s.arg(c.path, c.toPath);
+    case JsonChange::Kind::Changed:
+        break;
+    }
+    return u"`%1`: `%2` → `%3`"_s.arg(
+        c.path, shortened(valueText(c.before)), shortened(valueText(c.after)));
+}
+
+QString kindName(JsonChange::Kind kind)
+{
+    switch (kind) {
+    case JsonChange::Kind::Added:
+        return u"added"_s;
+    case JsonChange::Kind::Removed:
+        return u"removed"_s;
+    case JsonChange::Kind::Moved:
+        return u"moved"_s;
+    case JsonChange::Kind::Changed:
+        break;
+    }
+    return u"changed"_s;
+}
+
+QJsonArray changesJson(const QList<JsonChange> &changes)
+{
+    QJsonArray out;
+    for (const JsonChange &c : changes) {
+        QJsonObject o { { u"kind"_s, kindName(c.kind) }, { u"path"_s, c.path } };
+        if (!c.toPath.isEmpty())
+            o.insert(u"toPath"_s, c.toPath);
+        if (!c.before.isUndefined())
+            o.insert(u"before"_s, c.before);
+        if (!c.after.isUndefined())
+            o.insert(u"after"_s, c.after);
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonArray headersJson(const QList<HeaderComparison> &headers)
+{
+    QJsonArray out;
+    for (const HeaderComparison &h : headers) {
+        QJsonObject o { { u"name"_s, h.name },
+            { u"a"_s, h.inA ? QJsonValue(h.a) : QJsonValue(QJsonValue::Null) },
+            { u"b"_s, h.inB ? QJsonValue(h.b) : QJsonValue(QJsonValue::Null) } };
+        if (h.typedBoth)
+            o.insert(u"changes"_s, changesJson(h.typed));
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonArray textJson(const QList<TextSegment> &segments)
+{
+    QJsonArray out;
+    for (const TextSegment &s : segments) {
+        const QString kind = s.kind == TextSegment::Kind::Equal ? u"equal"_s
+            : s.kind == TextSegment::Kind::Removed              ? u"removed"_s
+                                                                : u"added"_s;
+        out.append(QJsonObject { { u"kind"_s, kind }, { u"text"_s, s.text } });
+    }
+    return out;
+}
+
+QString markdownText(const QList<TextSegment> &segments)
+{
+    QString out;
+    for (const TextSegment &s : segments) {
+        QString t = s.text;
+        // Markdown's own characters in the answer stay text.
+        for (const QChar c : u"\\*_~`"_s)
+            t.replace(c, u'\\' + QString(c));
+        if (s.kind == TextSegment::Kind::Equal || t.trimmed().isEmpty()) {
+            out += t;
+            continue;
+        }
+        // The marks go around the words: Markdown ignores "** word**".
+        qsizetype start = 0;
+        while (t.at(start).isSpace())
+            ++start;
+        qsizetype end = t.size();
+        while (t.at(end - 1).isSpace())
+            --end;
+        const QString mark = s.kind == TextSegment::Kind::Removed ? u"~~"_s : u"**"_s;
+        out += t.first(start) + mark + t.sliced(start, end - start) + mark + t.sliced(end);
+    }
+    return out;
+}
+
+QString msText(qint64 us)
+{
+    return us < 0 ? u"–"_s : QString::number(double(us) / 1000.0, 'f', 1) + u" ms"_s;
+}
+
+} // namespace
+
+ComparedExchange comparedExchange(const HistoryEntry &e)
+{
+    ComparedExchange c;
+    c.label = e.id > 0 ? u"history %1"_s.arg(e.id) : e.at.toString(Qt::ISODate);
+    readRequestText(e.requestText, c);
+    c.status = e.status;
+    c.requestedModel = e.requestedModel;
+    c.resolvedModel = e.resolvedModel;
+    c.applied = e.appliedConfigurations.isEmpty() ? QJsonValue(QJsonValue::Undefined)
+                                                  : parsedJson(e.appliedConfigurations.toUtf8());
+    const BodyFraming framing = framingFor({}, e.body);
+    const DecodedBody decoded = decodeBody({}, e.body, framing);
+    if (framing == BodyFraming::Json && !e.bodyTruncated())
+        c.json = parsedJson(e.body);
+    c.text = decoded.assembled.text();
+    c.reasoning = decoded.assembled.reasoning();
+    c.toolCalls = toolCallsJson(decoded.assembled.toolCalls());
+    c.usage = e.usage.isEmpty() ? decoded.assembled.usage : parsedJson(e.usage.toUtf8());
+    c.finishReason = decoded.assembled.finishReason();
+    c.error = e.error;
+    c.timeline = timelineFromJson(e.timeline);
+    return c;
+}
+
+Result<ComparedExchange> comparedExchange(const QJsonObject &r, const QString &label)
+{
+    if (!r.contains("status"_L1) || !r.contains("headers"_L1))
+        return fail(Error::Kind::Parse,
+            u"%1 is not a report gatescope-cli send --json wrote (no status or headers)"_s.arg(
+                label));
+    ComparedExchange c;
+    c.label = label;
+    c.status = r.value("status"_L1).toInt();
+    c.requestedModel = r.value("requestedModel"_L1).toString();
+    c.resolvedModel = r.value("resolvedModel"_L1).toString();
+    c.applied = r.value("appliedConfigurations"_L1);
+    if (c.applied.isNull())
+        c.applied = QJsonValue(QJsonValue::Undefined);
+    for (const QJsonValue h : r.value("headers"_L1).toArray()) {
+        const QJsonArray pair = h.toArray();
+        c.responseHeaders.append(
+            { pair.at(0).toString().toUtf8(), pair.at(1).toString().toUtf8() });
+    }
+    c.hasResponseHeaders = true;
+    const QJsonValue json = r.value("json"_L1);
+    c.json = json.isNull() ? QJsonValue(QJsonValue::Undefined) : json;
+    c.text = r.value("text"_L1).toString();
+    c.reasoning = r.value("reasoning"_L1).toString();
+    const QJsonArray calls = r.value("toolCalls"_L1).toArray();
+    if (!calls.isEmpty()) {
+        QJsonArray out;
+        for (const QJsonValue v : calls) {
+            QJsonObject o = v.toObject();
+            o.remove(u"index"_s);
+            o.remove(u"id"_s);
+            const QJsonValue args = parsedJson(o.value("arguments"_L1).toString().toUtf8());
+            if (!args.isUndefined())
+                o.insert(u"arguments"_s, args);
+            out.append(o);
+        }
+        c.toolCalls = out;
+    }
+    c.usage
+        = r.value("usage"_L1).isNull() ? QJsonValue(QJsonValue::Undefined) : r.value("usage"_L1);
+    c.finishReason = r.value("finishReason"_L1).toString();
+    c.error = r.value("transportError"_L1).toObject().value("message"_L1).toString();
+    c.timeline = timelineFromJson(QString::fromUtf8(
+        QJsonDocument(r.value("timeline"_L1).toObject()).toJson(QJsonDocument::Compact)));
+    return c;
+}
+
+bool ExchangeComparison::equal() const
+{
+    return std::ranges::all_of(fields, &FieldComparison::equal) && requestHeaders.isEmpty()
+        && requestBody.isEmpty() && applied.isEmpty() && responseHeaders.isEmpty()
+        && responseJson.isEmpty() && text.isEmpty() && reasoning.isEmpty() && toolCalls.isEmpty()
+        && usage.isEmpty();
+}
+
+ExchangeComparison compareExchanges(
+    const ComparedExchange &a, const ComparedExchange &b, const CompareOptions &options)
+{
+    ExchangeComparison r;
+    r.labelA = a.label;
+    r.labelB = b.label;
+    const auto field = [&r](const QString &name, const QString &x, const QString &y) {
+        r.fields.append({ name, x, y });
+    };
+    if (a.hasRequest && b.hasRequest) {
+        field(u"method"_s, a.method, b.method);
+        field(u"URL"_s, a.url, b.url);
+    }
+    field(u"status"_s, QString::number(a.status), QString::number(b.status));
+    field(u"requested model"_s, a.requestedModel, b.requestedModel);
+    field(u"resolved model"_s, a.resolvedModel, b.resolvedModel);
+    field(u"finish reason"_s, a.finishReason, b.finishReason);
+    field(u"transport error"_s, a.error, b.error);
+    if (a.hasRequest && b.hasRequest) {
+        QStringList ignored { u"authorization"_s, u"content-length"_s };
+        r.requestHeaders
+            = compareHeaders(a.requestHeaders, b.requestHeaders, ignored, options.json);
+        const QJsonValue ja = parsedJson(a.requestBody);
+        const QJsonValue jb = parsedJson(b.requestBody);
+        if (!ja.isUndefined() && !jb.isUndefined()) {
+            // A request's own fields are what the user wrote: nothing is volatile.
+            JsonDiffOptions exact = options.json;
+            exact.ignore.clear();
+            r.requestBody = diffJson(ja, jb, exact);
+        } else if (a.requestBody != b.requestBody) {
+            r.requestBody.append({ JsonChange::Kind::Changed, u"$"_s, {},
+                QString::fromUtf8(a.requestBody), QString::fromUtf8(b.requestBody) });
+        }
+    }
+    JsonDiffOptions appliedOptions = options.json;
+    appliedOptions.ignore += options.appliedIgnored;
+    r.applied = compareJson(a.applied, b.applied, appliedOptions);
+    if (a.hasResponseHeaders && b.hasResponseHeaders) {
+        // The gateway's applied configurations and model are compared above.
+        QStringList ignored = options.ignoredHeaders;
+        ignored << u"x-tfy-applied-configurations"_s << u"x-tfy-resolved-model"_s;
+        r.responseHeaders
+            = compareHeaders(a.responseHeaders, b.responseHeaders, ignored, options.json);
+    }
+    r.responseJson = compareJson(a.json, b.json, options.json);
+    r.text = compareText(a.text, b.text);
+    r.reasoning = compareText(a.reasoning, b.reasoning);
+    r.toolCalls = compareJson(a.toolCalls, b.toolCalls, options.json);
+    r.usage = compareJson(a.usage, b.usage, options.json);
+    r.phases = phases(a.timeline, b.timeline);
+    return r;
+}
+
+QString comparisonMarkdown(const ExchangeComparison &c)
+{
+    QString md = u"## %1 compared with %2\n\n"_s.arg(c.labelA, c.labelB);
+    md += c.equal() ? u"Equal in everything compared (timing aside).\n\n"_s : u"They differ.\n\n"_s;
+    md += u"| | %1 | %2 |\n|---|---|---|\n"_s.arg(c.labelA, c.labelB);
+    for (const FieldComparison &f : c.fields) {
+        if (f.a.isEmpty() && f.b.isEmpty())
+            continue;
+        const QString mark = f.equal() ? QString() : u" **≠**"_s;
+        md += u"| %1%2 | %3 | %4 |\n"_s.arg(f.name, mark, f.a, f.b);
+    }
+    const auto section = [&md](const QString &title, const QStringList &lines) {
+        if (lines.isEmpty())
+            return;
+        md += u"\n### "_s + title + u"\n\n"_s;
+        for (const QString &l : lines)
+            md += u"- "_s + l + u'\n';
+    };
+    const auto headerLines = [](const QList<HeaderComparison> &headers) {
+        QStringList lines;
+        for (const HeaderComparison &h : headers) {
+            if (!h.inA)
+                lines << u"added `%1: %2`"_s.arg(h.name, shortened(h.b));
+            else if (!h.inB)
+                lines << u"removed `%1: %2`"_s.arg(h.name, shortened(h.a));
+            else if (h.typedBoth)
+                for (const JsonChange &j : h.typed)
+                    lines << u"`%1` "_s.arg(h.name) + changeLine(j);
+            else
+                lines << u"`%1`: `%2` → `%3`"_s.arg(h.name, shortened(h.a), shortened(h.b));
+        }
+        return lines;
+    };
+    const auto changeLines = [](const QList<JsonChange> &changes) {
+        QStringList lines;
+        for (const JsonChange &j : changes)
+            lines << changeLine(j);
+        return lines;
+    };
+    section(u"Request headers"_s, headerLines(c.requestHeaders));
+    section(u"Request body"_s, changeLines(c.requestBody));
+    section(u"Applied configurations"_s, changeLines(c.applied));
+    section(u"Response headers"_s, headerLines(c.responseHeaders));
+    section(u"Response body"_s, changeLines(c.responseJson));
+    if (!c.text.isEmpty())
+        md += u"\n### Answer\n\n"_s + markdownText(c.text) + u'\n';
+    if (!c.reasoning.isEmpty())
+        md += u"\n### Reasoning\n\n"_s + markdownText(c.reasoning) + u'\n';
+    section(u"Tool calls"_s, changeLines(c.toolCalls));
+    section(u"Usage"_s, changeLines(c.usage));
+    md += u"\n### Timing\n\n| phase | %1 | %2 | change |\n|---|---|---|---|\n"_s.arg(
+        c.labelA, c.labelB);
+    for (const PhaseComparison &p : c.phases) {
+        if (p.a < 0 && p.b < 0)
+            continue;
+        const QString change = p.a >= 0 && p.b >= 0
+            ? (p.b >= p.a ? u"+"_s : u"−"_s) + msText(std::abs(p.b - p.a))
+            : QString();
+        md += u"| %1 | %2 | %3 | %4 |\n"_s.arg(p.name, msText(p.a), msText(p.b), change);
+    }
+    return md;
+}
+
+QJsonObject comparisonJson(const ExchangeComparison &c)
+{
+    QJsonArray fields;
+    for (const FieldComparison &f : c.fields)
+        fields.append(QJsonObject {
+            { u"name"_s, f.name }, { u"a"_s, f.a }, { u"b"_s, f.b }, { u"equal"_s, f.equal() } });
+    QJsonArray timing;
+    for (const PhaseComparison &p : c.phases)
+        timing.append(QJsonObject { { u"phase"_s, p.name },
+            { u"aMs"_s, p.a < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(p.a) / 1000) },
+            { u"bMs"_s,
+                p.b < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(p.b) / 1000) } });
+    return QJsonObject {
+        { u"a"_s, c.labelA },
+        { u"b"_s, c.labelB },
+        { u"equal"_s, c.equal() },
+        { u"fields"_s, fields },
+        { u"requestHeaders"_s, headersJson(c.requestHeaders) },
+        { u"requestBody"_s, changesJson(c.requestBody) },
+        { u"appliedConfigurations"_s, changesJson(c.applied) },
+        { u"responseHeaders"_s, headersJson(c.responseHeaders) },
+        { u"responseBody"_s, changesJson(c.responseJson) },
+        { u"text"_s, textJson(c.text) },
+        { u"reasoning"_s, textJson(c.reasoning) },
+        { u"toolCalls"_s, changesJson(c.toolCalls) },
+        { u"usage"_s, changesJson(c.usage) },
+        { u"timing"_s, timing },
+    };
+}
+
+} // namespace gs::core

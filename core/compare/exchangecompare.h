@@ -1,0 +1,132 @@
+#pragma once
+
+#include "core/compare/jsondiff.h"
+#include "core/compare/textdiff.h"
+#include "core/model/error.h"
+#include "core/model/httpheader.h"
+#include "core/net/timeline.h"
+
+#include <QJsonObject>
+
+namespace gs::core {
+
+struct HistoryEntry;
+
+//! One exchange as a comparison sees it, whichever source it came from (a history
+//! entry, a saved `send --json` report): what was asked, what the gateway did, what
+//! came back. What a source does not have stays empty and is not compared.
+struct ComparedExchange
+{
+    QString label; //!< "history 42", "a.json"
+    QString method;
+    QString url;
+    HttpHeaders requestHeaders; //!< as sent, credentials masked
+    QByteArray requestBody;
+    bool hasRequest = false;
+    int status = 0;
+    QString requestedModel;
+    QString resolvedModel;
+    //! x-tfy-applied-configurations as JSON; undefined: not known
+    QJsonValue applied = QJsonValue(QJsonValue::Undefined);
+    HttpHeaders responseHeaders;
+    bool hasResponseHeaders = false;
+    //! A whole JSON answer; undefined for a stream or another body.
+    QJsonValue json = QJsonValue(QJsonValue::Undefined);
+    QString text; //!< the assembled answer
+    QString reasoning;
+    QJsonValue toolCalls = QJsonValue(QJsonValue::Undefined);
+    QJsonValue usage = QJsonValue(QJsonValue::Undefined);
+    QString finishReason;
+    QString error; //!< a transport failure
+    Timeline timeline;
+};
+
+//! A history entry for comparison: the request text read back, the kept body decoded
+//! (a stream assembled, a JSON answer parsed when the history kept all of it).
+ComparedExchange comparedExchange(const HistoryEntry &entry);
+//! A report `gatescope-cli send --json` wrote (no request in it but its model).
+Result<ComparedExchange> comparedExchange(const QJsonObject &sendReport, const QString &label);
+
+//! One header by name, on each side (values joined with ", "), and, for a value that
+//! is JSON (x-tfy-metadata, the retry config, the applied configurations), its changes
+//! key by key.
+struct HeaderComparison
+{
+    QString name; //!< lower case
+    QString a; //!< empty with !inA
+    QString b;
+    bool inA = false;
+    bool inB = false;
+    QList<JsonChange> typed; //!< when both are JSON
+    bool typedBoth = false; //!< both values are JSON, compared as such
+
+    bool equal() const { return inA == inB && (a == b || (typedBoth && typed.isEmpty())); }
+};
+
+//! A field that is one value on each side: status, method, URL, models, finish reason.
+struct FieldComparison
+{
+    QString name;
+    QString a;
+    QString b;
+    bool equal() const { return a == b; }
+};
+
+//! A phase of the client's timeline on each side, in microseconds (-1: not seen).
+struct PhaseComparison
+{
+    QString name; //!< "connect", "TLS", "waiting", "first token", "streaming", "total"
+    qint64 a = -1;
+    qint64 b = -1;
+};
+
+//! Two exchanges compared, part by part.
+struct ExchangeComparison
+{
+    QString labelA;
+    QString labelB;
+    QList<FieldComparison> fields;
+    QList<HeaderComparison> requestHeaders; //!< only names that differ, sorted
+    QList<JsonChange> requestBody;
+    QList<JsonChange> applied;
+    QList<HeaderComparison> responseHeaders; //!< only names that differ, sorted
+    QList<JsonChange> responseJson;
+    QList<TextSegment> text; //!< empty when the texts are equal
+    QList<TextSegment> reasoning;
+    QList<JsonChange> toolCalls;
+    QList<JsonChange> usage;
+    QList<PhaseComparison> phases;
+
+    //! Nothing compared differs (timing never counts: no two runs take as long).
+    bool equal() const;
+};
+
+struct CompareOptions
+{
+    JsonDiffOptions json; //!< for every JSON part (bodies, applied configurations, headers)
+    //! Also left out of the applied configurations: counters that change on every call.
+    QStringList appliedIgnored { QStringLiteral("$.rate_limiting.remaining"),
+        QStringLiteral("$.rate_limiting[*].remaining") };
+    //! Response headers that differ on every call (lower case).
+    QStringList ignoredHeaders = defaultIgnoredHeaders();
+    static QStringList defaultIgnoredHeaders()
+    {
+        return { QStringLiteral("date"), QStringLiteral("content-length"),
+            QStringLiteral("connection"), QStringLiteral("keep-alive"),
+            QStringLiteral("transfer-encoding"), QStringLiteral("x-request-id"),
+            QStringLiteral("traceparent"), QStringLiteral("tracestate"),
+            QStringLiteral("x-tfy-feedback-target-id"), QStringLiteral("server-timing"),
+            QStringLiteral("authorization") };
+    }
+};
+
+ExchangeComparison compareExchanges(
+    const ComparedExchange &a, const ComparedExchange &b, const CompareOptions &options = {});
+
+//! The comparison as Markdown, for an issue or a chat message: what differs, part by
+//! part, the answer's text with ~~removed~~ and **added** words, the timing as a table.
+QString comparisonMarkdown(const ExchangeComparison &comparison);
+//! The comparison as JSON: every part's changes with paths and values, "equal".
+QJsonObject comparisonJson(const ExchangeComparison &comparison);
+
+} // namespace gs::core
