@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -35,7 +36,8 @@ QString windowHistoryPath()
     return path;
 }
 
-//! One side: "history:ID" from the history file, or a report send --json wrote.
+//! One side: "history:ID" from the history file, a HAR file's entry, or a report
+//! send --json wrote.
 Result<ComparedExchange> side(const QString &spec, const QString &historyPath)
 {
     if (spec.startsWith("history:"_L1)) {
@@ -58,15 +60,39 @@ Result<ComparedExchange> side(const QString &spec, const QString &historyPath)
                     spec));
         return comparedExchange(*entry);
     }
-    QFile file(spec);
+    // FILE.har or FILE.har#N (the N-th entry, from 1).
+    QString path = spec;
+    qsizetype entry = 0;
+    if (const qsizetype hash = spec.lastIndexOf(u'#');
+        hash > 0 && spec.first(hash).endsWith(".har"_L1, Qt::CaseInsensitive)) {
+        bool ok = false;
+        entry = spec.sliced(hash + 1).toLongLong(&ok);
+        if (!ok || entry < 1)
+            return fail(Error::Kind::Parse,
+                u"%1: an entry of a HAR file is named FILE.har#N, N from 1"_s.arg(spec));
+        path = spec.first(hash);
+    }
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(Error::Kind::Io, u"cannot read %1: %2"_s.arg(spec, file.errorString()));
+        return fail(Error::Kind::Io, u"cannot read %1: %2"_s.arg(path, file.errorString()));
     QJsonParseError error {};
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
         return fail(Error::Kind::Parse,
-            u"%1 is not a report of gatescope-cli send --json: %2"_s.arg(
+            u"%1 is neither a HAR file nor a report of gatescope-cli send --json: %2"_s.arg(
                 spec, error.errorString()));
+    if (doc.object().contains("log"_L1)) {
+        const QJsonArray entries
+            = doc.object().value("log"_L1).toObject().value("entries"_L1).toArray();
+        if (entry == 0 && entries.size() != 1)
+            return fail(Error::Kind::Parse,
+                u"%1 holds %2 entries: name one as %1#N"_s.arg(path).arg(entries.size()));
+        const qsizetype index = entry == 0 ? 0 : entry - 1;
+        if (index >= entries.size())
+            return fail(Error::Kind::Parse,
+                u"%1 holds %2 entries, not %3"_s.arg(path).arg(entries.size()).arg(entry));
+        return comparedHarEntry(entries.at(index).toObject(), spec);
+    }
     return comparedExchange(doc.object(), spec);
 }
 
@@ -80,11 +106,12 @@ int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
         "and body, the status, the models, the applied configurations, the response's "
         "headers and JSON body (structurally, volatile fields left out), the answer word "
         "by word, usage and timing. A and B are reports gatescope-cli send --json wrote, "
-        "or history:ID for an entry of the window's history.\n\n"
+        "HAR files (FILE.har#N for the N-th entry of several), or history:ID for an entry "
+        "of the window's history.\n\n"
         "Exit codes: 0 the same, 1 they differ, 2 trouble (unreadable input, bad usage)."_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"A"_s, u"report.json or history:ID"_s);
-    parser.addPositionalArgument(u"B"_s, u"report.json or history:ID"_s);
+    parser.addPositionalArgument(u"A"_s, u"report.json, FILE.har[#N] or history:ID"_s);
+    parser.addPositionalArgument(u"B"_s, u"report.json, FILE.har[#N] or history:ID"_s);
     const QCommandLineOption json(u"json"_s, u"Print the comparison as JSON."_s);
     const QCommandLineOption ignore(u"ignore"_s,
         u"Leave this field out of the JSON comparisons too: a name (trace_id) at any depth, "

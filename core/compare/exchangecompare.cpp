@@ -341,6 +341,70 @@ Result<ComparedExchange> comparedExchange(const QJsonObject &r, const QString &l
     return c;
 }
 
+Result<ComparedExchange> comparedHarEntry(const QJsonObject &entry, const QString &label)
+{
+    const QJsonObject request = entry.value("request"_L1).toObject();
+    const QJsonObject response = entry.value("response"_L1).toObject();
+    if (request.isEmpty() || response.isEmpty())
+        return fail(
+            Error::Kind::Parse, u"%1 is not a HAR entry (no request or response)"_s.arg(label));
+    const auto headersOf = [](const QJsonObject &o) {
+        HttpHeaders out;
+        for (const QJsonValue h : o.value("headers"_L1).toArray())
+            out.append({ h.toObject().value("name"_L1).toString().toUtf8(),
+                h.toObject().value("value"_L1).toString().toUtf8() });
+        return out;
+    };
+    ComparedExchange c;
+    c.label = label;
+    c.method = request.value("method"_L1).toString();
+    c.url = request.value("url"_L1).toString();
+    c.requestHeaders = headersOf(request);
+    c.requestBody = request.value("postData"_L1).toObject().value("text"_L1).toString().toUtf8();
+    c.hasRequest = true;
+    c.requestedModel = parsedJson(c.requestBody).toObject().value("model"_L1).toString();
+    c.status = response.value("status"_L1).toInt();
+    c.responseHeaders = headersOf(response);
+    c.hasResponseHeaders = true;
+    c.resolvedModel = QString::fromUtf8(headerValue(c.responseHeaders, "x-tfy-resolved-model"));
+    const QByteArray applied = headerValue(c.responseHeaders, "x-tfy-applied-configurations");
+    c.applied = applied.isEmpty() ? QJsonValue(QJsonValue::Undefined) : parsedJson(applied);
+    const QJsonObject content = response.value("content"_L1).toObject();
+    const QString text = content.value("text"_L1).toString();
+    const QByteArray body = content.value("encoding"_L1).toString() == "base64"_L1
+        ? QByteArray::fromBase64(text.toLatin1())
+        : text.toUtf8();
+    const BodyFraming framing = framingFor(headerValue(c.responseHeaders, "content-type"), body);
+    const DecodedBody decoded = decodeBody(c.responseHeaders, body, framing);
+    if (framing == BodyFraming::Json)
+        c.json = parsedJson(body);
+    c.text = decoded.assembled.text();
+    c.reasoning = decoded.assembled.reasoning();
+    c.toolCalls = toolCallsJson(decoded.assembled.toolCalls());
+    c.usage = decoded.assembled.usage;
+    c.finishReason = decoded.assembled.finishReason();
+    c.error = c.status == 0 ? entry.value("comment"_L1).toString() : QString();
+    // HAR's phases in milliseconds, -1 for what did not happen, laid end to end.
+    const QJsonObject t = entry.value("timings"_L1).toObject();
+    const auto us = [&t](const char *name) {
+        const double v = t.value(QLatin1StringView(name)).toDouble(-1);
+        return v < 0 ? qint64(-1) : qint64(v * 1000.0);
+    };
+    qint64 at = std::max<qint64>(0, us("blocked")) + std::max<qint64>(0, us("dns"));
+    if (us("connect") >= 0) {
+        c.timeline.connecting = at;
+        at += us("connect");
+    }
+    at += std::max<qint64>(0, us("send"));
+    c.timeline.requestSent = at;
+    at += std::max<qint64>(0, us("wait"));
+    c.timeline.headers = at;
+    c.timeline.firstByte = at;
+    at += std::max<qint64>(0, us("receive"));
+    c.timeline.finished = at;
+    return c;
+}
+
 bool ExchangeComparison::equal() const
 {
     return std::ranges::all_of(fields, &FieldComparison::equal) && requestHeaders.isEmpty()

@@ -13,7 +13,7 @@ namespace gs::core {
 struct HistoryEntry;
 
 //! One exchange as a comparison sees it, whichever source it came from (a history
-//! entry, a saved `send --json` report): what was asked, what the gateway did, what
+//! entry, a saved `send --json` report, a HAR entry): what was asked, what the gateway did, what
 //! came back. What a source does not have stays empty and is not compared.
 struct ComparedExchange
 {
@@ -46,6 +46,10 @@ struct ComparedExchange
 ComparedExchange comparedExchange(const HistoryEntry &entry);
 //! A report `gatescope-cli send --json` wrote (no request in it but its model).
 Result<ComparedExchange> comparedExchange(const QJsonObject &sendReport, const QString &label);
+//! An entry of an HTTP Archive (Gatescope's, a browser's, any tool's): the request,
+//! the response with its body decoded by its content type, the timing HAR keeps
+//! (connect, wait, receive; no first token).
+Result<ComparedExchange> comparedHarEntry(const QJsonObject &entry, const QString &label);
 
 //! One header by name, on each side (values joined with ", "), and, for a value that
 //! is JSON (x-tfy-metadata, the retry config, the applied configurations), its changes

@@ -1690,6 +1690,34 @@ void TestCli::diffReportsAndHistory()
         historyPath, u"--ignore"_s, u"team"_s });
     QVERIFY2(ignored.exitCode == 0, ignored.out.constData());
 
+    // HAR files, as send --har writes them: the same exchange equal, two differ, and a
+    // HAR entry against the report of the same exchange equal in what both have.
+    const QString harA = m_dir.filePath(u"a.har"_s);
+    const QString harB = m_dir.filePath(u"b.har"_s);
+    const Run sentA = run({ u"send"_s, m_examples + u"/chat-stream.http"_s, u"--demo"_s,
+        u"--json"_s, u"--har"_s, harA });
+    QVERIFY2(sentA.exitCode == 0, sentA.err.constData());
+    QVERIFY(run({ u"send"_s, m_examples + u"/first-run.http"_s, u"--demo"_s, u"--har"_s, harB })
+                .exitCode
+        == 0);
+    const Run harSame = run({ u"diff"_s, harA, harA + u"#1"_s });
+    QVERIFY2(harSame.exitCode == 0, harSame.out.constData());
+    const Run harDiffer = run({ u"diff"_s, harA, harB, u"--json"_s });
+    QCOMPARE(harDiffer.exitCode, 1);
+    const QJsonObject h = QJsonDocument::fromJson(harDiffer.out).object();
+    QCOMPARE(h.value(u"requestBody"_s).toArray().isEmpty(), false);
+    bool modelChanged = false;
+    for (const QJsonValue f : h.value(u"fields"_s).toArray())
+        modelChanged = modelChanged
+            || (f.toObject().value(u"name"_s).toString() == u"resolved model"_s
+                && !f.toObject().value(u"equal"_s).toBool());
+    QVERIFY(modelChanged);
+    QVERIFY(!h.value(u"text"_s).toArray().isEmpty());
+    const Run harAgainstReport
+        = run({ u"diff"_s, harA, writeFile(u"sent-a.json"_s, sentA.out), u"--json"_s });
+    QVERIFY2(harAgainstReport.exitCode == 0, harAgainstReport.out.constData());
+    QCOMPARE(run({ u"diff"_s, harA + u"#2"_s, harB }).exitCode, 2);
+
     // Trouble is 2: a missing file, an entry that is not there, one side only.
     QCOMPARE(run({ u"diff"_s, pathA, m_dir.filePath(u"missing.json"_s) }).exitCode, 2);
     QCOMPARE(run({ u"diff"_s, u"history:99"_s, pathA, u"--history"_s, historyPath }).exitCode, 2);
@@ -1697,6 +1725,7 @@ void TestCli::diffReportsAndHistory()
     const Run notAReport = run({ u"diff"_s, pathA, writeFile(u"x.json"_s, "{\"a\":1}") });
     QCOMPARE(notAReport.exitCode, 2);
     QVERIFY(notAReport.err.contains("not a report"));
+    QVERIFY(!sentA.out.contains("gs-demo-token"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
