@@ -1,5 +1,6 @@
 #include "core/compare/exchangecompare.h"
 
+#include "core/httpfile/httpfile.h"
 #include "core/store/history.h"
 #include "core/stream/responsebody.h"
 
@@ -13,27 +14,20 @@ namespace gs::core {
 
 namespace {
 
-//! The request line, headers and body of a request written as HTTP text.
-void readRequestText(const QString &raw, ComparedExchange &out)
+//! The request a history entry keeps as text, read with the .http parser (as a
+//! history entry is reopened in a tab).
+void readRequestText(const QString &text, ComparedExchange &out)
 {
-    QString text = raw;
-    text.replace(u"\r\n"_s, u"\n"_s);
-    const qsizetype blank = text.indexOf(u"\n\n"_s);
-    const QString head = blank < 0 ? text : text.first(blank);
-    const QStringList lines = head.split(u'\n');
-    if (lines.isEmpty() || lines.first().trimmed().isEmpty())
+    const auto file = HttpFile::parse(text);
+    if (!file || file->requests().isEmpty())
         return;
-    const QStringList requestLine = lines.first().trimmed().split(u' ', Qt::SkipEmptyParts);
-    out.method = requestLine.value(0);
-    out.url = requestLine.value(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(u':');
-        if (colon > 0)
-            out.requestHeaders.append({ lines[i].first(colon).trimmed().toUtf8(),
-                lines[i].sliced(colon + 1).trimmed().toUtf8() });
-    }
-    if (blank >= 0)
-        out.requestBody = text.sliced(blank + 2).toUtf8();
+    const auto wire = resolve(file->requests().first(), {});
+    if (!wire)
+        return;
+    out.method = QString::fromUtf8(wire->method);
+    out.url = wire->url;
+    out.requestHeaders = wire->headers;
+    out.requestBody = wire->body;
     out.hasRequest = true;
 }
 
@@ -51,12 +45,12 @@ QJsonValue toolCallsJson(const QList<ToolCall> &calls)
     if (calls.isEmpty())
         return QJsonValue(QJsonValue::Undefined);
     QJsonArray out;
-    for (const ToolCall &t : calls)
+    for (const ToolCall &t : calls) {
+        // Arguments are JSON text: compared as JSON when they are.
+        const QJsonValue arguments = parsedJson(t.arguments.toUtf8());
         out.append(QJsonObject { { u"type"_s, t.type }, { u"name"_s, t.name },
-            { u"arguments"_s,
-                parsedJson(t.arguments.toUtf8()).isUndefined()
-                    ? QJsonValue(t.arguments)
-                    : parsedJson(t.arguments.toUtf8()) } });
+            { u"arguments"_s, arguments.isUndefined() ? QJsonValue(t.arguments) : arguments } });
+    }
     return out;
 }
 
@@ -336,8 +330,7 @@ Result<ComparedExchange> comparedExchange(const QJsonObject &r, const QString &l
         = r.value("usage"_L1).isNull() ? QJsonValue(QJsonValue::Undefined) : r.value("usage"_L1);
     c.finishReason = r.value("finishReason"_L1).toString();
     c.error = r.value("transportError"_L1).toObject().value("message"_L1).toString();
-    c.timeline = timelineFromJson(QString::fromUtf8(
-        QJsonDocument(r.value("timeline"_L1).toObject()).toJson(QJsonDocument::Compact)));
+    c.timeline = timelineFromJson(r.value("timeline"_L1).toObject());
     return c;
 }
 

@@ -101,19 +101,9 @@ LoadStats LoadArchive::stats() const
         g.name = name;
         s.groups.push_back(std::move(g));
     }
-    for (const LoadRecord &r : records) {
-        ++s.started;
-        ++s.finished;
-        if (r.outcome == LoadOutcome::Canceled) {
-            ++s.canceled;
-            continue;
-        }
-        s.all.add(r);
-        if (r.group < s.groups.size())
-            s.groups[r.group].add(r);
-        ++s.statuses[r.status];
-        ++s.outcomes[r.outcome];
-    }
+    for (const LoadRecord &r : records)
+        s.add(r);
+    s.started = s.finished;
     return s;
 }
 
@@ -247,16 +237,12 @@ HistoryEntry loadRecordEntry(const LoadArchive &a, qsizetype index, const QDateT
     e.status = r.status;
     e.requestedModel = a.requestedModels.value(r.request);
     e.resolvedModel = a.names.value(qsizetype(r.resolvedModel));
-    const auto at = [](qint64 us) {
-        return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000.0);
-    };
-    const qint64 firstToken = r.ttftUs >= 0 ? r.ttftUs + std::max<qint32>(r.sentUs, 0) : -1;
-    QJsonObject timeline;
-    timeline.insert(u"requestSentMs"_s, at(r.sentUs));
-    timeline.insert(u"ttftMs"_s, at(firstToken));
-    timeline.insert(u"finishedMs"_s, at(r.totalUs));
-    timeline.insert(u"bytes"_s, r.bytes);
-    e.timeline = QString::fromUtf8(QJsonDocument(timeline).toJson(QJsonDocument::Compact));
+    Timeline timeline;
+    timeline.requestSent = r.sentUs;
+    timeline.firstToken = r.ttftUs >= 0 ? r.ttftUs + std::max<qint32>(r.sentUs, 0) : -1;
+    timeline.finished = r.totalUs;
+    timeline.bytes = r.bytes;
+    e.timeline = timelineJson(timeline);
     e.durationMs = std::max<qint64>(0, r.totalUs / 1000);
     e.bodyBytes = 0;
     if (r.outcome != LoadOutcome::Ok && r.outcome != LoadOutcome::HttpError)

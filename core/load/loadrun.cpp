@@ -226,6 +226,20 @@ QString LoadPlan::costStatement() const
     return text;
 }
 
+void LoadStats::add(const LoadRecord &record)
+{
+    ++finished;
+    ++outcomes[record.outcome];
+    if (record.outcome == LoadOutcome::Canceled) {
+        ++canceled;
+        return;
+    }
+    ++statuses[record.status];
+    all.add(record);
+    if (record.group < groups.size())
+        groups[record.group].add(record);
+}
+
 QString LoadPlan::problem() const
 {
     if (requests.isEmpty())
@@ -397,17 +411,8 @@ void LoadRun::onExchangeFinished(Exchange *exchange)
 
     const LoadRecord record = recordOf(*exchange, flight);
     m_records.push_back(record);
-    ++m_stats.finished;
+    m_stats.add(record);
     m_progressDue = true;
-    if (record.outcome == LoadOutcome::Canceled) {
-        ++m_stats.canceled;
-        ++m_stats.outcomes[record.outcome];
-    } else {
-        ++m_stats.outcomes[record.outcome];
-        ++m_stats.statuses[record.status];
-        m_stats.all.add(record);
-        m_stats.groups[record.group].add(record);
-    }
     pump();
     finishIfDone();
 }

@@ -112,6 +112,9 @@ struct LoadStats
     qint64 stickyRouted = 0; //!< answers pinned by sticky routing
     QStringList unhealthyTargets; //!< targets the gateway reported unhealthy, in order seen
 
+    //! Counts a finished exchange: every one in finished and outcomes, a canceled one
+    //! nowhere else, the others in statuses, all and their group.
+    void add(const LoadRecord &record);
     qint64 failures() const { return all.failures; }
     double errorRate() const { return all.count ? double(all.failures) / double(all.count) : 0.0; }
 };

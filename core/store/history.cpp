@@ -23,20 +23,6 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-QString timelineJson(const Timeline &t)
-{
-    const auto at = [](qint64 us) {
-        return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000.0);
-    };
-    const QJsonObject timeline { { u"connectingMs"_s, at(t.connecting) },
-        { u"encryptedMs"_s, at(t.encrypted) }, { u"requestSentMs"_s, at(t.requestSent) },
-        { u"headersMs"_s, at(t.headers) }, { u"firstByteMs"_s, at(t.firstByte) },
-        { u"ttftMs"_s, at(t.firstToken) }, { u"finishedMs"_s, at(t.finished) },
-        { u"connectionReused"_s, t.connectionReused }, { u"tokens"_s, qint64(t.tokenTimes.size()) },
-        { u"bytes"_s, t.bytes }, { u"events"_s, t.events } };
-    return QString::fromUtf8(QJsonDocument(timeline).toJson(QJsonDocument::Compact));
-}
-
 // Header lines of a request text with their credentials masked: whatever a caller
 // passes, no token reaches the database.
 QString maskRequestText(const QString &text)
@@ -104,9 +90,27 @@ constexpr auto kSummaryColumns
 
 } // namespace
 
+QString timelineJson(const Timeline &t)
+{
+    const auto at = [](qint64 us) {
+        return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000.0);
+    };
+    const QJsonObject timeline { { u"connectingMs"_s, at(t.connecting) },
+        { u"encryptedMs"_s, at(t.encrypted) }, { u"requestSentMs"_s, at(t.requestSent) },
+        { u"headersMs"_s, at(t.headers) }, { u"firstByteMs"_s, at(t.firstByte) },
+        { u"ttftMs"_s, at(t.firstToken) }, { u"finishedMs"_s, at(t.finished) },
+        { u"connectionReused"_s, t.connectionReused }, { u"tokens"_s, qint64(t.tokenTimes.size()) },
+        { u"bytes"_s, t.bytes }, { u"events"_s, t.events } };
+    return QString::fromUtf8(QJsonDocument(timeline).toJson(QJsonDocument::Compact));
+}
+
 Timeline timelineFromJson(const QString &json)
 {
-    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    return timelineFromJson(QJsonDocument::fromJson(json.toUtf8()).object());
+}
+
+Timeline timelineFromJson(const QJsonObject &o)
+{
     const auto at = [&o](const char *key) {
         const QJsonValue v = o.value(QLatin1StringView(key));
         return v.isDouble() ? qint64(std::llround(v.toDouble() * 1000.0)) : qint64(-1);

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+class QJsonObject;
+
 namespace gs::core {
 
 struct ExchangeSnapshot;
@@ -50,8 +52,11 @@ struct HistoryLimits
     qint64 bodyCopyBytes = 256 * 1024;
 };
 
-//! The client's timeline as a history entry keeps it (milliseconds, no token times).
+//! The client's timeline as a history entry keeps it (milliseconds, no token times),
+//! and read back (from its text, or from the object as send --json writes it).
+QString timelineJson(const Timeline &timeline);
 Timeline timelineFromJson(const QString &json);
+Timeline timelineFromJson(const QJsonObject &object);
 
 //! What an exchange sent and received, for the history (credentials masked).
 HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &requestedModel);

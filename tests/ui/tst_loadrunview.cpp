@@ -7,6 +7,7 @@
 #include "ui/requestpage.h"
 #include "ui/requesttabs.h"
 #include "ui/responseinspector.h"
+#include "ui/sidebar.h"
 #include "ui/tones.h"
 
 #include <QApplication>
@@ -24,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 
 #include <algorithm>
 
@@ -214,7 +216,18 @@ void TestLoadRunView::runsFromTheWindow()
     const auto load = std::ranges::find(entries, kLoadRunMethod, &HistoryEntry::method);
     QVERIFY(load != entries.end());
     QVERIFY2(load->error.startsWith(u"120 requests, 0 failed"_s), qPrintable(load->error));
-    QVERIFY(window.openHistoryEntry(load->id));
+    // Opened from the sidebar as a user does: the entry selected, Return.
+    QTreeWidget *tree = window.findChild<Sidebar *>()->tree();
+    QTreeWidgetItem *loadItem = nullptr;
+    QTRY_VERIFY((loadItem = [&]() -> QTreeWidgetItem * {
+        for (QTreeWidgetItemIterator it(tree); *it; ++it)
+            if ((*it)->text(0).contains(u"load run"_s))
+                return *it;
+        return nullptr;
+    }()) != nullptr);
+    tree->setFocus();
+    tree->setCurrentItem(loadItem);
+    QTest::keyClick(tree->viewport(), Qt::Key_Return);
     LoadRunView *reopened = nullptr;
     QTRY_VERIFY((reopened = [&] {
         for (LoadRunView *v : window.findChildren<LoadRunView *>())

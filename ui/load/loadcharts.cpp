@@ -32,6 +32,12 @@ constexpr size_t kVectorPoints = 20'000;
 //! Failures drawn as crosses at most (the first ones; the counters have them all).
 constexpr qsizetype kMostCrosses = 5'000;
 
+//! Where a chart draws inside \a rect: below its title, within the margins.
+QRectF chartArea(const QRectF &rect)
+{
+    return rect.adjusted(kMargin, kTitleHeight + 4, -kMargin, -kMargin);
+}
+
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightness() < 128;
@@ -184,7 +190,7 @@ void LoadChart::paintAll(QPainter &p, const QRectF &rect) const
         rect.left() + kMargin, rect.top() + 2, rect.width() - 2 * kMargin, kTitleHeight);
     p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, m_title);
     p.setFont(font());
-    const QRectF area = rect.adjusted(kMargin, kTitleHeight + 4, -kMargin, -kMargin);
+    const QRectF area = chartArea(rect);
     const bool drawn = m_data && m_data->run && m_data->stats && paintChart(p, area);
     if (!drawn) {
         p.setPen(axisTextColor(palette()));
@@ -379,7 +385,7 @@ QPointF ScatterChart::pointOf(qsizetype index) const
 {
     if (!m_data || !m_data->run || index < 0 || index >= qsizetype(m_data->run->records.size()))
         return {};
-    const QRectF area = QRectF(rect()).adjusted(kMargin, kTitleHeight + 4, -kMargin, -kMargin);
+    const QRectF area = chartArea(rect());
     const Scale s = scale(area);
     const LoadRecord &r = m_data->run->records[size_t(index)];
     return { s.plot.left() + double(r.startUs) / s.xMaxUs * s.plot.width(),
@@ -390,7 +396,7 @@ qsizetype ScatterChart::recordAt(QPointF pos) const
 {
     if (!m_data || !m_data->run || m_data->run->records.empty())
         return -1;
-    const QRectF area = QRectF(rect()).adjusted(kMargin, kTitleHeight + 4, -kMargin, -kMargin);
+    const QRectF area = chartArea(rect());
     const Scale s = scale(area);
     qsizetype best = -1;
     double bestDistance = kPickRadius * kPickRadius;
@@ -587,7 +593,9 @@ bool HistogramChart::paintChart(QPainter &p, const QRectF &area) const
     }
     // The latency axis: a label at every eighth bin edge.
     p.setPen(axisTextColor(pal));
-    for (int b = 0; b <= kBins; b += kBins / 4) {
+    // Five labels where they fit, three in a narrow chart.
+    const int labelStep = plot.width() < 360 ? kBins / 2 : kBins / 4;
+    for (int b = 0; b <= kBins; b += labelStep) {
         const double v = std::exp(logLow + (logHigh - logLow) * b / kBins);
         const double x = plot.left() + b * width;
         // The last label ends at the plot's edge rather than past it.

@@ -590,7 +590,7 @@ void LoadRunView::showCounters()
     };
     QStringList errors;
     for (const auto &[outcome, count] : s.outcomes)
-        if (outcome != LoadOutcome::Ok)
+        if (outcome != LoadOutcome::Ok && outcome != LoadOutcome::Canceled) // counted below
             errors << u"%1 %2"_s.arg(locale.toString(count), loadOutcomeName(outcome));
     const QString errorText = errors.isEmpty() ? tr("no errors") : errors.join(u", "_s);
     const QString errorStyle = toneStyle(Tone::Error, palette());
