@@ -2,6 +2,7 @@
 
 #include "core/httpfile/httpfile.h"
 #include "core/store/history.h"
+#include "core/stream/gatewayresponse.h"
 #include "core/stream/responsebody.h"
 
 #include <QJsonArray>
@@ -124,14 +125,43 @@ PhaseComparison phase(const QString &name, qint64 a, qint64 b)
     return p;
 }
 
-QList<PhaseComparison> phases(const Timeline &a, const Timeline &b)
+//! The server's stages by name on each side, inside the wait.
+QList<PhaseComparison::Stage> stages(
+    const QList<ServerTimingMetric> &a, const QList<ServerTimingMetric> &b)
 {
+    QList<PhaseComparison::Stage> out;
+    const auto add = [&out](const QList<ServerTimingMetric> &metrics, bool sideA) {
+        const QList<PlacedMetric> placed = inferPlacement(metrics);
+        for (const PlacedMetric &p : placed) {
+            auto it = std::ranges::find(out, p.metric.name, &PhaseComparison::Stage::name);
+            if (it == out.end()) {
+                out.append({ p.metric.name, -1, -1, p.envelope });
+                it = std::prev(out.end());
+            }
+            qint64 &at = sideA ? it->a : it->b;
+            if (at < 0) // the first of a repeated name counts
+                at = qint64(std::llround(p.metric.duration * 1000.0));
+            it->envelope = it->envelope || p.envelope;
+        }
+    };
+    add(a, true);
+    add(b, false);
+    return out;
+}
+
+QList<PhaseComparison> phases(const ComparedExchange &x, const ComparedExchange &y)
+{
+    const Timeline &a = x.timeline;
+    const Timeline &b = y.timeline;
     const auto connect = [](const Timeline &t) {
         return span(t.connecting, t.requestSent >= 0 ? t.requestSent : t.encrypted);
     };
+    PhaseComparison waiting
+        = phase(u"waiting"_s, span(a.requestSent, a.firstByte), span(b.requestSent, b.firstByte));
+    waiting.stages = stages(x.serverTiming, y.serverTiming);
     return {
         phase(u"connect"_s, connect(a), connect(b)),
-        phase(u"waiting"_s, span(a.requestSent, a.firstByte), span(b.requestSent, b.firstByte)),
+        waiting,
         phase(
             u"first token"_s, span(a.requestSent, a.firstToken), span(b.requestSent, b.firstToken)),
         phase(u"streaming"_s, span(a.firstToken, a.finished), span(b.firstToken, b.finished)),
@@ -285,6 +315,9 @@ ComparedExchange comparedExchange(const HistoryEntry &e)
     c.finishReason = decoded.assembled.finishReason();
     c.error = e.error;
     c.timeline = timelineFromJson(e.timeline);
+    c.responseHeaders = responseHeadersFromText(e.responseHeaders);
+    c.hasResponseHeaders = !c.responseHeaders.isEmpty();
+    c.serverTiming = GatewayResponseInfo::fromHeaders(c.responseHeaders).serverTiming;
     return c;
 }
 
@@ -331,6 +364,7 @@ Result<ComparedExchange> comparedExchange(const QJsonObject &r, const QString &l
     c.finishReason = r.value("finishReason"_L1).toString();
     c.error = r.value("transportError"_L1).toObject().value("message"_L1).toString();
     c.timeline = timelineFromJson(r.value("timeline"_L1).toObject());
+    c.serverTiming = GatewayResponseInfo::fromHeaders(c.responseHeaders).serverTiming;
     return c;
 }
 
@@ -395,6 +429,7 @@ Result<ComparedExchange> comparedHarEntry(const QJsonObject &entry, const QStrin
     c.timeline.firstByte = at;
     at += std::max<qint64>(0, us("receive"));
     c.timeline.finished = at;
+    c.serverTiming = GatewayResponseInfo::fromHeaders(c.responseHeaders).serverTiming;
     return c;
 }
 
@@ -455,7 +490,7 @@ ExchangeComparison compareExchanges(
     r.reasoning = compareText(a.reasoning, b.reasoning);
     r.toolCalls = compareJson(a.toolCalls, b.toolCalls, options.json);
     r.usage = compareJson(a.usage, b.usage, options.json);
-    r.phases = phases(a.timeline, b.timeline);
+    r.phases = phases(a, b);
     return r;
 }
 
@@ -518,8 +553,46 @@ QString comparisonMarkdown(const ExchangeComparison &c)
             ? (p.b >= p.a ? u"+"_s : u"−"_s) + msText(std::abs(p.b - p.a))
             : QString();
         md += u"| %1 | %2 | %3 | %4 |\n"_s.arg(p.name, msText(p.a), msText(p.b), change);
+        for (const PhaseComparison::Stage &s : p.stages) {
+            const QString stageChange = s.a >= 0 && s.b >= 0 ? timeChange(s.b - s.a) : QString();
+            md += u"| ↳ server `%1` | %2 | %3 | %4 |\n"_s.arg(
+                s.name, msText(s.a), msText(s.b), stageChange);
+        }
     }
+    if (const QString summary = timingSummary(c); !summary.isEmpty())
+        md += u"\n"_s + summary + u"\n"_s;
     return md;
+}
+
+QString timeChange(qint64 us)
+{
+    const QString sign = us < 0 ? u"−"_s : u"+"_s;
+    const double ms = double(std::abs(us)) / 1000.0;
+    if (ms >= 10'000)
+        return sign + QString::number(ms / 1000.0, 'f', 1) + u" s"_s;
+    return sign + QString::number(ms, 'f', ms < 10 ? 1 : 0) + u" ms"_s;
+}
+
+QString timingSummary(const ExchangeComparison &c)
+{
+    QStringList parts;
+    for (const PhaseComparison &p : c.phases) {
+        if (!p.measured() || p.name == "streaming"_L1)
+            continue;
+        QString part = p.name + u' ' + timeChange(p.change());
+        // The stage that moved most the way the wait moved explains it.
+        const PhaseComparison::Stage *most = nullptr;
+        for (const PhaseComparison::Stage &s : p.stages) {
+            if (s.envelope || s.a < 0 || s.b < 0 || (s.b - s.a) * p.change() <= 0)
+                continue;
+            if (!most || std::abs(s.b - s.a) > std::abs(most->b - most->a))
+                most = &s;
+        }
+        if (most)
+            part += u", of which "_s + most->name + u' ' + timeChange(most->b - most->a);
+        parts << part;
+    }
+    return parts.join(u"; "_s);
 }
 
 QJsonObject comparisonJson(const ExchangeComparison &c)
@@ -529,11 +602,19 @@ QJsonObject comparisonJson(const ExchangeComparison &c)
         fields.append(QJsonObject {
             { u"name"_s, f.name }, { u"a"_s, f.a }, { u"b"_s, f.b }, { u"equal"_s, f.equal() } });
     QJsonArray timing;
-    for (const PhaseComparison &p : c.phases)
-        timing.append(QJsonObject { { u"phase"_s, p.name },
-            { u"aMs"_s, p.a < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(p.a) / 1000) },
-            { u"bMs"_s,
-                p.b < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(p.b) / 1000) } });
+    const auto ms = [](qint64 us) {
+        return us < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(double(us) / 1000);
+    };
+    for (const PhaseComparison &p : c.phases) {
+        QJsonObject o { { u"phase"_s, p.name }, { u"aMs"_s, ms(p.a) }, { u"bMs"_s, ms(p.b) } };
+        QJsonArray server;
+        for (const PhaseComparison::Stage &s : p.stages)
+            server.append(QJsonObject {
+                { u"name"_s, s.name }, { u"aMs"_s, ms(s.a) }, { u"bMs"_s, ms(s.b) } });
+        if (!server.isEmpty())
+            o.insert(u"server"_s, server);
+        timing.append(o);
+    }
     return QJsonObject {
         { u"a"_s, c.labelA },
         { u"b"_s, c.labelB },
@@ -549,6 +630,7 @@ QJsonObject comparisonJson(const ExchangeComparison &c)
         { u"toolCalls"_s, changesJson(c.toolCalls) },
         { u"usage"_s, changesJson(c.usage) },
         { u"timing"_s, timing },
+        { u"timingSummary"_s, timingSummary(c) },
     };
 }
 

@@ -5,6 +5,7 @@
 #include "core/model/error.h"
 #include "core/model/httpheader.h"
 #include "core/net/timeline.h"
+#include "core/stream/servertiming.h"
 
 #include <QJsonObject>
 
@@ -39,6 +40,8 @@ struct ComparedExchange
     QString finishReason;
     QString error; //!< a transport failure
     Timeline timeline;
+    //! The gateway's Server-Timing, when the source kept the response's headers.
+    QList<ServerTimingMetric> serverTiming;
 };
 
 //! A history entry for comparison: the request text read back, the kept body decoded
@@ -79,9 +82,22 @@ struct FieldComparison
 //! A phase of the client's timeline on each side, in microseconds (-1: not seen).
 struct PhaseComparison
 {
-    QString name; //!< "connect", "TLS", "waiting", "first token", "streaming", "total"
+    QString name; //!< "connect", "waiting", "first token", "streaming", "total"
     qint64 a = -1;
     qint64 b = -1;
+    //! For "waiting": the gateway's Server-Timing stages by name, in the order the
+    //! headers list them (A's first), spent inside that wait.
+    struct Stage
+    {
+        QString name;
+        qint64 a = -1;
+        qint64 b = -1;
+        bool envelope = false; //!< "total" or the stage spanning the others
+    };
+    QList<Stage> stages;
+
+    bool measured() const { return a >= 0 && b >= 0; }
+    qint64 change() const { return measured() ? b - a : 0; }
 };
 
 //! Two exchanges compared, part by part.
@@ -130,6 +146,14 @@ ExchangeComparison compareExchanges(
 //! The comparison as Markdown, for an issue or a chat message: what differs, part by
 //! part, the answer's text with ~~removed~~ and **added** words, the timing as a table.
 QString comparisonMarkdown(const ExchangeComparison &comparison);
+//! Where the time went differently, in one line: each phase that both sides measured
+//! with its change, and for the wait the gateway stage that changed most in the same
+//! direction ("waiting +812 ms, of which model_call +790 ms; total +830 ms"). Empty
+//! when neither side has a timeline.
+QString timingSummary(const ExchangeComparison &comparison);
+//! A change of \a us microseconds as the summary writes it ("+812 ms", "−1.2 s").
+QString timeChange(qint64 us);
+
 //! The comparison as JSON: every part's changes with paths and values, "equal".
 QJsonObject comparisonJson(const ExchangeComparison &comparison);
 

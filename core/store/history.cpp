@@ -21,7 +21,8 @@ namespace gs::core {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 2: response_headers.
+constexpr int kSchemaVersion = 2;
 
 // Header lines of a request text with their credentials masked: whatever a caller
 // passes, no token reaches the database.
@@ -78,15 +79,17 @@ HistoryEntry fromQuery(const QSqlQuery &q)
     e.bodyBytes = q.value(12).toLongLong();
     e.body = q.value(13).toByteArray();
     e.error = q.value(14).toString();
+    e.responseHeaders = q.value(15).toString();
     return e;
 }
 
 constexpr auto kColumns = "id, at, method, url, request, status, requested_model, resolved_model, "
-                          "applied, timeline, usage, duration_ms, body_bytes, body, error"_L1;
+                          "applied, timeline, usage, duration_ms, body_bytes, body, error, "
+                          "response_headers"_L1;
 // The same without the body copy, for lists.
 constexpr auto kSummaryColumns
     = "id, at, method, url, request, status, requested_model, resolved_model, "
-      "applied, timeline, usage, duration_ms, body_bytes, NULL, error"_L1;
+      "applied, timeline, usage, duration_ms, body_bytes, NULL, error, response_headers"_L1;
 
 } // namespace
 
@@ -129,6 +132,32 @@ Timeline timelineFromJson(const QJsonObject &o)
     return t;
 }
 
+QString responseHeadersText(const HttpHeaders &headers)
+{
+    QString out;
+    for (const HttpHeader &h : headers) {
+        const bool cookie = h.name.compare("set-cookie", Qt::CaseInsensitive) == 0;
+        const QByteArray value
+            = cookie ? QByteArray("********") : Redactor().headerValue(h.name, h.value);
+        // One line each: a value never holds a line break (Qt refuses them).
+        out += QString::fromUtf8(h.name) + u": "_s
+            + QString::fromUtf8(value).replace(u'\n', u' ').replace(u'\r', u' ') + u'\n';
+    }
+    return out;
+}
+
+HttpHeaders responseHeadersFromText(const QString &text)
+{
+    HttpHeaders out;
+    for (const QStringView line : QStringView(text).split(u'\n', Qt::SkipEmptyParts)) {
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0)
+            continue;
+        out.append({ line.first(colon).toUtf8(), line.sliced(colon + 1).trimmed().toUtf8() });
+    }
+    return out;
+}
+
 HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &requestedModel)
 {
     HistoryEntry e;
@@ -143,6 +172,7 @@ HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &reque
     e.appliedConfigurations
         = QString::fromUtf8(headerValue(exchange.responseHeaders, "x-tfy-applied-configurations"));
     e.timeline = timelineJson(exchange.timeline);
+    e.responseHeaders = responseHeadersText(exchange.responseHeaders);
     const QJsonValue usage = exchange.assembled.usage;
     if (usage.isObject())
         e.usage = QString::fromUtf8(QJsonDocument(usage.toObject()).toJson(QJsonDocument::Compact));
@@ -193,14 +223,18 @@ Result<std::unique_ptr<History>> History::open(const QString &path, HistoryLimit
                 .arg(path)
                 .arg(version));
     if (version < kSchemaVersion) {
-        const QStringList statements {
-            u"CREATE TABLE IF NOT EXISTS exchanges (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-            "at INTEGER NOT NULL, method TEXT, url TEXT, request TEXT, status INTEGER, "
-            "requested_model TEXT, resolved_model TEXT, applied TEXT, timeline TEXT, usage TEXT, "
-            "duration_ms INTEGER, body_bytes INTEGER, body BLOB, error TEXT)"_s,
-            u"CREATE INDEX IF NOT EXISTS exchanges_at ON exchanges(at)"_s,
-            u"PRAGMA user_version = %1"_s.arg(kSchemaVersion),
-        };
+        QStringList statements;
+        if (version == 0)
+            statements
+                << u"CREATE TABLE IF NOT EXISTS exchanges (id INTEGER PRIMARY KEY "
+                   "AUTOINCREMENT, at INTEGER NOT NULL, method TEXT, url TEXT, request TEXT, "
+                   "status INTEGER, requested_model TEXT, resolved_model TEXT, applied TEXT, "
+                   "timeline TEXT, usage TEXT, duration_ms INTEGER, body_bytes INTEGER, "
+                   "body BLOB, error TEXT, response_headers TEXT)"_s;
+        if (version == 1)
+            statements << u"ALTER TABLE exchanges ADD COLUMN response_headers TEXT"_s;
+        statements << u"CREATE INDEX IF NOT EXISTS exchanges_at ON exchanges(at)"_s
+                   << u"PRAGMA user_version = %1"_s.arg(kSchemaVersion);
         for (const QString &statement : statements) {
             if (!q.exec(statement))
                 return std::unexpected(sqlError(u"cannot set up %1"_s.arg(path), q.lastError()));
@@ -226,12 +260,13 @@ Result<qint64> History::record(HistoryEntry e)
     e.url = Redactor().url(e.url);
     QSqlQuery q(db);
     q.prepare(u"INSERT INTO exchanges (at, method, url, request, status, requested_model, "
-              "resolved_model, applied, timeline, usage, duration_ms, body_bytes, body, error) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+              "resolved_model, applied, timeline, usage, duration_ms, body_bytes, body, error, "
+              "response_headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     const QVariantList values {
         (e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch(), e.method,
         e.url, e.requestText, e.status, e.requestedModel, e.resolvedModel, e.appliedConfigurations,
-        e.timeline, e.usage, e.durationMs, e.bodyBytes, e.body, e.error
+        e.timeline, e.usage, e.durationMs, e.bodyBytes, e.body, e.error,
+        responseHeadersText(responseHeadersFromText(e.responseHeaders)) // masked again
     };
     for (const QVariant &v : values)
         q.addBindValue(v);

@@ -34,6 +34,9 @@ struct HistoryEntry
     qint64 bodyBytes = 0; //!< the whole body's size
     QByteArray body; //!< its first bytes (HistoryLimits::bodyCopyBytes)
     QString error; //!< a transport failure, if any
+    //! The response's headers, one "name: value" line each, credentials (and cookies)
+    //! masked; empty for entries written before the history kept them.
+    QString responseHeaders;
 
     bool bodyTruncated() const { return body.size() < bodyBytes; }
 };
@@ -57,6 +60,10 @@ struct HistoryLimits
 QString timelineJson(const Timeline &timeline);
 Timeline timelineFromJson(const QString &json);
 Timeline timelineFromJson(const QJsonObject &object);
+
+//! Response headers as HistoryEntry::responseHeaders keeps them, and read back.
+QString responseHeadersText(const HttpHeaders &headers);
+HttpHeaders responseHeadersFromText(const QString &text);
 
 //! What an exchange sent and received, for the history (credentials masked).
 HistoryEntry historyEntry(const ExchangeSnapshot &exchange, const QString &requestedModel);

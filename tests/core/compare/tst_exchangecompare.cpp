@@ -25,6 +25,7 @@ private Q_SLOTS:
     void anExchangeEqualsItself();
     void streamedAnswersByWords();
     void markdownMarksWords();
+    void timingWithTheServersStages();
 
 private:
     HistoryEntry sent(const QByteArray &model, const QByteArray &metadata, bool stream,
@@ -108,6 +109,15 @@ void TestExchangeCompare::twoRunsOfARequest()
             qPrintable(change.path));
     }
     QCOMPARE(c.phases.size(), 5);
+    // The history kept the response's headers: the gateway's Server-Timing stages sit
+    // inside the wait, on each side.
+    QVERIFY(!comparedExchange(a).serverTiming.isEmpty());
+    QCOMPARE(c.phases.at(1).name, u"waiting"_s);
+    QVERIFY(!c.phases.at(1).stages.isEmpty());
+    for (const PhaseComparison::Stage &stage : c.phases.at(1).stages)
+        QVERIFY2(stage.a >= 0 && stage.b >= 0, qPrintable(stage.name));
+    QVERIFY(
+        timingSummary(c).startsWith(u"connect "_s) || timingSummary(c).startsWith(u"waiting "_s));
     QCOMPARE(c.phases.last().name, u"total"_s);
     QVERIFY(c.phases.last().a > 0 && c.phases.last().b > 0);
 
@@ -184,6 +194,49 @@ void TestExchangeCompare::markdownMarksWords()
     b.text = u"the slow old fox *runs*"_s;
     const QString md = comparisonMarkdown(compareExchanges(a, b));
     QVERIFY2(md.contains(u"the ~~quick~~**slow old** fox \\*runs\\*"_s), qPrintable(md));
+}
+
+void TestExchangeCompare::timingWithTheServersStages()
+{
+    // Two timelines made by hand: B waited 812 ms longer, the model call took 790 ms of
+    // it, the gateway's own stage 30 ms less.
+    ComparedExchange a;
+    a.label = u"a"_s;
+    a.timeline.requestSent = 1'000;
+    a.timeline.firstByte = 201'000;
+    a.timeline.firstToken = 201'000;
+    a.timeline.finished = 301'000;
+    a.serverTiming
+        = { { u"routing"_s, 40, {} }, { u"model_call"_s, 150, {} }, { u"total"_s, 195, {} } };
+    ComparedExchange b = a;
+    b.label = u"b"_s;
+    b.timeline.firstByte = 1'013'000;
+    b.timeline.firstToken = 1'013'000;
+    b.timeline.finished = 1'113'000;
+    b.serverTiming
+        = { { u"routing"_s, 10, {} }, { u"model_call"_s, 940, {} }, { u"total"_s, 1005, {} } };
+    const ExchangeComparison c = compareExchanges(a, b);
+    QVERIFY(c.equal()); // timing never makes two exchanges differ
+    const PhaseComparison &waiting = c.phases.at(1);
+    QCOMPARE(waiting.change(), 812'000);
+    QCOMPARE(waiting.stages.size(), 3);
+    QCOMPARE(waiting.stages.at(1).name, u"model_call"_s);
+    QCOMPARE(waiting.stages.at(1).b - waiting.stages.at(1).a, 790'000);
+    QVERIFY(waiting.stages.at(2).envelope);
+    QCOMPARE(timingSummary(c),
+        u"waiting +812 ms, of which model_call +790 ms; first token +812 ms; total +812 ms"_s);
+    QVERIFY(comparisonMarkdown(c).contains(
+        u"| ↳ server `model_call` | 150.0 ms | 940.0 ms | +790 ms |"_s));
+    QCOMPARE(comparisonJson(c).value("timingSummary"_L1).toString(), timingSummary(c));
+    // Faster: the stage that moved the same way explains it, one that moved the other
+    // way does not.
+    const ExchangeComparison back = compareExchanges(b, a);
+    QCOMPARE(timingSummary(back),
+        u"waiting −812 ms, of which model_call −790 ms; first token −812 ms; total −812 ms"_s);
+    QCOMPARE(timeChange(12'345'678), u"+12.3 s"_s);
+    QCOMPARE(timeChange(-4'250), u"−4.3 ms"_s);
+    // Nothing measured: nothing to say.
+    QCOMPARE(timingSummary(compareExchanges(ComparedExchange {}, ComparedExchange {})), QString());
 }
 
 QTEST_GUILESS_MAIN(TestExchangeCompare)

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void keepsWithinCountAgeAndSize();
     void noTokenReachesTheFile();
     void reopensAndRefusesNewerSchemas();
+    void upgradesAFileOfTheFirstSchema();
 
 private:
     static HistoryEntry entry(const QString &url, int status, const QString &model,
@@ -84,6 +85,10 @@ void TestHistory::recordsARealExchange()
     QVERIFY(back->bodyTruncated());
     QVERIFY(back->requestText.contains(u"Authorization: Bearer ********"_s));
     QVERIFY(!back->requestText.contains(u"gs-demo-token"_s));
+    // The response's headers, the gateway's timing among them, read back as headers.
+    const HttpHeaders headers = responseHeadersFromText(back->responseHeaders);
+    QVERIFY(!headerValue(headers, "server-timing").isEmpty());
+    QCOMPARE(QString::fromUtf8(headerValue(headers, "x-tfy-resolved-model")), back->resolvedModel);
 }
 
 void TestHistory::searchesByTextModelStatusAndDate()
@@ -153,15 +158,22 @@ void TestHistory::noTokenReachesTheFile()
         // Even a caller that forgot to mask: the history masks, in headers, query and userinfo.
         e.requestText
             = u"POST https://u:pw-very-secret-66@gw.example/chat/completions?api_key=q-very-secret-55 HTTP/1.1\r\nAuthorization: Bearer tok-very-secret-77\r\nx-api-key: key-very-secret-88\r\nX-Auth-Token: xt-very-secret-99\r\n\r\n{}"_s;
+        e.responseHeaders
+            = u"Set-Cookie: sid=ck-very-secret-44; Path=/\nx-api-key: rk-very-secret-33\nContent-Type: application/json\n"_s;
         QVERIFY((*history)->record(e));
+        const HistoryEntry back = (*history)->search({}).first();
+        QCOMPARE(QString::fromUtf8(
+                     headerValue(responseHeadersFromText(back.responseHeaders), "content-type")),
+            u"application/json"_s);
     }
     for (const QString &file : { path, QString(path + u"-wal"_s) }) {
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly))
             continue;
         const QByteArray bytes = f.readAll();
-        for (const char *secret : { "tok-very-secret-77", "key-very-secret-88", "xt-very-secret-99",
-                 "q-very-secret-55", "pw-very-secret-66" })
+        for (const char *secret :
+            { "tok-very-secret-77", "key-very-secret-88", "xt-very-secret-99", "q-very-secret-55",
+                "pw-very-secret-66", "ck-very-secret-44", "rk-very-secret-33" })
             QVERIFY2(!bytes.contains(secret), secret);
     }
 }
@@ -193,6 +205,38 @@ void TestHistory::reopensAndRefusesNewerSchemas()
     auto newer = History::open(path);
     QVERIFY(!newer);
     QVERIFY(newer.error().message.contains(u"newer"_s));
+}
+
+void TestHistory::upgradesAFileOfTheFirstSchema()
+{
+    // A history as the first schema wrote it (no response headers): it opens, keeps its
+    // entry and records new ones with their headers.
+    const QString path = m_dir.filePath(u"schema1.sqlite"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(
+            u"CREATE TABLE exchanges (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "at INTEGER NOT NULL, method TEXT, url TEXT, request TEXT, status INTEGER, "
+            "requested_model TEXT, resolved_model TEXT, applied TEXT, timeline TEXT, "
+            "usage TEXT, duration_ms INTEGER, body_bytes INTEGER, body BLOB, error TEXT)"_s));
+        QVERIFY(q.exec(u"INSERT INTO exchanges (at, method, url, status) VALUES (1, 'POST', "
+                       "'https://x/old', 200)"_s));
+        QVERIFY(q.exec(u"PRAGMA user_version = 1"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+    auto history = History::open(path);
+    QVERIFY2(history, qPrintable(history ? QString() : history.error().message));
+    QCOMPARE((*history)->count(), 1);
+    QCOMPARE((*history)->search({}).first().responseHeaders, QString());
+    HistoryEntry e = entry(u"https://x/new"_s, 200, u"m"_s, QDateTime::currentDateTimeUtc());
+    e.responseHeaders = u"Server-Timing: total;dur=12\n"_s;
+    const auto id = (*history)->record(e);
+    QVERIFY(id);
+    QCOMPARE((*history)->entry(*id)->responseHeaders, u"Server-Timing: total;dur=12\n"_s);
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
