@@ -90,6 +90,11 @@ std::optional<HistoryEntry> HistoryController::entry(qint64 id) const
     return m_history ? m_history->entry(id) : std::nullopt;
 }
 
+std::optional<HistoryEntry> HistoryController::previous(const HistoryEntry &entry) const
+{
+    return m_history ? m_history->previous(entry) : std::nullopt;
+}
+
 HistoryLimits HistoryController::limits()
 {
     const QSettings settings;

@@ -39,6 +39,8 @@ public:
     //! Lists the entries matching \a text (trimmed); listed() tells when.
     void search(const QString &text);
     std::optional<core::HistoryEntry> entry(qint64 id) const;
+    //! History::previous(): the same request's exchange before \a entry.
+    std::optional<core::HistoryEntry> previous(const core::HistoryEntry &entry) const;
 
     //! The retention limits (from the settings; defaults until changed).
     static core::HistoryLimits limits();

@@ -3,6 +3,8 @@
 #include "aboutdialog.h"
 #include "batchview.h"
 #include "collectiontree.h"
+#include "compare/comparecontroller.h"
+#include "compare/compareview.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
@@ -31,6 +33,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
@@ -51,6 +54,20 @@ using namespace Qt::StringLiterals;
 using namespace gs::core;
 
 namespace gs::ui {
+
+namespace {
+
+//! A window of its own beside the main one, sized to fit inside it.
+void showAsWindow(QWidget *view, const QWidget *main, QSize most)
+{
+    view->setWindowFlag(Qt::Window);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->resize(std::min(main->width(), most.width()), std::min(main->height(), most.height()));
+    view->show();
+    view->activateWindow();
+}
+
+} // namespace
 
 MainWindow::MainWindow(WindowParts parts, QWidget *parent)
     : QMainWindow(parent)
@@ -104,6 +121,9 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
 void MainWindow::connectParts()
 {
+    const auto present = [this](QWidget *view) { showAsWindow(view, this, { 1100, 760 }); };
+    m_compare = new CompareController(m_history, this, present, this);
+    connect(m_compare, &CompareController::message, this, &MainWindow::say);
     // What the parts have to tell the user goes to the status bar.
     connect(m_vault.get(), &SecretVault::fallbackChanged, this, &MainWindow::say);
     connect(m_session, &GatewaySession::message, this, &MainWindow::say);
@@ -275,6 +295,16 @@ void MainWindow::buildFileMenu()
             if (!path.isEmpty())
                 exportHar(path);
         });
+    file->addAction(tr("Co&mpare Saved Exchanges…"), this, [this] {
+        const QString filter = tr("Saved exchanges (*.har *.json)");
+        const QString a = QFileDialog::getOpenFileName(this, tr("First Exchange (A)"), {}, filter);
+        if (a.isEmpty())
+            return;
+        const QString b = QFileDialog::getOpenFileName(
+            this, tr("Second Exchange (B)"), QFileInfo(a).absolutePath(), filter);
+        if (!b.isEmpty())
+            m_compare->compareFiles(a, b);
+    });
     file->addAction(tr("&History Settings…"), this, [this] {
         HistoryDialog dialog(this);
         dialog.setLimits(HistoryController::limits());
@@ -300,6 +330,10 @@ void MainWindow::buildRequestMenus()
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
     request->addAction(tr("&Load Run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this,
         [this] { openLoadRun(); });
+    request->addAction(tr("Compare with &Previous"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+        this, [this] { compareWithPrevious(); });
+    request->addAction(tr("Compare Selected &History Entries"), QKeySequence(Qt::CTRL | Qt::Key_D),
+        this, [this] { compareSelected(); });
     request->addSeparator();
     request->addAction(tr("Focus &URL"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         if (RequestPage *page = currentPage())
@@ -459,6 +493,64 @@ void MainWindow::buildSidebar()
         &MainWindow::updateEnvironmentPicker);
     connect(m_sidebar->tree(), &QTreeWidget::currentItemChanged, this,
         &MainWindow::updateEnvironmentPicker);
+    // History entries: open, compare with the previous, compare the two selected.
+    connect(
+        m_sidebar->tree(), &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+            QTreeWidgetItem *item = m_sidebar->tree()->itemAt(at);
+            if (!item || !item->data(0, Sidebar::HistoryIdRole).isValid())
+                return;
+            const qint64 id = item->data(0, Sidebar::HistoryIdRole).toLongLong();
+            QMenu menu(m_sidebar->tree());
+            menu.addAction(tr("Open"), this, [this, id] { openHistoryEntry(id); });
+            menu.addAction(tr("Compare with Previous"), this, [this, id] {
+                if (const auto entry = m_history->entry(id))
+                    m_compare->compareWithPrevious(*entry);
+            });
+            QAction *pair
+                = menu.addAction(tr("Compare Selected"), this, [this] { compareSelected(); });
+            pair->setEnabled(selectedHistoryIds().size() == 2);
+            menu.exec(m_sidebar->tree()->viewport()->mapToGlobal(at));
+        });
+}
+
+QList<qint64> MainWindow::selectedHistoryIds() const
+{
+    QList<qint64> ids;
+    for (const QTreeWidgetItem *item : m_sidebar->tree()->selectedItems()) {
+        if (item->data(0, Sidebar::HistoryIdRole).isValid())
+            ids << item->data(0, Sidebar::HistoryIdRole).toLongLong();
+    }
+    return ids;
+}
+
+CompareView *MainWindow::compareSelected()
+{
+    const QList<qint64> ids = selectedHistoryIds();
+    if (ids.size() != 2) {
+        say(tr("Select two history entries to compare (Ctrl+click the second); %n selected.",
+            nullptr, int(ids.size())));
+        return nullptr;
+    }
+    return m_compare->compareEntries(ids[0], ids[1]);
+}
+
+CompareView *MainWindow::compareWithPrevious()
+{
+    // The history entry the sidebar points at, when the sidebar is where the user is.
+    const QTreeWidgetItem *item = m_sidebar->tree()->currentItem();
+    if (m_sidebar->tree()->hasFocus() && item && item->data(0, Sidebar::HistoryIdRole).isValid()) {
+        if (const auto entry = m_history->entry(item->data(0, Sidebar::HistoryIdRole).toLongLong()))
+            return m_compare->compareWithPrevious(*entry);
+    }
+    RequestPage *page = currentPage();
+    const ExchangeSnapshot *exchange = page ? page->lastExchange() : nullptr;
+    if (!exchange) {
+        say(tr("Send the request first, or pick a history entry: Compare with Previous compares "
+               "an exchange with the same request's exchange before it."));
+        return nullptr;
+    }
+    return m_compare->compareWithPrevious(
+        historyEntry(*exchange, page->editor()->request().model), page->title());
 }
 
 void MainWindow::followPage(RequestPage *page)
@@ -666,20 +758,6 @@ bool MainWindow::openPath(const QString &path)
     return info.isDir() ? openCollection(info.absoluteFilePath())
                         : openFile(info.absoluteFilePath());
 }
-
-namespace {
-
-//! A window of its own beside the main one, sized to fit inside it.
-void showAsWindow(QWidget *view, const QWidget *main, QSize most)
-{
-    view->setWindowFlag(Qt::Window);
-    view->setAttribute(Qt::WA_DeleteOnClose);
-    view->resize(std::min(main->width(), most.width()), std::min(main->height(), most.height()));
-    view->show();
-    view->activateWindow();
-}
-
-} // namespace
 
 BatchView *MainWindow::openBatch(const QString &path)
 {

@@ -23,6 +23,8 @@ class Collection;
 namespace gs::ui {
 
 class BatchView;
+class CompareController;
+class CompareView;
 class CollectionController;
 class CollectionTree;
 class FileController;
@@ -159,6 +161,16 @@ public:
     //! an exchange clicked in it opens in a tab.
     LoadRunView *openLoadRun();
     bool welcomeShown() const;
+    //! Compares the two history entries selected in the sidebar, the older on the left
+    //! (Request ▸ Compare Selected History Entries, Ctrl+D); null, with the reason in
+    //! the status bar, unless exactly two are selected.
+    CompareView *compareSelected();
+    //! The sidebar's history entry (when the sidebar has the focus), or else the current
+    //! tab's last exchange, against the same request's exchange before it (Request ▸
+    //! Compare with Previous, Ctrl+Shift+D).
+    CompareView *compareWithPrevious();
+    //! Comparisons of history entries and saved files, each in a window of its own.
+    CompareController *comparisons() const { return m_compare; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -189,6 +201,7 @@ private:
     //! Warns what keeping secrets in a file means and asks.
     void askKeepSecretsInFile();
     void buildSidebar();
+    QList<qint64> selectedHistoryIds() const;
     void recordExchange(RequestPage *page);
     //! Status messages, actions and the history follow \a page.
     void followPage(RequestPage *page);
@@ -202,6 +215,7 @@ private:
     QNetworkAccessManager *m_network;
     core::GatewaySession *m_session = nullptr;
     CollectionController *m_collectionController = nullptr;
+    CompareController *m_compare = nullptr;
 
     QSplitter *m_splitter;
     Sidebar *m_sidebar;

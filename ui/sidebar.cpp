@@ -28,6 +28,8 @@ Sidebar::Sidebar(const QString &examplesPath, QWidget *parent)
     m_tree->setObjectName(u"sidebar"_s);
     m_tree->setHeaderLabel(tr("Requests"));
     m_tree->setRootIsDecorated(true);
+    // Two history entries are selected for a comparison (Ctrl+click, Shift+arrows).
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     for (const QString &fileName :
         QDir(examplesPath).entryList({ u"*.http"_s }, QDir::Files, QDir::Name)) {
         auto *fileItem = new QTreeWidgetItem(m_tree, { fileName });

@@ -22,6 +22,20 @@ QString toneStyle(Tone tone, const QPalette &palette)
     return u"color: %1;"_s.arg(toneColor(tone, palette).name());
 }
 
+QColor markBackground(Mark mark, const QPalette &palette)
+{
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    switch (mark) {
+    case Mark::Removed:
+        return dark ? QColor(0x5c, 0x2b, 0x2b) : QColor(0xff, 0xd7, 0xd5);
+    case Mark::Added:
+        return dark ? QColor(0x24, 0x4a, 0x2c) : QColor(0xd2, 0xf4, 0xd8);
+    case Mark::Changed:
+        break;
+    }
+    return dark ? QColor(0x4d, 0x41, 0x1f) : QColor(0xfb, 0xee, 0xc4);
+}
+
 QPalette darkPalette()
 {
     const QColor window(0x2a, 0x2c, 0x30);

@@ -5,7 +5,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -60,40 +59,7 @@ Result<ComparedExchange> side(const QString &spec, const QString &historyPath)
                     spec));
         return comparedExchange(*entry);
     }
-    // FILE.har or FILE.har#N (the N-th entry, from 1).
-    QString path = spec;
-    qsizetype entry = 0;
-    if (const qsizetype hash = spec.lastIndexOf(u'#');
-        hash > 0 && spec.first(hash).endsWith(".har"_L1, Qt::CaseInsensitive)) {
-        bool ok = false;
-        entry = spec.sliced(hash + 1).toLongLong(&ok);
-        if (!ok || entry < 1)
-            return fail(Error::Kind::Parse,
-                u"%1: an entry of a HAR file is named FILE.har#N, N from 1"_s.arg(spec));
-        path = spec.first(hash);
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(Error::Kind::Io, u"cannot read %1: %2"_s.arg(path, file.errorString()));
-    QJsonParseError error {};
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return fail(Error::Kind::Parse,
-            u"%1 is neither a HAR file nor a report of gatescope-cli send --json: %2"_s.arg(
-                spec, error.errorString()));
-    if (doc.object().contains("log"_L1)) {
-        const QJsonArray entries
-            = doc.object().value("log"_L1).toObject().value("entries"_L1).toArray();
-        if (entry == 0 && entries.size() != 1)
-            return fail(Error::Kind::Parse,
-                u"%1 holds %2 entries: name one as %1#N"_s.arg(path).arg(entries.size()));
-        const qsizetype index = entry == 0 ? 0 : entry - 1;
-        if (index >= entries.size())
-            return fail(Error::Kind::Parse,
-                u"%1 holds %2 entries, not %3"_s.arg(path).arg(entries.size()).arg(entry));
-        return comparedHarEntry(entries.at(index).toObject(), spec);
-    }
-    return comparedExchange(doc.object(), spec);
+    return comparedFile(spec);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "core/stream/gatewayresponse.h"
 #include "core/stream/responsebody.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
@@ -106,9 +107,9 @@ QList<JsonChange> compareJson(const QJsonValue &a, const QJsonValue &b, const Js
     return diffJson(a, b, o);
 }
 
-QList<TextSegment> compareText(const QString &a, const QString &b)
+QList<TextSegment> compareText(const QString &a, const QString &b, const std::atomic<bool> *cancel)
 {
-    return a == b ? QList<TextSegment>() : diffWords(a, b);
+    return a == b ? QList<TextSegment>() : diffWords(a, b, cancel);
 }
 
 qint64 span(qint64 from, qint64 to)
@@ -433,6 +434,44 @@ Result<ComparedExchange> comparedHarEntry(const QJsonObject &entry, const QStrin
     return c;
 }
 
+Result<ComparedExchange> comparedFile(const QString &spec)
+{
+    // FILE.har or FILE.har#N (the N-th entry, from 1).
+    QString path = spec;
+    qsizetype entry = 0;
+    if (const qsizetype hash = spec.lastIndexOf(u'#');
+        hash > 0 && spec.first(hash).endsWith(".har"_L1, Qt::CaseInsensitive)) {
+        bool ok = false;
+        entry = spec.sliced(hash + 1).toLongLong(&ok);
+        if (!ok || entry < 1)
+            return fail(Error::Kind::Parse,
+                u"%1: an entry of a HAR file is named FILE.har#N, N from 1"_s.arg(spec));
+        path = spec.first(hash);
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(Error::Kind::Io, u"cannot read %1: %2"_s.arg(path, file.errorString()));
+    QJsonParseError error {};
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return fail(Error::Kind::Parse,
+            u"%1 is neither a HAR file nor a report of gatescope-cli send --json: %2"_s.arg(
+                spec, error.errorString()));
+    if (doc.object().contains("log"_L1)) {
+        const QJsonArray entries
+            = doc.object().value("log"_L1).toObject().value("entries"_L1).toArray();
+        if (entry == 0 && entries.size() != 1)
+            return fail(Error::Kind::Parse,
+                u"%1 holds %2 entries: name one as %1#N"_s.arg(path).arg(entries.size()));
+        const qsizetype index = entry == 0 ? 0 : entry - 1;
+        if (index >= entries.size())
+            return fail(Error::Kind::Parse,
+                u"%1 holds %2 entries, not %3"_s.arg(path).arg(entries.size()).arg(entry));
+        return comparedHarEntry(entries.at(index).toObject(), spec);
+    }
+    return comparedExchange(doc.object(), spec);
+}
+
 bool ExchangeComparison::equal() const
 {
     return std::ranges::all_of(fields, &FieldComparison::equal) && requestHeaders.isEmpty()
@@ -447,6 +486,16 @@ ExchangeComparison compareExchanges(
     ExchangeComparison r;
     r.labelA = a.label;
     r.labelB = b.label;
+    JsonDiffOptions json = options.json;
+    json.cancel = options.cancel;
+    // The parts in order, each told to progress; a cancel ends the walk.
+    constexpr int kParts = 8;
+    int done = 0;
+    const auto step = [&]() {
+        if (options.progress)
+            options.progress(++done, kParts);
+        return !(options.cancel && options.cancel->load());
+    };
     const auto field = [&r](const QString &name, const QString &x, const QString &y) {
         r.fields.append({ name, x, y });
     };
@@ -459,38 +508,53 @@ ExchangeComparison compareExchanges(
     field(u"resolved model"_s, a.resolvedModel, b.resolvedModel);
     field(u"finish reason"_s, a.finishReason, b.finishReason);
     field(u"transport error"_s, a.error, b.error);
+    r.phases = phases(a, b);
     if (a.hasRequest && b.hasRequest) {
         QStringList ignored { u"authorization"_s, u"content-length"_s };
-        r.requestHeaders
-            = compareHeaders(a.requestHeaders, b.requestHeaders, ignored, options.json);
+        r.requestHeaders = compareHeaders(a.requestHeaders, b.requestHeaders, ignored, json);
+        if (!step())
+            return r;
         const QJsonValue ja = parsedJson(a.requestBody);
         const QJsonValue jb = parsedJson(b.requestBody);
         if (!ja.isUndefined() && !jb.isUndefined()) {
             // A request's own fields are what the user wrote: nothing is volatile.
-            JsonDiffOptions exact = options.json;
+            JsonDiffOptions exact = json;
             exact.ignore.clear();
             r.requestBody = diffJson(ja, jb, exact);
         } else if (a.requestBody != b.requestBody) {
             r.requestBody.append({ JsonChange::Kind::Changed, u"$"_s, {},
                 QString::fromUtf8(a.requestBody), QString::fromUtf8(b.requestBody) });
         }
+    } else {
+        step();
     }
-    JsonDiffOptions appliedOptions = options.json;
+    if (!step())
+        return r;
+    JsonDiffOptions appliedOptions = json;
     appliedOptions.ignore += options.appliedIgnored;
     r.applied = compareJson(a.applied, b.applied, appliedOptions);
     if (a.hasResponseHeaders && b.hasResponseHeaders) {
         // The gateway's applied configurations and model are compared above.
         QStringList ignored = options.ignoredHeaders;
         ignored << u"x-tfy-applied-configurations"_s << u"x-tfy-resolved-model"_s;
-        r.responseHeaders
-            = compareHeaders(a.responseHeaders, b.responseHeaders, ignored, options.json);
+        r.responseHeaders = compareHeaders(a.responseHeaders, b.responseHeaders, ignored, json);
     }
-    r.responseJson = compareJson(a.json, b.json, options.json);
-    r.text = compareText(a.text, b.text);
-    r.reasoning = compareText(a.reasoning, b.reasoning);
-    r.toolCalls = compareJson(a.toolCalls, b.toolCalls, options.json);
-    r.usage = compareJson(a.usage, b.usage, options.json);
-    r.phases = phases(a, b);
+    if (!step())
+        return r;
+    r.responseJson = compareJson(a.json, b.json, json);
+    if (!step())
+        return r;
+    r.text = compareText(a.text, b.text, options.cancel);
+    if (!step())
+        return r;
+    r.reasoning = compareText(a.reasoning, b.reasoning, options.cancel);
+    if (!step())
+        return r;
+    r.toolCalls = compareJson(a.toolCalls, b.toolCalls, json);
+    if (!step())
+        return r;
+    r.usage = compareJson(a.usage, b.usage, json);
+    step();
     return r;
 }
 

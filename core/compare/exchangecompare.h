@@ -9,6 +9,9 @@
 
 #include <QJsonObject>
 
+#include <atomic>
+#include <functional>
+
 namespace gs::core {
 
 struct HistoryEntry;
@@ -53,6 +56,9 @@ Result<ComparedExchange> comparedExchange(const QJsonObject &sendReport, const Q
 //! the response with its body decoded by its content type, the timing HAR keeps
 //! (connect, wait, receive; no first token).
 Result<ComparedExchange> comparedHarEntry(const QJsonObject &entry, const QString &label);
+//! A saved exchange: FILE.har (its only entry), FILE.har#N (the N-th, from 1) or a
+//! report send --json wrote; labelled \a spec.
+Result<ComparedExchange> comparedFile(const QString &spec);
 
 //! One header by name, on each side (values joined with ", "), and, for a value that
 //! is JSON (x-tfy-metadata, the retry config, the applied configurations), its changes
@@ -77,6 +83,7 @@ struct FieldComparison
     QString a;
     QString b;
     bool equal() const { return a == b; }
+    friend bool operator==(const FieldComparison &, const FieldComparison &) = default;
 };
 
 //! A phase of the client's timeline on each side, in microseconds (-1: not seen).
@@ -129,6 +136,11 @@ struct CompareOptions
         QStringLiteral("$.rate_limiting[*].remaining") };
     //! Response headers that differ on every call (lower case).
     QStringList ignoredHeaders = defaultIgnoredHeaders();
+    //! Set from another thread to stop: compareExchanges() returns early with what it
+    //! has, which the caller drops.
+    const std::atomic<bool> *cancel = nullptr;
+    //! Told after each part (request, body, answer, ...): parts done of all.
+    std::function<void(int done, int total)> progress;
     static QStringList defaultIgnoredHeaders()
     {
         return { QStringLiteral("date"), QStringLiteral("content-length"),

@@ -98,10 +98,13 @@ public:
     Differ(const JsonDiffOptions &options)
         : m_ignored(options.ignore)
         , m_alignLimit(options.alignLimit)
+        , m_cancel(options.cancel)
     { }
 
     void value(const QJsonValue &a, const QJsonValue &b, const QString &pathA, const QString &pathB)
     {
+        if (m_cancel && m_cancel->load(std::memory_order_relaxed))
+            return;
         if (a.isObject() && b.isObject()) {
             object(a.toObject(), b.toObject(), pathA, pathB);
             return;
@@ -258,6 +261,7 @@ private:
 
     Ignored m_ignored;
     qsizetype m_alignLimit;
+    const std::atomic<bool> *m_cancel;
     QList<JsonChange> m_out;
 };
 

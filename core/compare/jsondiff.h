@@ -4,6 +4,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <atomic>
+
 namespace gs::core {
 
 //! One difference between two JSON documents, at a path written as the checks write
@@ -34,6 +36,8 @@ struct JsonDiffOptions
     //! Arrays longer than this are compared index by index rather than aligned (the
     //! alignment costs their product in time).
     qsizetype alignLimit = 2000;
+    //! Set from another thread to stop early (what was found so far is returned).
+    const std::atomic<bool> *cancel = nullptr;
 
     //! The fields an OpenAI-compatible answer changes on every call.
     static QStringList defaultIgnored()

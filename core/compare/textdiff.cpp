@@ -2,6 +2,7 @@
 
 #include <QHash>
 
+#include <optional>
 #include <vector>
 
 namespace gs::core {
@@ -61,9 +62,12 @@ std::vector<QStringView> tokens(const QString &text)
 class Myers
 {
 public:
-    Myers(const std::vector<int> &a, const std::vector<int> &b)
+    Myers(const std::vector<int> &a, const std::vector<int> &b, const std::atomic<bool> *cancel,
+        qint64 budget)
         : m_a(a)
         , m_b(b)
+        , m_cancel(cancel)
+        , m_budget(budget)
     {
         const size_t size = 2 * (a.size() + b.size()) + 3;
         m_forward.assign(size, 0);
@@ -108,8 +112,12 @@ private:
                 emit(TextSegment::Kind::Added, aLo, aLo, bLo, bHi);
         } else if (bLo == bHi) {
             emit(TextSegment::Kind::Removed, aLo, aHi, bLo, bLo);
+        } else if (const std::optional<Snake> found = middleSnake(aLo, aHi, bLo, bHi); !found) {
+            // Past the budget (or canceled): the stretch as one removal and one addition.
+            emit(TextSegment::Kind::Removed, aLo, aHi, bLo, bLo);
+            emit(TextSegment::Kind::Added, aHi, aHi, bLo, bHi);
         } else {
-            const Snake s = middleSnake(aLo, aHi, bLo, bHi);
+            const Snake s = *found;
             diff(aLo, s.x, bLo, s.y, emit);
             if (s.u > s.x)
                 emit(TextSegment::Kind::Equal, s.x, s.u, s.y, s.v);
@@ -119,7 +127,8 @@ private:
             emit(TextSegment::Kind::Equal, aHi, aHi + tail, bHi, bHi + tail);
     }
 
-    Snake middleSnake(qsizetype aLo, qsizetype aHi, qsizetype bLo, qsizetype bHi)
+    //! Nullopt when the budget ran out or the search was canceled.
+    std::optional<Snake> middleSnake(qsizetype aLo, qsizetype aHi, qsizetype bLo, qsizetype bHi)
     {
         const qsizetype n = aHi - aLo;
         const qsizetype m = bHi - bLo;
@@ -132,6 +141,9 @@ private:
         vf[size_t(offset + 1)] = 0;
         vb[size_t(offset + 1)] = 0;
         for (qsizetype d = 0; d <= most; ++d) {
+            m_budget -= 2 * d + 2;
+            if (m_budget < 0 || (m_cancel && m_cancel->load(std::memory_order_relaxed)))
+                return std::nullopt;
             for (qsizetype k = -d; k <= d; k += 2) {
                 qsizetype x
                     = (k == -d
@@ -148,7 +160,7 @@ private:
                 vf[size_t(offset + k)] = x;
                 const qsizetype kr = delta - k;
                 if (odd && kr >= -(d - 1) && kr <= d - 1 && x + vb[size_t(offset + kr)] >= n)
-                    return { aLo + x0, bLo + y0, aLo + x, bLo + y };
+                    return Snake { aLo + x0, bLo + y0, aLo + x, bLo + y };
             }
             for (qsizetype k = -d; k <= d; k += 2) {
                 qsizetype x
@@ -166,57 +178,142 @@ private:
                 vb[size_t(offset + k)] = x;
                 const qsizetype kf = delta - k;
                 if (!odd && kf >= -d && kf <= d && x + vf[size_t(offset + kf)] >= n)
-                    return { aHi - x, bHi - y, aHi - x0, bHi - y0 };
+                    return Snake { aHi - x, bHi - y, aHi - x0, bHi - y0 };
             }
         }
         // Not reached: a path of at most n + m edits always meets.
-        return { aLo, bLo, aLo, bLo };
+        return std::nullopt;
     }
 
     const std::vector<int> &m_a;
     const std::vector<int> &m_b;
+    const std::atomic<bool> *m_cancel;
+    qint64 m_budget;
     std::vector<qsizetype> m_forward;
     std::vector<qsizetype> m_backward;
 };
 
 } // namespace
 
-QList<TextSegment> diffWords(const QString &a, const QString &b)
+QList<TextSegment> diffWords(
+    const QString &a, const QString &b, const std::atomic<bool> *cancel, qint64 budget)
 {
-    const std::vector<QStringView> ta = tokens(a);
-    const std::vector<QStringView> tb = tokens(b);
+    // Words and other characters are matched; the blanks after each ride along. Were
+    // blanks tokens of their own, two unrelated sentences would match space for space
+    // and leave every word apart.
+    struct Token
+    {
+        QStringView core;
+        QStringView blank; //!< the white space after it
+    };
+    struct Split
+    {
+        QStringView lead; //!< white space before the first token
+        std::vector<Token> tokens;
+    };
+    const auto split = [](const QString &text) {
+        Split out;
+        for (const QStringView t : tokens(text)) {
+            if (!t.isEmpty() && t.front().isSpace()) {
+                if (out.tokens.empty())
+                    out.lead = t;
+                else
+                    out.tokens.back().blank = t;
+            } else {
+                out.tokens.push_back({ t, {} });
+            }
+        }
+        return out;
+    };
+    const Split sa = split(a);
+    const Split sb = split(b);
     QHash<QStringView, int> ids;
-    const auto idsOf = [&ids](const std::vector<QStringView> &list) {
+    const auto idsOf = [&ids](const std::vector<Token> &list) {
         std::vector<int> out;
         out.reserve(list.size());
-        for (const QStringView t : list) {
-            auto it = ids.constFind(t);
+        for (const Token &t : list) {
+            auto it = ids.constFind(t.core);
             if (it == ids.cend())
-                it = ids.insert(t, int(ids.size()));
+                it = ids.insert(t.core, int(ids.size()));
             out.push_back(*it);
         }
         return out;
     };
-    const std::vector<int> ia = idsOf(ta);
-    const std::vector<int> ib = idsOf(tb);
+    const std::vector<int> ia = idsOf(sa.tokens);
+    const std::vector<int> ib = idsOf(sb.tokens);
 
     QList<TextSegment> out;
-    const auto add = [&out](TextSegment::Kind kind, const std::vector<QStringView> &list,
-                         qsizetype from, qsizetype to) {
-        if (from >= to)
+    const auto add = [&out](TextSegment::Kind kind, QStringView text) {
+        if (text.isEmpty())
             return;
         if (out.isEmpty() || out.last().kind != kind)
             out.append({ kind, {} });
-        for (qsizetype i = from; i < to; ++i)
-            out.last().text += list[size_t(i)];
+        out.last().text += text;
     };
-    Myers(ia, ib).run([&](TextSegment::Kind kind, qsizetype fromA, qsizetype toA, qsizetype fromB,
-                          qsizetype toB) {
-        if (kind == TextSegment::Kind::Added)
-            add(kind, tb, fromB, toB);
-        else
-            add(kind, ta, fromA, toA);
-    });
+    const auto blanks = [&add](QStringView x, QStringView y) {
+        if (x == y) {
+            add(TextSegment::Kind::Equal, x);
+        } else {
+            add(TextSegment::Kind::Removed, x);
+            add(TextSegment::Kind::Added, y);
+        }
+    };
+    blanks(sa.lead, sb.lead);
+    Myers(ia, ib, cancel, budget)
+        .run([&](TextSegment::Kind kind, qsizetype fromA, qsizetype toA, qsizetype fromB,
+                 qsizetype toB) {
+            if (kind == TextSegment::Kind::Equal) {
+                for (qsizetype k = 0; k < toA - fromA; ++k) {
+                    const Token &x = sa.tokens[size_t(fromA + k)];
+                    const Token &y = sb.tokens[size_t(fromB + k)];
+                    add(TextSegment::Kind::Equal, x.core);
+                    blanks(x.blank, y.blank);
+                }
+                return;
+            }
+            const bool removed = kind == TextSegment::Kind::Removed;
+            const std::vector<Token> &list = removed ? sa.tokens : sb.tokens;
+            for (qsizetype i = removed ? fromA : fromB; i < (removed ? toA : toB); ++i) {
+                add(kind, list[size_t(i)].core);
+                add(kind, list[size_t(i)].blank);
+            }
+        });
+    // A change reads as what went, then what came: each run of changes as one removal
+    // and one addition.
+    QList<TextSegment> runs;
+    for (qsizetype i = 0; i < out.size();) {
+        if (out[i].kind == TextSegment::Kind::Equal) {
+            runs.append(std::move(out[i++]));
+            continue;
+        }
+        TextSegment removed { TextSegment::Kind::Removed, {} };
+        TextSegment added { TextSegment::Kind::Added, {} };
+        for (; i < out.size() && out[i].kind != TextSegment::Kind::Equal; ++i)
+            (out[i].kind == TextSegment::Kind::Removed ? removed : added).text += out[i].text;
+        for (TextSegment *piece : { &removed, &added })
+            if (!piece->text.isEmpty())
+                runs.append(std::move(*piece));
+    }
+    out = std::move(runs);
+    // "[-café -]{+cafe +}crème" reads better as "[-café-]{+cafe+} crème": a removal
+    // and an addition that end in the same blank before an equal stretch give it to it.
+    for (qsizetype i = 0; i + 2 < out.size(); ++i) {
+        TextSegment &x = out[i];
+        TextSegment &y = out[i + 1];
+        if (x.kind != TextSegment::Kind::Removed || y.kind != TextSegment::Kind::Added
+            || out[i + 2].kind != TextSegment::Kind::Equal)
+            continue;
+        qsizetype blank = 0;
+        while (blank < std::min(x.text.size(), y.text.size()) - 1
+            && x.text[x.text.size() - 1 - blank] == y.text[y.text.size() - 1 - blank]
+            && x.text[x.text.size() - 1 - blank].isSpace())
+            ++blank;
+        if (blank == 0)
+            continue;
+        out[i + 2].text.prepend(x.text.last(blank));
+        x.text.chop(blank);
+        y.text.chop(blank);
+    }
     return out;
 }
 

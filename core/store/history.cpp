@@ -359,6 +359,19 @@ std::optional<HistoryEntry> History::entry(qint64 id) const
     return fromQuery(q);
 }
 
+std::optional<HistoryEntry> History::previous(const HistoryEntry &e) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(u"SELECT %1 FROM exchanges WHERE method = ? AND url = ? AND (at < ? OR (at = ? "
+              "AND id < ?)) ORDER BY at DESC, id DESC LIMIT 1"_s.arg(kColumns));
+    const qint64 at = e.at.toMSecsSinceEpoch();
+    for (const QVariant &v : QVariantList { e.method, Redactor().url(e.url), at, at, e.id })
+        q.addBindValue(v);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return fromQuery(q);
+}
+
 qint64 History::count() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));

@@ -100,6 +100,10 @@ public:
     //! thread: scanning every body copy must not hold the window.
     static QList<HistoryEntry> searchFile(const QString &path, const Query &query);
     std::optional<HistoryEntry> entry(qint64 id) const;
+    //! The same request's exchange before \a entry: the newest older entry with its
+    //! method and URL (credentials in the URL masked as the history keeps them).
+    //! \a entry need not be recorded (id 0): then older means sent before it.
+    std::optional<HistoryEntry> previous(const HistoryEntry &entry) const;
     qint64 count() const;
     //! Deletes what is past the limits, oldest first; returns how many went.
     Result<int> applyRetention();

@@ -22,6 +22,7 @@
 #include "core/store/secretstore.h"
 #include "tests/ui/widgetview.h"
 #include "ui/collectiontree.h"
+#include "ui/compare/compareview.h"
 #include "ui/historycontroller.h"
 #include "ui/largetextview.h"
 #include "ui/load/loadrunview.h"
@@ -33,6 +34,9 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMainWindow>
 #include <QProcess>
@@ -593,6 +597,85 @@ int benchLoad(int count)
     return 0;
 }
 
+int benchCompare()
+{
+    // 6. Two large answers in the Compare view: the time from asking to the comparison
+    // shown, and the longest the window was held meanwhile (reading, decoding and
+    // comparing run on a worker; filling the view does not).
+    using gs::core::ComparedExchange;
+    // Words from a vocabulary of 4,093 in an order each \a step makes its own.
+    const auto words = [](qsizetype bytes, int step, int changes) {
+        QStringList out;
+        qsizetype size = 0;
+        for (int i = 0; size < bytes; ++i) {
+            out << u"w%1"_s.arg((qint64(i) * step) % 4093);
+            size += out.last().size() + 1;
+        }
+        for (int c = 1; c <= changes; ++c)
+            out[out.size() * c / (changes + 1)] = u"changed"_s;
+        return out.join(u' ');
+    };
+    const auto chat = [](const QString &content) {
+        ComparedExchange e;
+        e.json = QJsonObject { { u"object"_s, u"chat.completion"_s },
+            { u"choices"_s,
+                QJsonArray { QJsonObject { { u"index"_s, 0 },
+                    { u"message"_s,
+                        QJsonObject {
+                            { u"role"_s, u"assistant"_s }, { u"content"_s, content } } } } } } };
+        e.text = content;
+        return e;
+    };
+    const auto embeddings = [](int seed) {
+        ComparedExchange e;
+        QJsonArray data;
+        for (int d = 0; d < 16; ++d) {
+            QJsonArray vector;
+            for (int i = 0; i < 16'000; ++i)
+                vector.append(
+                    double((i * 31 + d * 7 + (i == 9000 && d == 3 ? seed : 0)) % 1000) / 997.0);
+            data.append(QJsonObject { { u"index"_s, d }, { u"embedding"_s, vector } });
+        }
+        e.json = QJsonObject { { u"object"_s, u"list"_s }, { u"data"_s, data } };
+        return e;
+    };
+    struct Case
+    {
+        const char *name;
+        ComparedExchange a;
+        ComparedExchange b;
+    };
+    std::vector<Case> cases;
+    cases.push_back({ "a 5 MB chat answer, three words changed", chat(words(5'000'000, 7919, 0)),
+        chat(words(5'000'000, 7919, 3)) });
+    cases.push_back({ "a 5 MB embeddings answer (256,000 numbers), one number changed",
+        embeddings(0), embeddings(1) });
+    cases.push_back({ "two 5 MB chat answers with no word in the same place",
+        chat(words(5'000'000, 7919, 0)), chat(words(5'000'000, 104'729, 0)) });
+    cases.push_back({ "a 50 MB chat answer, three words changed", chat(words(50'000'000, 7919, 0)),
+        chat(words(50'000'000, 7919, 3)) });
+    std::printf("two large answers compared in the Compare view (1100x760):\n");
+    for (Case &c : cases) {
+        const qsizetype bytes
+            = QJsonDocument(c.a.json.toObject()).toJson(QJsonDocument::Compact).size();
+        c.a.label = u"a"_s;
+        c.b.label = u"b"_s;
+        gs::ui::CompareView view;
+        view.resize(1100, 760);
+        view.show();
+        bool done = false;
+        QObject::connect(&view, &gs::ui::CompareView::compared, &view, [&done] { done = true; });
+        const Stall run = longestStall([&] { view.compare(c.a, c.b); }, [&] { return done; });
+        std::printf("  %s (%.1f MB body): shown after %.0f ms, longest event-loop stall %.1f ms, "
+                    "%lld changes and %lld text pieces\n",
+            c.name, double(bytes) / 1e6, run.wallMs, run.longestMs,
+            qint64(view.comparison().responseJson.size()), qint64(view.comparison().text.size()));
+    }
+    std::printf("  goal: two 5 MB bodies in under a second; stalls under 50 ms\n");
+    std::fflush(stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && qstrcmp(argv[1], "startup-reference") == 0)
@@ -615,5 +698,7 @@ int main(int argc, char **argv)
         rc |= benchWindow();
     if (only.isEmpty() || only == "load")
         rc |= benchLoad(argc > 2 ? QByteArray(argv[2]).toInt() : 10'000);
+    if (only.isEmpty() || only == "compare")
+        rc |= benchCompare();
     return rc;
 }

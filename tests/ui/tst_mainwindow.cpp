@@ -497,8 +497,8 @@ void TestMainWindow::menusAreGroupedAndModelsRefreshVisibly()
     QCOMPARE(file,
         (QStringList { u"&New Request"_s, u"&Open…"_s, u"Open &Collection…"_s, u"New &Batch…"_s,
             u"--"_s, u"&Save"_s, u"Save &As…"_s, u"Save to &Collection…"_s, u"--"_s,
-            u"Export Exchange as &HAR…"_s, u"&History Settings…"_s, u"--"_s, u"&Close Tab"_s,
-            u"&Quit"_s }));
+            u"Export Exchange as &HAR…"_s, u"Co&mpare Saved Exchanges…"_s, u"&History Settings…"_s,
+            u"--"_s, u"&Close Tab"_s, u"&Quit"_s }));
 
     QVERIFY(window.useDemoGateway());
     QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);

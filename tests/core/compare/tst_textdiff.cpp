@@ -59,6 +59,8 @@ private Q_SLOTS:
     void cases_data();
     void cases();
     void randomTextsAreMinimalAndWhole();
+    void pastTheBudgetOrCanceledStillWhole();
+    void wordsNotBlanksAreMatched();
 };
 
 void TestTextDiff::cases_data()
@@ -112,29 +114,64 @@ void TestTextDiff::randomTextsAreMinimalAndWhole()
         const QList<TextSegment> segments = diffWords(a, b);
         QCOMPARE(side(segments, Kind::Removed), a);
         QCOMPARE(side(segments, Kind::Added), b);
-        // Words and spaces alternate, so the tokens kept equal are the LCS of the
-        // token lists: count the equal tokens.
-        QStringList ta;
-        QStringList tb;
-        for (qsizetype i = 0; i < wa.size(); ++i)
-            ta << wa[i] << (i + 1 < wa.size() ? u" "_s : QString());
-        for (qsizetype i = 0; i < wb.size(); ++i)
-            tb << wb[i] << (i + 1 < wb.size() ? u" "_s : QString());
-        ta.removeAll(QString());
-        tb.removeAll(QString());
+        // The words kept equal are the LCS of the word lists (blanks are not matched).
         qsizetype equalTokens = 0;
         for (const TextSegment &s : segments) {
-            if (s.kind != Kind::Equal)
-                continue;
-            // Count tokens in the equal text: words and single spaces.
-            equalTokens += s.text.count(u' ');
-            equalTokens += s.text.split(u' ', Qt::SkipEmptyParts).size();
+            if (s.kind == Kind::Equal)
+                equalTokens += s.text.split(u' ', Qt::SkipEmptyParts).size();
         }
-        QCOMPARE(equalTokens, lcsLength(ta, tb));
+        QCOMPARE(equalTokens, lcsLength(wa, wb));
         // Adjacent pieces are never of one kind.
         for (qsizetype i = 1; i < segments.size(); ++i)
             QVERIFY(segments[i].kind != segments[i - 1].kind);
     }
+}
+
+void TestTextDiff::pastTheBudgetOrCanceledStillWhole()
+{
+    // Two long texts that differ almost everywhere: with a small budget, or canceled,
+    // the answer is coarse but still spells both texts; a common head and tail stay
+    // equal.
+    QRandomGenerator random(7);
+    QStringList wa;
+    QStringList wb;
+    for (int i = 0; i < 50'000; ++i) {
+        wa << QString::number(random.bounded(1000));
+        wb << QString::number(random.bounded(1000));
+    }
+    const QString a = u"Same start. "_s + wa.join(u' ') + u" Same end."_s;
+    const QString b = u"Same start. "_s + wb.join(u' ') + u" Same end."_s;
+    const QList<TextSegment> coarse = diffWords(a, b, nullptr, 10'000);
+    QCOMPARE(side(coarse, Kind::Removed), a);
+    QCOMPARE(side(coarse, Kind::Added), b);
+    QCOMPARE(coarse.first().kind, Kind::Equal);
+    QVERIFY(coarse.first().text.startsWith(u"Same start. "_s));
+    QCOMPARE(coarse.last().kind, Kind::Equal);
+    QVERIFY(coarse.last().text.endsWith(u" Same end."_s));
+    // A small difference inside a long text stays exact under the same small budget.
+    const QString c = a;
+    QString d = a;
+    d.replace(u"Same end."_s, u"Other end."_s);
+    const QList<TextSegment> exact = diffWords(c, d, nullptr, 10'000);
+    QVERIFY(describe(exact).endsWith(u"[-Same-]{+Other+} end."_s));
+    const std::atomic<bool> canceled { true };
+    const QList<TextSegment> stopped = diffWords(a, b, &canceled);
+    QCOMPARE(side(stopped, Kind::Removed), a);
+    QCOMPARE(side(stopped, Kind::Added), b);
+}
+
+void TestTextDiff::wordsNotBlanksAreMatched()
+{
+    // Two unrelated stretches share their spaces; matched space for space they would
+    // leave every word apart. Blanks are not matched: the stretch is one change.
+    const QString a = u"Yes. It routes each request, then stops."_s;
+    const QString b = u"Yes. One endpoint speaks request, then stops."_s;
+    const QList<TextSegment> segments = diffWords(a, b);
+    QCOMPARE(describe(segments),
+        u"Yes. [-It routes each-]{+One endpoint speaks+} request, then stops."_s);
+    // White space that differs after an equal word is a change of its own.
+    QCOMPARE(describe(diffWords(u"a  b"_s, u"a b"_s)), u"a[-  -]{+ +}b"_s);
+    QCOMPARE(describe(diffWords(u"  lead"_s, u"lead"_s)), u"[-  -]lead"_s);
 }
 
 QTEST_GUILESS_MAIN(TestTextDiff)
