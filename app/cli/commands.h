@@ -43,6 +43,10 @@ void printBatchLint(QTextStream &out, const QString &name, const core::BatchLint
 //! The problems as JSON: [{line, severity, message}].
 QJsonArray batchLintProblemsJson(const core::BatchLint &lint);
 
+//! Where the window keeps its history (its application's data folder): what diff and
+//! replay read unless told otherwise.
+QString windowHistoryPath();
+
 int runCompose(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runInspect(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
@@ -54,6 +58,7 @@ int runBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLintBatch(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runLoad(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err);
+int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runPassphrase(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace gs::cli

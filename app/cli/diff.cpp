@@ -21,20 +21,6 @@ constexpr int kSame = 0;
 constexpr int kDifferent = 1;
 constexpr int kTrouble = 2;
 
-//! Where the window keeps its history: its application's data folder.
-QString windowHistoryPath()
-{
-    const QString cli = QCoreApplication::applicationName();
-    const QString organization = QCoreApplication::organizationName();
-    QCoreApplication::setOrganizationName(u"Gatescope"_s);
-    QCoreApplication::setApplicationName(u"gatescope"_s);
-    const QString path
-        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/history.sqlite"_s;
-    QCoreApplication::setApplicationName(cli);
-    QCoreApplication::setOrganizationName(organization);
-    return path;
-}
-
 //! One side: "history:ID" from the history file, a HAR file's entry, or a report
 //! send --json wrote.
 Result<ComparedExchange> side(const QString &spec, const QString &historyPath)
@@ -63,6 +49,19 @@ Result<ComparedExchange> side(const QString &spec, const QString &historyPath)
 }
 
 } // namespace
+
+QString windowHistoryPath()
+{
+    const QString cli = QCoreApplication::applicationName();
+    const QString organization = QCoreApplication::organizationName();
+    QCoreApplication::setOrganizationName(u"Gatescope"_s);
+    QCoreApplication::setApplicationName(u"gatescope"_s);
+    const QString path
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/history.sqlite"_s;
+    QCoreApplication::setApplicationName(cli);
+    QCoreApplication::setOrganizationName(organization);
+    return path;
+}
 
 int runDiff(const QStringList &args, QTextStream &out, QTextStream &err)
 {

@@ -27,6 +27,7 @@ Commands:
   run PATH            run a collection's requests and check their @expect lines
   load FILE.http      send it many times; shares, errors and latency per model
   diff A B            compare two exchanges (send --json reports, history:ID)
+  replay --history Q  send recorded requests again elsewhere, compare each answer
   mock                run the embedded demo gateway on loopback
   import curl FILE|-  print a curl command as a .http request
   import postman FILE OUTDIR
@@ -148,6 +149,8 @@ int main(int argc, char *argv[])
         return gs::cli::runLoad(args, out, err);
     if (command == "diff"_L1)
         return gs::cli::runDiff(args, out, err);
+    if (command == "replay"_L1)
+        return gs::cli::runReplay(args, out, err);
     if (command == "mock"_L1)
         return gs::cli::runMock(args, out, err);
     if (command == "import"_L1)

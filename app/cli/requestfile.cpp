@@ -2,6 +2,8 @@
 
 #include "commands.h"
 #include "core/httpfile/httpfile.h"
+#include "core/store/collection.h"
+#include "core/store/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -222,6 +224,23 @@ void printIssues(QTextStream &err, const QList<Issue> &issues, IssueFilter filte
         if (error || filter == IssueFilter::All)
             err << (error ? "error: " : "warning: ") << i.field << ": " << i.message << '\n';
     }
+}
+
+void addKeyringSecrets(VariableLayers &layers, const Collection &collection,
+    const QString &environment, SecretVault &vault, QTextStream &err, bool *warned)
+{
+    bool said = warned && *warned;
+    for (const QString &secret : layers.unsetSecrets(collection.settings().secrets)) {
+        const SecretReply reply = vault.readNow({ collection.settings().id, environment, secret });
+        if (reply.status == SecretReply::Status::Ok) {
+            layers.secrets.insert(secret, reply.value);
+        } else if (!vault.fallbackReason().isEmpty() && !said) {
+            err << "note: " << vault.fallbackReason() << " Pass secrets with --var NAME=VALUE.\n";
+            said = true;
+        }
+    }
+    if (warned)
+        *warned = said;
 }
 
 } // namespace gs::cli

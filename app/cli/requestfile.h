@@ -14,6 +14,12 @@ class QCommandLineParser;
 class QSaveFile;
 class QTextStream;
 
+namespace gs::core {
+class Collection;
+class SecretVault;
+struct VariableLayers;
+} // namespace gs::core
+
 namespace gs::cli {
 
 //! The options every command that reads a .http file takes: --name, --env, --var.
@@ -97,6 +103,12 @@ core::Result<qint64> durationMsOption(const QString &option, const QString &text
 //! is not given. Committed by the caller when the report is whole.
 core::Result<std::unique_ptr<QSaveFile>> openReportFile(
     const QCommandLineParser &parser, const QCommandLineOption &option, const QString &command);
+
+//! The collection's secrets that no layer of \a layers sets, read from \a vault (the
+//! keyring) for \a environment. When the vault has no keyring, says so on \a err once
+//! (\a warned) and suggests --var.
+void addKeyringSecrets(core::VariableLayers &layers, const core::Collection &collection,
+    const QString &environment, core::SecretVault &vault, QTextStream &err, bool *warned = nullptr);
 
 enum class IssueFilter {
     All,

@@ -252,17 +252,8 @@ Variables variablesFor(RunContext &ctx, const CollectionFile &file)
     layers.environment = ctx.baseVariables;
     layers.file = file.fileVariables;
     layers.overrides = ctx.overrides;
-    for (const QString &secret : layers.unsetSecrets(ctx.collection.settings().secrets)) {
-        const SecretReply reply
-            = ctx.vault.readNow({ ctx.collection.settings().id, ctx.environment, secret });
-        if (reply.status == SecretReply::Status::Ok) {
-            layers.secrets.insert(secret, reply.value);
-        } else if (!ctx.vault.fallbackReason().isEmpty() && !ctx.vaultWarned) {
-            ctx.err << "note: " << ctx.vault.fallbackReason()
-                    << " Pass secrets with --var NAME=VALUE.\n";
-            ctx.vaultWarned = true;
-        }
-    }
+    addKeyringSecrets(
+        layers, ctx.collection, ctx.environment, ctx.vault, ctx.err, &ctx.vaultWarned);
     return layers.merged();
 }
 

@@ -16,23 +16,6 @@ namespace gs::core {
 
 namespace {
 
-//! The request a history entry keeps as text, read with the .http parser (as a
-//! history entry is reopened in a tab).
-void readRequestText(const QString &text, ComparedExchange &out)
-{
-    const auto file = HttpFile::parse(text);
-    if (!file || file->requests().isEmpty())
-        return;
-    const auto wire = resolve(file->requests().first(), {});
-    if (!wire)
-        return;
-    out.method = QString::fromUtf8(wire->method);
-    out.url = wire->url;
-    out.requestHeaders = wire->headers;
-    out.requestBody = wire->body;
-    out.hasRequest = true;
-}
-
 QJsonValue parsedJson(const QByteArray &bytes)
 {
     QJsonParseError error {};
@@ -295,11 +278,28 @@ QString msText(qint64 us)
 
 } // namespace
 
+std::optional<WireRequest> recordedRequest(const HistoryEntry &entry)
+{
+    const auto file = HttpFile::parse(entry.requestText);
+    if (!file || file->requests().isEmpty())
+        return std::nullopt;
+    auto wire = resolve(file->requests().first(), {});
+    if (!wire)
+        return std::nullopt;
+    return *wire;
+}
+
 ComparedExchange comparedExchange(const HistoryEntry &e)
 {
     ComparedExchange c;
     c.label = e.id > 0 ? u"history %1"_s.arg(e.id) : e.at.toString(Qt::ISODate);
-    readRequestText(e.requestText, c);
+    if (const std::optional<WireRequest> wire = recordedRequest(e)) {
+        c.method = QString::fromUtf8(wire->method);
+        c.url = wire->url;
+        c.requestHeaders = wire->headers;
+        c.requestBody = wire->body;
+        c.hasRequest = true;
+    }
     c.status = e.status;
     c.requestedModel = e.requestedModel;
     c.resolvedModel = e.resolvedModel;

@@ -3,6 +3,7 @@
 #include "core/compare/jsondiff.h"
 #include "core/compare/textdiff.h"
 #include "core/model/error.h"
+#include "core/model/gatewayrequest.h"
 #include "core/model/httpheader.h"
 #include "core/net/timeline.h"
 #include "core/stream/servertiming.h"
@@ -46,6 +47,10 @@ struct ComparedExchange
     //! The gateway's Server-Timing, when the source kept the response's headers.
     QList<ServerTimingMetric> serverTiming;
 };
+
+//! The request a history entry keeps (its text, credentials masked), read back with
+//! the .http parser as it is reopened in a tab; nullopt when there is none to read.
+std::optional<WireRequest> recordedRequest(const HistoryEntry &entry);
 
 //! A history entry for comparison: the request text read back, the kept body decoded
 //! (a stream assembled, a JSON answer parsed when the history kept all of it).

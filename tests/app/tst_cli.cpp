@@ -4,6 +4,8 @@
 #include "tests/cutshortstream.h"
 #include "tests/testfiles.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -90,6 +92,7 @@ private Q_SLOTS:
     void durationsOutOfRangeAreRefused();
     void inputErrorsAndTheirExitCodes();
     void diffReportsAndHistory();
+    void replayAgainstAnotherGateway();
 
 private:
     struct Run
@@ -1726,6 +1729,126 @@ void TestCli::diffReportsAndHistory()
     QCOMPARE(notAReport.exitCode, 2);
     QVERIFY(notAReport.err.contains("not a report"));
     QVERIFY(!sentA.out.contains("gs-demo-token"));
+}
+
+void TestCli::replayAgainstAnotherGateway()
+{
+    // Three exchanges with one demo gateway in a history; replayed against another (the
+    // command's own demo gateway, then an environment of a collection).
+    gs::demo::DemoGateway recorded(5);
+    const auto base = recorded.listen();
+    QVERIFY(base);
+    const QString historyPath = m_dir.filePath(u"replay-history.sqlite"_s);
+    {
+        auto history = gs::core::History::open(historyPath);
+        QVERIFY(history);
+        QNetworkAccessManager network;
+        for (const QByteArray model : { "openai-main/gpt-4o-mini", "demo/fallback", "demo/chat" }) {
+            gs::core::Exchange exchange(&network);
+            QSignalSpy finished(&exchange, &gs::core::Exchange::finished);
+            exchange.start({ "POST", *base + u"/chat/completions"_s,
+                { { "Authorization", "Bearer gs-demo-token" },
+                    { "Content-Type", "application/json" },
+                    { "x-tfy-metadata", R"({"team":"search"})" } },
+                R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})" });
+            QVERIFY(finished.wait(20000));
+            QVERIFY((*history)->record(
+                gs::core::historyEntry(exchange.snapshot(), QString::fromUtf8(model))));
+        }
+    }
+
+    // The dry run: each request as it will go out, what changed, no token.
+    const Run dry = run({ u"replay"_s, u"--history"_s, u"chat/completions"_s, u"--history-file"_s,
+        historyPath, u"--demo"_s, u"--map-model"_s, u"openai-main/gpt-4o-mini=demo/chat"_s,
+        u"--drop-header"_s, u"x-tfy-metadata"_s, u"--dry-run"_s });
+    QVERIFY2(dry.exitCode == 0, dry.err.constData());
+    for (const char *line : { "### history 1", "### history 2", "### history 3",
+             "# model openai-main/gpt-4o-mini → demo/chat", "# dropped x-tfy-metadata",
+             "Authorization: Bearer ********\n", R"("model":"demo/chat")" })
+        QVERIFY2(dry.out.contains(line), QByteArray(line + ("\n" + dry.out)).constData());
+    QVERIFY(dry.out.indexOf("### history 1") < dry.out.indexOf("### history 3")); // oldest first
+    QVERIFY(!dry.out.contains("x-tfy-metadata:"));
+    QVERIFY(!dry.out.contains("gs-demo-token"));
+    // No target token: nothing can go out, and the dry run says why.
+    const Run noToken = run({ u"replay"_s, u"--history"_s, u"history:1"_s, u"--history-file"_s,
+        historyPath, u"--map-model"_s, u"*=demo/chat"_s, u"--dry-run"_s });
+    QCOMPARE(noToken.exitCode, 4);
+    QVERIFY2(
+        noToken.out.contains("# not replayed: no token for the target"), noToken.out.constData());
+
+    // Replayed as recorded: the same status and shape for each, a JUnit report.
+    const QString junit = m_dir.filePath(u"replay.xml"_s);
+    const Run same = run({ u"replay"_s, u"--history"_s, u"history:1,history:2"_s,
+        u"--history-file"_s, historyPath, u"--demo"_s, u"--json"_s, u"--junit"_s, junit });
+    QVERIFY2(same.exitCode == 0, same.out.constData());
+    const QJsonObject report = QJsonDocument::fromJson(same.out).object();
+    QCOMPARE(report.value(u"total"_s).toInt(), 2);
+    QCOMPARE(report.value(u"matched"_s).toInt(), 2);
+    const QJsonObject first = report.value(u"pairs"_s).toArray().first().toObject();
+    QCOMPARE(first.value(u"label"_s).toString(), u"history 1"_s);
+    QCOMPARE(first.value(u"statusAfter"_s).toInt(), 200);
+    QCOMPARE(first.value(u"resolvedModelAfter"_s).toString(), u"openai-main/gpt-4o-mini"_s);
+    QVERIFY(first.value(u"similarity"_s).toDouble(-1) >= 0);
+    QVERIFY(first.value(u"comparison"_s).toObject().contains(u"timing"_s));
+    QFile xml(junit);
+    QVERIFY(xml.open(QIODevice::ReadOnly));
+    const QByteArray junitText = xml.readAll();
+    QVERIFY(junitText.contains(R"(tests="2" failures="0")"));
+    QVERIFY(!junitText.contains("gs-demo-token") && !same.out.contains("gs-demo-token"));
+
+    // To a model the gateway does not serve: the status changed, the pair differs, the
+    // text report says so and the exit status is 4.
+    const Run moved = run({ u"replay"_s, u"--history"_s, u"history:3"_s, u"--history-file"_s,
+        historyPath, u"--demo"_s, u"--map-model"_s, u"*=nobody/no-such-model"_s });
+    QCOMPARE(moved.exitCode, 4);
+    QVERIFY2(moved.out.contains("DIFF history 3: status 200 → 4"), moved.out.constData());
+    QVERIFY(moved.out.contains("1 replayed: 0 answered as recorded, 1 differ"));
+
+    // A .http file sent first in one environment, then replayed in another (a second
+    // gateway): its baseUrl and token from the collection's environment file.
+    gs::demo::DemoGateway other(6);
+    const auto otherBase = other.listen();
+    QVERIFY(otherBase);
+    QDir(m_dir.path()).mkpath(u"replay-collection"_s);
+    const QString folder = m_dir.filePath(u"replay-collection"_s);
+    QFile env(folder + u"/http-client.env.json"_s);
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    const auto environment = [](const QString &url) {
+        return QJsonObject { { u"baseUrl"_s, url }, { u"token"_s, u"gs-demo-token"_s } };
+    };
+    const QJsonObject environments { { u"a"_s, environment(*base) },
+        { u"b"_s, environment(*otherBase) } };
+    env.write(QJsonDocument(environments).toJson());
+    env.close();
+    QFile http(folder + u"/ask.http"_s);
+    QVERIFY(http.open(QIODevice::WriteOnly));
+    http.write(
+        "# @name ask\nPOST {{baseUrl}}/chat/completions\nAuthorization: Bearer {{token}}\n"
+        "Content-Type: application/json\n\n"
+        R"({"model": "openai-main/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})"
+        "\n");
+    http.close();
+    // (Run without holding this process: the two gateways answer from it.)
+    const auto live = runLive({ u"replay"_s, u"--history"_s, http.fileName(), u"--from-env"_s,
+        u"a"_s, u"--env"_s, u"b"_s });
+    QVERIFY(live);
+    const QByteArray collectionOut = live->readAllStandardOutput();
+    QVERIFY2(live->exitCode() == 0,
+        QByteArray(collectionOut + live->readAllStandardError()).constData());
+    QVERIFY2(collectionOut.contains("SAME ask: status 200 = 200, same shape"),
+        collectionOut.constData());
+    QVERIFY(!collectionOut.contains("gs-demo-token"));
+    const Run collectionDry = run({ u"replay"_s, u"--history"_s, http.fileName(), u"--from-env"_s,
+        u"a"_s, u"--env"_s, u"b"_s, u"--dry-run"_s });
+    QVERIFY2(collectionDry.out.contains(u"# base URL %1 → %2"_s.arg(*base, *otherBase).toUtf8()),
+        collectionDry.out.constData());
+
+    // Trouble: nothing said of what or where, an environment that is not there.
+    QCOMPARE(run({ u"replay"_s, u"--demo"_s }).exitCode, 1);
+    QCOMPARE(
+        run({ u"replay"_s, u"--history"_s, u"x"_s, u"--history-file"_s, historyPath }).exitCode, 1);
+    const Run badEnv = run({ u"replay"_s, u"--history"_s, http.fileName(), u"--env"_s, u"nope"_s });
+    QCOMPARE(badEnv.exitCode, 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
