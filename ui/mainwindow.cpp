@@ -5,6 +5,7 @@
 #include "collectiontree.h"
 #include "compare/comparecontroller.h"
 #include "compare/compareview.h"
+#include "compare/replayview.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
@@ -334,6 +335,8 @@ void MainWindow::buildRequestMenus()
         this, [this] { compareWithPrevious(); });
     request->addAction(tr("Compare Selected &History Entries"), QKeySequence(Qt::CTRL | Qt::Key_D),
         this, [this] { compareSelected(); });
+    request->addAction(tr("Re&play Selected History Entries…"),
+        QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R), this, [this] { replaySelected(); });
     request->addSeparator();
     request->addAction(tr("Focus &URL"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         if (RequestPage *page = currentPage())
@@ -532,6 +535,31 @@ CompareView *MainWindow::compareSelected()
         return nullptr;
     }
     return m_compare->compareEntries(ids[0], ids[1]);
+}
+
+ReplayView *MainWindow::replaySelected()
+{
+    QList<HistoryEntry> entries;
+    for (const qint64 id : selectedHistoryIds())
+        if (const auto entry = m_history->entry(id))
+            entries << *entry;
+    if (entries.isEmpty()) {
+        say(tr("Select the history entries to replay (Ctrl+click, Shift+arrows)."));
+        return nullptr;
+    }
+    // Replayed in the order they were first sent.
+    std::ranges::sort(entries, {}, &HistoryEntry::id);
+    auto *view = new ReplayView(m_session, this);
+    connect(view, &ReplayView::message, this, &MainWindow::say);
+    connect(view, &ReplayView::exchangeRecorded, this, [this](const HistoryEntry &entry) {
+        if (m_history->isOpen())
+            m_history->record(entry);
+    });
+    connect(view, &ReplayView::pairChosen, this,
+        [this](const ReplayPair &pair) { m_compare->comparePair(pair.before, pair.after); });
+    view->setEntries(entries);
+    showAsWindow(view, this, { 1100, 760 });
+    return view;
 }
 
 CompareView *MainWindow::compareWithPrevious()

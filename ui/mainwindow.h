@@ -31,6 +31,7 @@ class FileController;
 class HarExport;
 class HistoryController;
 class LoadRunView;
+class ReplayView;
 class SessionKeeper;
 class Sidebar;
 class RequestPage;
@@ -169,6 +170,11 @@ public:
     //! tab's last exchange, against the same request's exchange before it (Request ▸
     //! Compare with Previous, Ctrl+Shift+D).
     CompareView *compareWithPrevious();
+    //! The history entries selected in the sidebar, in the Replay view (Request ▸ Replay
+    //! Selected History Entries, Ctrl+Alt+R), in a window of its own; null, with the
+    //! reason in the status bar, when none is selected. Replayed exchanges join the
+    //! history; a pair opened there is compared.
+    ReplayView *replaySelected();
     //! Comparisons of history entries and saved files, each in a window of its own.
     CompareController *comparisons() const { return m_compare; }
 

@@ -3,6 +3,7 @@
 #include "demo/demogateway.h"
 #include "ui/compare/comparecontroller.h"
 #include "ui/compare/compareview.h"
+#include "ui/compare/replayview.h"
 #include "ui/historycontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/requesteditor.h"
@@ -20,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -116,6 +118,7 @@ private Q_SLOTS:
     void savedFilesSideBySide();
     void escapeCancelsASlowComparison();
     void largeBodiesOffTheUiThread();
+    void replaysFromTheSidebar();
     void screenshots_data();
     void screenshots();
 
@@ -460,6 +463,98 @@ void TestCompareView::largeBodiesOffTheUiThread()
     QVERIFY(view.findChild<QLabel *>(u"compareAnswerNote"_s)->text().contains(u"in part"_s));
 }
 
+void TestCompareView::replaysFromTheSidebar()
+{
+    // Two exchanges sent from the window; both picked in the sidebar by keys and
+    // replayed (Ctrl+Alt+R) with their model mapped: the dry run, the pairs, the history,
+    // a pair opened by Return, the exports; no token anywhere.
+    MainWindow window(WindowParts { nullptr, gs::demo::startLocalGateway });
+    QVERIFY(window.history()->open(m_dir.filePath(u"replay.sqlite"_s)));
+    window.resize(1360, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.useDemoGateway());
+    QVERIFY(window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s));
+    QVERIFY(sendByKeys(window));
+    typeInto(window.currentPage()->findChild<QLineEdit *>(u"model"_s), u"demo/fallback"_s);
+    QVERIFY(sendByKeys(window));
+    auto *tree = window.findChild<Sidebar *>()->tree();
+    QList<QTreeWidgetItem *> items;
+    QTRY_COMPARE((items = historyItems(tree)).size(), 2);
+    // (The sidebar lists anew as the replay records: the ids, not the items, are kept.)
+    const QString older
+        = u"history %1"_s.arg(items.last()->data(0, Sidebar::HistoryIdRole).toLongLong());
+    tree->setFocus();
+    tree->setCurrentItem(items.first());
+    QTest::keyClick(tree->viewport(), Qt::Key_Down, Qt::ShiftModifier);
+    QTest::keyClick(tree->viewport(), Qt::Key_R, Qt::ControlModifier | Qt::AltModifier);
+    ReplayView *view = nullptr;
+    QTRY_VERIFY((view = window.findChild<ReplayView *>()) != nullptr);
+    QCOMPARE(view->findChild<QLineEdit *>(u"replayBaseUrl"_s)->text(), window.gatewayBaseUrl());
+    QVERIFY(QTest::qWaitForWindowActive(view));
+    typeInto(view->findChild<QLineEdit *>(u"replayModels"_s), u"*=openai-main/gpt-4o-mini"_s);
+    typeInto(view->findChild<QLineEdit *>(u"replayDrop"_s), u"x-tfy-metadata"_s);
+
+    // The dry run: each request as it will go out, the token masked.
+    QTest::mouseClick(view->findChild<QPushButton *>(u"replayDryRun"_s), Qt::LeftButton);
+    const QString plan = view->findChild<QPlainTextEdit *>(u"replayPlan"_s)->toPlainText();
+    QVERIFY2(plan.contains(u"# model tfy-ai-bedrock/us-anthropic-claude-sonnet-4-20250514-v1-0 → "
+                           "openai-main/gpt-4o-mini"_s),
+        qPrintable(plan));
+    QVERIFY(plan.contains(u"# model demo/fallback → openai-main/gpt-4o-mini"_s));
+    QVERIFY(plan.contains(u"# dropped x-tfy-metadata"_s));
+    QVERIFY(plan.contains(u"Authorization: Bearer ********"_s));
+    QVERIFY(!plan.contains(QString::fromLatin1(gs::demo::kDemoToken)));
+
+    // Replayed: a pair each, in the history too.
+    const qint64 before = window.history()->count();
+    QSignalSpy finished(view, &ReplayView::finished);
+    QTest::mouseClick(view->findChild<QPushButton *>(u"replayStart"_s), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(view->pairs().size(), 2);
+    QTreeWidget *table = view->table();
+    QCOMPARE(table->topLevelItemCount(), 2);
+    QCOMPARE(table->topLevelItem(0)->text(0), older);
+    QCOMPARE(table->topLevelItem(0)->text(1), u"200"_s);
+    // The thinking model's reasoning is gone with the mapping: the shape changed, and
+    // the resolved model with it.
+    QCOMPARE(table->topLevelItem(0)->text(2), u"changed"_s);
+    QCOMPARE(table->topLevelItem(0)->text(3),
+        u"tfy-ai-bedrock/us-anthropic-claude-sonnet-4-20250514-v1-0 → openai-main/gpt-4o-mini"_s);
+    QCOMPARE(table->topLevelItem(0)->background(2).color(),
+        markBackground(Mark::Changed, view->palette()));
+    QVERIFY2(view->findChild<QLabel *>(u"replayStatus"_s)->text().startsWith(u"2 replayed"_s),
+        qPrintable(view->findChild<QLabel *>(u"replayStatus"_s)->text()));
+    QTRY_COMPARE(window.history()->count(), before + 2);
+
+    // A row opened by Return: its recording against its replay.
+    table->setFocus();
+    table->setCurrentItem(table->topLevelItem(0));
+    QTest::keyClick(table->viewport(), Qt::Key_Return);
+    CompareView *compared = shownComparison(window, {});
+    QVERIFY(compared);
+    QCOMPARE(compared->comparison().labelA, older);
+    QCOMPARE(compared->comparison().labelB, u"replay of "_s + older);
+
+    // Exports, and no token in them.
+    QVERIFY(view->exportJson(m_dir.filePath(u"replay.json"_s)));
+    QVERIFY(view->exportJUnit(m_dir.filePath(u"replay.xml"_s)));
+    for (const QString &name : { u"replay.json"_s, u"replay.xml"_s }) {
+        QFile f(m_dir.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(bytes.size() > 100);
+        QVERIFY(!bytes.contains(gs::demo::kDemoToken.toByteArray()));
+    }
+    // A base URL that is not one: said, nothing sent (back in the Replay window).
+    compared->close();
+    view->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(view));
+    typeInto(view->findChild<QLineEdit *>(u"replayBaseUrl"_s), u"not a url"_s);
+    QVERIFY(!view->start());
+    QVERIFY(view->findChild<QLabel *>(u"replayStatus"_s)->text().contains(u"not an http"_s));
+}
+
 void TestCompareView::screenshots_data()
 {
     QTest::addColumn<QSize>("size");
@@ -510,6 +605,26 @@ void TestCompareView::screenshots()
             if (b->isVisible())
                 QVERIFY2(b->width() >= b->minimumSizeHint().width(), qPrintable(b->text()));
     }
+    // The Replay view after a replay of both, at the same size.
+    auto *tree = window.findChild<Sidebar *>()->tree();
+    QList<QTreeWidgetItem *> items;
+    QTRY_VERIFY((items = historyItems(tree)).size() >= 2);
+    tree->setCurrentItem(items[0], 0, QItemSelectionModel::ClearAndSelect);
+    tree->setCurrentItem(items[1], 0, QItemSelectionModel::Select);
+    ReplayView *replay = window.replaySelected();
+    QVERIFY(replay);
+    replay->resize(size);
+    replay->findChild<QLineEdit *>(u"replayModels"_s)->setText(u"*=demo/chat"_s);
+    QSignalSpy finished(replay, &ReplayView::finished);
+    QVERIFY(replay->start());
+    QVERIFY(finished.wait(20000));
+    QTest::qWait(50);
+    if (const QString dir = qEnvironmentVariable("GATESCOPE_COMPARE_SHOTS"); !dir.isEmpty()) {
+        const QString name = u"replay-%1x%2"_s.arg(size.width()).arg(size.height());
+        replay->grab().save(dir + u'/' + name + (dark ? u"-dark.png"_s : u".png"_s));
+    }
+    for (QPushButton *b : replay->findChildren<QPushButton *>())
+        QVERIFY2(b->width() >= b->minimumSizeHint().width(), qPrintable(b->text()));
     QApplication::setPalette(saved);
 }
 

@@ -32,9 +32,9 @@ bool CompareController::comparable(const HistoryEntry &entry)
 {
     if (entry.method != kLoadRunMethod)
         return true;
-    Q_EMIT message(tr("History entry %1 is a load run, which keeps no headers and no bodies: "
-                      "open it to see its exchanges.")
-            .arg(entry.id));
+    const QString text = tr("History entry %1 is a load run, which keeps no headers and no "
+                            "bodies: open it to see its exchanges.");
+    Q_EMIT message(text.arg(entry.id));
     return false;
 }
 
@@ -65,8 +65,8 @@ CompareView *CompareController::compareWithPrevious(const HistoryEntry &entry, c
         return nullptr;
     const auto before = m_history->previous(entry);
     if (!before) {
-        Q_EMIT message(tr("No earlier exchange of %1 %2 in the history to compare with.")
-                .arg(entry.method, entry.url));
+        const QString text = tr("No earlier exchange of %1 %2 in the history to compare with.");
+        Q_EMIT message(text.arg(entry.method, entry.url));
         return nullptr;
     }
     CompareView *view = open();
@@ -78,6 +78,13 @@ CompareView *CompareController::compareWithPrevious(const HistoryEntry &entry, c
                 c.label = label;
             return Result<ComparedExchange>(c);
         });
+    return view;
+}
+
+CompareView *CompareController::comparePair(const ComparedExchange &a, const ComparedExchange &b)
+{
+    CompareView *view = open();
+    view->compare(a, b);
     return view;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 
 namespace gs::core {
+struct ComparedExchange;
 struct HistoryEntry;
 } // namespace gs::core
 
@@ -36,6 +37,8 @@ public:
     CompareView *compareWithPrevious(const core::HistoryEntry &entry, const QString &label = {});
     //! Two saved exchanges: FILE.har, FILE.har#N, or a report send --json wrote.
     CompareView *compareFiles(const QString &a, const QString &b);
+    //! Two exchanges already read (a recording and its replay).
+    CompareView *comparePair(const core::ComparedExchange &a, const core::ComparedExchange &b);
 
 Q_SIGNALS:
     void message(const QString &text);

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/compare/replay.h"
+#include "core/net/trust.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QNetworkAccessManager;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTreeWidget;
+
+namespace gs::core {
+class GatewaySession;
+} // namespace gs::core
+
+namespace gs::ui {
+
+//! The Replay view (Request ▸ Replay Selected History Entries): recorded requests sent
+//! again to another gateway or model. The target is a base URL and a token (the
+//! window's gateway to begin with), models mapped ("FROM=TO, *=TO"), headers dropped
+//! or set. Dry Run lists each request as it will go out (credentials masked) and what
+//! cannot be replayed; Replay sends them one after the other or N at a time and fills
+//! a table of pairs: status, the answer's shape, resolved model, latency, TTFT and
+//! token changes, how alike the answers are. A row (Return, double click) opens the
+//! comparison. Every replayed exchange joins the history; exports JSON and JUnit.
+class ReplayView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReplayView)
+
+public:
+    explicit ReplayView(core::GatewaySession *session, QWidget *parent = nullptr);
+    ~ReplayView() override;
+
+    void setEntries(const QList<core::HistoryEntry> &entries);
+    //! The target as the fields say, or what is wrong with them.
+    core::Result<core::ReplayTarget> target() const;
+    //! Shows the plan (Dry Run); false when the fields are wrong.
+    bool dryRun();
+    //! Starts the replay (the Replay button); false, with the reason shown, when the
+    //! fields are wrong or nothing can be sent.
+    bool start();
+    void stop();
+    bool isRunning() const;
+    const QList<core::ReplayPair> &pairs() const { return m_pairs; }
+    QTreeWidget *table() const { return m_table; }
+    bool exportJson(const QString &path);
+    bool exportJUnit(const QString &path);
+
+Q_SIGNALS:
+    //! A replayed exchange, for the history (credentials masked).
+    void exchangeRecorded(const core::HistoryEntry &entry);
+    //! A row was opened: compare its recording with its replay.
+    void pairChosen(const core::ReplayPair &pair);
+    //! The run ended (all sent, or stopped).
+    void finished();
+    void message(const QString &text);
+
+private:
+    void showPlan(const QList<core::ReplayItem> &plan);
+    void run(const QList<core::ReplayItem> &plan, const core::TlsMaterial &tls);
+    void addRow(const core::ReplayPair &pair);
+    void updateButtons();
+    bool writeFile(const QString &path, const QByteArray &bytes);
+
+    core::GatewaySession *m_session;
+    QList<core::HistoryEntry> m_entries;
+    QLabel *m_summary;
+    QLineEdit *m_baseUrl;
+    QLineEdit *m_token;
+    QLineEdit *m_modelMap;
+    QLineEdit *m_dropHeaders;
+    QPlainTextEdit *m_setHeaders;
+    QSpinBox *m_concurrency;
+    QPushButton *m_dryRun;
+    QPushButton *m_replay;
+    QPushButton *m_stop;
+    QPushButton *m_export;
+    QLabel *m_status;
+    QPlainTextEdit *m_plan;
+    QTreeWidget *m_table;
+    std::unique_ptr<QNetworkAccessManager> m_network; //!< the run's, outlives it
+    std::unique_ptr<core::ReplayRun> m_run;
+    QList<core::ReplayPair> m_pairs;
+};
+
+} // namespace gs::ui
