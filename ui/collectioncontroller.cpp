@@ -2,6 +2,7 @@
 
 #include "core/httpfile/httpwriter.h"
 #include "core/model/gatewayrequest.h"
+#include "core/model/redaction.h"
 #include "core/net/gatewaysession.h"
 #include "core/store/collection.h"
 #include "core/store/secretstore.h"
@@ -170,26 +171,63 @@ bool CollectionController::openRequest(
     if (focusTab(c->root(), relativePath, index))
         return true;
     const QString env = environment(root);
-    // The active gateway, under the collection's variables (its environment wins),
-    // under the file's own; secrets from the vault for what is still missing.
-    VariableLayers layers;
-    layers.gateway = m_session->variables();
-    if (const auto own = c->variables(env); own)
-        layers.environment = *own;
-    layers.file = parsed->fileVariables();
-    QList<SecretKey> keys;
-    for (const QString &name : layers.unsetSecrets(c->settings().secrets))
-        keys << SecretKey { c->settings().id, env, name };
     const HttpFileRequest request = parsed->requests().at(index);
     // The keyring may take its time (or ask the user to unlock it): the window goes
     // on, and the tab opens when the answers are in.
-    m_vault->readAll(keys, this,
-        [this, root, relativePath, index, request, env, layers, directory](
-            const QHash<QString, SecretReply> &replies) mutable {
+    return resolveEnvironment(root, env, parsed->fileVariables(), this,
+        [this, root, relativePath, index, request, env, directory](const Variables &variables) {
+            showRequest(root, relativePath, index, request, env, variables, directory);
+        });
+}
+
+bool CollectionController::resolveRequests(const QString &root, const QString &relativePath,
+    QObject *context,
+    std::function<void(const QList<std::pair<QString, WireRequest>> &, const QStringList &)> done)
+{
+    const Collection *c = m_collections->collection(root);
+    const CollectionFile *file = c ? c->file(relativePath) : nullptr;
+    if (!file || file->isBroken())
+        return false;
+    const QString directory = QFileInfo(file->path).absolutePath();
+    const auto parsed = loadFile(root, relativePath);
+    if (!parsed)
+        return false;
+    const QStringList secretNames = c->settings().secrets;
+    return resolveEnvironment(root, environment(root), parsed->fileVariables(), context,
+        [requests = parsed->requests(), directory, secretNames, done = std::move(done)](
+            const Variables &variables) {
+            QList<std::pair<QString, WireRequest>> out;
+            for (const HttpFileRequest &r : requests) {
+                const auto wire = resolve(r, variables, directory);
+                if (wire)
+                    out.append({ r.name.isEmpty() ? u"line %1"_s.arg(r.line) : r.name, *wire });
+            }
+            done(out, secretValues(variables, secretNames));
+        });
+}
+
+bool CollectionController::resolveEnvironment(const QString &root, const QString &environment,
+    const Variables &file, QObject *context, std::function<void(const Variables &)> done,
+    bool underGateway)
+{
+    const Collection *c = m_collections->collection(root);
+    if (!c)
+        return false;
+    VariableLayers layers;
+    if (underGateway)
+        layers.gateway = m_session->variables();
+    if (const auto own = c->variables(environment); own)
+        layers.environment = *own;
+    layers.file = file;
+    QList<SecretKey> keys;
+    for (const QString &name : layers.unsetSecrets(c->settings().secrets))
+        keys << SecretKey { c->settings().id, environment, name };
+    m_vault->readAll(keys, context,
+        [layers, done = std::move(done)](const QHash<QString, SecretReply> &replies) mutable {
             for (auto it = replies.begin(); it != replies.end(); ++it)
                 if (it->status == SecretReply::Status::Ok)
                     layers.secrets.insert(it.key(), it->value);
-            showRequest(root, relativePath, index, request, env, layers.merged(), directory);
+            done(layers.merged());
         });
     return true;
 }

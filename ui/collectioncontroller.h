@@ -66,6 +66,22 @@ public:
     bool setSecret(const QString &root, const QString &name, const QString &value);
     //! The environment chosen for \a root's collection (its default when none was).
     QString environment(const QString &root) const;
+    //! What a request of \a root's collection sees in \a environment: the active
+    //! gateway's variables (unless \a underGateway is false) under the collection's
+    //! (the environment's win), under \a file's; secrets from the vault for what is
+    //! still missing. \a done is called once the vault answered (the keyring may take
+    //! its time), while \a context lives; false when there is no such collection.
+    //! The requests of file \a relativePath of \a root's collection (name, request as
+    //! it will be sent), resolved as opening each in a tab resolves it, and the values
+    //! of its secret variables; \a done once the vault answered, while \a context lives.
+    //! False, with a message, when the file cannot be read.
+    bool resolveRequests(const QString &root, const QString &relativePath, QObject *context,
+        std::function<void(
+            const QList<std::pair<QString, core::WireRequest>> &, const QStringList &secrets)>
+            done);
+    bool resolveEnvironment(const QString &root, const QString &environment,
+        const core::Variables &file, QObject *context,
+        std::function<void(const core::Variables &)> done, bool underGateway = true);
     void setEnvironment(const QString &root, const QString &name);
 
 Q_SIGNALS:

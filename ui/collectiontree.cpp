@@ -535,6 +535,9 @@ void CollectionTree::showMenu(const QPoint &pos)
                 rename(*at, name);
         });
         menu.addAction(tr("Duplicate"), this, [this, at] { duplicate(*at); });
+        if (!at->isFolder && at->index < 0 && !broken)
+            menu.addAction(tr("Replay Requests…"), this,
+                [this, at] { Q_EMIT replayRequested(at->root, at->relativePath); });
         menu.addAction(at->index >= 0 ? tr("Delete Request") : tr("Move to Trash"), this,
             [this, at] { remove(*at); });
     } else {

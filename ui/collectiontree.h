@@ -80,6 +80,8 @@ Q_SIGNALS:
     void message(const QString &text);
     //! The user asked to set a secret variable of \a root's collection.
     void secretRequested(const QString &root);
+    //! The user asked to replay the requests of file \a relativePath elsewhere.
+    void replayRequested(const QString &root, const QString &relativePath);
     //! A collection was opened, closed or rebuilt.
     void collectionsChanged();
 

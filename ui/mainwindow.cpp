@@ -494,6 +494,8 @@ void MainWindow::buildSidebar()
     connect(m_collections, &CollectionTree::message, this, &MainWindow::say);
     connect(m_collections, &CollectionTree::collectionsChanged, this,
         &MainWindow::updateEnvironmentPicker);
+    connect(
+        m_collections, &CollectionTree::replayRequested, this, &MainWindow::replayCollectionFile);
     connect(m_sidebar->tree(), &QTreeWidget::currentItemChanged, this,
         &MainWindow::updateEnvironmentPicker);
     // History entries: open, compare with the previous, compare the two selected.
@@ -549,6 +551,33 @@ ReplayView *MainWindow::replaySelected()
     }
     // Replayed in the order they were first sent.
     std::ranges::sort(entries, {}, &HistoryEntry::id);
+    ReplayView *view = makeReplayView();
+    view->setEntries(entries);
+    showAsWindow(view, this, { 1100, 760 });
+    return view;
+}
+
+ReplayView *MainWindow::replayCollectionFile(const QString &root, const QString &relativePath)
+{
+    ReplayView *view = makeReplayView();
+    // The file's requests as opening them in tabs resolves them; the view shows when
+    // the keyring has answered for their secrets.
+    const bool reading = m_collectionController->resolveRequests(root, relativePath, view,
+        [this, view, relativePath](
+            const QList<std::pair<QString, WireRequest>> &requests, const QStringList &secrets) {
+            view->setRequests(relativePath, requests, secrets);
+            showAsWindow(view, this, { 1100, 760 });
+        });
+    if (!reading) {
+        say(tr("Cannot read %1 to replay it.").arg(relativePath));
+        view->deleteLater();
+        return nullptr;
+    }
+    return view;
+}
+
+ReplayView *MainWindow::makeReplayView()
+{
     auto *view = new ReplayView(m_session, this);
     connect(view, &ReplayView::message, this, &MainWindow::say);
     connect(view, &ReplayView::exchangeRecorded, this, [this](const HistoryEntry &entry) {
@@ -557,8 +586,20 @@ ReplayView *MainWindow::replaySelected()
     });
     connect(view, &ReplayView::pairChosen, this,
         [this](const ReplayPair &pair) { m_compare->comparePair(pair.before, pair.after); });
-    view->setEntries(entries);
-    showAsWindow(view, this, { 1100, 760 });
+    // The open collections' environments as targets, read as their requests read them.
+    QList<ReplayView::Environment> environments;
+    for (const QString &root : m_collections->roots()) {
+        const Collection *c = m_collections->collection(root);
+        for (const QString &name : c->environments().environments.keys())
+            environments.append({ c->name() + u" ▸ "_s + name, root, name });
+    }
+    view->setEnvironments(environments,
+        [this](const ReplayView::Environment &e, QObject *context,
+            std::function<void(const Variables &)> done) {
+            // The environment's own baseUrl and token, not the window's gateway's.
+            m_collectionController->resolveEnvironment(
+                e.root, e.name, {}, context, std::move(done), false);
+        });
     return view;
 }
 
@@ -810,6 +851,10 @@ LoadRunView *MainWindow::makeLoadRunView()
         [this](const LoadArchive &archive, const QDateTime &startedAt) {
             if (m_history->isOpen() && !archive.records.empty())
                 m_history->record(loadRunHistoryEntry(archive, startedAt));
+        });
+    connect(view, &LoadRunView::comparisonChosen, this,
+        [this](const ComparedExchange &a, const ComparedExchange &b) {
+            m_compare->comparePair(a, b);
         });
     connect(view, &LoadRunView::exchangeChosen, this, [this](const HistoryEntry &entry) {
         const QLocale locale;

@@ -175,6 +175,11 @@ public:
     //! reason in the status bar, when none is selected. Replayed exchanges join the
     //! history; a pair opened there is compared.
     ReplayView *replaySelected();
+    //! The requests of file \a relativePath of \a root's collection in the Replay view
+    //! (the file's context menu in the sidebar): sent as they are in the collection's
+    //! environment first, then to the target, and compared. Null, with the reason in
+    //! the status bar, when the file cannot be read.
+    ReplayView *replayCollectionFile(const QString &root, const QString &relativePath);
     //! Comparisons of history entries and saved files, each in a window of its own.
     CompareController *comparisons() const { return m_compare; }
 
@@ -186,6 +191,9 @@ protected:
 private:
     //! A Load Run view in a window of its own, tied to the history and the tabs.
     LoadRunView *makeLoadRunView();
+    //! A Replay view (not shown yet) for a window of its own, tied to the history, the
+    //! comparisons and the open collections' environments.
+    ReplayView *makeReplayView();
     //! What each part says goes to the status bar; what each part does, to the others.
     void connectParts();
     //! The sidebar beside the welcome banner and the tabs.

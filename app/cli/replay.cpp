@@ -275,21 +275,27 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
         const auto loaded = loadRequests(parser, from, u"replay"_s, what);
         if (!loaded)
             return trouble(loaded.error().message.sliced(u"gatescope-cli replay: "_s.size()));
-        QList<ReplayItem> first;
+        QList<std::pair<QString, WireRequest>> requests;
         for (const LoadedRequest &l : *loaded) {
-            ReplayItem item;
-            item.label = l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name;
-            item.request = compose(l.request);
-            item.model = l.request.model;
-            labels << item.label;
+            labels << (l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name);
+            requests.append({ labels.last(), compose(l.request) });
             secrets += l.secrets.values();
-            first << item;
+        }
+        const QList<ReplayItem> first = asRecorded(requests);
+        // Without another environment, the replay goes with the requests' own token.
+        if (target.token.isEmpty()) {
+            const auto own = std::ranges::find_if(
+                *loaded, [](const LoadedRequest &l) { return !l.request.bearerToken.isEmpty(); });
+            if (own != loaded->end()) {
+                target.token = own->request.bearerToken;
+                secrets << target.token;
+            }
         }
         if (!parser.isSet(options.dryRun)) {
             ReplayRun run(first, &network, exchangeOptions, concurrency);
             run.start();
             wait(run);
-            originals = run.sent();
+            originals = run.sentInOrder();
             if (originals.size() != first.size())
                 return trouble(u"interrupted before every request had its first answer"_s);
         } else {

@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QXmlStreamWriter>
 
+#include <numeric>
+
 using namespace Qt::StringLiterals;
 
 namespace gs::core {
@@ -45,6 +47,19 @@ bool sameParts(const ComparedExchange &a, const ComparedExchange &b)
 }
 
 } // namespace
+
+QList<ReplayItem> asRecorded(const QList<std::pair<QString, WireRequest>> &requests)
+{
+    QList<ReplayItem> out;
+    for (const auto &[label, request] : requests) {
+        ReplayItem item;
+        item.label = label;
+        item.request = request;
+        item.model = decode(request).model;
+        out << item;
+    }
+    return out;
+}
 
 QList<ReplayItem> planReplay(const QList<HistoryEntry> &entries, const ReplayTarget &target)
 {
@@ -284,6 +299,17 @@ ReplayRun::~ReplayRun()
     // Exchanges still on the wire go with the run, without a word.
     for (Exchange *e : std::as_const(m_exchanges))
         e->disconnect(this);
+}
+
+QList<HistoryEntry> ReplayRun::sentInOrder() const
+{
+    QList<qsizetype> order(m_sent.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::ranges::sort(order, {}, [this](qsizetype k) { return m_pairs[k].first; });
+    QList<HistoryEntry> out;
+    for (const qsizetype k : std::as_const(order))
+        out << m_sent[k];
+    return out;
 }
 
 void ReplayRun::start()

@@ -36,6 +36,10 @@ struct ReplayItem
     QString problem; //!< why it cannot be replayed
 };
 
+//! Items that send \a requests (name, request) as they are: the first pass of a replay of
+//! a collection, whose answers are what the replay is compared with.
+QList<ReplayItem> asRecorded(const QList<std::pair<QString, WireRequest>> &requests);
+
 //! The replay's plan, nothing sent: each entry's request with the target's base URL,
 //! token, models and headers. An entry that is a load run, keeps no request, uploaded
 //! files or still carries a masked credential after the target's headers is kept with
@@ -94,8 +98,11 @@ public:
     const QList<ReplayItem> &items() const { return m_items; }
     //! Index into items() of each pair, in the order they finished.
     const QList<std::pair<qsizetype, ReplayPair>> &pairs() const { return m_pairs; }
-    //! The replay's exchanges as the history keeps them (credentials masked).
+    //! The replay's exchanges as the history keeps them (credentials masked), in the
+    //! order they finished (pairs()[i] is sent()[i]'s).
     const QList<HistoryEntry> &sent() const { return m_sent; }
+    //! The same in the order of items().
+    QList<HistoryEntry> sentInOrder() const;
 
 Q_SIGNALS:
     void pairReady(qsizetype index, const gs::core::ReplayPair &pair);

@@ -1842,6 +1842,12 @@ void TestCli::replayAgainstAnotherGateway()
         u"a"_s, u"--env"_s, u"b"_s, u"--dry-run"_s });
     QVERIFY2(collectionDry.out.contains(u"# base URL %1 → %2"_s.arg(*base, *otherBase).toUtf8()),
         collectionDry.out.constData());
+    // In its own environment with another model: the requests' own token goes along.
+    const Run ownToken = run({ u"replay"_s, u"--history"_s, http.fileName(), u"--from-env"_s,
+        u"a"_s, u"--map-model"_s, u"*=demo/chat"_s, u"--dry-run"_s });
+    QVERIFY2(ownToken.exitCode == 0, ownToken.out.constData());
+    QVERIFY(ownToken.out.contains("# model openai-main/gpt-4o-mini → demo/chat"));
+    QVERIFY(!ownToken.out.contains("not replayed") && !ownToken.out.contains("gs-demo-token"));
 
     // Trouble: nothing said of what or where, an environment that is not there.
     QCOMPARE(run({ u"replay"_s, u"--demo"_s }).exitCode, 1);

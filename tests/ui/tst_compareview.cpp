@@ -14,6 +14,8 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -53,14 +55,15 @@ void typeInto(QWidget *field, const QString &text)
     QTest::keyClick(field, Qt::Key_Tab);
 }
 
-//! Sends the current tab by its shortcut and waits for the exchange to end.
+//! Sends the current tab by its shortcut and waits for the exchange to end and join
+//! the history.
 bool sendByKeys(MainWindow &window)
 {
     RequestPage *page = window.currentPage();
-    QSignalSpy listed(window.history(), &HistoryController::listed);
+    const qint64 before = window.history()->count();
     QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
-    // Recorded and listed again once it finished.
-    return listed.wait(20000) && !page->isBusy();
+    return QTest::qWaitFor(
+        [&] { return !page->isBusy() && window.history()->count() > before; }, 20000);
 }
 
 //! The view that \a action opened, once it has shown its comparison.
@@ -119,6 +122,7 @@ private Q_SLOTS:
     void escapeCancelsASlowComparison();
     void largeBodiesOffTheUiThread();
     void replaysFromTheSidebar();
+    void replaysACollectionFile();
     void screenshots_data();
     void screenshots();
 
@@ -474,6 +478,15 @@ void TestCompareView::replaysFromTheSidebar()
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QVERIFY(window.useDemoGateway());
+    // A collection with a staging environment, its token in the keyring: a target.
+    const QString staging = m_dir.filePath(u"staging"_s);
+    QVERIFY(QDir().mkpath(staging));
+    QFile env(staging + u"/http-client.env.json"_s);
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    env.write(R"({"staging": {"baseUrl": "https://gateway.example.com/api/llm"}})");
+    env.close();
+    QVERIFY(window.openCollection(staging));
+    QVERIFY(window.setCollectionSecret(staging, u"token"_s, u"env-token-5678"_s));
     QVERIFY(window.openExample(u"gateway-requests.http"_s, u"claude-thinking"_s));
     QVERIFY(sendByKeys(window));
     typeInto(window.currentPage()->findChild<QLineEdit *>(u"model"_s), u"demo/fallback"_s);
@@ -546,13 +559,94 @@ void TestCompareView::replaysFromTheSidebar()
         QVERIFY(bytes.size() > 100);
         QVERIFY(!bytes.contains(gs::demo::kDemoToken.toByteArray()));
     }
-    // A base URL that is not one: said, nothing sent (back in the Replay window).
+    // The staging environment picked by keys: its base URL, its token from the keyring,
+    // and the dry run sends there without showing the token.
     compared->close();
     view->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(view));
+    auto *environment = view->findChild<QComboBox *>(u"replayEnvironment"_s);
+    QCOMPARE(environment->count(), 2);
+    QVERIFY(environment->itemText(1).endsWith(u" ▸ staging"_s));
+    environment->setFocus();
+    QTRY_VERIFY(environment->hasFocus());
+    QTest::keyClick(environment, Qt::Key_Down);
+    auto *baseUrl = view->findChild<QLineEdit *>(u"replayBaseUrl"_s);
+    QTRY_COMPARE(baseUrl->text(), u"https://gateway.example.com/api/llm"_s);
+    QCOMPARE(view->findChild<QLineEdit *>(u"replayToken"_s)->text(), u"env-token-5678"_s);
+    QTest::mouseClick(view->findChild<QPushButton *>(u"replayDryRun"_s), Qt::LeftButton);
+    const QString toStaging = view->findChild<QPlainTextEdit *>(u"replayPlan"_s)->toPlainText();
+    QVERIFY2(
+        toStaging.contains(u"→ https://gateway.example.com/api/llm\n"_s), qPrintable(toStaging));
+    QVERIFY(!toStaging.contains(u"env-token-5678"_s));
+    // Back to the window's gateway.
+    QTest::keyClick(environment, Qt::Key_Up);
+    QCOMPARE(baseUrl->text(), window.gatewayBaseUrl());
+
+    // A base URL that is not one: said, nothing sent.
     typeInto(view->findChild<QLineEdit *>(u"replayBaseUrl"_s), u"not a url"_s);
     QVERIFY(!view->start());
     QVERIFY(view->findChild<QLabel *>(u"replayStatus"_s)->text().contains(u"not an http"_s));
+}
+
+void TestCompareView::replaysACollectionFile()
+{
+    // A collection's file of two requests (its environment names the demo gateway):
+    // replayed from its context menu's entry, sent as they are first, then to the target
+    // with another model, each pair compared.
+    MainWindow window(WindowParts { nullptr, gs::demo::startLocalGateway });
+    QVERIFY(window.history()->open(m_dir.filePath(u"replay-file.sqlite"_s)));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.useDemoGateway());
+    const QString root = m_dir.filePath(u"asks"_s);
+    QVERIFY(QDir().mkpath(root));
+    QFile env(root + u"/http-client.env.json"_s);
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    const QJsonObject local { { u"baseUrl"_s, window.gatewayBaseUrl() },
+        { u"token"_s, QString::fromLatin1(gs::demo::kDemoToken) } };
+    env.write(QJsonDocument(QJsonObject { { u"local"_s, local } }).toJson());
+    env.close();
+    QFile http(root + u"/ask.http"_s);
+    QVERIFY(http.open(QIODevice::WriteOnly));
+    for (const char *name : { "ask", "ask-again" })
+        http.write(QByteArray("### ") + name + "\n# @name " + name
+            + "\nPOST {{baseUrl}}/chat/completions\nAuthorization: Bearer {{token}}\n"
+              "Content-Type: application/json\n\n"
+              R"({"model": "openai-main/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})"
+              "\n\n");
+    http.close();
+    QVERIFY(window.openCollection(root));
+    window.setEnvironment(root, u"local"_s);
+
+    const qint64 before = window.history()->count();
+    ReplayView *view = window.replayCollectionFile(root, u"ask.http"_s);
+    QVERIFY(view);
+    QTRY_VERIFY(view->isVisible());
+    QVERIFY(QTest::qWaitForWindowActive(view));
+    typeInto(view->findChild<QLineEdit *>(u"replayModels"_s), u"*=demo/chat"_s);
+    QTest::mouseClick(view->findChild<QPushButton *>(u"replayDryRun"_s), Qt::LeftButton);
+    const QString plan = view->findChild<QPlainTextEdit *>(u"replayPlan"_s)->toPlainText();
+    QVERIFY2(
+        plan.startsWith(u"### ask\n"_s) && plan.contains(u"### ask-again\n"_s), qPrintable(plan));
+    QVERIFY(plan.contains(u"# model openai-main/gpt-4o-mini → demo/chat"_s));
+    QVERIFY(!plan.contains(QString::fromLatin1(gs::demo::kDemoToken)));
+
+    QSignalSpy finished(view, &ReplayView::finished);
+    QTest::mouseClick(view->findChild<QPushButton *>(u"replayStart"_s), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QTreeWidget *table = view->table();
+    QCOMPARE(table->topLevelItemCount(), 2);
+    QStringList labels { table->topLevelItem(0)->text(0), table->topLevelItem(1)->text(0) };
+    labels.sort();
+    QCOMPARE(labels, QStringList({ u"ask"_s, u"ask-again"_s }));
+    for (const ReplayPair &pair : view->pairs()) {
+        QCOMPARE(pair.before.status, 200);
+        QCOMPARE(pair.after.status, 200);
+        QCOMPARE(pair.before.requestedModel, u"openai-main/gpt-4o-mini"_s);
+        QCOMPARE(pair.after.requestedModel, u"demo/chat"_s);
+    }
+    // Both passes joined the history.
+    QTRY_COMPARE(window.history()->count(), before + 4);
 }
 
 void TestCompareView::screenshots_data()

@@ -1,5 +1,6 @@
 #include "core/load/loadarchive.h"
 #include "demo/demogateway.h"
+#include "ui/compare/compareview.h"
 #include "ui/historycontroller.h"
 #include "ui/load/loadrunview.h"
 #include "ui/mainwindow.h"
@@ -209,6 +210,33 @@ void TestLoadRunView::runsFromTheWindow()
     QVERIFY2(status.contains(QString::number(record.status)) && status.contains(u"load run"_s),
         qPrintable(status));
     QCOMPARE(run->stats().started, 120); // nothing more was sent
+
+    // Two exchanges Shift+clicked: compared side by side (what a load run keeps).
+    const QPoint first = scatter->pointOf(3).toPoint();
+    const QPoint second = scatter->pointOf(100).toPoint();
+    const qsizetype firstIndex = scatter->recordAt(first);
+    const qsizetype secondIndex = scatter->recordAt(second);
+    QVERIFY(firstIndex >= 0 && secondIndex >= 0 && firstIndex != secondIndex);
+    view->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(view));
+    QTest::mouseClick(scatter, Qt::LeftButton, Qt::ShiftModifier, first);
+    QCOMPARE(scatter->marked(), firstIndex);
+    QTest::mouseClick(scatter, Qt::LeftButton, Qt::ShiftModifier, second);
+    QCOMPARE(scatter->marked(), -1);
+    CompareView *compared = nullptr;
+    QTRY_VERIFY((compared = window.findChild<CompareView *>()) != nullptr);
+    if (compared->isBusy()) {
+        QSignalSpy done(compared, &CompareView::compared);
+        QVERIFY(done.wait(10000));
+    }
+    QCOMPARE(compared->comparison().labelA, u"load #%1"_s.arg(firstIndex + 1));
+    QCOMPARE(compared->comparison().labelB, u"load #%1"_s.arg(secondIndex + 1));
+    const auto statusField
+        = std::ranges::find(compared->comparison().fields, u"status"_s, &FieldComparison::name);
+    QCOMPARE(statusField->a, QString::number(view->shown().records[size_t(firstIndex)].status));
+    QCOMPARE(compared->comparison().phases.last().a,
+        qint64(view->shown().records[size_t(firstIndex)].totalUs));
+    compared->close();
 
     // The run is one history entry, and reopens with the same records.
     QList<HistoryEntry> entries;

@@ -2,13 +2,13 @@
 
 #include "core/net/waterfall.h"
 #include "core/stream/gatewayresponse.h"
+#include "ui/savemenu.h"
 #include "ui/tones.h"
 #include "ui/waterfallwidget.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QEvent>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -360,18 +360,10 @@ CompareView::CompareView(QWidget *parent)
     m_copy->setObjectName(u"compareCopy"_s);
     m_export->setObjectName(u"compareExport"_s);
     auto *exportMenu = new QMenu(m_export);
-    exportMenu->addAction(tr("&Markdown…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Comparison"), u"comparison.md"_s, tr("Markdown (*.md)"));
-        if (!path.isEmpty())
-            exportMarkdown(path);
-    });
-    exportMenu->addAction(tr("&JSON…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Comparison"), u"comparison.json"_s, tr("JSON (*.json)"));
-        if (!path.isEmpty())
-            exportJson(path);
-    });
+    addSaveAction(exportMenu, tr("&Markdown…"), tr("Export Comparison"), u"comparison.md"_s,
+        tr("Markdown (*.md)"), [this](const QString &path) { exportMarkdown(path); });
+    addSaveAction(exportMenu, tr("&JSON…"), tr("Export Comparison"), u"comparison.json"_s,
+        tr("JSON (*.json)"), [this](const QString &path) { exportJson(path); });
     m_export->setMenu(exportMenu);
 
     auto *tools = new QHBoxLayout;

@@ -2,9 +2,10 @@
 
 #include "core/model/redaction.h"
 #include "core/net/gatewaysession.h"
+#include "ui/savemenu.h"
 #include "ui/tones.h"
 
-#include <QFileDialog>
+#include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -57,6 +58,7 @@ ReplayView::ReplayView(GatewaySession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_summary(new QLabel(this))
+    , m_environment(new QComboBox(this))
     , m_baseUrl(new QLineEdit(this))
     , m_token(new QLineEdit(this))
     , m_modelMap(new QLineEdit(this))
@@ -97,9 +99,19 @@ ReplayView::ReplayView(GatewaySession *session, QWidget *parent)
     m_concurrency->setRange(1, 64);
     m_concurrency->setToolTip(tr("Requests on the wire at once (1: one after the other)."));
 
+    m_environment->setObjectName(u"replayEnvironment"_s);
+    m_environment->addItem(tr("The window's gateway"));
+    m_environment->setToolTip(tr("Where to replay: the window's gateway, or an environment of an "
+                                 "open collection (its baseUrl and token variables; secrets "
+                                 "from the keyring)."));
+    m_environment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_environment->setMinimumContentsLength(12);
+    connect(m_environment, &QComboBox::activated, this, &ReplayView::useEnvironment);
+
     auto *form = new QFormLayout;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("&Environment:"), m_environment);
     form->addRow(tr("&Base URL:"), m_baseUrl);
     form->addRow(tr("To&ken:"), m_token);
     form->addRow(tr("&Models:"), m_modelMap);
@@ -113,18 +125,10 @@ ReplayView::ReplayView(GatewaySession *session, QWidget *parent)
     m_stop->setToolTip(tr("Stop sending (Esc); what finished stays"));
     m_export->setObjectName(u"replayExport"_s);
     auto *exportMenu = new QMenu(m_export);
-    exportMenu->addAction(tr("&JSON…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Replay"), u"replay.json"_s, tr("JSON (*.json)"));
-        if (!path.isEmpty())
-            exportJson(path);
-    });
-    exportMenu->addAction(tr("J&Unit XML…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Replay"), u"replay.xml"_s, tr("JUnit XML (*.xml)"));
-        if (!path.isEmpty())
-            exportJUnit(path);
-    });
+    addSaveAction(exportMenu, tr("&JSON…"), tr("Export Replay"), u"replay.json"_s,
+        tr("JSON (*.json)"), [this](const QString &path) { exportJson(path); });
+    addSaveAction(exportMenu, tr("J&Unit XML…"), tr("Export Replay"), u"replay.xml"_s,
+        tr("JUnit XML (*.xml)"), [this](const QString &path) { exportJUnit(path); });
     m_export->setMenu(exportMenu);
     m_status->setObjectName(u"replayStatus"_s);
     m_status->setWordWrap(true);
@@ -195,6 +199,77 @@ void ReplayView::setEntries(const QList<HistoryEntry> &entries)
     updateButtons();
 }
 
+void ReplayView::setEnvironments(const QList<Environment> &environments, Resolver resolve)
+{
+    m_environments = environments;
+    m_resolve = std::move(resolve);
+    while (m_environment->count() > 1)
+        m_environment->removeItem(1);
+    for (const Environment &e : environments)
+        m_environment->addItem(e.label);
+}
+
+void ReplayView::useEnvironment(int index)
+{
+    if (index <= 0 || index > m_environments.size() || !m_resolve) {
+        m_baseUrl->setText(m_session->baseUrl());
+        m_token->setText(m_session->token());
+        return;
+    }
+    const Environment chosen = m_environments[index - 1];
+    m_status->setText(tr("Reading %1…").arg(chosen.label));
+    m_resolve(chosen, this, [this, chosen](const Variables &variables) {
+        const QString baseUrl = substituteVariables(variables.value(u"baseUrl"_s), variables);
+        m_baseUrl->setText(baseUrl);
+        m_token->setText(substituteVariables(variables.value(u"token"_s), variables));
+        m_status->setStyleSheet(
+            baseUrl.isEmpty() ? toneStyle(Tone::Warning, palette()) : QString());
+        m_status->setText(baseUrl.isEmpty()
+                ? tr("%1 has no baseUrl variable: type the base URL.").arg(chosen.label)
+                : tr("Base URL and token from %1.").arg(chosen.label));
+    });
+}
+
+void ReplayView::setRequests(const QString &source,
+    const QList<std::pair<QString, WireRequest>> &requests, const QStringList &secrets)
+{
+    m_entries.clear();
+    m_requests = requests;
+    m_secrets = secrets;
+    QStringList names;
+    for (const auto &[name, request] : requests)
+        names << name;
+    const QString text = tr("Replays the requests of %1: %2. Replay sends them as they are "
+                            "first, then to the target, and compares the answers.");
+    m_summary->setText(text.arg(source, names.join(u", "_s)));
+    setWindowTitle(tr("Replay %1").arg(source));
+    updateButtons();
+}
+
+QList<ReplayItem> ReplayView::planFor(const ReplayTarget &target) const
+{
+    if (m_requests.isEmpty())
+        return planReplay(m_entries, target);
+    // The requests as the history would keep them, credentials masked; without a token
+    // of the target's, the replay keeps their own.
+    QList<HistoryEntry> recorded = m_entries;
+    if (recorded.isEmpty()) {
+        for (const auto &[name, request] : m_requests) {
+            HistoryEntry e;
+            e.method = QString::fromUtf8(request.method);
+            e.requestText = QString::fromUtf8(request.toText(false));
+            recorded << e;
+        }
+    }
+    ReplayTarget t = target;
+    if (t.token.isEmpty() && !m_requests.isEmpty())
+        t.token = decode(m_requests.first().second).bearerToken;
+    QList<ReplayItem> plan = planReplay(recorded, t);
+    for (qsizetype i = 0; i < plan.size() && i < m_requests.size(); ++i)
+        plan[i].label = m_requests[i].first;
+    return plan;
+}
+
 Result<ReplayTarget> ReplayView::target() const
 {
     ReplayTarget t;
@@ -234,13 +309,14 @@ bool ReplayView::dryRun()
         m_status->setStyleSheet(toneStyle(Tone::Error, palette()));
         return false;
     }
-    showPlan(planReplay(m_entries, *t));
+    showPlan(planFor(*t));
     return true;
 }
 
 void ReplayView::showPlan(const QList<ReplayItem> &plan)
 {
-    QStringList secrets { m_token->text().trimmed() };
+    QStringList secrets = m_secrets;
+    secrets << m_token->text().trimmed();
     m_plan->setPlainText(replayPlanText(plan, secrets));
     const qsizetype refused
         = std::ranges::count_if(plan, [](const ReplayItem &i) { return !i.request; });
@@ -261,7 +337,7 @@ bool ReplayView::start()
         m_status->setStyleSheet(toneStyle(Tone::Error, palette()));
         return false;
     }
-    const QList<ReplayItem> plan = planReplay(m_entries, *t);
+    const QList<ReplayItem> plan = planFor(*t);
     showPlan(plan);
     if (std::ranges::none_of(plan, [](const ReplayItem &i) { return i.request.has_value(); }))
         return false;
@@ -270,16 +346,50 @@ bool ReplayView::start()
     m_status->setText(tr("Starting…"));
     m_replay->setEnabled(false);
     // The gateway's TLS files (a private CA, a client certificate) as the window sends.
-    m_session->loadTls({}, this, [this, plan](const Result<TlsMaterial> &material) {
+    m_session->loadTls({}, this, [this, plan, target = *t](const Result<TlsMaterial> &material) {
         if (!material) {
             m_status->setText(material.error().message);
             m_status->setStyleSheet(toneStyle(Tone::Error, palette()));
             updateButtons();
             return;
         }
-        run(plan, *material);
+        if (m_requests.isEmpty())
+            run(plan, *material);
+        else
+            recordThenRun(target, *material);
     });
     return true;
+}
+
+void ReplayView::recordThenRun(const ReplayTarget &target, const TlsMaterial &tls)
+{
+    ExchangeOptions options;
+    options.deadlineMs = 120'000;
+    options.useTls(tls);
+    m_run.reset();
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_run = std::make_unique<ReplayRun>(
+        asRecorded(m_requests), m_network.get(), options, m_concurrency->value());
+    m_status->setText(tr("Sending the requests as they are first…"));
+    connect(m_run.get(), &ReplayRun::finished, this, [this, target, tls] {
+        const QList<HistoryEntry> recorded = m_run->sentInOrder();
+        if (recorded.size() != m_requests.size()) {
+            m_status->setText(tr("Stopped before every request had its first answer."));
+            updateButtons();
+            Q_EMIT finished();
+            return;
+        }
+        for (const HistoryEntry &e : std::as_const(recorded))
+            Q_EMIT exchangeRecorded(e);
+        m_entries = recorded;
+        const QList<ReplayItem> plan = planFor(target);
+        m_entries.clear();
+        // Later in the event loop: this run is still emitting.
+        QMetaObject::invokeMethod(
+            this, [this, plan, tls] { run(plan, tls); }, Qt::QueuedConnection);
+    });
+    m_run->start();
+    updateButtons();
 }
 
 void ReplayView::run(const QList<ReplayItem> &plan, const TlsMaterial &tls)
@@ -303,10 +413,8 @@ void ReplayView::run(const QList<ReplayItem> &plan, const TlsMaterial &tls)
         const qsizetype matched = std::ranges::count_if(m_pairs, &ReplayPair::matches);
         m_status->setStyleSheet(
             matched == m_pairs.size() ? QString() : toneStyle(Tone::Warning, palette()));
-        m_status->setText(tr("%1 replayed: %2 answered as recorded, %3 differ.")
-                .arg(m_pairs.size())
-                .arg(matched)
-                .arg(m_pairs.size() - matched));
+        const QString text = tr("%1 replayed: %2 answered as recorded, %3 differ.");
+        m_status->setText(text.arg(m_pairs.size()).arg(matched).arg(m_pairs.size() - matched));
         updateButtons();
         Q_EMIT finished();
         Q_EMIT message(m_status->text());
@@ -355,8 +463,9 @@ void ReplayView::addRow(const ReplayPair &p)
 void ReplayView::updateButtons()
 {
     const bool running = isRunning();
-    m_dryRun->setEnabled(!running && !m_entries.isEmpty());
-    m_replay->setEnabled(!running && !m_entries.isEmpty());
+    const bool something = !m_entries.isEmpty() || !m_requests.isEmpty();
+    m_dryRun->setEnabled(!running && something);
+    m_replay->setEnabled(!running && something);
     m_stop->setEnabled(running);
     m_export->setEnabled(!running && !m_pairs.isEmpty());
 }
@@ -364,7 +473,8 @@ void ReplayView::updateButtons()
 bool ReplayView::writeFile(const QString &path, const QByteArray &bytes)
 {
     // The token never reaches a file, whatever an answer echoed.
-    const QByteArray masked = Redactor({ m_token->text().trimmed() }).bytes(bytes);
+    const QByteArray masked
+        = Redactor(m_secrets + QStringList { m_token->text().trimmed() }).bytes(bytes);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(masked) != masked.size() || !file.commit()) {
         Q_EMIT message(tr("Cannot write %1: %2").arg(path, file.errorString()));

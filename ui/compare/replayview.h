@@ -1,12 +1,15 @@
 #pragma once
 
 #include "core/compare/replay.h"
+#include "core/httpfile/variables.h"
 #include "core/net/trust.h"
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
+class QComboBox;
 class QLabel;
 class QNetworkAccessManager;
 class QLineEdit;
@@ -39,6 +42,25 @@ public:
     ~ReplayView() override;
 
     void setEntries(const QList<core::HistoryEntry> &entries);
+    //! Replays \a requests (name, request as it goes out) of \a source (a collection's
+    //! file): Replay first sends them as they are, and their answers are what the
+    //! replay is compared with. \a secrets are masked everywhere.
+    void setRequests(const QString &source,
+        const QList<std::pair<QString, core::WireRequest>> &requests, const QStringList &secrets);
+
+    //! An environment of an open collection, offered as the target.
+    struct Environment
+    {
+        QString label; //!< "collection ▸ staging"
+        QString root;
+        QString name;
+    };
+    //! Reads an environment's variables (secrets from the keyring) and calls back.
+    using Resolver = std::function<void(
+        const Environment &, QObject *context, std::function<void(const core::Variables &)> done)>;
+    //! Offers \a environments: picking one fills the base URL and token from its
+    //! baseUrl and token variables.
+    void setEnvironments(const QList<Environment> &environments, Resolver resolve);
     //! The target as the fields say, or what is wrong with them.
     core::Result<core::ReplayTarget> target() const;
     //! Shows the plan (Dry Run); false when the fields are wrong.
@@ -64,14 +86,24 @@ Q_SIGNALS:
 
 private:
     void showPlan(const QList<core::ReplayItem> &plan);
+    void useEnvironment(int index);
     void run(const QList<core::ReplayItem> &plan, const core::TlsMaterial &tls);
+    //! The plan for the target: the history entries, or the requests' recordings.
+    QList<core::ReplayItem> planFor(const core::ReplayTarget &target) const;
+    //! The requests of setRequests() sent as they are, then the replay.
+    void recordThenRun(const core::ReplayTarget &target, const core::TlsMaterial &tls);
     void addRow(const core::ReplayPair &pair);
     void updateButtons();
     bool writeFile(const QString &path, const QByteArray &bytes);
 
     core::GatewaySession *m_session;
     QList<core::HistoryEntry> m_entries;
+    QList<std::pair<QString, core::WireRequest>> m_requests; //!< a collection's, to record first
+    QStringList m_secrets; //!< masked wherever the view writes
     QLabel *m_summary;
+    QComboBox *m_environment;
+    QList<Environment> m_environments;
+    Resolver m_resolve;
     QLineEdit *m_baseUrl;
     QLineEdit *m_token;
     QLineEdit *m_modelMap;

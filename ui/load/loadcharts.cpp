@@ -377,8 +377,22 @@ bool ScatterChart::paintChart(QPainter &p, const QRectF &area) const
         p.drawLine(f + QPointF(-3, 3), f + QPointF(3, -3));
     }
     p.setRenderHint(QPainter::Antialiasing);
+    if (m_marked >= 0 && m_marked < qsizetype(records.size())) {
+        const LoadRecord &r = records[size_t(m_marked)];
+        const QPointF at(s.plot.left() + double(r.startUs) / s.xMaxUs * s.plot.width(),
+            s.plot.bottom() - double(valueOf(r, m_data->ttft)) / s.yMaxUs * s.plot.height());
+        p.setPen(QPen(pal.color(QPalette::Text), 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(at, 6, 6);
+    }
     drawLegend(p, area, largestGroups(*m_data->stats, 4), *m_data, pal);
     return true;
+}
+
+void ScatterChart::setMarked(qsizetype index)
+{
+    m_marked = index;
+    update();
 }
 
 QPointF ScatterChart::pointOf(qsizetype index) const
@@ -433,7 +447,7 @@ void ScatterChart::mouseMoveEvent(QMouseEvent *event)
         + tr("total %1, TTFT %2")
               .arg(formatMicros(double(r.totalUs)),
                   r.ttftUs >= 0 ? formatMicros(double(r.ttftUs)) : u"–"_s);
-    text += u'\n' + tr("Click to open it in a tab");
+    text += u'\n' + tr("Click to open it in a tab; Shift+click two to compare them");
     QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 
@@ -441,7 +455,12 @@ void ScatterChart::mouseReleaseEvent(QMouseEvent *event)
 {
     if (event->button() != Qt::LeftButton)
         return;
-    if (const qsizetype index = recordAt(event->position()); index >= 0)
+    const qsizetype index = recordAt(event->position());
+    if (index < 0)
+        return;
+    if (event->modifiers() & Qt::ShiftModifier)
+        Q_EMIT exchangeMarked(index);
+    else
         Q_EMIT exchangeClicked(index);
 }
 

@@ -70,7 +70,8 @@ protected:
 };
 
 //! Every exchange: start time across, total time (or TTFT) up, coloured by group,
-//! failures as crosses. A click near a point emits exchangeClicked(its record's index).
+//! failures as crosses. A click near a point emits exchangeClicked(its record's index),
+//! a Shift+click exchangeMarked() (a ring shows the one marked, setMarked()).
 class ScatterChart final : public LoadChart
 {
     Q_OBJECT
@@ -80,9 +81,13 @@ public:
     qsizetype recordAt(QPointF pos) const;
     //! Where record \a index is drawn, in widget coordinates (for tests).
     QPointF pointOf(qsizetype index) const;
+    //! Rings record \a index (-1: none).
+    void setMarked(qsizetype index);
+    qsizetype marked() const { return m_marked; }
 
 Q_SIGNALS:
     void exchangeClicked(qsizetype index);
+    void exchangeMarked(qsizetype index);
 
 protected:
     bool paintChart(QPainter &p, const QRectF &area) const override;
@@ -98,6 +103,7 @@ private:
     };
     Scale scale(const QRectF &area) const;
     static qint64 valueOf(const core::LoadRecord &r, bool ttft);
+    qsizetype m_marked = -1;
 };
 
 //! Percentiles over time: for each slice of the run, p50 (solid) and p99 (dashed) of

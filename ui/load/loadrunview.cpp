@@ -4,6 +4,7 @@
 #include "core/model/redaction.h"
 #include "core/net/gatewaysession.h"
 #include "ui/flowlayout.h"
+#include "ui/savemenu.h"
 #include "ui/tones.h"
 
 #include <QBuffer>
@@ -12,7 +13,6 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -184,18 +184,10 @@ LoadRunView::LoadRunView(GatewaySession *session, QWidget *parent)
     flow->addWidget(buttons);
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
     connect(m_stop, &QPushButton::clicked, this, &LoadRunView::stop);
-    exportMenu->addAction(tr("Report as &JSON…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Load Run"), u"load-run.json"_s, tr("JSON (*.json)"));
-        if (!path.isEmpty())
-            exportJson(path);
-    });
-    exportMenu->addAction(tr("Every exchange as &CSV…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Load Run"), u"load-run.csv"_s, tr("CSV (*.csv)"));
-        if (!path.isEmpty())
-            exportCsv(path);
-    });
+    addSaveAction(exportMenu, tr("Report as &JSON…"), tr("Export Load Run"), u"load-run.json"_s,
+        tr("JSON (*.json)"), [this](const QString &path) { exportJson(path); });
+    addSaveAction(exportMenu, tr("Every exchange as &CSV…"), tr("Export Load Run"),
+        u"load-run.csv"_s, tr("CSV (*.csv)"), [this](const QString &path) { exportCsv(path); });
     exportMenu->addSeparator();
 
     auto *metricRow = new QWidget(this);
@@ -236,15 +228,30 @@ LoadRunView::LoadRunView(GatewaySession *session, QWidget *parent)
         m_charts[i]->setData(&m_chartData);
         grid->addWidget(m_charts[i], int(i / 2), int(i % 2));
         const QString title = m_charts[i]->title();
-        exportMenu->addAction(tr("%1 as PNG or SVG…").arg(title), this, [this, i, title] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"),
-                title.toLower().replace(u' ', u'-') + u".svg"_s, tr("SVG (*.svg);;PNG (*.png)"));
-            if (!path.isEmpty())
-                exportChart(int(i), path);
-        });
+        addSaveAction(exportMenu, tr("%1 as PNG or SVG…").arg(title), tr("Export Chart"),
+            QString(title).toLower().replace(u' ', u'-') + u".svg"_s,
+            tr("SVG (*.svg);;PNG (*.png)"),
+            [this, i](const QString &path) { exportChart(int(i), path); });
     }
     connect(m_scatter, &ScatterChart::exchangeClicked, this, [this](qsizetype index) {
         Q_EMIT exchangeChosen(loadRecordEntry(m_data, index, m_startedAt));
+    });
+    // Shift+click one exchange, then another: the two compared.
+    connect(m_scatter, &ScatterChart::exchangeMarked, this, [this](qsizetype index) {
+        const qsizetype first = m_scatter->marked();
+        if (first < 0 || first == index) {
+            m_scatter->setMarked(index);
+            Q_EMIT message(
+                tr("Exchange #%1 marked: Shift+click another to compare them.").arg(index + 1));
+            return;
+        }
+        m_scatter->setMarked(-1);
+        const auto side = [this](qsizetype i) {
+            ComparedExchange c = comparedExchange(loadRecordEntry(m_data, i, m_startedAt));
+            c.label = tr("load #%1").arg(i + 1);
+            return c;
+        };
+        Q_EMIT comparisonChosen(side(first), side(index));
     });
 
     auto *tables = new QSplitter(Qt::Horizontal, this);
@@ -323,6 +330,7 @@ void LoadRunView::showArchive(const LoadArchive &archive, const QDateTime &start
     stop();
     m_run.reset();
     m_data = archive;
+    m_scatter->setMarked(-1);
     m_stats = m_data.stats();
     m_startedAt = startedAt;
     m_chartData.stats = &m_stats;
@@ -499,6 +507,7 @@ void LoadRunView::launch(const TlsMaterial &tls)
     m_toleranceUsed = m_tolerance->value();
     m_run = std::make_unique<LoadRun>(network, plan);
     m_data = LoadArchive();
+    m_scatter->setMarked(-1);
     const Redactor redactor(m_target.secrets);
     m_data.requests = { redactor.request(m_target.request) };
     m_data.requestNames = plan.names;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/compare/exchangecompare.h"
 #include "core/load/loadarchive.h"
 #include "core/net/trust.h"
 #include "ui/load/loadcharts.h"
@@ -92,6 +93,9 @@ Q_SIGNALS:
     void finished(const core::LoadArchive &archive, const QDateTime &startedAt);
     //! The user clicked an exchange: the record as a history entry, for a tab.
     void exchangeChosen(const core::HistoryEntry &entry);
+    //! Two exchanges Shift+clicked in the scatter, to compare (what a load run keeps of
+    //! each: status, models, timing).
+    void comparisonChosen(const core::ComparedExchange &a, const core::ComparedExchange &b);
     void message(const QString &text);
 
 protected:
