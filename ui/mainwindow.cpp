@@ -3,9 +3,6 @@
 #include "aboutdialog.h"
 #include "batchview.h"
 #include "collectiontree.h"
-#include "compare/comparecontroller.h"
-#include "compare/compareview.h"
-#include "compare/replayview.h"
 #include "core/store/collection.h"
 #include "core/store/history.h"
 #include "core/store/secretstore.h"
@@ -122,8 +119,23 @@ MainWindow::MainWindow(WindowParts parts, QWidget *parent)
 
 void MainWindow::connectParts()
 {
-    const auto present = [this](QWidget *view) { showAsWindow(view, this, { 1100, 760 }); };
-    m_compare = new CompareController(m_history, this, present, this);
+    CompareController::Parts compare;
+    compare.history = m_history;
+    compare.sidebar = m_sidebar->tree();
+    compare.collections = m_collections;
+    compare.collectionController = m_collectionController;
+    compare.session = m_session;
+    compare.window = this;
+    compare.present = [this](QWidget *view) { showAsWindow(view, this, { 1100, 760 }); };
+    compare.openEntry = [this](qint64 id) { openHistoryEntry(id); };
+    compare.currentExchange = [this]() -> std::optional<std::pair<HistoryEntry, QString>> {
+        RequestPage *page = currentPage();
+        const ExchangeSnapshot *exchange = page ? page->lastExchange() : nullptr;
+        if (!exchange)
+            return std::nullopt;
+        return std::pair(historyEntry(*exchange, page->editor()->request().model), page->title());
+    };
+    m_compare = new CompareController(std::move(compare), this);
     connect(m_compare, &CompareController::message, this, &MainWindow::say);
     // What the parts have to tell the user goes to the status bar.
     connect(m_vault.get(), &SecretVault::fallbackChanged, this, &MainWindow::say);
@@ -494,132 +506,8 @@ void MainWindow::buildSidebar()
     connect(m_collections, &CollectionTree::message, this, &MainWindow::say);
     connect(m_collections, &CollectionTree::collectionsChanged, this,
         &MainWindow::updateEnvironmentPicker);
-    connect(
-        m_collections, &CollectionTree::replayRequested, this, &MainWindow::replayCollectionFile);
     connect(m_sidebar->tree(), &QTreeWidget::currentItemChanged, this,
         &MainWindow::updateEnvironmentPicker);
-    // History entries: open, compare with the previous, compare the two selected.
-    connect(
-        m_sidebar->tree(), &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
-            QTreeWidgetItem *item = m_sidebar->tree()->itemAt(at);
-            if (!item || !item->data(0, Sidebar::HistoryIdRole).isValid())
-                return;
-            const qint64 id = item->data(0, Sidebar::HistoryIdRole).toLongLong();
-            QMenu menu(m_sidebar->tree());
-            menu.addAction(tr("Open"), this, [this, id] { openHistoryEntry(id); });
-            menu.addAction(tr("Compare with Previous"), this, [this, id] {
-                if (const auto entry = m_history->entry(id))
-                    m_compare->compareWithPrevious(*entry);
-            });
-            QAction *pair
-                = menu.addAction(tr("Compare Selected"), this, [this] { compareSelected(); });
-            pair->setEnabled(selectedHistoryIds().size() == 2);
-            menu.exec(m_sidebar->tree()->viewport()->mapToGlobal(at));
-        });
-}
-
-QList<qint64> MainWindow::selectedHistoryIds() const
-{
-    QList<qint64> ids;
-    for (const QTreeWidgetItem *item : m_sidebar->tree()->selectedItems()) {
-        if (item->data(0, Sidebar::HistoryIdRole).isValid())
-            ids << item->data(0, Sidebar::HistoryIdRole).toLongLong();
-    }
-    return ids;
-}
-
-CompareView *MainWindow::compareSelected()
-{
-    const QList<qint64> ids = selectedHistoryIds();
-    if (ids.size() != 2) {
-        say(tr("Select two history entries to compare (Ctrl+click the second); %n selected.",
-            nullptr, int(ids.size())));
-        return nullptr;
-    }
-    return m_compare->compareEntries(ids[0], ids[1]);
-}
-
-ReplayView *MainWindow::replaySelected()
-{
-    QList<HistoryEntry> entries;
-    for (const qint64 id : selectedHistoryIds())
-        if (const auto entry = m_history->entry(id))
-            entries << *entry;
-    if (entries.isEmpty()) {
-        say(tr("Select the history entries to replay (Ctrl+click, Shift+arrows)."));
-        return nullptr;
-    }
-    // Replayed in the order they were first sent.
-    std::ranges::sort(entries, {}, &HistoryEntry::id);
-    ReplayView *view = makeReplayView();
-    view->setEntries(entries);
-    showAsWindow(view, this, { 1100, 760 });
-    return view;
-}
-
-ReplayView *MainWindow::replayCollectionFile(const QString &root, const QString &relativePath)
-{
-    ReplayView *view = makeReplayView();
-    // The file's requests as opening them in tabs resolves them; the view shows when
-    // the keyring has answered for their secrets.
-    const bool reading = m_collectionController->resolveRequests(root, relativePath, view,
-        [this, view, relativePath](
-            const QList<std::pair<QString, WireRequest>> &requests, const QStringList &secrets) {
-            view->setRequests(relativePath, requests, secrets);
-            showAsWindow(view, this, { 1100, 760 });
-        });
-    if (!reading) {
-        say(tr("Cannot read %1 to replay it.").arg(relativePath));
-        view->deleteLater();
-        return nullptr;
-    }
-    return view;
-}
-
-ReplayView *MainWindow::makeReplayView()
-{
-    auto *view = new ReplayView(m_session, this);
-    connect(view, &ReplayView::message, this, &MainWindow::say);
-    connect(view, &ReplayView::exchangeRecorded, this, [this](const HistoryEntry &entry) {
-        if (m_history->isOpen())
-            m_history->record(entry);
-    });
-    connect(view, &ReplayView::pairChosen, this,
-        [this](const ReplayPair &pair) { m_compare->comparePair(pair.before, pair.after); });
-    // The open collections' environments as targets, read as their requests read them.
-    QList<ReplayView::Environment> environments;
-    for (const QString &root : m_collections->roots()) {
-        const Collection *c = m_collections->collection(root);
-        for (const QString &name : c->environments().environments.keys())
-            environments.append({ c->name() + u" ▸ "_s + name, root, name });
-    }
-    view->setEnvironments(environments,
-        [this](const ReplayView::Environment &e, QObject *context,
-            std::function<void(const Variables &)> done) {
-            // The environment's own baseUrl and token, not the window's gateway's.
-            m_collectionController->resolveEnvironment(
-                e.root, e.name, {}, context, std::move(done), false);
-        });
-    return view;
-}
-
-CompareView *MainWindow::compareWithPrevious()
-{
-    // The history entry the sidebar points at, when the sidebar is where the user is.
-    const QTreeWidgetItem *item = m_sidebar->tree()->currentItem();
-    if (m_sidebar->tree()->hasFocus() && item && item->data(0, Sidebar::HistoryIdRole).isValid()) {
-        if (const auto entry = m_history->entry(item->data(0, Sidebar::HistoryIdRole).toLongLong()))
-            return m_compare->compareWithPrevious(*entry);
-    }
-    RequestPage *page = currentPage();
-    const ExchangeSnapshot *exchange = page ? page->lastExchange() : nullptr;
-    if (!exchange) {
-        say(tr("Send the request first, or pick a history entry: Compare with Previous compares "
-               "an exchange with the same request's exchange before it."));
-        return nullptr;
-    }
-    return m_compare->compareWithPrevious(
-        historyEntry(*exchange, page->editor()->request().model), page->title());
 }
 
 void MainWindow::followPage(RequestPage *page)

@@ -3,6 +3,7 @@
 #include "core/net/gatewaysession.h"
 #include "core/store/secretstore.h"
 #include "ui/collectioncontroller.h"
+#include "ui/compare/comparecontroller.h"
 #include "ui/filecontroller.h"
 
 #include <QMainWindow>
@@ -23,7 +24,6 @@ class Collection;
 namespace gs::ui {
 
 class BatchView;
-class CompareController;
 class CompareView;
 class CollectionController;
 class CollectionTree;
@@ -162,26 +162,21 @@ public:
     //! an exchange clicked in it opens in a tab.
     LoadRunView *openLoadRun();
     bool welcomeShown() const;
-    //! Compares the two history entries selected in the sidebar, the older on the left
-    //! (Request ▸ Compare Selected History Entries, Ctrl+D); null, with the reason in
-    //! the status bar, unless exactly two are selected.
-    CompareView *compareSelected();
-    //! The sidebar's history entry (when the sidebar has the focus), or else the current
-    //! tab's last exchange, against the same request's exchange before it (Request ▸
-    //! Compare with Previous, Ctrl+Shift+D).
-    CompareView *compareWithPrevious();
-    //! The history entries selected in the sidebar, in the Replay view (Request ▸ Replay
-    //! Selected History Entries, Ctrl+Alt+R), in a window of its own; null, with the
-    //! reason in the status bar, when none is selected. Replayed exchanges join the
-    //! history; a pair opened there is compared.
-    ReplayView *replaySelected();
-    //! The requests of file \a relativePath of \a root's collection in the Replay view
-    //! (the file's context menu in the sidebar): sent as they are in the collection's
-    //! environment first, then to the target, and compared. Null, with the reason in
-    //! the status bar, when the file cannot be read.
-    ReplayView *replayCollectionFile(const QString &root, const QString &relativePath);
-    //! Comparisons of history entries and saved files, each in a window of its own.
+    //! Comparisons and replays, each in a window of its own (CompareController says
+    //! how): the two history entries selected in the sidebar (Request ▸ Compare Selected
+    //! History Entries, Ctrl+D); the sidebar's entry or the current tab's last exchange
+    //! against the same request's one before (Compare with Previous, Ctrl+Shift+D); the
+    //! selected entries replayed (Replay Selected History Entries, Ctrl+Alt+R), or a
+    //! collection file's requests (its context menu). Null, with the reason in the
+    //! status bar, when there is nothing to compare or replay.
     CompareController *comparisons() const { return m_compare; }
+    CompareView *compareSelected() { return m_compare->compareSelected(); }
+    CompareView *compareWithPrevious() { return m_compare->compareWithPrevious(); }
+    ReplayView *replaySelected() { return m_compare->replaySelected(); }
+    ReplayView *replayCollectionFile(const QString &root, const QString &relativePath)
+    {
+        return m_compare->replayCollectionFile(root, relativePath);
+    }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -191,9 +186,6 @@ protected:
 private:
     //! A Load Run view in a window of its own, tied to the history and the tabs.
     LoadRunView *makeLoadRunView();
-    //! A Replay view (not shown yet) for a window of its own, tied to the history, the
-    //! comparisons and the open collections' environments.
-    ReplayView *makeReplayView();
     //! What each part says goes to the status bar; what each part does, to the others.
     void connectParts();
     //! The sidebar beside the welcome banner and the tabs.
@@ -215,7 +207,6 @@ private:
     //! Warns what keeping secrets in a file means and asks.
     void askKeepSecretsInFile();
     void buildSidebar();
-    QList<qint64> selectedHistoryIds() const;
     void recordExchange(RequestPage *page);
     //! Status messages, actions and the history follow \a page.
     void followPage(RequestPage *page);

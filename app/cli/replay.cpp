@@ -124,26 +124,13 @@ Result<QList<HistoryEntry>> historyEntries(const QString &query, const QString &
     return found;
 }
 
-QString change(std::optional<qint64> us)
-{
-    if (!us)
-        return u"–"_s;
-    return (*us >= 0 ? u"+"_s : u"−"_s) + QString::number(double(std::abs(*us)) / 1000.0, 'f', 0)
-        + u" ms"_s;
-}
-
 void printPair(QTextStream &out, const ReplayPair &p)
 {
-    const QString tokens = !p.tokensChange ? u"–"_s
-        : *p.tokensChange >= 0             ? u"+%1"_s.arg(*p.tokensChange)
-                                           : u"−%1"_s.arg(-*p.tokensChange);
     out << (p.matches() ? "SAME " : "DIFF ") << p.label << ": status " << p.before.status
         << (p.statusEqual ? " = " : " → ") << p.after.status << ", "
-        << (p.schemaEqual ? "same shape" : "shape changed") << ", model "
-        << (p.before.resolvedModel.isEmpty() ? u"–"_s : p.before.resolvedModel) << " → "
-        << (p.after.resolvedModel.isEmpty() ? u"–"_s : p.after.resolvedModel) << ", latency "
-        << change(p.latencyChangeUs) << ", TTFT " << change(p.ttftChangeUs) << ", tokens " << tokens
-        << ", answer " << qRound(p.similarity * 100) << "% alike\n";
+        << (p.schemaEqual ? "same shape" : "shape changed") << ", model " << p.modelText()
+        << ", latency " << p.latencyText() << ", TTFT " << p.ttftText() << ", tokens "
+        << p.tokensText() << ", answer " << qRound(p.similarity * 100) << "% alike\n";
 }
 
 } // namespace
@@ -252,7 +239,8 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return trouble(u"--set-header takes 'NAME: VALUE', not \"%1\""_s.arg(set));
         target.setHeaders.append(
             { set.first(colon).trimmed().toUtf8(), set.sliced(colon + 1).trimmed().toUtf8() });
-        secrets << set.sliced(colon + 1).trimmed(); // a header set by hand may be a key
+        if (isSecretHeader(target.setHeaders.last().name)) // a key set by hand
+            secrets << set.sliced(colon + 1).trimmed();
     }
     const auto tlsFiles = options.tls.read(parser);
     if (!tlsFiles)

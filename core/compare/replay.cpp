@@ -190,6 +190,33 @@ QString jsonShape(const QJsonValue &v)
     return {};
 }
 
+QString ReplayPair::latencyText() const
+{
+    return before.timeline.finished >= 0 && after.timeline.finished >= 0
+        ? timeChange(latencyChangeUs)
+        : u"–"_s;
+}
+
+QString ReplayPair::ttftText() const
+{
+    return ttftChangeUs ? timeChange(*ttftChangeUs) : u"–"_s;
+}
+
+QString ReplayPair::tokensText() const
+{
+    if (!tokensChange)
+        return u"–"_s;
+    return *tokensChange >= 0 ? u"+%1"_s.arg(*tokensChange) : u"−%1"_s.arg(-*tokensChange);
+}
+
+QString ReplayPair::modelText() const
+{
+    const auto shown = [](const QString &m) { return m.isEmpty() ? u"–"_s : m; };
+    return before.resolvedModel == after.resolvedModel
+        ? shown(after.resolvedModel)
+        : shown(before.resolvedModel) + u" → "_s + shown(after.resolvedModel);
+}
+
 ReplayPair replayPair(
     const QString &label, const ComparedExchange &before, const ComparedExchange &after)
 {

@@ -68,6 +68,12 @@ struct ReplayPair
 
     //! A replay that answers as the recording did: same status, same shape.
     bool matches() const { return statusEqual && schemaEqual; }
+    //! The changes as the table and the command line write them: "+812 ms", "−3"
+    //! (tokens), "–" where not measured; the resolved model, "a → b" when it changed.
+    QString latencyText() const;
+    QString ttftText() const;
+    QString tokensText() const;
+    QString modelText() const;
 };
 ReplayPair replayPair(
     const QString &label, const ComparedExchange &before, const ComparedExchange &after);

@@ -44,14 +44,6 @@ enum Column {
     Columns
 };
 
-QString change(std::optional<qint64> us)
-{
-    if (!us)
-        return u"–"_s;
-    return (*us >= 0 ? u"+"_s : u"−"_s) + QString::number(double(std::abs(*us)) / 1000.0, 'f', 0)
-        + u" ms"_s;
-}
-
 } // namespace
 
 ReplayView::ReplayView(GatewaySession *session, QWidget *parent)
@@ -436,18 +428,12 @@ bool ReplayView::isRunning() const
 
 void ReplayView::addRow(const ReplayPair &p)
 {
-    const QString tokens = !p.tokensChange ? u"–"_s
-        : *p.tokensChange >= 0             ? u"+%1"_s.arg(*p.tokensChange)
-                                           : u"−%1"_s.arg(-*p.tokensChange);
-    const QString model = p.before.resolvedModel == p.after.resolvedModel
-        ? p.after.resolvedModel
-        : p.before.resolvedModel + u" → "_s + p.after.resolvedModel;
     auto *item = new QTreeWidgetItem(m_table,
         { p.label,
             p.statusEqual ? QString::number(p.after.status)
                           : u"%1 → %2"_s.arg(p.before.status).arg(p.after.status),
-            p.schemaEqual ? tr("same") : tr("changed"), model, change(p.latencyChangeUs),
-            change(p.ttftChangeUs), tokens, u"%1%"_s.arg(qRound(p.similarity * 100)) });
+            p.schemaEqual ? tr("same") : tr("changed"), p.modelText(), p.latencyText(),
+            p.ttftText(), p.tokensText(), u"%1%"_s.arg(qRound(p.similarity * 100)) });
     item->setData(Request, Qt::UserRole, qint64(m_pairs.size() - 1));
     item->setToolTip(Request, tr("Compare with its replay (Return)"));
     if (!p.statusEqual)
