@@ -376,9 +376,16 @@ void ReplayView::recordThenRun(const ReplayTarget &target, const TlsMaterial &tl
         m_entries = recorded;
         const QList<ReplayItem> plan = planFor(target);
         m_entries.clear();
-        // Later in the event loop: this run is still emitting.
+        // Later in the event loop: this run is still emitting. Until then the view
+        // counts as running (no second Replay in between).
+        m_queued = true;
         QMetaObject::invokeMethod(
-            this, [this, plan, tls] { run(plan, tls); }, Qt::QueuedConnection);
+            this,
+            [this, plan, tls] {
+                if (m_queued) // not stopped meanwhile
+                    run(plan, tls);
+            },
+            Qt::QueuedConnection);
     });
     m_run->start();
     updateButtons();
@@ -386,6 +393,7 @@ void ReplayView::recordThenRun(const ReplayTarget &target, const TlsMaterial &tl
 
 void ReplayView::run(const QList<ReplayItem> &plan, const TlsMaterial &tls)
 {
+    m_queued = false;
     ExchangeOptions options;
     options.deadlineMs = 120'000;
     options.useTls(tls);
@@ -417,13 +425,21 @@ void ReplayView::run(const QList<ReplayItem> &plan, const TlsMaterial &tls)
 
 void ReplayView::stop()
 {
+    if (m_queued) {
+        // Between a collection's first pass and the replay: nothing more goes out.
+        m_queued = false;
+        m_status->setText(tr("Stopped before the replay."));
+        updateButtons();
+        Q_EMIT finished();
+        return;
+    }
     if (isRunning())
         m_run->cancel();
 }
 
 bool ReplayView::isRunning() const
 {
-    return m_run && !m_run->isFinished();
+    return m_queued || (m_run && !m_run->isFinished());
 }
 
 void ReplayView::addRow(const ReplayPair &p)

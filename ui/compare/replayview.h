@@ -119,6 +119,7 @@ private:
     QTreeWidget *m_table;
     std::unique_ptr<QNetworkAccessManager> m_network; //!< the run's, outlives it
     std::unique_ptr<core::ReplayRun> m_run;
+    bool m_queued = false; //!< the replay follows a collection's first pass
     QList<core::ReplayPair> m_pairs;
 };
 
