@@ -255,8 +255,7 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     QNetworkAccessManager network;
     // What to replay: history entries, or a collection's requests sent first as they are.
-    QList<HistoryEntry> originals;
-    QStringList labels;
+    QList<ReplayItem> plan;
     if (collectionSource) {
         RequestOptions from = options.request;
         from.env = options.fromEnv;
@@ -265,48 +264,32 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return trouble(loaded.error().message.sliced(u"gatescope-cli replay: "_s.size()));
         QList<std::pair<QString, WireRequest>> requests;
         for (const LoadedRequest &l : *loaded) {
-            labels << (l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name);
-            requests.append({ labels.last(), compose(l.request) });
+            requests.append(
+                { l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name,
+                    compose(l.request) });
             secrets += l.secrets.values();
+            secrets << l.request.bearerToken; // it may go along to the target
         }
-        const QList<ReplayItem> first = asRecorded(requests);
-        // Without another environment, the replay goes with the requests' own token.
-        if (target.token.isEmpty()) {
-            const auto own = std::ranges::find_if(
-                *loaded, [](const LoadedRequest &l) { return !l.request.bearerToken.isEmpty(); });
-            if (own != loaded->end()) {
-                target.token = own->request.bearerToken;
-                secrets << target.token;
-            }
-        }
+        QList<HistoryEntry> recorded;
         if (!parser.isSet(options.dryRun)) {
-            ReplayRun run(first, &network, exchangeOptions, concurrency);
+            ReplayRun run(asRecorded(requests), &network, exchangeOptions, concurrency);
             run.start();
             wait(run);
-            originals = run.sentInOrder();
-            if (originals.size() != first.size())
+            recorded = run.sentInOrder();
+            if (recorded.size() != requests.size())
                 return trouble(u"interrupted before every request had its first answer"_s);
-        } else {
-            for (const ReplayItem &item : std::as_const(first)) {
-                HistoryEntry e;
-                e.requestText = QString::fromUtf8(item.request->toText(false));
-                originals << e;
-            }
         }
+        plan = planRequestsReplay(requests, recorded, target);
     } else {
         const QString path = parser.isSet(options.historyFile) ? parser.value(options.historyFile)
                                                                : windowHistoryPath();
         const auto found = historyEntries(what, path, limit);
         if (!found)
             return trouble(found.error().message);
-        originals = *found;
+        if (found->isEmpty())
+            return trouble(u"nothing in the history matches \"%1\""_s.arg(what));
+        plan = planReplay(*found, target);
     }
-    if (originals.isEmpty())
-        return trouble(u"nothing in the history matches \"%1\""_s.arg(what));
-
-    QList<ReplayItem> plan = planReplay(originals, target);
-    for (qsizetype i = 0; i < labels.size() && i < plan.size(); ++i)
-        plan[i].label = labels[i];
     const Redactor redactor(secrets);
     if (parser.isSet(options.dryRun)) {
         out << redactor.text(replayPlanText(plan, secrets));

@@ -153,21 +153,6 @@ QList<PhaseComparison> phases(const ComparedExchange &x, const ComparedExchange 
     };
 }
 
-QString valueText(const QJsonValue &v)
-{
-    if (v.isUndefined())
-        return u"(none)"_s;
-    if (v.isString())
-        return u'"' + v.toString() + u'"';
-    if (v.isObject())
-        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-    if (v.isArray())
-        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-    return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
-        .chopped(1)
-        .sliced(1);
-}
-
 QString shortened(const QString &text, qsizetype most = 120)
 {
     return text.size() <= most ? text : text.first(most) + u"…"_s;
@@ -177,16 +162,16 @@ QString changeLine(const JsonChange &c)
 {
     switch (c.kind) {
     case JsonChange::Kind::Added:
-        return u"added `%1`: `%2`"_s.arg(c.path, shortened(valueText(c.after)));
+        return u"added `%1`: `%2`"_s.arg(c.path, jsonValueText(c.after, 120));
     case JsonChange::Kind::Removed:
-        return u"removed `%1`: `%2`"_s.arg(c.path, shortened(valueText(c.before)));
+        return u"removed `%1`: `%2`"_s.arg(c.path, jsonValueText(c.before, 120));
     case JsonChange::Kind::Moved:
         return u"moved `%1` to `%2`"_s.arg(c.path, c.toPath);
     case JsonChange::Kind::Changed:
         break;
     }
     return u"`%1`: `%2` → `%3`"_s.arg(
-        c.path, shortened(valueText(c.before)), shortened(valueText(c.after)));
+        c.path, jsonValueText(c.before, 120), jsonValueText(c.after, 120));
 }
 
 QString kindName(JsonChange::Kind kind)

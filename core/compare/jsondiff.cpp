@@ -267,6 +267,32 @@ private:
 
 } // namespace
 
+QString jsonValueText(const QJsonValue &v, qsizetype most)
+{
+    const auto cut = [most](QStringView text) {
+        return text.size() <= most ? text.toString() : text.first(most).toString() + u"…"_s;
+    };
+    if (v.isUndefined())
+        return {};
+    if (v.isString()) {
+        // Converted once (a long one is costly), and only the part shown is copied.
+        const QString s = v.toString();
+        return s.size() + 2 <= most
+            ? u'"' + s + u'"'
+            : cut(QString(u'"' + QStringView(s).first(std::min(s.size(), most))));
+    }
+    QString text;
+    if (v.isObject())
+        text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    else if (v.isArray())
+        text = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    else
+        text = QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+                   .chopped(1)
+                   .sliced(1);
+    return cut(text);
+}
+
 QString jsonChildPath(const QString &parent, const QString &key)
 {
     static const QRegularExpression plain(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);

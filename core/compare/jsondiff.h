@@ -55,6 +55,11 @@ struct JsonDiffOptions
 QList<JsonChange> diffJson(
     const QJsonValue &a, const QJsonValue &b, const JsonDiffOptions &options = {});
 
+//! \a value as one line for a reader: a string in quotes, anything else as compact
+//! JSON, cut to \a most characters with "…" (a long string is cut before it is
+//! copied); empty for undefined.
+QString jsonValueText(const QJsonValue &value, qsizetype most);
+
 //! "$.a.b[2]" for a key or an index below \a parent; keys that are not plain names
 //! are quoted: $["x-tfy-metadata"].
 QString jsonChildPath(const QString &parent, const QString &key);

@@ -137,6 +137,26 @@ QList<ReplayItem> planReplay(const QList<HistoryEntry> &entries, const ReplayTar
     return out;
 }
 
+QList<ReplayItem> planRequestsReplay(const QList<std::pair<QString, WireRequest>> &requests,
+    const QList<HistoryEntry> &recorded, ReplayTarget target)
+{
+    QList<HistoryEntry> originals = recorded;
+    if (originals.isEmpty()) {
+        for (const auto &[name, request] : requests) {
+            HistoryEntry e;
+            e.method = QString::fromUtf8(request.method);
+            e.requestText = QString::fromUtf8(request.toText(false));
+            originals << e;
+        }
+    }
+    for (qsizetype i = 0; target.token.isEmpty() && i < requests.size(); ++i)
+        target.token = decode(requests[i].second).bearerToken;
+    QList<ReplayItem> plan = planReplay(originals, target);
+    for (qsizetype i = 0; i < plan.size() && i < requests.size(); ++i)
+        plan[i].label = requests[i].first;
+    return plan;
+}
+
 QString replayPlanText(const QList<ReplayItem> &items, const QStringList &secrets)
 {
     const Redactor redactor(secrets);

@@ -45,6 +45,12 @@ QList<ReplayItem> asRecorded(const QList<std::pair<QString, WireRequest>> &reque
 //! files or still carries a masked credential after the target's headers is kept with
 //! its problem.
 QList<ReplayItem> planReplay(const QList<HistoryEntry> &entries, const ReplayTarget &target);
+//! The plan for a collection's \a requests (name, request): compared with \a recorded,
+//! their answers as they were sent first, in order, or before that (a dry run) with
+//! the requests as the history would keep them. Without a token of the target's, the
+//! requests' own goes along. Each item is named after its request.
+QList<ReplayItem> planRequestsReplay(const QList<std::pair<QString, WireRequest>> &requests,
+    const QList<HistoryEntry> &recorded, ReplayTarget target);
 //! The plan as text for a dry run: each request as it will be sent (credentials
 //! masked, \a secrets too) and what changed.
 QString replayPlanText(const QList<ReplayItem> &items, const QStringList &secrets = {});

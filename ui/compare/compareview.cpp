@@ -2,6 +2,7 @@
 
 #include "core/net/waterfall.h"
 #include "core/stream/gatewayresponse.h"
+#include "ui/inspector/viewhelpers.h"
 #include "ui/savemenu.h"
 #include "ui/tones.h"
 #include "ui/waterfallwidget.h"
@@ -46,24 +47,10 @@ constexpr int kMostRows = 1000;
 //! Characters of an answer shown on each side; the exports have all.
 constexpr qsizetype kMostShown = 300'000;
 
+//! A value as a cell shows it: one line, cut to 300 characters.
 QString valueText(const QJsonValue &v)
 {
-    QString text;
-    if (v.isUndefined())
-        return {};
-    if (v.isString()) { // converted once (a long one is costly), cut before it is copied
-        const QString whole = v.toString();
-        return u'"' + QStringView(whole).first(std::min<qsizetype>(whole.size(), 300))
-            + (whole.size() > 300 ? u"…"_s : u"\""_s);
-    } else if (v.isObject())
-        text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-    else if (v.isArray())
-        text = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-    else
-        text = QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
-                   .chopped(1)
-                   .sliced(1);
-    return text.size() > 300 ? text.first(300) + u"…"_s : text;
+    return jsonValueText(v, 300);
 }
 
 QTreeWidget *diffTree(const QString &objectName, const QStringList &headers)
@@ -302,11 +289,6 @@ QString plainHtml(const QString &text, bool *cut)
 Waterfall waterfallOf(const ComparedExchange &e)
 {
     return Waterfall::build(e.timeline, e.serverTiming, attemptsIn(e.applied));
-}
-
-QString usText(qint64 us)
-{
-    return us < 0 ? u"–"_s : QString::number(double(us) / 1000.0, 'f', 1) + u" ms"_s;
 }
 
 } // namespace
@@ -798,18 +780,20 @@ void CompareView::fillTiming()
     m_waterfallB->setWaterfall(b);
     m_waterfallA->setView(0, end);
     m_waterfallB->setView(0, end);
-    m_waterfallLabelA->setText(tr("A: %1, %2").arg(c.labelA, usText(m_a->timeline.finished)));
-    m_waterfallLabelB->setText(tr("B: %1, %2").arg(c.labelB, usText(m_b->timeline.finished)));
+    m_waterfallLabelA->setText(
+        tr("A: %1, %2").arg(c.labelA, inspector::msText(m_a->timeline.finished)));
+    m_waterfallLabelB->setText(
+        tr("B: %1, %2").arg(c.labelB, inspector::msText(m_b->timeline.finished)));
     m_phases->clear();
     for (const PhaseComparison &p : c.phases) {
         if (p.a < 0 && p.b < 0 && p.stages.isEmpty())
             continue;
         auto *item = new QTreeWidgetItem(m_phases,
-            { p.name, usText(p.a), usText(p.b),
+            { p.name, inspector::msText(p.a), inspector::msText(p.b),
                 p.measured() ? timeChange(p.change()) : QString() });
         for (const PhaseComparison::Stage &s : p.stages) {
             new QTreeWidgetItem(item,
-                { tr("server: %1").arg(s.name), usText(s.a), usText(s.b),
+                { tr("server: %1").arg(s.name), inspector::msText(s.a), inspector::msText(s.b),
                     s.a >= 0 && s.b >= 0 ? timeChange(s.b - s.a) : QString() });
         }
         item->setExpanded(true);

@@ -240,26 +240,8 @@ void ReplayView::setRequests(const QString &source,
 
 QList<ReplayItem> ReplayView::planFor(const ReplayTarget &target) const
 {
-    if (m_requests.isEmpty())
-        return planReplay(m_entries, target);
-    // The requests as the history would keep them, credentials masked; without a token
-    // of the target's, the replay keeps their own.
-    QList<HistoryEntry> recorded = m_entries;
-    if (recorded.isEmpty()) {
-        for (const auto &[name, request] : m_requests) {
-            HistoryEntry e;
-            e.method = QString::fromUtf8(request.method);
-            e.requestText = QString::fromUtf8(request.toText(false));
-            recorded << e;
-        }
-    }
-    ReplayTarget t = target;
-    if (t.token.isEmpty() && !m_requests.isEmpty())
-        t.token = decode(m_requests.first().second).bearerToken;
-    QList<ReplayItem> plan = planReplay(recorded, t);
-    for (qsizetype i = 0; i < plan.size() && i < m_requests.size(); ++i)
-        plan[i].label = m_requests[i].first;
-    return plan;
+    return m_requests.isEmpty() ? planReplay(m_entries, target)
+                                : planRequestsReplay(m_requests, m_entries, target);
 }
 
 Result<ReplayTarget> ReplayView::target() const
