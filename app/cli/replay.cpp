@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "core/model/redaction.h"
+#include "core/model/validation.h"
 #include "core/store/collection.h"
 #include "core/store/secretstore.h"
 #include "demo/demogateway.h"
@@ -264,9 +265,17 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return trouble(loaded.error().message.sliced(u"gatescope-cli replay: "_s.size()));
         QList<std::pair<QString, WireRequest>> requests;
         for (const LoadedRequest &l : *loaded) {
-            requests.append(
-                { l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name,
-                    compose(l.request) });
+            const QString name
+                = l.source.name.isEmpty() ? u"line %1"_s.arg(l.source.line) : l.source.name;
+            // A request that cannot go out as it is (an environment not named, so that
+            // {{baseUrl}} is still there) is said before anything is sent.
+            if (const QList<Issue> issues = validate(l.request); hasErrors(issues)) {
+                err << name << ":\n";
+                printIssues(err, issues, IssueFilter::ErrorsOnly);
+                return trouble(u"%1 cannot be sent as it is: name the environment its "
+                               "requests are first sent in with --from-env"_s.arg(name));
+            }
+            requests.append({ name, compose(l.request) });
             secrets += l.secrets.values();
             secrets << l.request.bearerToken; // it may go along to the target
         }

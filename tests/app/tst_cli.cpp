@@ -1849,6 +1849,16 @@ void TestCli::replayAgainstAnotherGateway()
     QVERIFY(ownToken.out.contains("# model openai-main/gpt-4o-mini → demo/chat"));
     QVERIFY(!ownToken.out.contains("not replayed") && !ownToken.out.contains("gs-demo-token"));
 
+    // A file whose environment was not named ({{baseUrl}} unset): said before anything
+    // is sent, dry run or not.
+    const Run unset = run({ u"replay"_s, u"--history"_s, http.fileName(), u"--demo"_s });
+    QCOMPARE(unset.exitCode, 1);
+    QVERIFY2(unset.err.contains("ask cannot be sent as it is: name the environment"),
+        unset.err.constData());
+    QCOMPARE(
+        run({ u"replay"_s, u"--history"_s, http.fileName(), u"--demo"_s, u"--dry-run"_s }).exitCode,
+        1);
+
     // Trouble: nothing said of what or where, an environment that is not there.
     QCOMPARE(run({ u"replay"_s, u"--demo"_s }).exitCode, 1);
     QCOMPARE(
